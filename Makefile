@@ -1,0 +1,76 @@
+# atoll: one non-recursive Makefile; folders add rules through their *.mk
+# fragments.  Host objects go to build/ (build-san/ with SAN=1), guest
+# programs to build/guest/.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1 -g
+else
+BUILD ?= build
+SANFLAGS :=
+OPT := -O2 -g
+endif
+
+CC ?= gcc
+CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers -fno-strict-aliasing -pthread \
+	-Isrc -Iinclude $(SANFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := -pthread $(SANFLAGS)
+LDLIBS := -lfdt -lm
+
+# Guest (RISC-V) toolchain: Debian's bare-metal GCC with picolibc.
+GUEST_CC := riscv64-unknown-elf-gcc
+GUEST_OBJCOPY := riscv64-unknown-elf-objcopy
+GUEST_CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -O2 -g \
+	-ffreestanding -fno-builtin -Wall -Werror -Itests/rt -Iinclude
+GUEST_LDFLAGS := -nostartfiles -nostdlib -static -Wl,--no-relax -Wl,--no-warn-rwx-segments
+
+# Every host source file outside cli/ forms the core library that tests
+# link against; cli/ holds main().
+CORE_SRC := $(sort $(wildcard src/cpu/*.c src/mem/*.c src/io/*.c \
+	src/virtio/*.c src/machine/*.c src/vmm/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+ATOLL := $(BUILD)/atoll
+
+all: $(ATOLL)
+
+$(ATOLL): $(CLI_OBJ) $(BUILD)/libatoll.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libatoll.a $(LDLIBS)
+
+$(BUILD)/libatoll.a: $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# Fragments: guest runtime, tests, benchmarks, Linux guest.
+include tests/rt/rt.mk
+-include tests/tests.mk
+-include bench/bench.mk
+-include tests/linux/linux.mk
+
+setup:
+	@scripts/setup.sh
+
+demo: setup
+	@$(MAKE) --no-print-directory all guest-programs
+	@scripts/demo.sh $(ATOLL)
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' 'include/*.h' 'tests/*.[ch]' 'bench/*.[ch]')
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all setup demo format-check clean guest-programs test bench

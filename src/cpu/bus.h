@@ -1,0 +1,37 @@
+/* The CPU's only view of the machine: guest-physical memory and a few hooks.
+ * The cpu layer knows nothing of domains, devices or the P2M; the machine
+ * layer implements these operations (and later the P2M sits behind ram_page). */
+#ifndef ATOLL_CPU_BUS_H
+#define ATOLL_CPU_BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct hart;
+
+struct cpu_bus_ops {
+	/* Host pointer to the 4 KiB guest-physical page that starts at gpa_page,
+	 * or NULL when that page is not RAM (then the access goes to MMIO).
+	 * Called only on soft-TLB misses, never on the fast path.  May block
+	 * (populate on demand).  `write` says the caller will store through it. */
+	void *(*ram_page)(void *ctx, uint64_t gpa_page, bool write);
+
+	/* Device access of 1, 2, 4 or 8 bytes at gpa.  0 on success; a negative
+	 * value makes the CPU raise an access fault at the guest. */
+	int (*mmio_read)(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
+			 uint64_t *val);
+	int (*mmio_write)(void *ctx, struct hart *h, uint64_t gpa,
+			  unsigned size, uint64_t val);
+
+	/* An ecall from S-mode while the machine implements SBI itself
+	 * (hart->sbi_in_host).  Reads a0-a7, writes a0/a1.  The CPU advances
+	 * the pc past the ecall afterwards. */
+	void (*sbi_call)(void *ctx, struct hart *h);
+};
+
+struct cpu_bus {
+	const struct cpu_bus_ops *ops;
+	void *ctx;
+};
+
+#endif

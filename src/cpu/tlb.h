@@ -1,0 +1,131 @@
+/* The soft TLB: guest-virtual page -> host pointer, tagged by context.
+ *
+ * It is atoll's shadow page table.  Three direct-mapped arrays (load, store,
+ * fetch), indexed by virtual page number.  An entry's tag is
+ *
+ *     (va & ~0xfff) | ctx << 3
+ *
+ * where ctx (9 bits) = asid_slot * 8 + class.  A lookup computes
+ * (va & (~0xfff | (size - 1))) | ctx << 3, so ONE compare checks page,
+ * context and natural alignment: a misaligned access never hits and goes to
+ * the slow path.  ctx 0 means "no translation" (M-mode, or satp = Bare);
+ * ctx 511 is never used, so TLB_TAG_INVALID (all ones) never matches.
+ *
+ * Classes (access rights differ, so entries are not shared among them):
+ *   0 untranslated, 1 U, 2 U+MXR, 3 S, 4 S+SUM, 5 S+MXR, 6 S+SUM+MXR.
+ * asid_slot (1..63) names one satp value (mode, ASID, root) this hart has
+ * used.  Flushing an ASID retires its slot instead of scanning; the arrays
+ * are wiped only when slots run out.  So traps, privilege changes and satp
+ * writes flush nothing, and sfence.vma with an address drops one index.
+ */
+#ifndef ATOLL_CPU_TLB_H
+#define ATOLL_CPU_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define TLB_BITS 10
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_MASK (TLB_SIZE - 1)
+#define TLB_TAG_INVALID (~0ULL)
+#define TLB_ASID_SLOTS 64
+
+enum tlb_class {
+	TLB_CLASS_BARE = 0,
+	TLB_CLASS_U = 1,
+	TLB_CLASS_U_MXR = 2,
+	TLB_CLASS_S = 3,
+	TLB_CLASS_S_SUM = 4,
+	TLB_CLASS_S_MXR = 5,
+	TLB_CLASS_S_SUM_MXR = 6,
+};
+
+struct code_page;
+
+struct tlb_entry {
+	uint64_t tag;
+	uintptr_t addend;   /* host address = va + addend */
+	uint64_t gpa_page;  /* guest-physical page, for reverse invalidation */
+	struct code_page *code; /* fetch array only: pre-decoded page, or NULL */
+};
+
+struct tlb {
+	struct tlb_entry load[TLB_SIZE];
+	struct tlb_entry store[TLB_SIZE];
+	struct tlb_entry fetch[TLB_SIZE];
+	uint64_t slot_satp[TLB_ASID_SLOTS]; /* satp value a live slot stands for */
+	uint8_t slot_live[TLB_ASID_SLOTS];
+	uint8_t slots_used;   /* slots handed out since the last wipe */
+	uint8_t cur_slot;     /* slot of the current satp, 0 if Bare */
+	bool has_superpage;   /* a superpage was cached: sfence.vma addr flushes all */
+	uint64_t stat_flush_all, stat_flush_page, stat_flush_gpa, stat_wipes;
+};
+
+static inline uint64_t tlb_key(uint64_t va, unsigned size, uint32_t ctx_shifted)
+{
+	return (va & (~0xfffULL | (uint64_t)(size - 1))) | ctx_shifted;
+}
+
+static inline struct tlb_entry *tlb_index(struct tlb_entry *arr, uint64_t va)
+{
+	return &arr[(va >> 12) & TLB_MASK];
+}
+
+/* Fast-path load/store through the TLB: true on a hit, with the access done.
+ * On a miss the caller uses mmu_load()/mmu_store().  No calls, no locks. */
+static inline bool tlb_load(struct tlb *t, uint32_t ctx, uint64_t va,
+			    unsigned size, uint64_t *val)
+{
+	const struct tlb_entry *e = tlb_index(t->load, va);
+	if (__builtin_expect(e->tag != tlb_key(va, size, ctx), 0))
+		return false;
+	const void *p = (const void *)(uintptr_t)(va + e->addend);
+	switch (size) {
+	case 1: *val = *(const uint8_t *)p; break;
+	case 2: { uint16_t v; memcpy(&v, p, 2); *val = v; break; }
+	case 4: { uint32_t v; memcpy(&v, p, 4); *val = v; break; }
+	default: memcpy(val, p, 8); break;
+	}
+	return true;
+}
+
+static inline bool tlb_store(struct tlb *t, uint32_t ctx, uint64_t va,
+			     unsigned size, uint64_t val)
+{
+	const struct tlb_entry *e = tlb_index(t->store, va);
+	if (__builtin_expect(e->tag != tlb_key(va, size, ctx), 0))
+		return false;
+	void *p = (void *)(uintptr_t)(va + e->addend);
+	switch (size) {
+	case 1: *(uint8_t *)p = (uint8_t)val; break;
+	case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }
+	case 4: { uint32_t v = (uint32_t)val; memcpy(p, &v, 4); break; }
+	default: memcpy(p, &val, 8); break;
+	}
+	return true;
+}
+
+/* Management (tlb.c).  All run on the hart's own thread; other threads ask
+ * through hart_request(REQ_TLB_FLUSH). */
+void tlb_init(struct tlb *t);
+/* satp changed (or privilege made translation start/stop): pick the slot
+ * for this satp value, allocating or recycling one.  Returns the slot. */
+unsigned tlb_select_slot(struct tlb *t, uint64_t satp);
+/* sfence.vma x0, x0: every translated entry goes (slots retired). */
+void tlb_flush_all(struct tlb *t);
+/* sfence.vma va, asid-or-all: the entry at va's index, any context. */
+void tlb_flush_va(struct tlb *t, uint64_t va);
+/* sfence.vma x0, asid: retire the slots of that ASID. */
+void tlb_flush_asid(struct tlb *t, uint16_t asid);
+/* Shadow coherence: drop every entry (load, store, fetch; all contexts,
+ * including untranslated) that maps guest-physical page gpa_page.  This is
+ * what the memory manager calls when a P2M entry changes. */
+void tlb_flush_gpa(struct tlb *t, uint64_t gpa_page);
+/* Drop only store entries of gpa_page (a page became code). */
+void tlb_flush_gpa_store(struct tlb *t, uint64_t gpa_page);
+/* Forget pre-decoded page pointers cached in fetch entries. */
+void tlb_forget_code(struct tlb *t, const struct code_page *cp);
+void tlb_wipe(struct tlb *t);
+
+#endif
