@@ -15,4 +15,10 @@
  * are expanded to 32-bit form before they arrive here. */
 bool fp_decode(uint32_t raw, struct insn *out);
 
+/* Switch a slot fp_decode() filled for flw/fld/fsw/fsd to the variant that
+ * advances by 2 bytes; the decoder calls it for C.FLD, C.FSD, C.FLDSP,
+ * C.FSDSP (and C.FLW/C.FSW forms) after expanding them.  Any other slot is
+ * left as it is. */
+void fp_make_compressed(struct insn *out);
+
 #endif

@@ -44,7 +44,7 @@ struct hart {
 	uint64_t cur_va;        /* page-aligned guest-virtual address */
 	struct insn *cur_slots; /* its pre-decoded slots, one per halfword */
 	uint8_t *cur_host;      /* host address of its bytes */
-	int64_t budget;         /* taken branches left before polling */
+	int64_t budget;         /* insns left before polling (exec.c) */
 	uint8_t exit_retired;   /* did the insn that left the loop retire? */
 	uint8_t counter_synced; /* see decode: counter CSRs exit first */
 	uint64_t instret;       /* retired instructions (also mcycle) */

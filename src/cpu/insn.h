@@ -14,6 +14,9 @@
  *       insn_trap(h, i, cause, tval) the insn did not retire, trap taken
  * The pc of a slot is not stored; insn_pc() computes it.  Registers: x[0]
  * reads as 0; the decoder turns rd = 0 into 32 (a sink).
+ * (The integer handlers go further and run their successor themselves;
+ * see ops.h.  Either way each retired instruction spends one unit of
+ * h->budget, which counts them and bounds the time between polls.)
  */
 #ifndef ATOLL_CPU_INSN_H
 #define ATOLL_CPU_INSN_H
@@ -86,12 +89,13 @@ static inline struct insn *insn_illegal(struct hart *h, struct insn *i)
 
 /* Taken control transfer.  Stays in the loop while the target is in the
  * same page and the poll budget lasts; otherwise exit with pc = target
- * (exec.c then follows the fetch TLB to the next page). */
+ * (exec.c then follows the fetch TLB to the next page).  The budget is
+ * only looked at: the loop spends it (it counts instructions, not jumps). */
 static inline struct insn *insn_jump(struct hart *h, struct insn *i,
 				     uint64_t target)
 {
 	(void)i;
-	if (__builtin_expect(((target ^ h->cur_va) >> 12) == 0 && --h->budget > 0, 1))
+	if (__builtin_expect(((target ^ h->cur_va) >> 12) == 0 && h->budget > 0, 1))
 		return &h->cur_slots[(target & 0xfff) >> 1];
 	return insn_exit(h, target);
 }

@@ -43,6 +43,10 @@ enum tlb_class {
 
 struct code_page;
 
+/* Superpage VA ranges and walk-cache levels tracked (see struct tlb). */
+#define TLB_SUPER_RANGES 4
+#define TLB_WALK_LEVELS 4
+
 struct tlb_entry {
 	uint64_t tag;
 	uintptr_t addend;   /* host address = va + addend */
@@ -60,6 +64,30 @@ struct tlb {
 	uint8_t cur_slot;     /* slot of the current satp, 0 if Bare */
 	bool has_superpage;   /* a superpage was cached: sfence.vma addr flushes all */
 	uint64_t stat_flush_all, stat_flush_page, stat_flush_gpa, stat_wipes;
+
+	/* Added by the MMU (mmu.c/tlb.c internals, not for the fast path).
+	 *
+	 * Inclusive VA ranges that cover every cached superpage entry (merged,
+	 * so an over-approximation).  sfence.vma addr drops the whole range
+	 * only when addr falls in one, instead of flushing everything as soon
+	 * as any superpage is cached (Linux maps its linear map with them). */
+	uint64_t super_lo[TLB_SUPER_RANGES], super_hi[TLB_SUPER_RANGES];
+	uint8_t super_n;
+	/* Host page that bus->ram_page gave for the page-table page last read
+	 * at each walk level (gpa_page = TLB_TAG_INVALID: none).  Dropped with
+	 * the gpa's other mappings by tlb_flush_gpa, and by tlb_flush_all and
+	 * tlb_wipe (which also serve REQ_TLB_FLUSH after P2M changes). */
+	struct tlb_walk_cache {
+		uint64_t gpa_page;
+		uint8_t *host;
+		bool writable;
+	} walk[TLB_WALK_LEVELS];
+	/* A misaligned access whose SECOND page faulted: mmu_load/mmu_store
+	 * return the cause and the caller raises it with tval = va, but the
+	 * spec (and QEMU) report the faulting page's address.  trap_raise
+	 * substitutes fault_tval when it sees tval == fault_va. */
+	uint64_t fault_va, fault_tval;
+	bool fault_split;
 };
 
 static inline uint64_t tlb_key(uint64_t va, unsigned size, uint32_t ctx_shifted)
@@ -112,6 +140,9 @@ void tlb_init(struct tlb *t);
 /* satp changed (or privilege made translation start/stop): pick the slot
  * for this satp value, allocating or recycling one.  Returns the slot. */
 unsigned tlb_select_slot(struct tlb *t, uint64_t satp);
+/* Flushes never renumber the current slot (its entries are dropped by a
+ * scan instead), so h->ctx_fetch/ctx_data stay valid across every call
+ * below: no mmu_update_ctx is needed after a flush or wipe. */
 /* sfence.vma x0, x0: every translated entry goes (slots retired). */
 void tlb_flush_all(struct tlb *t);
 /* sfence.vma va, asid-or-all: the entry at va's index, any context. */
@@ -127,5 +158,8 @@ void tlb_flush_gpa_store(struct tlb *t, uint64_t gpa_page);
 /* Forget pre-decoded page pointers cached in fetch entries. */
 void tlb_forget_code(struct tlb *t, const struct code_page *cp);
 void tlb_wipe(struct tlb *t);
+/* mmu.c filled an entry from a superpage of 2^shift bytes that holds va:
+ * remember its range for tlb_flush_va. */
+void tlb_note_superpage(struct tlb *t, uint64_t va, unsigned shift);
 
 #endif

@@ -1,0 +1,170 @@
+#!/bin/bash
+# Build the atoll Linux test guest: Debian's linux-source-6.1 configured as
+# tinyconfig + tests/linux/atoll.config, with a built-in initramfs holding
+# tests/linux/init.c as /init.  The result is cached outside the work tree,
+# keyed by a hash of every input, so a rebuild happens only when an input
+# changes; the Image is then copied to OUTDIR (default build/linux).
+#
+# usage: scripts/build-linux.sh [OUTDIR]
+# env:   ATOLL_CACHE  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/atoll)
+#        LINUX_TARBALL  kernel source (default /usr/src/linux-source-6.1.tar.xz)
+#        JOBS  parallel make jobs (default 2)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUTDIR=${1:-$ROOT/build/linux}
+CACHE=${ATOLL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atoll}
+TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+JOBS=${JOBS:-2}
+CROSS=riscv64-linux-gnu-
+FRAGMENT=$ROOT/tests/linux/atoll.config
+INIT_SRC=$ROOT/tests/linux/init.c
+# Fixed build identity: the same inputs give the same Image on every host.
+KMAKE=(make ARCH=riscv "CROSS_COMPILE=$CROSS" -j"$JOBS"
+	KBUILD_BUILD_USER=atoll KBUILD_BUILD_HOST=atoll KBUILD_BUILD_VERSION=1
+	"KBUILD_BUILD_TIMESTAMP=Thu Jan  1 00:00:00 UTC 1970")
+
+msg() { printf 'build-linux: %s\n' "$*"; }
+fail() { printf 'build-linux: error: %s\n' "$*" >&2; exit 1; }
+
+# Fail early, with the package to install, when a tool is missing.
+check_tools() {
+	local t
+	[ -r "$TARBALL" ] ||
+		fail "$TARBALL missing (apt install linux-source-6.1; see scripts/setup.sh)"
+	for t in ${CROSS}gcc ${CROSS}ld make bc flex bison cpio xz tar sha256sum flock; do
+		command -v "$t" >/dev/null ||
+			fail "$t not found (run scripts/setup.sh)"
+	done
+}
+
+# Hash of everything that determines the Image: a change to any of them
+# yields a new cache entry rather than a stale kernel.
+input_hash() {
+	{
+		cat "$FRAGMENT" "$INIT_SRC" "$0"
+		stat -c '%n %s %Y' "$TARBALL"
+		${CROSS}gcc --version | head -n1
+	} | sha256sum | cut -c1-16
+}
+
+# Unpack the tarball once per tarball version into $CACHE/src.
+unpack_source() {
+	local key dir
+	key=$(stat -c '%s-%Y' "$TARBALL")
+	dir=$CACHE/src/linux-6.1-$key
+	if [ ! -f "$dir/Makefile" ]; then
+		msg "unpacking $(basename "$TARBALL") (once)"
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		tar -xJf "$TARBALL" -C "$dir.tmp" --strip-components=1
+		mv "$dir.tmp" "$dir"
+	fi
+	SRC=$dir
+}
+
+# Build /init and the initramfs description gen_init_cpio consumes.
+make_initramfs() {
+	local dir=$1
+	mkdir -p "$dir"
+	${CROSS}gcc -static -nostdlib -ffreestanding -fno-stack-protector \
+		-fno-pie -no-pie -O2 -march=rv64gc -mabi=lp64d -s \
+		-Wall -Wextra -Werror -o "$dir/init" "$INIT_SRC"
+	touch -d @0 "$dir/init" # gen_init_cpio records the file's mtime
+	cat >"$dir/initramfs.list" <<EOF
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+file /init $dir/init 0755 0 0
+EOF
+}
+
+# Configure OBJ as tinyconfig + fragment, then prove each fragment line
+# survived Kconfig's dependency resolution.
+configure_kernel() {
+	local obj=$1 initramfs=$2 line sym want got bad=0
+	"${KMAKE[@]}" -C "$SRC" O="$obj" tinyconfig >/dev/null
+	cat "$FRAGMENT" >>"$obj/.config"
+	echo "CONFIG_INITRAMFS_SOURCE=\"$initramfs\"" >>"$obj/.config"
+	"${KMAKE[@]}" -C "$SRC" O="$obj" olddefconfig >/dev/null 2>&1
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			sym=${line%%=*}; want=$line ;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }; sym=${sym%% *}; want="" ;;
+		*) continue ;;
+		esac
+		got=$(grep -E "^$sym=" "$obj/.config" || true)
+		if [ "$got" != "$want" ]; then
+			msg "config mismatch: want '${want:-$sym off}', got '${got:-off}'"
+			bad=1
+		fi
+	done <"$FRAGMENT"
+	[ $bad -eq 0 ] || fail "tests/linux/atoll.config does not apply cleanly"
+}
+
+# Count kernel build steps on stdin and print a line every 100 of them:
+# progress for a build of a few minutes without thousands of CC lines.
+progress() {
+	local line n=0 t0=$SECONDS
+	while IFS= read -r line; do
+		case $line in
+		"  CC "* | "  AS "* | "  AR "* | "  LD "*)
+			n=$((n + 1))
+			if [ $((n % 100)) -eq 0 ]; then
+				msg "$n objects, $((SECONDS - t0)) s"
+			fi
+			;;
+		esac
+	done
+}
+
+# Run the kernel build; the full log stays in LOG.
+compile_kernel() {
+	local obj=$1 log=$2 start=$SECONDS
+	msg "compiling with -j$JOBS (log: $log)"
+	if ! "${KMAKE[@]}" -C "$SRC" O="$obj" Image 2>&1 | tee "$log" |
+		progress; then
+		tail -n 30 "$log" >&2
+		fail "kernel build failed, see $log"
+	fi
+	msg "compiled in $((SECONDS - start)) s"
+}
+
+main() {
+	local hash entry obj
+	check_tools
+	hash=$(input_hash)
+	mkdir -p "$CACHE"
+	CACHE=$(cd "$CACHE" && pwd) # kbuild's O= wants an absolute path
+	entry=$CACHE/linux-$hash
+	# One build at a time per cache: concurrent make runs share OBJ.
+	exec 9>"$CACHE/.lock"
+	flock 9
+	rm -rf "$CACHE"/linux-*.tmp # left by an interrupted or failed build
+	if [ ! -f "$entry/Image" ]; then
+		local t0=$SECONDS
+		unpack_source
+		obj=$CACHE/obj
+		mkdir -p "$obj"
+		rm -rf "$entry.tmp"
+		make_initramfs "$entry.tmp"
+		configure_kernel "$obj" "$entry.tmp/initramfs.list"
+		compile_kernel "$obj" "$entry.tmp/build.log"
+		cp "$obj/arch/riscv/boot/Image" "$entry.tmp/Image"
+		cp "$obj/.config" "$entry.tmp/config"
+		# The Image embeds the initramfs, so the path it was built
+		# from need not survive the rename.
+		rm -rf "$entry"
+		mv "$entry.tmp" "$entry"
+		msg "built in $((SECONDS - t0)) s"
+	fi
+	mkdir -p "$OUTDIR"
+	cmp -s "$entry/Image" "$OUTDIR/Image" 2>/dev/null ||
+		cp "$entry/Image" "$OUTDIR/Image"
+	msg "$entry/Image ($(stat -c %s "$entry/Image") bytes) -> $OUTDIR/Image"
+}
+
+main

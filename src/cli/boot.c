@@ -1,0 +1,199 @@
+/* atoll boot [options] KERNEL: parse and check every option before
+ * anything is created, so that bad input yields exactly one line on stderr
+ * and exit status 2, with no thread started and the terminal untouched. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "machine/diag.h"
+#include "vmm/vm.h"
+
+#define DEFAULT_RAM (128ULL << 20) /* as QEMU */
+
+const char boot_usage[] =
+	"usage: atoll boot [options] KERNEL\n"
+	"  -m SIZE            guest RAM (default 128M; K, M, G suffixes,\n"
+	"                     plain numbers are bytes; 1M to 64G)\n"
+	"  --smp N            number of harts, 1-8 (default 1)\n"
+	"  --bios none|FILE   none: start KERNEL in M-mode; FILE: firmware\n"
+	"                     in M-mode, KERNEL after it (default: atoll's\n"
+	"                     own SBI, KERNEL in S-mode)\n"
+	"  --append CMDLINE   kernel command line (/chosen/bootargs)\n"
+	"  --initrd FILE      initial ramdisk\n"
+	"  --dtb-out FILE     also write the generated device tree to FILE\n"
+	"  --stats            print per-hart statistics to stderr at exit\n"
+	"The exit status is the guest's (test device, HTIF, SBI reset).\n"
+	"On the console, C-a x quits and C-a h lists the escapes.\n";
+
+enum boot_opt {
+	OPT_MEM,
+	OPT_SMP,
+	OPT_BIOS,
+	OPT_APPEND,
+	OPT_INITRD,
+	OPT_DTB_OUT,
+	OPT_STATS,
+	OPT_HELP
+};
+
+static const struct boot_option {
+	const char *name;
+	enum boot_opt id;
+	bool has_arg;
+} boot_options[] = {
+	{ "-m", OPT_MEM, true },	  { "--smp", OPT_SMP, true },
+	{ "--bios", OPT_BIOS, true },	  { "--append", OPT_APPEND, true },
+	{ "--initrd", OPT_INITRD, true }, { "--dtb-out", OPT_DTB_OUT, true },
+	{ "--stats", OPT_STATS, false },  { "--help", OPT_HELP, false },
+	{ "-h", OPT_HELP, false },
+};
+
+static int boot_set_mem(struct machine_config *mc, const char *v)
+{
+	uint64_t size;
+	int err = parse_size(v, &size);
+
+	if (err == -EINVAL) {
+		diag_error("-m '%s': not a size (e.g. 512K, 128M, 2G)", v);
+		return -EINVAL;
+	}
+	if (err || size > MACHINE_RAM_MAX) {
+		diag_error("-m %s: more than the maximum of 64G", v);
+		return -EINVAL;
+	}
+	if (size < MACHINE_RAM_MIN) {
+		diag_error("-m %s: less than the minimum of 1M", v);
+		return -EINVAL;
+	}
+	if (size & 0xfff) {
+		diag_error("-m %s: not a multiple of 4K", v);
+		return -EINVAL;
+	}
+	mc->ram_size = size;
+	return 0;
+}
+
+/* Apply one option with its value (NULL for flags). */
+static int boot_apply(struct vm_config *cfg, enum boot_opt id, const char *v)
+{
+	struct machine_config *mc = &cfg->machine;
+
+	switch (id) {
+	case OPT_MEM: return boot_set_mem(mc, v);
+	case OPT_SMP:
+		if (parse_uint(v, 1, MACHINE_MAX_HARTS, &mc->nr_harts)) {
+			diag_error("--smp '%s': must be a number from 1 to %d",
+				   v, MACHINE_MAX_HARTS);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_BIOS:
+		if (!*v) {
+			diag_error("--bios: empty file name (use 'none' for no "
+				   "firmware)");
+			return -EINVAL;
+		}
+		mc->mode = strcmp(v, "none") ? BOOT_BIOS_FILE : BOOT_BIOS_NONE;
+		mc->bios = mc->mode == BOOT_BIOS_FILE ? v : 0;
+		return 0;
+	case OPT_APPEND: mc->append = v; return 0;
+	case OPT_INITRD: mc->initrd = v; return 0;
+	case OPT_DTB_OUT: mc->dtb_out = v; return 0;
+	case OPT_STATS: cfg->stats = true; return 0;
+	case OPT_HELP: return 1;
+	}
+	return -EINVAL;
+}
+
+static const struct boot_option *boot_find(const char *arg, size_t len)
+{
+	for (size_t i = 0; i < sizeof(boot_options) / sizeof(boot_options[0]);
+	     i++)
+		if (strlen(boot_options[i].name) == len &&
+		    !strncmp(boot_options[i].name, arg, len))
+			return &boot_options[i];
+	return 0;
+}
+
+/* One option at argv[*i] ("--name value" or "--name=value").  Returns 0,
+ * 1 for --help, or -EINVAL after one diagnostic. */
+static int boot_option(struct vm_config *cfg, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *eq = strchr(arg, '=');
+	size_t len = eq && arg[1] == '-' ? (size_t)(eq - arg) : strlen(arg);
+	const struct boot_option *o = boot_find(arg, len);
+	const char *v = 0;
+
+	if (!o) {
+		diag_error("unknown option '%.*s' (try 'atoll help')", (int)len,
+			   arg);
+		return -EINVAL;
+	}
+	if (o->has_arg) {
+		if (arg[len] == '=')
+			v = arg + len + 1;
+		else if (*i + 1 < argc)
+			v = argv[++*i];
+		else {
+			diag_error("option '%s' needs a value", o->name);
+			return -EINVAL;
+		}
+	} else if (arg[len] == '=') {
+		diag_error("option '%s' takes no value", o->name);
+		return -EINVAL;
+	}
+	return boot_apply(cfg, o->id, v);
+}
+
+/* Fill cfg from argv.  Returns 0, 1 for --help, or -EINVAL. */
+static int boot_parse(struct vm_config *cfg, int argc, char **argv)
+{
+	struct machine_config *mc = &cfg->machine;
+	bool opts_done = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!opts_done && !strcmp(arg, "--")) {
+			opts_done = true;
+		} else if (!opts_done && arg[0] == '-' && arg[1]) {
+			int r = boot_option(cfg, argc, argv, &i);
+			if (r)
+				return r;
+		} else if (!mc->kernel) {
+			mc->kernel = arg;
+		} else {
+			diag_error("unexpected argument '%s' (only one KERNEL)",
+				   arg);
+			return -EINVAL;
+		}
+	}
+	if (!mc->kernel) {
+		diag_error(
+			"no KERNEL given (usage: atoll boot [options] KERNEL)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cmd_boot(int argc, char **argv)
+{
+	struct vm_config cfg = {
+		.machine = { .ram_size = DEFAULT_RAM,
+			     .nr_harts = 1,
+			     .mode = BOOT_SBI },
+	};
+	struct vm *vm;
+	int r = boot_parse(&cfg, argc, argv);
+
+	if (r > 0) {
+		fputs(boot_usage, stdout);
+		return 0;
+	}
+	if (r < 0 || vm_create(&vm, &cfg) < 0)
+		return CLI_EXIT_USAGE;
+	r = vm_run(vm);
+	vm_destroy(vm);
+	return r;
+}

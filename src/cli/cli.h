@@ -1,0 +1,24 @@
+/* The atoll command: a table of verbs (main.c), one file per verb. */
+#ifndef ATOLL_CLI_CLI_H
+#define ATOLL_CLI_CLI_H
+
+#include <stdint.h>
+
+#define ATOLL_VERSION "0.1.0"
+
+/* Exit status for bad usage: bad flag, bad value, unusable file. */
+#define CLI_EXIT_USAGE 2
+
+/* Verbs: argv[0] is the verb itself.  Return the process exit status. */
+int cmd_boot(int argc, char **argv);
+extern const char boot_usage[];
+
+/* Parse a size: digits with an optional K, M, G or T suffix (powers of
+ * 1024, either case, an optional trailing "B" or "iB"); plain digits are
+ * bytes.  Returns 0, or -EINVAL (malformed) / -ERANGE (overflow). */
+int parse_size(const char *s, uint64_t *out);
+
+/* Parse a decimal unsigned integer in [min, max].  Returns 0 or -EINVAL. */
+int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* atoll: dispatch to a verb.  stdout belongs to the guest console, so
+ * diagnostics go to stderr; only "help" and "version" print on stdout. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "machine/diag.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} verbs[] = {
+	{ "boot", cmd_boot, "run a guest kernel or bare-metal program" },
+	{ "help", cmd_help, "show this help" },
+	{ "version", cmd_version, "show the version" },
+};
+
+#define NR_VERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static int cmd_help(int argc, char **argv)
+{
+	printf("usage: atoll COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < NR_VERBS; i++)
+		printf("  %-10s %s\n", verbs[i].name, verbs[i].summary);
+	printf("\n%s", boot_usage);
+	return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	printf("atoll %s\n", ATOLL_VERSION);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : 0;
+
+	/* A closed stdout must not kill us in the middle of a run. */
+	signal(SIGPIPE, SIG_IGN);
+	if (!verb) {
+		diag_error("no command given (try 'atoll help')");
+		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(verb, "--help") || !strcmp(verb, "-h"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(verb, "--version"))
+		return cmd_version(argc - 1, argv + 1);
+	for (size_t i = 0; i < NR_VERBS; i++)
+		if (!strcmp(verb, verbs[i].name))
+			return verbs[i].run(argc - 1, argv + 1);
+	diag_error("unknown command '%s' (try 'atoll help')", verb);
+	return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,241 @@
+/* Traps: exception and interrupt entry with delegation, xRET, the timer
+ * lines, WFI and the cross-thread wake-ups (mip, requests, futex kicks). */
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpu/csr.h"
+#include "cpu/mmu.h"
+#include "cpu/trap.h"
+
+/* Longest single WFI sleep: a bound, not a tick (wake-ups are kicks). */
+#define WFI_MAX_NS 100000000LL
+
+/* Save state and switch to the trap handler: S if the cause is delegated
+ * and the hart is not in M, else M. */
+static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval,
+		       uint64_t epc)
+{
+	bool irq = cause & CAUSE_INTERRUPT;
+	unsigned code = cause & 63;
+	uint64_t deleg = irq ? h->mideleg : h->medeleg;
+	uint64_t ms = h->mstatus;
+	uint64_t vec;
+
+	h->lr_valid = false;
+	if (h->priv <= PRIV_S && ((deleg >> code) & 1)) {
+		h->scause = cause;
+		h->sepc = epc;
+		h->stval = tval;
+		ms &= ~(MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE);
+		if (h->priv == PRIV_S)
+			ms |= MSTATUS_SPP;
+		if (h->mstatus & MSTATUS_SIE)
+			ms |= MSTATUS_SPIE;
+		h->priv = PRIV_S;
+		vec = h->stvec;
+	} else {
+		h->mcause = cause;
+		h->mepc = epc;
+		h->mtval = tval;
+		ms &= ~(MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_MIE);
+		ms |= (uint64_t)h->priv << MSTATUS_MPP_SHIFT;
+		if (h->mstatus & MSTATUS_MIE)
+			ms |= MSTATUS_MPIE;
+		h->priv = PRIV_M;
+		vec = h->mtvec;
+	}
+	h->mstatus = ms;
+	/* Vectored mode applies to interrupts only. */
+	h->pc = (vec & ~3ULL) + (irq && (vec & 3) == 1 ? 4ULL * code : 0);
+	h->exit_retired = 0;
+	mmu_update_ctx(h);
+}
+
+static bool trap_is_mem_fault(uint64_t cause)
+{
+	return cause == EXC_LOAD_PAGE || cause == EXC_STORE_PAGE ||
+	       cause == EXC_LOAD_ACCESS || cause == EXC_STORE_ACCESS;
+}
+
+void trap_raise(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc)
+{
+	if (cause == EXC_ECALL_S && h->sbi_in_host && h->priv == PRIV_S) {
+		/* The pc is set first so that the SBI code may redirect it. */
+		h->pc = epc + 4;
+		h->exit_retired = 1;
+		h->bus.ops->sbi_call(h->bus.ctx, h);
+		return;
+	}
+	/* A page-crossing access that faulted on its second page: report
+	 * that page (see struct tlb).  The caller passed the access's va. */
+	if (h->tlb.fault_split && tval == h->tlb.fault_va &&
+	    trap_is_mem_fault(cause))
+		tval = h->tlb.fault_tval;
+	h->tlb.fault_split = false;
+	h->stat_traps++;
+	trap_enter(h, cause, tval, epc);
+}
+
+int trap_take_interrupt(struct hart *h)
+{
+	/* Priority within one target mode: MEI, MSI, MTI, SEI, SSI, STI. */
+	static const uint8_t order[] = { IRQ_MEI, IRQ_MSI, IRQ_MTI,
+					 IRQ_SEI, IRQ_SSI, IRQ_STI };
+	uint64_t pend = atomic_load(&h->mip) & h->mie;
+	uint64_t take = 0;
+
+	if (!pend)
+		return 0;
+	/* Interrupts for M come first; S ones are never taken from M. */
+	if (h->priv < PRIV_M || (h->mstatus & MSTATUS_MIE))
+		take = pend & ~h->mideleg;
+	if (!take && (h->priv < PRIV_S ||
+		      (h->priv == PRIV_S && (h->mstatus & MSTATUS_SIE))))
+		take = pend & h->mideleg;
+	if (!take)
+		return 0;
+	for (unsigned n = 0; n < sizeof(order); n++) {
+		if (take & (1ULL << order[n])) {
+			h->stat_irqs++;
+			trap_enter(h, CAUSE_INTERRUPT | order[n], 0, h->pc);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Make mip bit `bit` equal `level` (no-op, no atomic write, if it is). */
+static void trap_set_line(struct hart *h, uint64_t bit, bool level)
+{
+	uint64_t mip = atomic_load(&h->mip);
+
+	if (level && !(mip & bit))
+		atomic_fetch_or(&h->mip, bit);
+	else if (!level && (mip & bit))
+		atomic_fetch_and(&h->mip, ~bit);
+}
+
+uint64_t trap_poll_timers(struct hart *h)
+{
+	uint64_t now = hart_time(h);
+	uint64_t mtc = atomic_load(&h->mtimecmp);
+	uint64_t next = UINT64_MAX;
+
+	trap_set_line(h, MIP_MTIP, now >= mtc);
+	if (now < mtc)
+		next = mtc;
+	if (h->sbi_in_host) {
+		/* SBI set_timer: STIP is raised here and cleared by the SBI
+		 * code when the guest sets a new deadline. */
+		uint64_t stc = atomic_load(&h->stimecmp);
+
+		if (now >= stc)
+			trap_set_line(h, MIP_STIP, true);
+		else if (stc < next)
+			next = stc;
+	}
+	return next;
+}
+
+int trap_mret(struct hart *h)
+{
+	uint64_t ms = h->mstatus;
+	unsigned mpp = (ms & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
+
+	if (h->priv != PRIV_M)
+		return EXC_ILLEGAL;
+	if (mpp == 2)
+		mpp = PRIV_U; /* unreachable: csr.c never stores 2 */
+	/* MIE = MPIE, MPIE = 1, MPP = U (the least privileged mode). */
+	ms &= ~(MSTATUS_MIE | MSTATUS_MPP);
+	if (ms & MSTATUS_MPIE)
+		ms |= MSTATUS_MIE;
+	ms |= MSTATUS_MPIE;
+	if (mpp != PRIV_M)
+		ms &= ~MSTATUS_MPRV;
+	h->mstatus = ms;
+	h->priv = (uint8_t)mpp;
+	h->pc = h->mepc;
+	mmu_update_ctx(h);
+	return 0;
+}
+
+int trap_sret(struct hart *h)
+{
+	uint64_t ms = h->mstatus;
+
+	if (h->priv == PRIV_U || (h->priv == PRIV_S && (ms & MSTATUS_TSR)))
+		return EXC_ILLEGAL;
+	h->priv = (ms & MSTATUS_SPP) ? PRIV_S : PRIV_U;
+	ms &= ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPRV);
+	if (ms & MSTATUS_SPIE)
+		ms |= MSTATUS_SIE;
+	ms |= MSTATUS_SPIE;
+	h->mstatus = ms;
+	h->pc = h->sepc;
+	mmu_update_ctx(h);
+	return 0;
+}
+
+static void trap_futex_wait(_Atomic uint32_t *word, uint32_t seen, int64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000LL,
+			       .tv_nsec = ns % 1000000000LL };
+
+	/* EAGAIN (word already moved), EINTR, ETIMEDOUT: all mean "look". */
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, seen, &ts,
+		NULL, 0);
+}
+
+void trap_wfi(struct hart *h)
+{
+	h->stat_wfi++;
+	for (;;) {
+		/* Read the sequence before looking at the conditions: a kick
+		 * after the look changes it and the wait returns at once. */
+		uint32_t seq = atomic_load(&h->wake_seq);
+		uint64_t next = trap_poll_timers(h);
+		uint64_t now;
+		int64_t ns = WFI_MAX_NS;
+
+		if ((atomic_load(&h->mip) & h->mie) ||
+		    atomic_load(&h->requests))
+			return;
+		now = hart_time(h);
+		if (next <= now)
+			continue; /* a deadline just passed: poll again */
+		if (next != UINT64_MAX && (next - now) < WFI_MAX_NS / 100)
+			ns = (int64_t)(next - now) * 100;
+		trap_futex_wait(&h->wake_seq, seq, ns);
+	}
+}
+
+void hart_kick(struct hart *h)
+{
+	atomic_fetch_add(&h->wake_seq, 1);
+	syscall(SYS_futex, (uint32_t *)&h->wake_seq, FUTEX_WAKE_PRIVATE, 1,
+		NULL, NULL, 0);
+}
+
+void hart_request(struct hart *h, uint32_t req)
+{
+	atomic_fetch_or(&h->requests, req);
+	hart_kick(h);
+}
+
+void hart_set_mip(struct hart *h, uint64_t mask, int level)
+{
+	uint64_t old;
+
+	if (!level) {
+		/* A line going down never needs the hart's attention. */
+		atomic_fetch_and(&h->mip, ~mask);
+		return;
+	}
+	old = atomic_fetch_or(&h->mip, mask);
+	if ((old & mask) != mask)
+		hart_request(h, REQ_IRQ);
+}

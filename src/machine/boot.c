@@ -1,0 +1,218 @@
+/* Where images go and how harts start (the rules are QEMU virt's unless
+ * said otherwise):
+ *
+ *  default (BOOT_SBI)  An ELF kernel at its physical addresses, a raw one
+ *      (e.g. Linux's Image) at the RAM base 0x80000000: atoll has no
+ *      firmware occupying it, and the base has the 2 MiB alignment Linux
+ *      wants.  (QEMU puts it at 0x80200000 only because OpenSBI sits at
+ *      the base.)  Hart 0 starts in S-mode at the entry with a0 = hartid,
+ *      a1 = DTB; the other harts wait in HSM STOPPED for sbi_hart_start.
+ *  --bios none  Same placement; every hart starts in M-mode at the entry
+ *      with a0 = hartid, a1 = DTB, as QEMU's reset vector does.
+ *  --bios FILE  The firmware at its ELF addresses (raw: at 0x80000000) is
+ *      entered in M-mode by every hart; a raw kernel goes to the first
+ *      2 MiB boundary after the firmware (0x80200000 for OpenSBI fw_jump,
+ *      whose FW_JUMP_ADDR it is).  a2 points to an OpenSBI fw_dynamic_info
+ *      naming the kernel entry, so fw_dynamic works too.
+ *
+ * The initrd goes to kernel entry + min(RAM / 2, 128 MiB); the DTB to the
+ * highest 2 MiB boundary that leaves room for it below the end of RAM (or
+ * 3 GiB, whichever is lower).  Images that overlap each other or the DTB
+ * are refused. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "machine/devices.h"
+#include "machine/diag.h"
+#include "machine/loader.h"
+#include "machine/machine.h"
+
+#define MiB (1ULL << 20)
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
+#define ALIGN_UP(x, a) ALIGN_DOWN((x) + (a)-1, a)
+#define BOOT_MAX_IMAGES 3
+
+/* OpenSBI's fw_dynamic_info (v2), which QEMU hands to firmware in a2: the
+ * next stage's address and mode.  atoll puts it right after the DTB. */
+#define FW_DYNAMIC_MAGIC 0x4942534fULL /* "OSBI" */
+#define FW_DYNAMIC_VERSION 2
+#define FW_DYNAMIC_NEXT_S 1
+#define FW_DYNAMIC_SIZE 64 /* six longs, rounded up */
+
+struct placed {
+	const char *path;
+	uint64_t lo, hi;
+};
+
+static bool overlaps(uint64_t lo1, uint64_t hi1, uint64_t lo2, uint64_t hi2)
+{
+	return lo1 < hi2 && lo2 < hi1;
+}
+
+/* Refuse images on top of each other; the message names the later one. */
+static int boot_check_images(const struct placed *img, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = 0; j < i; j++)
+			if (overlaps(img[i].lo, img[i].hi, img[j].lo,
+				     img[j].hi)) {
+				diag_error("%s: overlaps %s in RAM",
+					   img[i].path, img[j].path);
+				return -EINVAL;
+			}
+	return 0;
+}
+
+static bool boot_collides(const struct placed *img, unsigned n, uint64_t lo,
+			  uint64_t hi)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (overlaps(lo, hi, img[i].lo, img[i].hi))
+			return true;
+	return false;
+}
+
+/* QEMU's DTB address; on small RAM where that lands on an image, the
+ * highest 4 KiB boundary instead. */
+static uint64_t boot_fdt_addr(const struct ram *ram, uint32_t size,
+			      const struct placed *img, unsigned n)
+{
+	uint64_t top = ram_end(ram) < 3072 * MiB ? ram_end(ram) : 3072 * MiB;
+	uint64_t addr = ALIGN_DOWN(top - size, 2 * MiB);
+
+	if (addr < ram->base || boot_collides(img, n, addr, addr + size))
+		addr = ALIGN_DOWN(ram_end(ram) - size, 4096);
+	return addr;
+}
+
+static int boot_write_dtb(const char *path, const void *blob, uint32_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = write(fd, blob, size);
+		if (close(fd) < 0)
+			n = -1;
+	}
+	if (n != (ssize_t)size) {
+		diag_error("--dtb-out %s: %s", path,
+			   n < 0 ? strerror(errno) : "short write");
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Build the DTB, place it, copy it into RAM. */
+static int boot_place_fdt(struct machine *m, const struct machine_config *cfg,
+			  const struct fdt_params *fp, const struct placed *img,
+			  unsigned n)
+{
+	void *blob;
+	uint32_t size, span;
+	int err = fdt_build(m, fp, &blob, &size);
+
+	if (err) {
+		diag_error("cannot build the device tree: %s",
+			   err == -E2BIG ? "--append is too long"
+					 : strerror(-err));
+		return err;
+	}
+	/* Room for the DTB and the fw_dynamic_info behind it. */
+	span = ALIGN_UP(size, 8) + FW_DYNAMIC_SIZE;
+	m->fdt_addr = boot_fdt_addr(&m->ram, span, img, n);
+	for (unsigned i = 0; i < n && !err; i++)
+		if (overlaps(img[i].lo, img[i].hi, m->fdt_addr,
+			     m->fdt_addr + span)) {
+			diag_error("%s: overlaps the device tree at 0x%llx",
+				   img[i].path,
+				   (unsigned long long)m->fdt_addr);
+			err = -EINVAL;
+		}
+	if (!err && !ram_contains(&m->ram, m->fdt_addr, span)) {
+		diag_error("-m: RAM too small for the device tree");
+		err = -EINVAL;
+	}
+	if (!err)
+		memcpy(ram_ptr(&m->ram, m->fdt_addr, size), blob, size);
+	if (!err && cfg->dtb_out)
+		err = boot_write_dtb(cfg->dtb_out, blob, size);
+	free(blob);
+	return err;
+}
+
+/* Firmware like OpenSBI's fw_dynamic finds the kernel through a2. */
+static void boot_fw_info(struct machine *m, uint64_t next_addr)
+{
+	uint64_t info[FW_DYNAMIC_SIZE / 8] = {
+		FW_DYNAMIC_MAGIC,  FW_DYNAMIC_VERSION, next_addr,
+		FW_DYNAMIC_NEXT_S, 0 /* options */,    0 /* boot hart */
+	};
+	uint32_t size = fdt_totalsize(ram_ptr(&m->ram, m->fdt_addr, 64));
+
+	m->fw_info_addr = m->fdt_addr + ALIGN_UP(size, 8);
+	memcpy(ram_ptr(&m->ram, m->fw_info_addr, sizeof(info)), info,
+	       sizeof(info));
+}
+
+static int boot_htif(struct machine *m, const char *path,
+		     const struct load_result *r)
+{
+	int err;
+
+	if (!r->has_htif)
+		return 0;
+	err = htif_init(m, r->tohost, r->fromhost);
+	if (err == -EINVAL)
+		diag_error("%s: tohost/fromhost are not 8-byte aligned RAM",
+			   path);
+	else if (err)
+		diag_error("%s: cannot set up HTIF: %s", path, strerror(-err));
+	return err;
+}
+
+int machine_load(struct machine *m, const struct machine_config *cfg)
+{
+	struct placed img[BOOT_MAX_IMAGES];
+	struct load_result fw = { 0 }, k, rd;
+	struct fdt_params fp = { cfg->append, 0, 0 };
+	uint64_t kaddr = VIRT_DRAM_BASE;
+	unsigned n = 0;
+	int err;
+
+	if (cfg->mode == BOOT_BIOS_FILE) {
+		err = loader_load(&m->ram, cfg->bios, VIRT_DRAM_BASE, &fw);
+		if (err)
+			return err;
+		img[n++] = (struct placed){ cfg->bios, fw.lo, fw.hi };
+		kaddr = ALIGN_UP(fw.hi, 2 * MiB);
+	}
+	err = loader_load(&m->ram, cfg->kernel, kaddr, &k);
+	if (err)
+		return err;
+	img[n++] = (struct placed){ cfg->kernel, k.lo, k.hi };
+	m->entry = cfg->mode == BOOT_BIOS_FILE ? fw.entry : k.entry;
+	if (cfg->initrd) {
+		uint64_t off = m->ram.size / 2 < 128 * MiB ? m->ram.size / 2
+							   : 128 * MiB;
+		err = loader_load_raw(&m->ram, cfg->initrd,
+				      ALIGN_UP(k.entry + off, 4096), &rd);
+		if (err)
+			return err;
+		img[n++] = (struct placed){ cfg->initrd, rd.lo, rd.hi };
+		fp.initrd_start = rd.lo;
+		fp.initrd_end = rd.hi;
+	}
+	err = boot_check_images(img, n);
+	if (!err)
+		err = boot_htif(m, cfg->kernel, &k);
+	if (!err)
+		err = boot_place_fdt(m, cfg, &fp, img, n);
+	if (!err && cfg->mode == BOOT_BIOS_FILE)
+		boot_fw_info(m, k.entry);
+	return err;
+}

@@ -1,0 +1,293 @@
+/* Host console: stdout for output; stdin read on one thread into a ring that
+ * the guest-visible devices drain.  Raw mode follows QEMU's -nographic stdio
+ * (no echo, no line editing, no signals from keys; output post-processing
+ * kept so a bare "\n" still starts a new line). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "machine/hostcon.h"
+
+#define HOSTCON_RING 4096
+#define HOSTCON_ESC 0x01 /* Ctrl-A, as QEMU */
+
+struct hostcon {
+	const struct hostcon_ops *ops;
+	void *ctx;
+	int in_fd, out_fd;
+	int stop_fd; /* eventfd: wakes the reader out of poll() */
+	pthread_t reader;
+	bool reader_running;
+	bool stopping;
+	bool escape; /* the previous input byte was Ctrl-A */
+	pthread_mutex_t lock;
+	pthread_cond_t space; /* the ring has room again */
+	uint8_t ring[HOSTCON_RING];
+	size_t head, count; /* next byte to hand out; bytes buffered */
+};
+
+/* The terminal is process-wide, so is the copy needed to restore it; an
+ * atexit hook restores it even if something calls exit() on the way. */
+static struct termios saved_tio;
+static bool tio_saved;
+
+static void hostcon_restore_tty(void)
+{
+	if (tio_saved) {
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
+		tio_saved = false;
+	}
+}
+
+static int hostcon_raw_tty(void)
+{
+	static bool hooked;
+	struct termios t;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0)
+		return -errno;
+	t = saved_tio;
+	t.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
+		       ICRNL | IXON);
+	t.c_oflag |= OPOST;
+	t.c_lflag &= ~(ECHO | ECHONL | ICANON | IEXTEN | ISIG);
+	t.c_cflag &= ~(CSIZE | PARENB);
+	t.c_cflag |= CS8;
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (!hooked && atexit(hostcon_restore_tty) == 0)
+		hooked = true;
+	tio_saved = true;
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) < 0) {
+		tio_saved = false;
+		return -errno;
+	}
+	return 0;
+}
+
+int hostcon_create(struct hostcon **out, const struct hostcon_ops *ops,
+		   void *ctx)
+{
+	struct hostcon *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->ops = ops;
+	c->ctx = ctx;
+	c->in_fd = STDIN_FILENO;
+	c->out_fd = STDOUT_FILENO;
+	c->stop_fd = -1;
+	pthread_mutex_init(&c->lock, 0);
+	pthread_cond_init(&c->space, 0);
+	*out = c;
+	return 0;
+}
+
+/* Put one input byte through the Ctrl-A escape.  Returns 1 if it was
+ * buffered, -1 if the user asked to quit, 0 otherwise.  Lock held. */
+static int hostcon_feed_byte(struct hostcon *c, uint8_t b)
+{
+	if (c->escape) {
+		c->escape = false;
+		if (b == 'x' || b == 'X')
+			return -1;
+		if (b == 'h' || b == 'H') {
+			fprintf(stderr, "\r\nC-a h    print this help\r\n"
+					"C-a x    exit atoll\r\n"
+					"C-a C-a  send C-a\r\n");
+			return 0;
+		}
+		if (b != HOSTCON_ESC)
+			return 0;
+	} else if (b == HOSTCON_ESC) {
+		c->escape = true;
+		return 0;
+	}
+	c->ring[(c->head + c->count) % HOSTCON_RING] = b;
+	c->count++;
+	return 1;
+}
+
+/* Buffer n bytes (the caller read no more than the free space). */
+static void hostcon_feed(struct hostcon *c, const uint8_t *buf, size_t n)
+{
+	bool got = false, quit = false;
+
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < n && !quit; i++) {
+		int r = hostcon_feed_byte(c, buf[i]);
+		got |= r > 0;
+		quit |= r < 0;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (got && c->ops->input_ready)
+		c->ops->input_ready(c->ctx);
+	if (quit && c->ops->quit)
+		c->ops->quit(c->ctx);
+}
+
+/* Wait until the ring has room; returns the room, or 0 when stopping. */
+static size_t hostcon_wait_space(struct hostcon *c)
+{
+	size_t room;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->stopping && c->count == HOSTCON_RING)
+		pthread_cond_wait(&c->space, &c->lock);
+	room = c->stopping ? 0 : HOSTCON_RING - c->count;
+	pthread_mutex_unlock(&c->lock);
+	return room;
+}
+
+static void *hostcon_reader(void *arg)
+{
+	struct hostcon *c = arg;
+	struct pollfd pfd[2] = { { .fd = c->in_fd, .events = POLLIN },
+				 { .fd = c->stop_fd, .events = POLLIN } };
+	uint8_t buf[256];
+	size_t room;
+
+	while ((room = hostcon_wait_space(c)) != 0) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents)
+			break;
+		if (!pfd[0].revents)
+			continue;
+		ssize_t n = read(c->in_fd, buf,
+				 room < sizeof(buf) ? room : sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break; /* end of input: the guest just sees none */
+		hostcon_feed(c, buf, (size_t)n);
+	}
+	return 0;
+}
+
+/* Only touch the terminal when it is ours: a background job that changed
+ * the modes would be stopped by SIGTTOU, and reading stops it by SIGTTIN. */
+static bool hostcon_foreground(void)
+{
+	return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
+int hostcon_start(struct hostcon *c)
+{
+	int err;
+
+	if (isatty(STDIN_FILENO) && !hostcon_foreground())
+		return 0; /* no input at all */
+	c->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (c->stop_fd < 0)
+		return -errno;
+	if (isatty(STDIN_FILENO)) {
+		err = hostcon_raw_tty();
+		if (err < 0)
+			goto err_fd;
+	}
+	err = -pthread_create(&c->reader, 0, hostcon_reader, c);
+	if (err < 0)
+		goto err_tty;
+	c->reader_running = true;
+	return 0;
+
+err_tty:
+	hostcon_restore_tty();
+err_fd:
+	close(c->stop_fd);
+	c->stop_fd = -1;
+	return err;
+}
+
+void hostcon_stop(struct hostcon *c)
+{
+	uint64_t one = 1;
+
+	if (c->reader_running) {
+		pthread_mutex_lock(&c->lock);
+		c->stopping = true;
+		pthread_cond_broadcast(&c->space);
+		pthread_mutex_unlock(&c->lock);
+		if (write(c->stop_fd, &one, sizeof(one)) < 0)
+			perror("atoll: console");
+		pthread_join(c->reader, 0);
+		c->reader_running = false;
+	}
+	if (c->stop_fd >= 0) {
+		close(c->stop_fd);
+		c->stop_fd = -1;
+	}
+	hostcon_restore_tty();
+}
+
+void hostcon_destroy(struct hostcon *c)
+{
+	if (!c)
+		return;
+	hostcon_stop(c);
+	pthread_cond_destroy(&c->space);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = write(c->out_fd, p + done, n - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN) {
+			struct pollfd pfd = { .fd = c->out_fd,
+					      .events = POLLOUT };
+			poll(&pfd, 1, 100);
+			continue;
+		}
+		if (r <= 0)
+			return done ? (ssize_t)done : r < 0 ? -errno : -EIO;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+size_t hostcon_read(struct hostcon *c, void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	size_t got = 0;
+
+	pthread_mutex_lock(&c->lock);
+	while (got < n && c->count) {
+		p[got++] = c->ring[c->head];
+		c->head = (c->head + 1) % HOSTCON_RING;
+		c->count--;
+	}
+	if (got)
+		pthread_cond_signal(&c->space);
+	pthread_mutex_unlock(&c->lock);
+	return got;
+}
+
+int hostcon_has_input(struct hostcon *c)
+{
+	int r;
+
+	pthread_mutex_lock(&c->lock);
+	r = c->count != 0;
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}

@@ -1,0 +1,34 @@
+/* The host side of the guest console: bytes out to stdout, bytes in from
+ * stdin on a reader thread (raw mode while stdin is our terminal), and the
+ * QEMU-style escape Ctrl-A x to quit.  UART, SBI DBCN and HTIF share it. */
+#ifndef ATOLL_MACHINE_HOSTCON_H
+#define ATOLL_MACHINE_HOSTCON_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct hostcon;
+
+struct hostcon_ops {
+	void (*input_ready)(void *ctx); /* new bytes for hostcon_read */
+	void (*quit)(void *ctx); /* the user typed Ctrl-A x */
+};
+
+/* Allocate (no thread, terminal untouched).  Returns 0 or -ENOMEM. */
+int hostcon_create(struct hostcon **out, const struct hostcon_ops *ops,
+		   void *ctx);
+/* Enter raw mode if stdin is our foreground terminal; start the reader.
+ * Returns 0 or -errno (then nothing is left changed). */
+int hostcon_start(struct hostcon *c);
+/* Stop the reader and restore the terminal.  Idempotent. */
+void hostcon_stop(struct hostcon *c);
+void hostcon_destroy(struct hostcon *c);
+
+/* Write to the host console; returns bytes written or -errno. */
+ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n);
+/* Take up to n buffered input bytes; returns how many (0 if none). */
+size_t hostcon_read(struct hostcon *c, void *buf, size_t n);
+/* True if input is buffered. */
+int hostcon_has_input(struct hostcon *c);
+
+#endif

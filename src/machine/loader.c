@@ -1,0 +1,299 @@
+/* ELF64 and raw image loading.  The file is mapped read-only; headers are
+ * copied out with memcpy (the file gives no alignment guarantee) and every
+ * offset/size pair is checked against the file and RAM with overflow-safe
+ * comparisons before anything is touched. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "machine/diag.h"
+#include "machine/loader.h"
+
+struct image_file {
+	const char *path;
+	const uint8_t *data;
+	size_t size;
+};
+
+/* True if [off, off + len) lies inside the file. */
+static bool file_has(const struct image_file *f, uint64_t off, uint64_t len)
+{
+	return off <= f->size && len <= f->size - off;
+}
+
+/* Map a regular, non-empty file read-only. */
+static int file_map(const char *path, struct image_file *f)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		diag_error("%s: %s", path, strerror(-err));
+		return err;
+	}
+	err = fstat(fd, &st) < 0 ? -errno : 0;
+	if (!err && !S_ISREG(st.st_mode)) {
+		diag_error("%s: not a regular file", path);
+		err = -EINVAL;
+	} else if (!err && st.st_size == 0) {
+		diag_error("%s: empty file", path);
+		err = -EINVAL;
+	}
+	if (!err) {
+		void *p = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			       fd, 0);
+		if (p == MAP_FAILED) {
+			err = -errno;
+			diag_error("%s: %s", path, strerror(-err));
+		} else {
+			*f = (struct image_file){ path, p, (size_t)st.st_size };
+		}
+	}
+	close(fd);
+	return err;
+}
+
+static void file_unmap(struct image_file *f)
+{
+	munmap((void *)f->data, f->size);
+}
+
+/* Copy a file verbatim to addr. */
+static int load_raw(struct ram *ram, const struct image_file *f, uint64_t addr,
+		    struct load_result *res)
+{
+	if (f->size > ram->size) {
+		diag_error("%s: image is larger than RAM (%zu > %llu bytes)",
+			   f->path, f->size, (unsigned long long)ram->size);
+		return -EFBIG;
+	}
+	if (!ram_contains(ram, addr, f->size)) {
+		diag_error("%s: image (%zu bytes) at 0x%llx does not fit in RAM"
+			   " (ends at 0x%llx)",
+			   f->path, f->size, (unsigned long long)addr,
+			   (unsigned long long)ram_end(ram));
+		return -EFBIG;
+	}
+	memcpy(ram_ptr(ram, addr, f->size), f->data, f->size);
+	*res = (struct load_result){ .entry = addr,
+				     .lo = addr,
+				     .hi = addr + f->size };
+	return 0;
+}
+
+/* ELF64, little-endian, RISC-V, ET_EXEC, program headers in the file. */
+static int elf_check_header(const struct image_file *f, Elf64_Ehdr *eh)
+{
+	if (f->size < sizeof(*eh)) {
+		diag_error("%s: truncated ELF header", f->path);
+		return -ENOEXEC;
+	}
+	memcpy(eh, f->data, sizeof(*eh));
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB) {
+		diag_error("%s: not a 64-bit little-endian ELF file", f->path);
+		return -ENOEXEC;
+	}
+	if (eh->e_machine != EM_RISCV) {
+		diag_error("%s: not a RISC-V ELF file (e_machine %u)", f->path,
+			   eh->e_machine);
+		return -ENOEXEC;
+	}
+	if (eh->e_type != ET_EXEC) {
+		diag_error("%s: not an executable ELF file (e_type %u)",
+			   f->path, eh->e_type);
+		return -ENOEXEC;
+	}
+	if (eh->e_phnum == 0 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    !file_has(f, eh->e_phoff,
+		      (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr))) {
+		diag_error("%s: truncated or bad program header table",
+			   f->path);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/* Check one PT_LOAD segment against the file and RAM; copy it. */
+static int elf_load_segment(struct ram *ram, const struct image_file *f,
+			    unsigned i, const Elf64_Phdr *ph)
+{
+	if (!file_has(f, ph->p_offset, ph->p_filesz)) {
+		diag_error("%s: segment %u extends beyond the end of the file",
+			   f->path, i);
+		return -ENOEXEC;
+	}
+	if (ph->p_filesz > ph->p_memsz) {
+		diag_error(
+			"%s: segment %u is larger in the file than in memory",
+			f->path, i);
+		return -ENOEXEC;
+	}
+	if (!ram_contains(ram, ph->p_paddr, ph->p_memsz)) {
+		diag_error("%s: segment %u (0x%llx, %llu bytes) is outside RAM"
+			   " (0x%llx-0x%llx)",
+			   f->path, i, (unsigned long long)ph->p_paddr,
+			   (unsigned long long)ph->p_memsz,
+			   (unsigned long long)ram->base,
+			   (unsigned long long)ram_end(ram));
+		return -EFBIG;
+	}
+	uint8_t *dst = ram_ptr(ram, ph->p_paddr, ph->p_memsz);
+	memcpy(dst, f->data + ph->p_offset, ph->p_filesz);
+	memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
+	return 0;
+}
+
+/* Load every PT_LOAD; record the extent of what was loaded. */
+static int elf_load_segments(struct ram *ram, const struct image_file *f,
+			     const Elf64_Ehdr *eh, struct load_result *res)
+{
+	bool any = false;
+
+	res->lo = UINT64_MAX;
+	res->hi = 0;
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, f->data + eh->e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		int err = elf_load_segment(ram, f, i, &ph);
+		if (err)
+			return err;
+		any = true;
+		if (ph.p_paddr < res->lo)
+			res->lo = ph.p_paddr;
+		if (ph.p_paddr + ph.p_memsz > res->hi)
+			res->hi = ph.p_paddr + ph.p_memsz;
+	}
+	if (!any) {
+		diag_error("%s: no loadable segment", f->path);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/* Read section header i (the table was checked by the caller). */
+static void elf_shdr(const struct image_file *f, const Elf64_Ehdr *eh,
+		     unsigned i, Elf64_Shdr *sh)
+{
+	memcpy(sh, f->data + eh->e_shoff + i * sizeof(*sh), sizeof(*sh));
+}
+
+/* Look for tohost/fromhost in one symbol table section. */
+static int elf_scan_symtab(const struct image_file *f, const Elf64_Ehdr *eh,
+			   const Elf64_Shdr *sh, struct load_result *res)
+{
+	Elf64_Shdr strsh;
+	bool to = false, from = false;
+
+	if (sh->sh_entsize != sizeof(Elf64_Sym) || sh->sh_link >= eh->e_shnum ||
+	    !file_has(f, sh->sh_offset, sh->sh_size))
+		return -ENOEXEC;
+	elf_shdr(f, eh, sh->sh_link, &strsh);
+	if (!file_has(f, strsh.sh_offset, strsh.sh_size))
+		return -ENOEXEC;
+	const char *str = (const char *)f->data + strsh.sh_offset;
+	for (uint64_t n = 0; n < sh->sh_size / sizeof(Elf64_Sym); n++) {
+		Elf64_Sym sym;
+		memcpy(&sym, f->data + sh->sh_offset + n * sizeof(sym),
+		       sizeof(sym));
+		if (sym.st_name >= strsh.sh_size || sym.st_shndx == SHN_UNDEF)
+			continue;
+		const char *name = str + sym.st_name;
+		size_t max = strsh.sh_size - sym.st_name;
+		if (strnlen(name, max) == max)
+			continue; /* not terminated inside the table */
+		if (!strcmp(name, "tohost"))
+			res->tohost = sym.st_value, to = true;
+		else if (!strcmp(name, "fromhost"))
+			res->fromhost = sym.st_value, from = true;
+	}
+	res->has_htif = to && from;
+	return 0;
+}
+
+/* Find tohost/fromhost in the symbol table, if there is one. */
+static int elf_find_htif(const struct image_file *f, const Elf64_Ehdr *eh,
+			 struct load_result *res)
+{
+	if (eh->e_shnum == 0)
+		return 0;
+	if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    !file_has(f, eh->e_shoff,
+		      (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr))) {
+		diag_error("%s: truncated or bad section header table",
+			   f->path);
+		return -ENOEXEC;
+	}
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		Elf64_Shdr sh;
+		elf_shdr(f, eh, i, &sh);
+		if (sh.sh_type != SHT_SYMTAB)
+			continue;
+		if (elf_scan_symtab(f, eh, &sh, res) < 0) {
+			diag_error("%s: bad symbol table", f->path);
+			return -ENOEXEC;
+		}
+		break;
+	}
+	return 0;
+}
+
+static int load_elf(struct ram *ram, const struct image_file *f,
+		    struct load_result *res)
+{
+	Elf64_Ehdr eh;
+	int err;
+
+	*res = (struct load_result){ .elf = true };
+	err = elf_check_header(f, &eh);
+	if (!err)
+		err = elf_find_htif(f, &eh, res);
+	if (!err)
+		err = elf_load_segments(ram, f, &eh, res);
+	if (err)
+		return err;
+	if (!ram_contains(ram, eh.e_entry, 2)) {
+		diag_error("%s: entry point 0x%llx is outside RAM", f->path,
+			   (unsigned long long)eh.e_entry);
+		return -ENOEXEC;
+	}
+	res->entry = eh.e_entry;
+	return 0;
+}
+
+int loader_load(struct ram *ram, const char *path, uint64_t raw_addr,
+		struct load_result *res)
+{
+	struct image_file f;
+	int err = file_map(path, &f);
+
+	if (err)
+		return err;
+	if (f.size >= SELFMAG && !memcmp(f.data, ELFMAG, SELFMAG))
+		err = load_elf(ram, &f, res);
+	else
+		err = load_raw(ram, &f, raw_addr, res);
+	file_unmap(&f);
+	return err;
+}
+
+int loader_load_raw(struct ram *ram, const char *path, uint64_t addr,
+		    struct load_result *res)
+{
+	struct image_file f;
+	int err = file_map(path, &f);
+
+	if (err)
+		return err;
+	err = load_raw(ram, &f, addr, res);
+	file_unmap(&f);
+	return err;
+}

@@ -1,0 +1,30 @@
+/* Image loaders: ELF64 RISC-V executables and raw binaries into guest RAM.
+ * Image files are hostile input like guest memory: every offset and size is
+ * checked before use.  On error a loader prints one line naming the file
+ * (diag_error) and returns -errno. */
+#ifndef ATOLL_MACHINE_LOADER_H
+#define ATOLL_MACHINE_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "machine/ram.h"
+
+struct load_result {
+	uint64_t entry; /* ELF entry, or the raw load address */
+	uint64_t lo, hi; /* extent of what was loaded: [lo, hi) */
+	bool elf;
+	bool has_htif; /* the ELF defines both tohost and fromhost */
+	uint64_t tohost, fromhost;
+};
+
+/* Load `path`: an ELF (by its magic) at its physical addresses, anything
+ * else as raw bytes at raw_addr. */
+int loader_load(struct ram *ram, const char *path, uint64_t raw_addr,
+		struct load_result *res);
+
+/* Load `path` as raw bytes at addr, whatever it contains (an initrd). */
+int loader_load_raw(struct ram *ram, const char *path, uint64_t addr,
+		    struct load_result *res);
+
+#endif

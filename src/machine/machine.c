@@ -1,0 +1,239 @@
+/* The board: creation in a fixed order, the cpu_bus (RAM pages, MMIO
+ * dispatch, SBI), and the hooks between devices and the host console. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/csr.h"
+#include "cpu/mmu.h"
+#include "machine/devices.h"
+#include "machine/diag.h"
+#include "machine/hostcon.h"
+#include "machine/machine.h"
+
+/* Exceptions an S-mode kernel handles itself.  OpenSBI delegates only
+ * misaligned fetch, breakpoint, user ecall and page faults and emulates the
+ * rest in M-mode; atoll has no M-mode firmware, so everything that can be
+ * delegated is: misaligned accesses, access faults, illegal instructions,
+ * breakpoint, user ecall, page faults (not ecall from S or M). */
+#define SBI_MEDELEG 0xb1ffULL
+#define SBI_MIDELEG (MIP_SSIP | MIP_STIP | MIP_SEIP)
+
+static void *machine_ram_page(void *ctx, uint64_t gpa_page, bool write)
+{
+	struct machine *m = ctx;
+
+	for (unsigned i = 0; i < m->nr_trap_pages; i++)
+		if (m->trap_pages[i] == gpa_page)
+			return 0;
+	return ram_ptr(&m->ram, gpa_page, 4096);
+}
+
+/* The region holding all of [gpa, gpa + size), or NULL. */
+static const struct mmio_region *machine_find_mmio(struct machine *m,
+						   uint64_t gpa, unsigned size)
+{
+	for (unsigned i = 0; i < m->nr_mmio; i++) {
+		const struct mmio_region *r = &m->mmio[i];
+		if (gpa - r->base < r->size &&
+		    size <= r->size - (gpa - r->base))
+			return r;
+	}
+	return 0;
+}
+
+/* MMIO: the device whose window holds the whole access, else fault. */
+static int machine_mmio_read(void *ctx, struct hart *h, uint64_t gpa,
+			     unsigned size, uint64_t *val)
+{
+	const struct mmio_region *r = machine_find_mmio(ctx, gpa, size);
+
+	*val = 0;
+	if (!r)
+		return -EFAULT;
+	return r->ops->read(r->opaque, gpa - r->base, size, val);
+}
+
+static int machine_mmio_write(void *ctx, struct hart *h, uint64_t gpa,
+			      unsigned size, uint64_t val)
+{
+	const struct mmio_region *r = machine_find_mmio(ctx, gpa, size);
+
+	if (!r)
+		return -EFAULT;
+	if (size < 8)
+		val &= (1ULL << (size * 8)) - 1;
+	return r->ops->write(r->opaque, gpa - r->base, size, val);
+}
+
+static void machine_sbi_call(void *ctx, struct hart *h)
+{
+	sbi_call(ctx, h);
+}
+
+static const struct cpu_bus_ops machine_bus_ops = {
+	.ram_page = machine_ram_page,
+	.mmio_read = machine_mmio_read,
+	.mmio_write = machine_mmio_write,
+	.sbi_call = machine_sbi_call,
+};
+
+int machine_add_mmio(struct machine *m, uint64_t base, uint64_t size,
+		     const struct mmio_ops *ops, void *opaque)
+{
+	if (m->nr_mmio == MACHINE_MAX_MMIO)
+		return -ENOSPC;
+	for (unsigned i = 0; i < m->nr_mmio; i++) {
+		const struct mmio_region *r = &m->mmio[i];
+		if (base < r->base + r->size && r->base < base + size)
+			return -EEXIST;
+	}
+	m->mmio[m->nr_mmio++] = (struct mmio_region){ base, size, ops, opaque };
+	return 0;
+}
+
+int machine_trap_ram_page(struct machine *m, uint64_t gpa_page)
+{
+	for (unsigned i = 0; i < m->nr_trap_pages; i++)
+		if (m->trap_pages[i] == gpa_page)
+			return 0;
+	if (m->nr_trap_pages == MACHINE_MAX_TRAP_PAGES)
+		return -ENOSPC;
+	m->trap_pages[m->nr_trap_pages++] = gpa_page;
+	return 0;
+}
+
+void machine_exit(struct machine *m, int status)
+{
+	m->host->exit(m->host_ctx, status);
+}
+
+static void machine_console_input(void *ctx)
+{
+	struct machine *m = ctx;
+
+	uart_input_ready(m->uart);
+	if (m->htif)
+		htif_input_ready(m->htif);
+}
+
+static void machine_console_quit(void *ctx)
+{
+	diag_error("terminated by C-a x");
+	machine_exit(ctx, 0);
+}
+
+static const struct hostcon_ops machine_console_ops = {
+	.input_ready = machine_console_input,
+	.quit = machine_console_quit,
+};
+
+/* Devices in address order; each registers its own MMIO window. */
+static int machine_add_devices(struct machine *m)
+{
+	int err;
+
+	err = hostcon_create(&m->con, &machine_console_ops, m);
+	if (!err)
+		err = testdev_init(m);
+	if (!err)
+		err = clint_init(m);
+	if (!err)
+		err = plic_init(m);
+	if (!err)
+		err = uart_init(m);
+	if (!err)
+		err = virtio_stub_init(m);
+	return err;
+}
+
+int machine_create(struct machine **out, const struct machine_config *cfg,
+		   const struct machine_host_ops *host, void *host_ctx)
+{
+	struct machine *m;
+	int err;
+
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		diag_error("out of memory");
+		return -ENOMEM;
+	}
+	m->nr_harts = cfg->nr_harts;
+	m->mode = cfg->mode;
+	m->host = host;
+	m->host_ctx = host_ctx;
+	m->bus = (struct cpu_bus){ &machine_bus_ops, m };
+	m->time_base = mtime_now();
+	err = ram_init(&m->ram, VIRT_DRAM_BASE, cfg->ram_size);
+	if (err) {
+		diag_error("cannot map %llu bytes of guest RAM: %s",
+			   (unsigned long long)cfg->ram_size, strerror(-err));
+		goto err_free;
+	}
+	err = machine_add_devices(m);
+	if (err) {
+		diag_error("cannot create devices: %s", strerror(-err));
+		goto err_destroy;
+	}
+	err = machine_load(m, cfg);
+	if (err)
+		goto err_destroy;
+	*out = m;
+	return 0;
+
+err_destroy:
+	machine_destroy(m);
+	return err;
+err_free:
+	free(m);
+	return err;
+}
+
+void machine_destroy(struct machine *m)
+{
+	if (!m)
+		return;
+	if (m->con)
+		hostcon_stop(m->con);
+	htif_destroy(m);
+	uart_destroy(m);
+	plic_destroy(m);
+	hostcon_destroy(m->con);
+	ram_destroy(&m->ram);
+	free(m);
+}
+
+/* See machine.h.  OpenSBI also leaves mstatus.FS on for S-mode. */
+void machine_setup_hart(struct machine *m, struct hart *h)
+{
+	m->harts[h->mhartid] = h;
+	h->time_base = m->time_base;
+	atomic_store(&h->stimecmp, UINT64_MAX);
+	h->pc = m->entry;
+	h->x[10] = h->mhartid;
+	h->x[11] = m->fdt_addr;
+	h->x[12] = m->fw_info_addr;
+	if (m->mode != BOOT_SBI)
+		return;
+	h->sbi_in_host = true;
+	h->medeleg = SBI_MEDELEG;
+	h->mideleg = SBI_MIDELEG;
+	h->mcounteren = 7; /* cycle, time, instret readable from S */
+	csr_fs_dirty(h); /* F/D usable at once, as OpenSBI leaves it */
+	h->priv = PRIV_S;
+	mmu_update_ctx(h);
+}
+
+int machine_start(struct machine *m)
+{
+	int err = hostcon_start(m->con);
+
+	if (err)
+		diag_error("cannot set up the console: %s", strerror(-err));
+	return err;
+}
+
+void machine_stop(struct machine *m)
+{
+	hostcon_stop(m->con);
+}

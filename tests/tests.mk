@@ -1,0 +1,52 @@
+# Tests: bare-metal ISA programs (tests/isa), differential-only programs
+# (tests/diff), host unit tests (tests/unit) and the `make test` runner.
+
+ISA_LIB := tests/isa/lib.c tests/isa/lib_pt.c tests/isa/lib_entry.S
+ISA_LIB_HDR := tests/isa/lib.h tests/isa/lib_asm.h
+
+# $(call isa_prog,NAME,SOURCES[,CFLAGS]) -> $(GUEST_OUT)/NAME.elf, linked
+# with the ISA test library.
+define isa_prog
+$(eval $(call guest_prog,$(1),$(2) $(ISA_LIB),-Itests/isa $(3)))
+$(GUEST_OUT)/$(1).elf: $(ISA_LIB_HDR)
+endef
+
+ISA_TESTS := alu muldiv mem branch rvc amo csr counter trap deleg priv \
+	fencei spec
+$(foreach t,$(ISA_TESTS),$(eval $(call isa_prog,isa-$(t),tests/isa/$(t).c)))
+$(eval $(call isa_prog,isa-irq,tests/isa/irq.c tests/isa/irq_vec.S))
+$(eval $(call isa_prog,isa-vm39,tests/isa/vm.c tests/isa/vm_perm.c,-DPT_LEVELS=3))
+$(eval $(call isa_prog,isa-vm48,tests/isa/vm.c tests/isa/vm_perm.c,-DPT_LEVELS=4))
+
+# Differential-only programs: random operands, transcripts compared with QEMU.
+DIFF_TESTS := $(patsubst tests/diff/%.c,%,$(sort $(wildcard tests/diff/*.c)))
+$(foreach t,$(DIFF_TESTS),$(eval $(call isa_prog,diff-$(t),tests/diff/$(t).c)))
+
+# The FP engineer's programs (tests/isa/fp_*.c) add themselves here.
+-include tests/isa/fp.mk
+
+include tests/unit/unit.mk
+
+# rt.mk's guest-programs rule expanded its list before this file added to
+# it: name the test programs again (extra prerequisites, same target).
+guest-programs: $(filter $(GUEST_OUT)/isa-% $(GUEST_OUT)/diff-%,$(GUEST_PROGRAMS))
+
+# What the runner must find: every ISA program (isa-*), every diff program.
+TEST_ISA_ELFS := $(filter $(GUEST_OUT)/isa-%,$(GUEST_PROGRAMS))
+TEST_DIFF_ELFS := $(filter $(GUEST_OUT)/diff-%,$(GUEST_PROGRAMS))
+
+# Everything the runner needs.  linux-guest (tests/linux/linux.mk, if
+# present) builds or reuses the cached kernel of the Linux boot test.
+test-build: $(ATOLL) $(TEST_ISA_ELFS) $(TEST_DIFF_ELFS) $(UNIT_BINS) \
+	$(if $(LINUX_IMAGE),linux-guest)
+
+# Build what can be built (-k: a broken part fails its own tests in the
+# runner instead of hiding the others), then run every group.
+test:
+	@$(MAKE) --no-print-directory -k test-build || \
+		echo "test: some targets failed to build"
+	@BUILD=$(BUILD) SAN=$(SAN) TEST_ISA="$(TEST_ISA_ELFS)" \
+		TEST_DIFF="$(TEST_DIFF_ELFS)" TEST_UNIT="$(UNIT_BINS)" \
+		tests/run.sh
+
+.PHONY: test test-build

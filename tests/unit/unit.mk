@@ -1,0 +1,25 @@
+# Host unit tests: every tests/unit/test_NAME.c is one program, built with
+# the host CFLAGS together with its helpers tests/unit/NAME_*.c (if any) and
+# linked against the core library (the real src/ objects).
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_NAMES := $(UNIT_SRC:tests/unit/test_%.c=%)
+UNIT_BINS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/test_%)
+UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
+
+define unit_test
+$(BUILD)/tests/unit/test_$(1): $(BUILD)/tests/unit/test_$(1).o \
+		$(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/$(1)_*.c)) \
+		$(BUILD)/libatoll.a
+	$$(CC) $$(LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $$(LDLIBS)
+endef
+$(foreach n,$(UNIT_NAMES),$(eval $(call unit_test,$(n))))
+
+-include $(UNIT_OBJ:.o=.d)
+
+unit-tests: $(UNIT_BINS)
+
+.PHONY: unit-tests
