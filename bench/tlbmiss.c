@@ -13,7 +13,9 @@
 #define PAGE 4096ULL
 #define NPAGES 16384ULL /* 64 MiB */
 #define REGION_VA 0x100000000ULL /* root index 4, nothing else there */
-#define REGION_PA 0x82000000ULL /* 32 MiB into RAM, past the image */
+/* Frames 32-96 MiB into RAM: past the image, below the device tree that
+ * QEMU and atoll put near the top of their default 128 MiB. */
+#define REGION_PA 0x82000000ULL
 #ifndef STRIDE_PAGES
 #define STRIDE_PAGES 521ULL /* odd: visits every page once a pass */
 #endif

@@ -17,7 +17,8 @@
 # T_ISA (60), T_DIFF (60), T_CLI (60), T_LINUX (900); SAN=1 multiplies the
 # defaults by 4 (Linux by 2).
 set -u
-cd "$(dirname "$0")/.." || exit 2
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+cd "$(dirname "$self")/.." || exit 2
 
 export BUILD=${BUILD:-build}
 export ATOLL=${ATOLL:-$BUILD/atoll}
@@ -105,6 +106,11 @@ job_isa() {
 	fi
 	run_guest "$elf" "$out"
 	rc=$?
+	if [ "$(stat -c %s "$out")" -ge $MAX_OUT ]; then
+		tail -n 3 "$out" | result "$res" FAIL "$name" \
+			"runaway console output (over $MAX_OUT bytes)"
+		return
+	fi
 	if [ $rc != 0 ]; then
 		{
 			grep -m $DETAIL -e '^FAIL' "$out"
@@ -174,6 +180,15 @@ while getopts "j:" opt; do
 done
 shift $((OPTIND - 1))
 groups=${*:-unit isa diff cli linux}
+for g in $groups; do
+	case $g in
+	unit | isa | diff | cli | linux) ;;
+	*)
+		echo "run.sh: unknown group '$g' (unit isa diff cli linux)" >&2
+		exit 2
+		;;
+	esac
+done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/atoll-test.XXXXXX")
 xpid=
@@ -278,7 +293,7 @@ queue_jobs() {
 	queue_jobs other
 } >"$tmp/queue"
 
-xargs -0 -n 4 -P "$JOBS" "$0" --job <"$tmp/queue" &
+xargs -0 -r -n 4 -P "$JOBS" "$self" --job <"$tmp/queue" &
 xpid=$!
 
 # Print results in order as they arrive.

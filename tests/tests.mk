@@ -15,21 +15,21 @@ ISA_TESTS := alu muldiv mem branch rvc amo csr counter trap deleg priv \
 	fencei spec
 $(foreach t,$(ISA_TESTS),$(eval $(call isa_prog,isa-$(t),tests/isa/$(t).c)))
 $(eval $(call isa_prog,isa-irq,tests/isa/irq.c tests/isa/irq_vec.S))
-$(eval $(call isa_prog,isa-vm39,tests/isa/vm.c tests/isa/vm_perm.c,-DPT_LEVELS=3))
-$(eval $(call isa_prog,isa-vm48,tests/isa/vm.c tests/isa/vm_perm.c,-DPT_LEVELS=4))
+VM_SRC := tests/isa/vm.c tests/isa/vm_perm.c
+$(eval $(call isa_prog,isa-vm39,$(VM_SRC),-DPT_LEVELS=3))
+$(eval $(call isa_prog,isa-vm48,$(VM_SRC),-DPT_LEVELS=4))
+$(GUEST_OUT)/isa-vm39.elf $(GUEST_OUT)/isa-vm48.elf: tests/isa/vm.h
 
-# Differential-only programs: random operands, transcripts compared with QEMU.
+# Differential-only programs (tests/diff/NAME.c plus its NAME_*.S helpers):
+# random operands and instruction streams, transcripts compared with QEMU.
 DIFF_TESTS := $(patsubst tests/diff/%.c,%,$(sort $(wildcard tests/diff/*.c)))
-$(foreach t,$(DIFF_TESTS),$(eval $(call isa_prog,diff-$(t),tests/diff/$(t).c)))
+$(foreach t,$(DIFF_TESTS),$(eval $(call isa_prog,diff-$(t),\
+	tests/diff/$(t).c $(wildcard tests/diff/$(t)_*.S))))
 
 # The FP engineer's programs (tests/isa/fp_*.c) add themselves here.
 -include tests/isa/fp.mk
 
 include tests/unit/unit.mk
-
-# rt.mk's guest-programs rule expanded its list before this file added to
-# it: name the test programs again (extra prerequisites, same target).
-guest-programs: $(filter $(GUEST_OUT)/isa-% $(GUEST_OUT)/diff-%,$(GUEST_PROGRAMS))
 
 # What the runner must find: every ISA program (isa-*), every diff program.
 TEST_ISA_ELFS := $(filter $(GUEST_OUT)/isa-%,$(GUEST_PROGRAMS))

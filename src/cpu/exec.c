@@ -20,7 +20,8 @@
 
 #define CC_HASH_BITS 12
 #define CC_HASH_SIZE (1u << CC_HASH_BITS)
-#define CC_MAX_PAGES 4096 /* ~128 MiB of slots; then everything is flushed */
+#define CC_MAX_PAGES                                                           \
+	1024 /* 4 MiB of guest code, ~32 MiB of slots; then flush */
 #define CC_SPARE_MAX 64 /* recycled pages kept for reuse */
 
 /* Instructions between two looks outside the loop: a few microseconds, so

@@ -14,7 +14,8 @@ void code_cache_free(struct code_cache *cc);
 /* Pre-decoded page for gpa_page, or NULL if the hart has none. */
 struct code_page *code_cache_find(struct hart *h, uint64_t gpa_page);
 /* Find or create it (host = the page's bytes). */
-struct code_page *code_cache_get(struct hart *h, uint64_t gpa_page, uint8_t *host);
+struct code_page *code_cache_get(struct hart *h, uint64_t gpa_page,
+				 uint8_t *host);
 /* Drop the page's decoded code (a store hit it).  Safe to call while a slot
  * of that page is executing: freeing is deferred until the loop exits. */
 void code_cache_invalidate(struct hart *h, uint64_t gpa_page);

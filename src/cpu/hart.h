@@ -17,15 +17,19 @@ enum priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
 /* Bits of hart->requests (cross-thread): why the hart must leave its
  * dispatch loop and look outside. */
 enum hart_request {
-	REQ_IRQ = 1u << 0,       /* mip changed or a wake-up happened */
+	REQ_IRQ = 1u << 0, /* mip changed or a wake-up happened */
 	REQ_TLB_FLUSH = 1u << 1, /* drop every cached translation */
 	REQ_ICACHE_FLUSH = 1u << 2, /* drop every pre-decoded page */
-	REQ_STOP = 1u << 3,      /* leave hart_run() */
-	REQ_PAUSE = 1u << 4,     /* leave hart_run() to be paused */
+	REQ_STOP = 1u << 3, /* leave hart_run() */
+	REQ_PAUSE = 1u << 4, /* leave hart_run() to be paused */
 };
 
 /* Why hart_run() returned. */
-enum hart_exit { HART_EXIT_STOP = 1, HART_EXIT_PAUSE = 2, HART_EXIT_HSM_STOP = 3 };
+enum hart_exit {
+	HART_EXIT_STOP = 1,
+	HART_EXIT_PAUSE = 2,
+	HART_EXIT_HSM_STOP = 3
+};
 
 struct code_cache; /* exec/icache: pre-decoded pages, private to the hart */
 struct insn;
@@ -35,24 +39,24 @@ struct hart {
 	 * to x0 into x[32], a sink no instruction reads. */
 	uint64_t x[33];
 	uint64_t f[32]; /* F/D registers, NaN-boxed singles */
-	uint64_t pc;    /* valid whenever the hart is outside the dispatch loop */
-	uint8_t priv;   /* enum priv */
-	uint8_t frm;    /* fcsr.frm */
+	uint64_t pc; /* valid whenever the hart is outside the dispatch loop */
+	uint8_t priv; /* enum priv */
+	uint8_t frm; /* fcsr.frm */
 	uint8_t fflags; /* fcsr.fflags */
 
 	/* Execution engine (exec.c): the page being executed. */
-	uint64_t cur_va;        /* page-aligned guest-virtual address */
+	uint64_t cur_va; /* page-aligned guest-virtual address */
 	struct insn *cur_slots; /* its pre-decoded slots, one per halfword */
-	uint8_t *cur_host;      /* host address of its bytes */
-	int64_t budget;         /* insns left before polling (exec.c) */
-	uint8_t exit_retired;   /* did the insn that left the loop retire? */
+	uint8_t *cur_host; /* host address of its bytes */
+	int64_t budget; /* insns left before polling (exec.c) */
+	uint8_t exit_retired; /* did the insn that left the loop retire? */
 	uint8_t counter_synced; /* see decode: counter CSRs exit first */
-	uint64_t instret;       /* retired instructions (also mcycle) */
+	uint64_t instret; /* retired instructions (also mcycle) */
 
 	/* Soft TLB = atoll's shadow page table (tlb.h). */
 	struct tlb tlb;
 	uint32_t ctx_fetch; /* TLB context of instruction fetch, pre-shifted */
-	uint32_t ctx_data;  /* TLB context of loads/stores (MPRV applied) */
+	uint32_t ctx_data; /* TLB context of loads/stores (MPRV applied) */
 
 	/* CSRs.  mip is cross-thread (devices raise lines). */
 	uint64_t mstatus; /* sstatus is a view of it */
@@ -65,7 +69,7 @@ struct hart {
 	uint64_t satp;
 	uint32_t mcounteren, scounteren, mcountinhibit;
 	uint64_t menvcfg, senvcfg;
-	uint64_t pmpcfg[2];    /* pmpcfg0, pmpcfg2 (RV64: even numbers only) */
+	uint64_t pmpcfg[2]; /* pmpcfg0, pmpcfg2 (RV64: even numbers only) */
 	uint64_t pmpaddr[16];
 	uint64_t mhartid;
 

@@ -31,8 +31,9 @@ typedef struct insn *(*insn_fn)(struct hart *h, struct insn *i);
 
 struct insn {
 	insn_fn fn;
-	uint8_t rd, rs1, rs2, rs3; /* rs3 doubles as rm for F/D, uimm for CSRs */
-	int32_t imm;               /* immediate; CSR number for Zicsr */
+	uint8_t rd, rs1, rs2,
+		rs3; /* rs3 doubles as rm for F/D, uimm for CSRs */
+	int32_t imm; /* immediate; CSR number for Zicsr */
 };
 
 #define CODE_PAGE_SLOTS 2048
@@ -45,7 +46,6 @@ struct code_page {
 	struct code_page *hash_next;
 	struct insn slot[CODE_PAGE_SLOTS + 1];
 };
-
 
 static inline uint64_t insn_pc(const struct hart *h, const struct insn *i)
 {
@@ -95,7 +95,8 @@ static inline struct insn *insn_jump(struct hart *h, struct insn *i,
 				     uint64_t target)
 {
 	(void)i;
-	if (__builtin_expect(((target ^ h->cur_va) >> 12) == 0 && h->budget > 0, 1))
+	if (__builtin_expect(((target ^ h->cur_va) >> 12) == 0 && h->budget > 0,
+			     1))
 		return &h->cur_slots[(target & 0xfff) >> 1];
 	return insn_exit(h, target);
 }

@@ -122,9 +122,9 @@ static inline struct insn *exec_follow(struct hart *h, uint64_t va)
 
 /* A taken transfer to a target known only at run time (jalr, or any jump
  * decoded without its page offset).  Follows the fetch TLB into another
- * page without leaving the loop when it can.  A zero budget (also the mark
- * of exec.c's one-slot context for page-straddling instructions) leaves:
- * the loop is about to poll anyway. */
+ * page without leaving the loop when it can.  With no budget left (also
+ * the mark of exec.c's one-slot context for page-straddling instructions)
+ * it leaves: the loop is about to poll anyway. */
 static inline struct insn *op_jump(struct hart *h, uint64_t target)
 {
 	if (__builtin_expect(h->budget > 0, 1)) {

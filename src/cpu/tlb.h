@@ -49,20 +49,22 @@ struct code_page;
 
 struct tlb_entry {
 	uint64_t tag;
-	uintptr_t addend;   /* host address = va + addend */
-	uint64_t gpa_page;  /* guest-physical page, for reverse invalidation */
-	struct code_page *code; /* fetch array only: pre-decoded page, or NULL */
+	uintptr_t addend; /* host address = va + addend */
+	uint64_t gpa_page; /* guest-physical page, for reverse invalidation */
+	struct code_page
+		*code; /* fetch array only: pre-decoded page, or NULL */
 };
 
 struct tlb {
 	struct tlb_entry load[TLB_SIZE];
 	struct tlb_entry store[TLB_SIZE];
 	struct tlb_entry fetch[TLB_SIZE];
-	uint64_t slot_satp[TLB_ASID_SLOTS]; /* satp value a live slot stands for */
+	uint64_t slot_satp
+		[TLB_ASID_SLOTS]; /* satp value a live slot stands for */
 	uint8_t slot_live[TLB_ASID_SLOTS];
-	uint8_t slots_used;   /* slots handed out since the last wipe */
-	uint8_t cur_slot;     /* slot of the current satp, 0 if Bare */
-	bool has_superpage;   /* a superpage was cached: sfence.vma addr flushes all */
+	uint8_t slots_used; /* slots handed out since the last wipe */
+	uint8_t cur_slot; /* slot of the current satp, 0 if Bare */
+	bool has_superpage; /* a superpage was cached: sfence.vma addr flushes all */
 	uint64_t stat_flush_all, stat_flush_page, stat_flush_gpa, stat_wipes;
 
 	/* Added by the MMU (mmu.c/tlb.c internals, not for the fast path).
@@ -111,8 +113,18 @@ static inline bool tlb_load(struct tlb *t, uint32_t ctx, uint64_t va,
 	const void *p = (const void *)(uintptr_t)(va + e->addend);
 	switch (size) {
 	case 1: *val = *(const uint8_t *)p; break;
-	case 2: { uint16_t v; memcpy(&v, p, 2); *val = v; break; }
-	case 4: { uint32_t v; memcpy(&v, p, 4); *val = v; break; }
+	case 2: {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		*val = v;
+		break;
+	}
+	case 4: {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		*val = v;
+		break;
+	}
 	default: memcpy(val, p, 8); break;
 	}
 	return true;
@@ -127,8 +139,16 @@ static inline bool tlb_store(struct tlb *t, uint32_t ctx, uint64_t va,
 	void *p = (void *)(uintptr_t)(va + e->addend);
 	switch (size) {
 	case 1: *(uint8_t *)p = (uint8_t)val; break;
-	case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }
-	case 4: { uint32_t v = (uint32_t)val; memcpy(p, &v, 4); break; }
+	case 2: {
+		uint16_t v = (uint16_t)val;
+		memcpy(p, &v, 2);
+		break;
+	}
+	case 4: {
+		uint32_t v = (uint32_t)val;
+		memcpy(p, &v, 4);
+		break;
+	}
 	default: memcpy(p, &val, 8); break;
 	}
 	return true;

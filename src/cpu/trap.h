@@ -26,7 +26,6 @@ enum exc {
 	EXC_STORE_PAGE = 15,
 };
 
-
 /* Take exception `cause` for the instruction at epc: choose M or S by
  * medeleg, save state (xEPC, xCAUSE, xTVAL, xPP, xPIE), switch privilege, set
  * h->pc to the vector, h->exit_retired = 0, update TLB contexts.  An ecall

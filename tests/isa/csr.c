@@ -2,8 +2,9 @@
  * masks, 5-bit zero-extended immediates), the rules that decide whether an
  * instruction writes (rs1 = x0 / uimm = 0 for CSRRS/CSRRC, always for CSRRW),
  * read-only CSRs (write -> illegal, read fine), privilege checks, missing
- * CSRs (see spec.c for the cases where QEMU 7.2 strays from the spec), the sstatus/sie/sip views of their M-mode registers, misa, and the
- * fcsr split into frm and fflags.  Illegal-instruction mtval = the bits. */
+ * CSRs, the sstatus/sie/sip views of their M-mode registers, misa, and the
+ * fcsr split into frm and fflags.  Illegal-instruction mtval = the bits.
+ * The cases where QEMU 7.2 strays from the spec are in spec.c. */
 #include "lib.h"
 
 /* The last trap was an illegal instruction with mtval = its encoding. */

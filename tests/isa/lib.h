@@ -182,7 +182,6 @@ uint64_t lib_u_ld(uint64_t addr);
 uint64_t lib_u_sd(uint64_t addr); /* stores addr at addr */
 uint64_t lib_u_ecall(uint64_t a0);
 uint64_t lib_u_ret42(uint64_t a0);
-uint64_t lib_u_call(uint64_t target);
 extern char lib_user_start[], lib_user_end[];
 
 /* ---- paging ---- */

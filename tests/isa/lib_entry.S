@@ -8,13 +8,19 @@
 #include "lib_asm.h"
 
 	.macro SAVE_REGS
-	.irp n,1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp n,1,3,4,5,6,7,8,9,10,11,12,13,14,15
+	sd	x\n, (\n*8)(sp)
+	.endr
+	.irp n,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	sd	x\n, (\n*8)(sp)
 	.endr
 	.endm
 
 	.macro LOAD_REGS
-	.irp n,1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp n,1,3,4,5,6,7,8,9,10,11,12,13,14,15
+	ld	x\n, (\n*8)(sp)
+	.endr
+	.irp n,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	ld	x\n, (\n*8)(sp)
 	.endr
 	.endm
@@ -149,9 +155,6 @@ lib_u_ld:
 lib_u_sd:
 	sd	a0, 0(a0)	/* stores its own address */
 	ret
-	.globl lib_u_call
-lib_u_call:
-	jr	a0
 	.globl lib_u_ecall
 lib_u_ecall:
 	ecall

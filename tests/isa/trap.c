@@ -1,9 +1,9 @@
 /* Exceptions taken in M-mode: illegal instruction (mtval = the instruction
  * bits, 32- and 16-bit), breakpoint, ecall from U/S/M, misaligned LR,
  * access faults for loads, stores and fetches at unmapped physical
- * addresses, from M and from lower modes; mepc = the faulting instruction,
- * mstatus.MPP/MPIE/MIE on entry.  Page faults are in vm.c; the cases where
- * QEMU 7.2 departs from the spec are in spec.c. */
+ * addresses (and fetches from MMIO), from M and from lower modes; mepc =
+ * the faulting instruction, mstatus.MPP/MPIE/MIE on entry.  Page faults
+ * are in vm.c; the cases where QEMU 7.2 departs from the spec in spec.c. */
 #include "lib.h"
 
 /* Execute `insn` (asm text) and return the address it sits at. */
@@ -134,6 +134,29 @@ static void test_status_on_entry(void)
 	CSRC(mstatus, MS_MIE);
 }
 
+#define PLIC_BASE 0x0c000000UL
+
+/* QEMU executes some device regions (e.g. the test device) as code but not
+ * the PLIC; should an emulator run it anyway, stop at the first trap. */
+static uintptr_t mmio_hook(uint64_t cause, uint64_t epc, uint64_t tval,
+			   uint64_t *regs, int to)
+{
+	if (epc < PLIC_BASE || epc >= PLIC_BASE + 0x600000)
+		return 0;
+	lib_record(cause, epc, tval, to);
+	return regs[1];
+}
+
+static void test_fetch_mmio(void)
+{
+	lib_section("fetch from MMIO");
+	lib_hook = mmio_hook;
+	trap_arm();
+	((void (*)(void))PLIC_BASE)();
+	lib_hook = 0;
+	check_trap("fetch from the PLIC", EXC_INSN_ACCESS, PLIC_BASE);
+}
+
 static void test_access(void)
 {
 	lib_section("access faults and misaligned LR");
@@ -158,6 +181,7 @@ static void test_access(void)
 	trap_arm();
 	((void (*)(void))0x10000)();
 	check_trap("fetch from 0x10000", EXC_INSN_ACCESS, 0x10000);
+	test_fetch_mmio();
 	trap_arm();
 	lib_run(PRV_S, s_load, 0x18);
 	check_trap_to("S load from 0x18", EXC_LOAD_ACCESS, 0x18, PRV_M);

@@ -84,13 +84,15 @@ int rt_printf(const char *fmt, ...)
 		case 'd':
 		case 'i':
 			s = lng ? va_arg(ap, long long) : va_arg(ap, int);
-			u = s < 0 ? 0ULL - (unsigned long long)s : (unsigned long long)s;
+			u = s < 0 ? 0ULL - (unsigned long long)s
+				  : (unsigned long long)s;
 			out += put_num(u, 10, 0, s < 0, width, pad, left);
 			break;
 		case 'u':
 		case 'x':
 		case 'X':
-			u = lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned);
+			u = lng ? va_arg(ap, unsigned long long)
+				: va_arg(ap, unsigned);
 			out += put_num(u, *fmt == 'u' ? 10 : 16, *fmt == 'X', 0,
 				       width, pad, left);
 			break;
@@ -133,7 +135,8 @@ __attribute__((weak)) uintptr_t rt_trap(uintptr_t cause, uintptr_t epc,
 {
 	(void)regs;
 	rt_printf("unexpected trap: mcause=%lx mepc=%lx mtval=%lx\n",
-		  (unsigned long)cause, (unsigned long)epc, (unsigned long)tval);
+		  (unsigned long)cause, (unsigned long)epc,
+		  (unsigned long)tval);
 	rt_exit(99);
 }
 

@@ -30,9 +30,13 @@ static inline uint64_t rt_mtime(void)
 	return *(volatile uint64_t *)RT_MTIME;
 }
 
-#define rt_csr_read(csr) ({ unsigned long __v; \
-	__asm__ volatile("csrr %0, " #csr : "=r"(__v)); __v; })
-#define rt_csr_write(csr, v) \
+#define rt_csr_read(csr)                                                       \
+	({                                                                     \
+		unsigned long __v;                                             \
+		__asm__ volatile("csrr %0, " #csr : "=r"(__v));                \
+		__v;                                                           \
+	})
+#define rt_csr_write(csr, v)                                                   \
 	__asm__ volatile("csrw " #csr ", %0" ::"r"((unsigned long)(v)))
 
 void *memset(void *d, int c, size_t n);

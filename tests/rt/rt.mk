@@ -14,4 +14,3 @@ endef
 
 $(eval $(call guest_prog,hello,tests/rt/hello.c))
 
-guest-programs: $(GUEST_PROGRAMS)

@@ -30,5 +30,6 @@
 #define RING_SLOTS_TX __CONST_RING_SIZE(netif_tx, 4096)
 #define RING_SLOTS_RX __CONST_RING_SIZE(netif_rx, 4096)
 
-const struct abi_row abi_xen_rows[] = { ABI_ROWS(ABI_SIZE, ABI_OFF, ABI_CONST) };
+const struct abi_row abi_xen_rows[] = { ABI_ROWS(ABI_SIZE, ABI_OFF,
+						 ABI_CONST) };
 const unsigned abi_xen_nrows = sizeof(abi_xen_rows) / sizeof(abi_xen_rows[0]);

@@ -35,7 +35,8 @@ int main(void)
 {
 	/* Xen declares the slots as ring[1], atoll as a flexible array, so
 	 * the sring's sizeof differs by design; its slot offset is compared. */
-	const struct abi_row ours[] = { ABI_ROWS(ABI_SIZE, ABI_OFF, ABI_CONST) };
+	const struct abi_row ours[] = { ABI_ROWS(ABI_SIZE, ABI_OFF,
+						 ABI_CONST) };
 	unsigned n = sizeof(ours) / sizeof(ours[0]), failed = 0, checked = 0;
 
 	if (n != abi_xen_nrows) {
@@ -52,7 +53,7 @@ int main(void)
 			failed++;
 		}
 	}
-	printf("abi: %u layout facts checked against Xen, %u differ\n",
-	       checked, failed);
+	printf("abi: %u layout facts checked against Xen, %u differ\n", checked,
+	       failed);
 	return failed != 0;
 }

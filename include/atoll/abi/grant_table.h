@@ -15,8 +15,9 @@ typedef uint32_t grant_ref_t;
 typedef uint16_t domid_t;
 
 struct grant_entry_v1 {
-	uint16_t flags; /* GTF_*: written by the guest, reading/writing by atoll */
-	domid_t domid;  /* the domain allowed to use the frame */
+	uint16_t
+		flags; /* GTF_*: written by the guest, reading/writing by atoll */
+	domid_t domid; /* the domain allowed to use the frame */
 	uint32_t frame; /* guest frame number granted */
 };
 
@@ -24,8 +25,8 @@ struct grant_entry_v1 {
 #define GTF_permit_access 1u
 #define GTF_type_mask 3u
 #define GTF_readonly (1u << 2) /* the grantee may only read */
-#define GTF_reading (1u << 3)  /* atoll: mapped for reading now */
-#define GTF_writing (1u << 4)  /* atoll: mapped for writing now */
+#define GTF_reading (1u << 3) /* atoll: mapped for reading now */
+#define GTF_writing (1u << 4) /* atoll: mapped for writing now */
 
 #define GNTTAB_NR_RESERVED_ENTRIES 8 /* refs 0-7 are reserved, as in Xen */
 

@@ -28,9 +28,9 @@
 struct netif_tx_request {
 	grant_ref_t gref;
 	uint16_t offset; /* of the frame within the granted page */
-	uint16_t flags;  /* NETTXF_* */
-	uint16_t id;     /* echoed in the response */
-	uint16_t size;   /* bytes of the whole packet (first fragment) */
+	uint16_t flags; /* NETTXF_* */
+	uint16_t id; /* echoed in the response */
+	uint16_t size; /* bytes of the whole packet (first fragment) */
 };
 
 struct netif_tx_response {
