@@ -4,20 +4,12 @@
  * first results, so a mismatch against QEMU names the op and the operands.
  * There is no expected output here: QEMU is the oracle. */
 #include "lib.h"
+#include "rng.h"
 
 #define N_RAND 300
 #define N_SHOW 2
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15UL;
-
-static uint64_t rng(void)
-{
-	uint64_t x = rng_state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
-}
+#define RNG_SEED 0x9e3779b97f4a7c15UL
 
 static const uint64_t edges[] = {
 	0,
@@ -211,6 +203,7 @@ static const struct {
 
 int main(void)
 {
+	rng_state = RNG_SEED;
 	lib_start("diff-alu");
 	unsigned total = N_EDGE * N_EDGE + N_RAND;
 	for (unsigned k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {

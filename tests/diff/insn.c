@@ -7,6 +7,7 @@
  * encodings are built here bit by bit, so this also checks the decoder
  * against QEMU on operand combinations no compiler emits. */
 #include "lib.h"
+#include "rng.h"
 
 #define BLOCKS 600
 #define LEN 48 /* instructions per block, before the final ret */
@@ -17,16 +18,7 @@ static uint8_t code[4096] __attribute__((aligned(4096)));
 static uint8_t mem[4096] __attribute__((aligned(4096)));
 static uint64_t regs[32];
 
-static uint64_t rng_state = 0x853c49e6748fea9bUL;
-
-static uint64_t rng(void)
-{
-	uint64_t x = rng_state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
-}
+#define RNG_SEED 0x853c49e6748fea9bUL
 
 static unsigned pick(unsigned n)
 {
@@ -308,6 +300,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 
 int main(void)
 {
+	rng_state = RNG_SEED;
 	lib_start("diff-insn");
 	for (unsigned i = 0; i < sizeof(mem); i++)
 		mem[i] = (uint8_t)rng();

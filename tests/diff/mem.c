@@ -3,22 +3,14 @@
  * and random AMOs and LR/SC pairs at aligned offsets.  Prints checksums of
  * the loaded values and of memory after each round; QEMU is the oracle. */
 #include "lib.h"
+#include "rng.h"
 
 #define ROUNDS 8
 #define OPS 500
 
 static uint8_t buf[8192] __attribute__((aligned(4096)));
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dUL;
-
-static uint64_t rng(void)
-{
-	uint64_t x = rng_state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
-}
+#define RNG_SEED 0x2545f4914f6cdd1dUL
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -107,6 +99,7 @@ static uint64_t amo_op(uint64_t a, unsigned op, uint64_t v)
 
 int main(void)
 {
+	rng_state = RNG_SEED;
 	lib_start("diff-mem");
 	for (unsigned i = 0; i < sizeof(buf); i++)
 		buf[i] = (uint8_t)(i * 13 + 5);
