@@ -13,8 +13,18 @@ struct cpu_bus_ops {
 	/* Host pointer to the 4 KiB guest-physical page that starts at gpa_page,
 	 * or NULL when that page is not RAM (then the access goes to MMIO).
 	 * Called only on soft-TLB misses, never on the fast path.  May block
-	 * (populate on demand).  `write` says the caller will store through it. */
+	 * `write` says the caller will store through it.  It must not block: a
+	 * RAM page that cannot be provided now (no free machine frame, being
+	 * swapped in or out) returns CPU_RAM_RETRY; the CPU then abandons the
+	 * instruction without any guest-visible effect, calls mem_wait, and
+	 * executes it again. */
 	void *(*ram_page)(void *ctx, uint64_t gpa_page, bool write);
+
+	/* Block until an access that got CPU_RAM_RETRY may succeed (bounded;
+	 * spurious returns are fine).  It must keep serving the hart's TLB
+	 * shootdowns while it waits (hart_shootdown_service), or a reclaimer
+	 * waiting for this hart would wait forever.  May be NULL. */
+	void (*mem_wait)(void *ctx, struct hart *h);
 
 	/* Device access of 1, 2, 4 or 8 bytes at gpa.  0 on success; a negative
 	 * value makes the CPU raise an access fault at the guest. */
@@ -28,6 +38,9 @@ struct cpu_bus_ops {
 	 * the pc past the ecall afterwards. */
 	void (*sbi_call)(void *ctx, struct hart *h);
 };
+
+/* ram_page's "not now": never a valid host page address. */
+#define CPU_RAM_RETRY ((void *)1)
 
 struct cpu_bus {
 	const struct cpu_bus_ops *ops;

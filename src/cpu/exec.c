@@ -14,6 +14,7 @@
 #include "cpu/csr.h"
 #include "cpu/decode.h"
 #include "cpu/exec.h"
+#include "cpu/shootdown.h"
 #include "cpu/mmu.h"
 #include "cpu/ops.h"
 #include "cpu/trap.h"
@@ -318,10 +319,14 @@ static int exec_requests(struct hart *h)
 	}
 	if (req & REQ_ICACHE_FLUSH)
 		code_cache_flush(h);
+	if (req & REQ_SHOOTDOWN)
+		hart_shootdown_service(h);
 	if (req & REQ_STOP)
 		return HART_EXIT_STOP;
 	if (req & REQ_PAUSE)
 		return HART_EXIT_PAUSE;
+	if ((req & REQ_MEM_WAIT) && h->bus.ops->mem_wait)
+		h->bus.ops->mem_wait(h->bus.ctx, h);
 	return 0;
 }
 

@@ -22,6 +22,8 @@ enum hart_request {
 	REQ_ICACHE_FLUSH = 1u << 2, /* drop every pre-decoded page */
 	REQ_STOP = 1u << 3, /* leave hart_run() */
 	REQ_PAUSE = 1u << 4, /* leave hart_run() to be paused */
+	REQ_SHOOTDOWN = 1u << 5, /* serve the shootdown mailbox (shootdown.h) */
+	REQ_MEM_WAIT = 1u << 6, /* own: an access got CPU_RAM_RETRY */
 };
 
 /* Why hart_run() returned. */
@@ -93,6 +95,15 @@ struct hart {
 	 * hart sleeps on in WFI. */
 	_Atomic uint32_t requests;
 	_Atomic uint32_t wake_seq;
+
+	/* TLB shootdown mailbox (shootdown.h): written by one initiator at a
+	 * time, served by the hart on its own thread. */
+	uint64_t sd_pages[16]; /* guest-physical pages to forget */
+	unsigned sd_n; /* how many (sd_all: ignored) */
+	bool sd_all; /* forget every translation */
+	_Atomic uint32_t sd_req; /* ticket of the newest posted request */
+	_Atomic uint32_t sd_done; /* ticket the hart has served (futex word) */
+	uint64_t stat_shootdowns; /* requests served */
 
 	struct cpu_bus bus;
 	struct code_cache *code;

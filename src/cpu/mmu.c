@@ -99,8 +99,12 @@ void mmu_update_ctx(struct hart *h)
 		h->ctx_data = mmu_ctx(slot, mmu_class(dpriv, h->mstatus, 0));
 }
 
+/* A PTE page that is RAM but cannot be had now (CPU_RAM_RETRY). */
+#define MMU_PTE_RETRY ((uint64_t *)CPU_RAM_RETRY)
+
 /* Host pointer to the PTE at gpa (walk level lvl), through the walk cache.
- * NULL when the page-table page is not RAM. */
+ * NULL when the page-table page is not RAM, MMU_PTE_RETRY when it must be
+ * retried later. */
 static uint64_t *mmu_pte_ptr(struct hart *h, uint64_t gpa, unsigned lvl,
 			     bool write)
 {
@@ -110,8 +114,8 @@ static uint64_t *mmu_pte_ptr(struct hart *h, uint64_t gpa, unsigned lvl,
 	if (c->gpa_page != page || (write && !c->writable)) {
 		uint8_t *p = h->bus.ops->ram_page(h->bus.ctx, page, write);
 
-		if (!p)
-			return NULL;
+		if (!p || p == CPU_RAM_RETRY)
+			return (uint64_t *)(void *)p;
 		c->gpa_page = page;
 		c->host = p;
 		c->writable = write;
@@ -147,6 +151,8 @@ static int mmu_set_ad(struct hart *h, uint64_t pte_gpa, unsigned lvl,
 {
 	uint64_t *p = mmu_pte_ptr(h, pte_gpa, lvl, true);
 
+	if (p == MMU_PTE_RETRY)
+		return -2;
 	if (!p)
 		return -1;
 	if (__atomic_compare_exchange_n(p, &pte, pte | need, false,
@@ -169,6 +175,8 @@ static int mmu_walk_once(struct hart *h, uint64_t va, enum mmu_access acc,
 		uint64_t *p = mmu_pte_ptr(h, pte_gpa, (unsigned)lvl, false);
 		uint64_t pte, ppn, need;
 
+		if (p == MMU_PTE_RETRY)
+			return EXC_RETRY;
 		if (!p)
 			return cause_access[acc];
 		pte = __atomic_load_n(p, __ATOMIC_ACQUIRE);
@@ -192,6 +200,8 @@ static int mmu_walk_once(struct hart *h, uint64_t va, enum mmu_access acc,
 		if ((pte & need) != need) {
 			int rc = mmu_set_ad(h, pte_gpa, (unsigned)lvl, pte,
 					    need);
+			if (rc == -2)
+				return EXC_RETRY;
 			if (rc < 0)
 				return cause_access[acc];
 			if (rc > 0)
@@ -266,6 +276,8 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 	t->gpa = gpa;
 	t->host = NULL;
 	host = h->bus.ops->ram_page(h->bus.ctx, page, acc == MMU_STORE);
+	if ((void *)host == CPU_RAM_RETRY)
+		return EXC_RETRY;
 	if (!host)
 		return acc == MMU_FETCH ? EXC_INSN_ACCESS : 0; /* MMIO */
 	t->host = host + (va & PAGE_MASK);

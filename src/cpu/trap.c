@@ -62,6 +62,15 @@ static bool trap_is_mem_fault(uint64_t cause)
 
 void trap_raise(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc)
 {
+	if (cause == EXC_RETRY) {
+		/* Not a trap: run the instruction again once memory is there
+		 * (bus.h).  Nothing of it took effect. */
+		h->pc = epc;
+		h->exit_retired = 0;
+		h->tlb.fault_split = false;
+		atomic_fetch_or(&h->requests, REQ_MEM_WAIT);
+		return;
+	}
 	if (cause == EXC_ECALL_S && h->sbi_in_host && h->priv == PRIV_S) {
 		/* The pc is set first so that the SBI code may redirect it. */
 		h->pc = epc + 4;

@@ -24,6 +24,9 @@ enum exc {
 	EXC_INSN_PAGE = 12,
 	EXC_LOAD_PAGE = 13,
 	EXC_STORE_PAGE = 15,
+	/* Internal, never seen by the guest: the access must be retried once
+	 * memory is available (bus.h, CPU_RAM_RETRY). */
+	EXC_RETRY = 0x100,
 };
 
 /* Take exception `cause` for the instruction at epc: choose M or S by

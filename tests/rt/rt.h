@@ -25,6 +25,27 @@ void rt_exit(int code) __attribute__((noreturn));
 uintptr_t rt_trap(uintptr_t cause, uintptr_t epc, uintptr_t tval,
 		  uint64_t *regs);
 
+/* S-mode programs (crt0_s.S): the device tree atoll passed in a1. */
+extern uint64_t rt_boot_dtb;
+
+/* An SBI call from S-mode: a7 = ext, a6 = fid; returns a0, *ret1 = a1. */
+static inline long rt_sbi(long ext, long fid, long a0, long a1, long a2,
+			  long *ret1)
+{
+	register long r0 __asm__("a0") = a0;
+	register long r1 __asm__("a1") = a1;
+	register long r2 __asm__("a2") = a2;
+	register long r6 __asm__("a6") = fid;
+	register long r7 __asm__("a7") = ext;
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r6), "r"(r7)
+			 : "memory");
+	if (ret1)
+		*ret1 = r1;
+	return r0;
+}
+
 static inline uint64_t rt_mtime(void)
 {
 	return *(volatile uint64_t *)RT_MTIME;

@@ -1,0 +1,103 @@
+/* The memory of one domain: its P2M, its allowances and counters, and the
+ * operations that change them (populate on demand, swap in/out, the XENMEM
+ * hypercalls).  Knows nothing of instructions or harts: TLB shootdowns go
+ * through a callback the vmm provides. */
+#ifndef ATOLL_MEM_DOM_MEM_H
+#define ATOLL_MEM_DOM_MEM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mem/p2m.h"
+#include "mem/types.h"
+
+struct mem_host;
+
+/* Sizes are in frames.  0 < reservation <= memory <= maxmem, limit <=
+ * maxmem (0 = maxmem). */
+struct dom_mem_config {
+	domid_t domid;
+	const char *name;
+	uint64_t base_gfn; /* 0x80000 on the virt board */
+	uint64_t memory; /* initial target: frames it may hold at first */
+	uint64_t maxmem; /* size of its guest-physical RAM */
+	uint64_t reservation; /* always guaranteed (admission control) */
+	uint64_t limit; /* never held above this */
+	/* Make every vCPU of the domain forget translations of these
+	 * guest-physical pages, and return only when they have (the frames
+	 * are reused right after).  n > 16 or pages == NULL: everything. */
+	void (*shootdown)(void *ctx, const uint64_t *gpa_pages, unsigned n);
+	void *shootdown_ctx;
+};
+
+struct dom_mem_stats {
+	uint64_t populated; /* frames held (PRESENT) */
+	uint64_t reservation, target, limit, maxmem;
+	uint64_t ballooned, swapped, shared;
+	uint64_t populate_faults, swap_ins, swap_outs, shootdowns, retries;
+};
+
+struct dom_mem {
+	struct mem_host *host;
+	domid_t domid;
+	char name[32];
+	struct p2m p2m;
+	pthread_mutex_t lock; /* P2M changes, counters below */
+	pthread_cond_t changed; /* a BUSY entry settled, or a frame came */
+	uint64_t reservation, target, limit, maxmem;
+	_Atomic uint64_t populated, ballooned, swapped, shared;
+	_Atomic uint64_t populate_faults, swap_ins, swap_outs, shootdowns,
+		retries;
+	void (*shootdown)(void *ctx, const uint64_t *gpa_pages, unsigned n);
+	void *shootdown_ctx;
+	bool dying;
+	struct dom_mem *next; /* mem_host's list */
+};
+
+/* Admission control: fails with -ENOMEM (one line printed naming the
+ * domain) if its reservation cannot be guaranteed next to the others'. */
+int dom_mem_create(struct mem_host *mh, const struct dom_mem_config *cfg,
+		   struct dom_mem **out);
+/* Return every frame and swap slot; the domain's vCPUs are stopped. */
+void dom_mem_destroy(struct dom_mem *d);
+
+/* The CPU bus's ram_page (bus.h): host pointer of the frame backing the
+ * guest-physical page, populating it (first touch) or starting its swap-in
+ * as needed.  Never blocks: CPU_RAM_RETRY when the caller must wait
+ * (dom_mem_wait) and retry; NULL outside guest RAM. */
+void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write);
+/* Wait (bounded, ~10 ms) until a retried access may succeed. */
+void dom_mem_wait(struct dom_mem *d);
+
+/* Host-side copies (loaders, SBI, devices): block as needed, populate.
+ * 0, or -EFAULT if any byte is outside guest RAM. */
+int dom_mem_read(struct dom_mem *d, uint64_t gpa, void *buf, uint64_t len);
+int dom_mem_write(struct dom_mem *d, uint64_t gpa, const void *buf,
+		  uint64_t len);
+bool dom_mem_contains(const struct dom_mem *d, uint64_t gpa, uint64_t len);
+
+/* Steal up to n frames from the domain by swapping out random victims
+ * (present, not pinned, not shared).  Returns how many were swapped out,
+ * or -errno if none could be (no swap, write error: the domain keeps its
+ * frames and one line is printed once). */
+long dom_mem_swap_out(struct dom_mem *d, uint64_t n);
+
+/* XENMEM semantics on gfn lists (memop.c wraps them for guests).  Each
+ * returns the number of extents done (a short count means it stopped at the
+ * first failure, with no partial effect for that extent) or -errno. */
+long dom_mem_populate(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
+		      unsigned order);
+long dom_mem_decrease(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
+		      unsigned order);
+/* A guest under pressure asks for n more frames: raise its target by up to
+ * n (free pool, within limit/maxmem).  Returns frames granted (>= 0). */
+long dom_mem_request_more(struct dom_mem *d, uint64_t n);
+/* Set the target (balloon target; later issues' policy uses it). */
+int dom_mem_set_target(struct dom_mem *d, uint64_t frames);
+
+void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st);
+void dom_mem_print_p2m(struct dom_mem *d, FILE *out);
+
+#endif

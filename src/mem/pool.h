@@ -1,0 +1,69 @@
+/* Machine memory: the one pool of frames atoll owns and divides among
+ * domains.  One mmap of machine_memory bytes (MAP_NORESERVE), cut into 4 KiB
+ * frames numbered by MFN, and a frame table.
+ *
+ * Invariants (checked by tests): every frame is either free (owner
+ * DOMID_NONE, on the free stack) or owned by exactly one domain; the frames
+ * owned by all domains plus the free ones are the whole pool.  A free frame
+ * has been scrubbed and given back to the host (madvise(MADV_DONTNEED): the
+ * host's RSS drops and the next touch reads zeros), so no data survives a
+ * change of owner. */
+#ifndef ATOLL_MEM_POOL_H
+#define ATOLL_MEM_POOL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mem/types.h"
+
+enum frame_flags {
+	FRAME_PINNED =
+		1u << 0, /* in use by I/O (grant mapped): not stealable */
+	FRAME_SHARED = 1u << 1, /* read-only, shared among domains */
+};
+
+struct frame {
+	_Atomic domid_t owner; /* DOMID_NONE when free */
+	_Atomic uint16_t flags;
+	uint32_t gfn_lo; /* the gfn it backs (low 32 bits) */
+	_Atomic uint32_t refs; /* pins by I/O; > 0 blocks reclaim */
+};
+
+struct mpool {
+	uint8_t *base; /* frame m lives at base + m * 4096 */
+	uint32_t nframes;
+	struct frame *ft; /* frame table, nframes entries */
+	pthread_mutex_t
+		lock; /* free stack only; never on the guest fast path */
+	pthread_cond_t freed; /* signalled when frames are freed */
+	uint32_t *free_stack;
+	uint32_t nfree;
+	/* statistics */
+	uint64_t stat_allocs, stat_frees, stat_alloc_fail;
+};
+
+/* Map `bytes` (a multiple of 4 KiB, >= 1 MiB) of machine memory. 0 or -errno. */
+int mpool_init(struct mpool *p, uint64_t bytes);
+void mpool_destroy(struct mpool *p);
+
+/* Take n frames for `owner`, all or nothing, O(1) per frame.  Their
+ * contents are zero.  Returns 0 or -ENOMEM (nothing taken). */
+int mpool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out);
+/* Scrub and return n frames (each owned by someone), O(1) per frame plus
+ * one madvise per contiguous run; wakes waiters. */
+void mpool_free(struct mpool *p, const mfn_t *mfns, uint32_t n);
+
+static inline void *mpool_ptr(const struct mpool *p, mfn_t m)
+{
+	return p->base + (size_t)m.v * PAGE_SIZE;
+}
+
+uint32_t mpool_nfree(struct mpool *p);
+
+/* Wait up to `ms` milliseconds for frames to be freed.  Returns at once if
+ * at least `want` are free. */
+void mpool_wait_free(struct mpool *p, uint32_t want, unsigned ms);
+
+#endif

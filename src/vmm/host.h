@@ -1,0 +1,94 @@
+/* The atoll host: machine memory (src/mem) shared by several domains, each
+ * a board (src/machine) with its own vCPU threads, console and statistics.
+ * `atoll run CONFIG` builds one from a configuration file, `atoll boot`
+ * builds one with a single domain; the control socket drives it live.
+ *
+ * Thread safety: every function here may be called from any thread except
+ * a vCPU thread of the domain it acts on; the host lock serializes them. */
+#ifndef ATOLL_VMM_HOST_H
+#define ATOLL_VMM_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "machine/machine.h"
+#include "mem/dom_mem.h"
+#include "mem/memhost.h"
+
+#define DOMAIN_NAME_MAX 31
+
+enum domain_state {
+	DOMAIN_CREATED, /* built, not started */
+	DOMAIN_RUNNING,
+	DOMAIN_PAUSED,
+	DOMAIN_SHUTDOWN, /* the guest ended (exit status known) */
+	DOMAIN_DESTROYED,
+};
+
+struct domain_config {
+	char name[DOMAIN_NAME_MAX + 1];
+	/* machine.ram_size = maxmem; machine.nr_harts = vcpus; kernel,
+	 * cmdline, boot mode as for atoll boot. */
+	struct machine_config machine;
+	uint64_t memory; /* bytes it starts with (target), <= maxmem */
+	uint64_t reservation; /* bytes guaranteed; 0 = none */
+	uint64_t limit; /* bytes it may never exceed; 0 = maxmem */
+	bool console_prefix; /* prefix its console lines with "name| " */
+};
+
+struct host_config {
+	struct mem_host_config mem;
+	const char *control_socket; /* NULL: no control socket */
+	bool stats; /* per-hart statistics at exit */
+};
+
+struct domain_stats {
+	char name[DOMAIN_NAME_MAX + 1];
+	domid_t id;
+	enum domain_state state;
+	int exit_status; /* valid in DOMAIN_SHUTDOWN */
+	unsigned vcpus;
+	uint64_t instret; /* all vCPUs */
+	uint64_t shootdowns; /* requests served by its vCPUs */
+	double shootdown_ns_avg; /* mean cost of one shootdown (initiator) */
+	struct dom_mem_stats mem;
+};
+
+struct host;
+struct domain;
+
+/* 0, or -errno after one line naming the problem (nothing left behind). */
+int host_create(struct host **out, const struct host_config *cfg);
+void host_destroy(struct host *h);
+
+/* Build a domain (admission control: its reservation must fit) without
+ * starting it. */
+int host_domain_create(struct host *h, const struct domain_config *cfg,
+		       struct domain **out);
+int domain_start(struct domain *d);
+int domain_pause(struct domain *d); /* -EINVAL unless running */
+int domain_unpause(struct domain *d); /* -EINVAL unless paused */
+/* Stop its vCPUs, free every frame and swap slot, forget it. */
+int domain_destroy(struct domain *d);
+
+/* By name, or by numeric id written in decimal; NULL if none. */
+struct domain *host_find_domain(struct host *h, const char *name_or_id);
+/* Visit domains in id order (under the host lock: fn must not call back
+ * into host_* functions). */
+void host_for_each_domain(struct host *h,
+			  void (*fn)(struct domain *d, void *arg), void *arg);
+
+void domain_get_stats(struct domain *d, struct domain_stats *st);
+struct dom_mem *domain_mem(struct domain *d);
+const char *domain_state_name(enum domain_state s);
+void host_get_mem_stats(struct host *h, struct mem_host_stats *st);
+
+/* Run until every domain has shut down or been destroyed, or a signal
+ * (SIGINT, SIGTERM, SIGHUP) asks to stop (then every domain is stopped
+ * cleanly).  Returns the exit status: with one domain, its status (atoll
+ * boot's contract); with several, 0 if all ended with status 0, else 1;
+ * 128 + signal for a signal. */
+int host_run(struct host *h);
+
+#endif

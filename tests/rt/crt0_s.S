@@ -1,0 +1,56 @@
+/* Bare-metal start for S-mode programs booted the default way (atoll's own
+ * SBI, or QEMU with OpenSBI): a0 = hartid, a1 = device tree.  Hart 0 runs
+ * main(); others park.  Traps go through rt_trap() with scause/sepc/stval. */
+	.section .text.init, "ax"
+	.globl _start
+_start:
+	bnez	a0, park
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	la	sp, __stack_top
+	la	t0, rt_trap_entry
+	csrw	stvec, t0
+	li	t0, (1 << 13)		/* sstatus.FS = Initial: F/D usable */
+	csrs	sstatus, t0
+	csrwi	fcsr, 0
+	la	t0, __bss_start
+	la	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:	la	t0, rt_boot_dtb
+	sd	a1, 0(t0)
+	call	main
+	call	rt_exit
+park:	wfi
+	j	park
+
+	.align 2
+	.globl rt_trap_entry
+rt_trap_entry:
+	addi	sp, sp, -256
+	.irp n,1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, (\n*8)(sp)
+	.endr
+	addi	t0, sp, 256
+	sd	t0, 16(sp)
+	csrr	a0, scause
+	csrr	a1, sepc
+	csrr	a2, stval
+	mv	a3, sp
+	call	rt_trap
+	csrw	sepc, a0
+	.irp n,1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, (\n*8)(sp)
+	.endr
+	ld	sp, 16(sp)
+	sret
+
+	.section .bss
+	.align 3
+	.globl rt_boot_dtb
+rt_boot_dtb:
+	.dword 0
