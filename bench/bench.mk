@@ -10,6 +10,10 @@ $(eval $(call guest_prog,bench-tlbmiss,bench/tlbmiss.c bench/tlbmiss.S,$(BENCH_C
 BENCH_ELFS := $(GUEST_OUT)/bench-intloop.elf $(GUEST_OUT)/bench-mixed.elf \
 	$(GUEST_OUT)/bench-tlbmiss.elf
 
+# The memory benchmark (bench/mem_bench.c) and its guest workload.
+-include bench/mem.mk
+BENCH_ELFS += $(GUEST_OUT)/mem-memhog.elf
+
 # The runner builds atoll itself so that a broken atoll is reported in the
 # results rather than stopping make before QEMU's numbers.
 bench: $(BENCH_ELFS)

@@ -4,7 +4,9 @@
 # side is reported with the targets of the performance issue.
 #
 # usage: bench/run.sh [-n REPS] [-t ATOLL_TIMEOUT_S] [WORKLOAD...]
-#   workloads: intloop mixed tlbmiss (default: all)
+#   workloads: intloop mixed tlbmiss mem (default: all)
+#   mem: memory virtualization (bench/mem_bench.c on the host, and memhog's
+#   first-touch cost of fresh guest pages on atoll and QEMU)
 # env:   ATOLL (default $BUILD/atoll), BUILD (default build),
 #        BENCH_NO_BUILD=1 to skip make, ATOLL_ARGS extra `atoll boot` flags.
 #
@@ -39,13 +41,19 @@ shift $((OPTIND - 1))
 	echo "bench: -n and -t take positive integers" >&2
 	exit 2
 }
-WORKLOADS=${*:-intloop mixed tlbmiss}
+WORKLOADS=${*:-intloop mixed tlbmiss mem}
+MEM=0
+cpu_workloads=
 for w in $WORKLOADS; do
 	case $w in
-	intloop | mixed | tlbmiss) ;;
+	intloop | mixed | tlbmiss) cpu_workloads+=" $w" ;;
+	mem) MEM=1 ;;
 	*) echo "bench: unknown workload '$w'" >&2; exit 2 ;;
 	esac
 done
+# From here on WORKLOADS are the CPU workloads; the memory section is
+# bench/mem.sh, run at the end.
+WORKLOADS=$cpu_workloads
 
 mkdir -p "$OUT"
 rm -f "$OUT"/*.log "$OUT"/*.log.err # so no stale run is ever read
@@ -62,6 +70,7 @@ atoll_why=""
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
 	elfs=()
 	for w in $WORKLOADS; do elfs+=("$GUEST/bench-$w.elf"); done
+	[ $MEM = 1 ] && elfs+=("$GUEST/mem-memhog.elf")
 	if ! make --no-print-directory "${elfs[@]}" >"$OUT/make-guest.log" 2>&1; then
 		tail -20 "$OUT/make-guest.log"
 		echo "bench: FAIL: cannot build the workloads"
@@ -282,6 +291,12 @@ if has tlbmiss; then
 		2>/dev/null | tail -1 | cut -d= -f2)
 	[ -n "$walks" ] && echo "  atoll --stats: $walks page walks in a run" \
 		"of 2 x ${ACCESSES[tlbmiss]:-?} accesses"
+fi
+
+if [ $MEM = 1 ]; then
+	echo
+	# shellcheck source=bench/mem.sh
+	source "$(dirname "$0")/mem.sh"
 fi
 
 echo

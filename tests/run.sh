@@ -1,11 +1,12 @@
 #!/bin/bash
 # atoll test runner: host unit tests, ISA tests on atoll, differential tests
-# (atoll vs QEMU), CLI tests and the Linux boot test.  Prints one line per
+# (atoll vs QEMU), CLI tests, system tests (several domains in one atoll)
+# and the Linux boot test.  Prints one line per
 # test, "PASS name" or "FAIL name: reason" (a few indented detail lines may
 # follow a FAIL), in a fixed order whatever the parallelism, then exactly
 # "N passed, N failed".  Exit status 0 only if nothing failed.
 #
-#   tests/run.sh [-j JOBS] [GROUP...]     GROUP: unit isa diff cli linux
+#   tests/run.sh [-j JOBS] [GROUP...]  GROUP: unit isa diff cli system linux
 #
 # `make test` builds everything first and passes the expected program lists
 # (TEST_UNIT, TEST_ISA, TEST_DIFF); run by hand it globs the build folder.
@@ -14,8 +15,8 @@
 #
 # Environment: BUILD (build), ATOLL ($BUILD/atoll), SAN (1: longer
 # timeouts), QEMU, JOBS (2), and per-test timeouts in seconds T_UNIT (60),
-# T_ISA (60), T_DIFF (60), T_CLI (60), T_LINUX (900); SAN=1 multiplies the
-# defaults by 4 (Linux by 2).
+# T_ISA (60), T_DIFF (60), T_CLI (60), T_SYSTEM (300), T_LINUX (900); SAN=1
+# multiplies the defaults by 4 (Linux by 2).
 set -u
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$self")/.." || exit 2
@@ -29,6 +30,7 @@ export T_UNIT=${T_UNIT:-$((60 * scale))}
 export T_ISA=${T_ISA:-$((60 * scale))}
 export T_DIFF=${T_DIFF:-$((60 * scale))}
 export T_CLI=${T_CLI:-$((60 * scale))}
+export T_SYSTEM=${T_SYSTEM:-$((300 * scale))}
 export T_LINUX=${T_LINUX:-$((900 * (scale > 1 ? 2 : 1)))}
 MAX_OUT=$((4 * 1024 * 1024)) # bytes of console kept from one guest
 DETAIL=15                   # detail lines shown under a FAIL
@@ -164,6 +166,7 @@ if [ "${1:-}" = --job ]; then
 	isa) job_isa "$name" "$arg" "$res" ;;
 	diff) job_diff "$name" "$arg" "$res" ;;
 	cli) job_script "$name" "$arg" "$res" "$T_CLI" ;;
+	system) job_script "$name" "$arg" "$res" "$T_SYSTEM" ;;
 	linux) job_script "$name" "$arg" "$res" "$T_LINUX" ;;
 	esac
 	exit 0
@@ -179,12 +182,13 @@ while getopts "j:" opt; do
 	esac
 done
 shift $((OPTIND - 1))
-groups=${*:-unit isa diff cli linux}
+groups=${*:-unit isa diff cli system linux}
 for g in $groups; do
 	case $g in
-	unit | isa | diff | cli | linux) ;;
+	unit | isa | diff | cli | system | linux) ;;
 	*)
-		echo "run.sh: unknown group '$g' (unit isa diff cli linux)" >&2
+		echo "run.sh: unknown group '$g' (unit isa diff cli system" \
+			"linux)" >&2
 		exit 2
 		;;
 	esac
@@ -261,6 +265,17 @@ if want cli; then
 		n=$((n + 1))
 	done
 	[ $n = 0 ] && add none cli "no CLI tests (tests/cli/*.sh)"
+fi
+
+# System tests: several domains in one `atoll run`, each script given the
+# atoll binary as $1 (exit 0 = pass).
+if want system; then
+	n=0
+	for s in $(compgen -G "tests/system/*.sh" | sort); do
+		add system "system/$(basename "$s" .sh)" "$s"
+		n=$((n + 1))
+	done
+	[ $n = 0 ] && add none system "no system tests (tests/system/*.sh)"
 fi
 
 if want linux; then

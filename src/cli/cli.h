@@ -12,6 +12,8 @@
 /* Verbs: argv[0] is the verb itself.  Return the process exit status. */
 int cmd_boot(int argc, char **argv);
 extern const char boot_usage[];
+int cmd_run(int argc, char **argv);
+extern const char run_usage[];
 
 /* Parse a size: digits with an optional K, M, G or T suffix (powers of
  * 1024, either case, an optional trailing "B" or "iB"); plain digits are

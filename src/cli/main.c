@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/ctl.h"
 #include "machine/diag.h"
 
 static int cmd_help(int argc, char **argv);
@@ -16,6 +17,14 @@ static const struct verb {
 	const char *summary;
 } verbs[] = {
 	{ "boot", cmd_boot, "run a guest kernel or bare-metal program" },
+	{ "run", cmd_run, "run the domains of a configuration file" },
+	{ "list", cmd_list, "list the domains of a running atoll" },
+	{ "stats", cmd_stats, "statistics of a running atoll's domains" },
+	{ "p2m", cmd_p2m, "print a domain's P2M (guest -> machine frames)" },
+	{ "pause", cmd_pause, "pause a running domain" },
+	{ "unpause", cmd_unpause, "resume a paused domain" },
+	{ "destroy", cmd_destroy, "stop a domain and free its memory" },
+	{ "mem-set", cmd_mem_set, "set a domain's memory target" },
 	{ "help", cmd_help, "show this help" },
 	{ "version", cmd_version, "show the version" },
 };

@@ -295,6 +295,20 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 	return 0;
 }
 
+int mmu_host_ptr(struct hart *h, uint64_t va, int store, void **host)
+{
+	enum mmu_access acc = store ? MMU_STORE : MMU_LOAD;
+	struct mmu_target t;
+	int rc = mmu_resolve(h, va, acc, &t);
+
+	if (rc)
+		return rc;
+	if (!t.host)
+		return cause_access[acc]; /* MMIO: no host bytes to copy */
+	*host = t.host;
+	return 0;
+}
+
 /* Device access of `size` bytes at gpa (0 or 1 = access fault).  Devices
  * see naturally aligned 1/2/4/8-byte accesses only: anything else (the
  * part of a page-crossing access, a misaligned one) goes byte by byte. */

@@ -28,6 +28,12 @@ int mmu_store(struct hart *h, uint64_t va, unsigned size, uint64_t val);
 int mmu_atomic_ptr(struct hart *h, uint64_t va, unsigned size, int is_lr,
 		   void **host);
 
+/* Host pointer for host-side copies (guest_copy.h) at va, valid up to the
+ * end of va's page, with the data privilege and the permission of a load or
+ * (store != 0) a store.  Returns 0, the exception cause (MMIO gives the
+ * access fault), or EXC_RETRY: call the bus's mem_wait and try again. */
+int mmu_host_ptr(struct hart *h, uint64_t va, int store, void **host);
+
 /* Instruction fetch: fill (or find) the fetch TLB entry for va's page.
  * Returns 0 with *e set, or EXC_INSN_PAGE / EXC_INSN_ACCESS. */
 int mmu_fetch(struct hart *h, uint64_t va, struct tlb_entry **e);

@@ -137,8 +137,10 @@ static int boot_place_fdt(struct machine *m, const struct machine_config *cfg,
 		diag_error("-m: RAM too small for the device tree");
 		err = -EINVAL;
 	}
-	if (!err)
-		memcpy(ram_ptr(&m->ram, m->fdt_addr, size), blob, size);
+	if (!err && ram_write(&m->ram, m->fdt_addr, blob, size)) {
+		diag_error("cannot write the device tree to guest RAM");
+		err = -ENOMEM;
+	}
 	if (!err && cfg->dtb_out)
 		err = boot_write_dtb(cfg->dtb_out, blob, size);
 	free(blob);
@@ -146,17 +148,22 @@ static int boot_place_fdt(struct machine *m, const struct machine_config *cfg,
 }
 
 /* Firmware like OpenSBI's fw_dynamic finds the kernel through a2. */
-static void boot_fw_info(struct machine *m, uint64_t next_addr)
+static int boot_fw_info(struct machine *m, uint64_t next_addr)
 {
 	uint64_t info[FW_DYNAMIC_SIZE / 8] = {
 		FW_DYNAMIC_MAGIC,  FW_DYNAMIC_VERSION, next_addr,
 		FW_DYNAMIC_NEXT_S, 0 /* options */,    0 /* boot hart */
 	};
-	uint32_t size = fdt_totalsize(ram_ptr(&m->ram, m->fdt_addr, 64));
+	uint8_t hdr[64];
 
-	m->fw_info_addr = m->fdt_addr + ALIGN_UP(size, 8);
-	memcpy(ram_ptr(&m->ram, m->fw_info_addr, sizeof(info)), info,
-	       sizeof(info));
+	if (ram_read(&m->ram, m->fdt_addr, hdr, sizeof(hdr)))
+		return -EFAULT;
+	m->fw_info_addr = m->fdt_addr + ALIGN_UP(fdt_totalsize(hdr), 8);
+	if (ram_write(&m->ram, m->fw_info_addr, info, sizeof(info))) {
+		diag_error("cannot write fw_dynamic_info to guest RAM");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int boot_htif(struct machine *m, const char *path,
@@ -213,6 +220,6 @@ int machine_load(struct machine *m, const struct machine_config *cfg)
 	if (!err)
 		err = boot_place_fdt(m, cfg, &fp, img, n);
 	if (!err && cfg->mode == BOOT_BIOS_FILE)
-		boot_fw_info(m, k.entry);
+		err = boot_fw_info(m, k.entry);
 	return err;
 }

@@ -19,6 +19,8 @@
 
 #define HOSTCON_RING 4096
 #define HOSTCON_ESC 0x01 /* Ctrl-A, as QEMU */
+#define HOSTCON_LINE 256 /* prefixed output: longest line kept whole */
+#define HOSTCON_PREFIX 40
 
 struct hostcon {
 	const struct hostcon_ops *ops;
@@ -33,7 +35,17 @@ struct hostcon {
 	pthread_cond_t space; /* the ring has room again */
 	uint8_t ring[HOSTCON_RING];
 	size_t head, count; /* next byte to hand out; bytes buffered */
+
+	bool no_input; /* another console owns the terminal */
+	char prefix[HOSTCON_PREFIX]; /* "" for none */
+	size_t prefix_len;
+	char line[HOSTCON_PREFIX + HOSTCON_LINE]; /* prefix + pending line */
+	size_t line_len; /* bytes of line[] in use, prefix included */
 };
+
+/* Whole prefixed lines go out one at a time, whichever console they
+ * belong to. */
+static pthread_mutex_t hostcon_out_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The terminal is process-wide, so is the copy needed to restore it; an
  * atexit hook restores it even if something calls exit() on the way. */
@@ -184,10 +196,25 @@ static bool hostcon_foreground(void)
 	return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 }
 
+int hostcon_configure(struct hostcon *c, const char *prefix, bool input)
+{
+	c->no_input = !input;
+	c->prefix_len = 0;
+	if (prefix && *prefix) {
+		int n = snprintf(c->prefix, sizeof(c->prefix), "%s| ", prefix);
+		c->prefix_len = n < (int)sizeof(c->prefix)
+					? (size_t)n
+					: sizeof(c->prefix) - 1;
+	}
+	return 0;
+}
+
 int hostcon_start(struct hostcon *c)
 {
 	int err;
 
+	if (c->no_input)
+		return 0;
 	if (isatty(STDIN_FILENO) && !hostcon_foreground())
 		return 0; /* no input at all */
 	c->stop_fd = eventfd(0, EFD_CLOEXEC);
@@ -233,17 +260,33 @@ void hostcon_stop(struct hostcon *c)
 	hostcon_restore_tty();
 }
 
+static ssize_t hostcon_write_raw(struct hostcon *c, const void *buf, size_t n);
+
+/* Write out the pending prefixed line.  hostcon_out_lock held. */
+static void hostcon_flush_line(struct hostcon *c)
+{
+	if (c->line_len > c->prefix_len)
+		hostcon_write_raw(c, c->line, c->line_len);
+	c->line_len = 0;
+}
+
 void hostcon_destroy(struct hostcon *c)
 {
 	if (!c)
 		return;
 	hostcon_stop(c);
+	pthread_mutex_lock(&hostcon_out_lock);
+	if (c->line_len) { /* the guest's last words, even without "\n" */
+		c->line[c->line_len++] = '\n';
+		hostcon_flush_line(c);
+	}
+	pthread_mutex_unlock(&hostcon_out_lock);
 	pthread_cond_destroy(&c->space);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
-ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n)
+static ssize_t hostcon_write_raw(struct hostcon *c, const void *buf, size_t n)
 {
 	const uint8_t *p = buf;
 	size_t done = 0;
@@ -263,6 +306,32 @@ ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n)
 		done += (size_t)r;
 	}
 	return (ssize_t)done;
+}
+
+/* Collect bytes into lines that start with the prefix; a line longer
+ * than HOSTCON_LINE goes out in pieces, each prefixed. */
+static ssize_t hostcon_write_prefixed(struct hostcon *c, const uint8_t *p,
+				      size_t n)
+{
+	pthread_mutex_lock(&hostcon_out_lock);
+	for (size_t i = 0; i < n; i++) {
+		if (c->line_len == 0) {
+			memcpy(c->line, c->prefix, c->prefix_len);
+			c->line_len = c->prefix_len;
+		}
+		c->line[c->line_len++] = (char)p[i];
+		if (p[i] == '\n' || c->line_len == sizeof(c->line))
+			hostcon_flush_line(c);
+	}
+	pthread_mutex_unlock(&hostcon_out_lock);
+	return (ssize_t)n;
+}
+
+ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n)
+{
+	if (c->prefix_len)
+		return hostcon_write_prefixed(c, buf, n);
+	return hostcon_write_raw(c, buf, n);
 }
 
 size_t hostcon_read(struct hostcon *c, void *buf, size_t n)

@@ -4,6 +4,7 @@
 #ifndef ATOLL_MACHINE_HOSTCON_H
 #define ATOLL_MACHINE_HOSTCON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -17,6 +18,12 @@ struct hostcon_ops {
 /* Allocate (no thread, terminal untouched).  Returns 0 or -ENOMEM. */
 int hostcon_create(struct hostcon **out, const struct hostcon_ops *ops,
 		   void *ctx);
+/* Before hostcon_start: prefix every output line with `prefix` (NULL:
+ * none; copied) and whether to read input at all (false: the terminal
+ * belongs to another console).  Prefixed output is written a whole line at
+ * a time, so the lines of several consoles sharing stdout never mix.
+ * Returns 0 or -ENOMEM. */
+int hostcon_configure(struct hostcon *c, const char *prefix, bool input);
 /* Enter raw mode if stdin is our foreground terminal; start the reader.
  * Returns 0 or -errno (then nothing is left changed). */
 int hostcon_start(struct hostcon *c);

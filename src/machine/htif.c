@@ -39,17 +39,18 @@ struct htif {
 	struct htif_page pages[2];
 };
 
+/* tohost and fromhost were checked to be RAM at htif_init. */
 static uint64_t htif_load(struct htif *t, uint64_t gpa)
 {
-	uint64_t v;
+	uint64_t v = 0;
 
-	memcpy(&v, ram_ptr(&t->m->ram, gpa, 8), 8);
+	ram_read(&t->m->ram, gpa, &v, 8);
 	return v;
 }
 
 static void htif_store(struct htif *t, uint64_t gpa, uint64_t v)
 {
-	memcpy(ram_ptr(&t->m->ram, gpa, 8), &v, 8);
+	ram_write(&t->m->ram, gpa, &v, 8);
 }
 
 static void htif_respond(struct htif *t, uint64_t cmd, uint64_t resp)
@@ -62,38 +63,47 @@ static void htif_respond(struct htif *t, uint64_t cmd, uint64_t resp)
  * the value for magic_mem[0]; guest addresses are checked against RAM. */
 static uint64_t htif_syscall(struct htif *t, uint64_t *args)
 {
-	struct ram *ram = &t->m->ram;
-	uint64_t len = args[3];
-	void *buf;
+	uint64_t len = args[3], done = 0;
+	uint8_t buf[512];
 
 	if (args[0] != HTIF_SYS_WRITE || (args[1] != 1 && args[1] != 2))
 		return (uint64_t)-HTIF_ENOSYS;
 	if (len > HTIF_WRITE_MAX)
 		len = HTIF_WRITE_MAX;
-	buf = ram_ptr(ram, args[2], len);
-	if (!buf)
+	if (!ram_contains(&t->m->ram, args[2], len))
 		return (uint64_t)-EFAULT;
-	return (uint64_t)hostcon_write(t->m->con, buf, len);
+	/* Copied out piecewise: guest RAM is not contiguous in the host. */
+	while (done < len) {
+		uint64_t n =
+			len - done < sizeof(buf) ? len - done : sizeof(buf);
+		ssize_t r;
+
+		if (ram_read(&t->m->ram, args[2] + done, buf, n))
+			return (uint64_t)-EFAULT;
+		r = hostcon_write(t->m->con, buf, n);
+		if (r < 0)
+			return done ? done : (uint64_t)r;
+		done += (uint64_t)r;
+	}
+	return done;
 }
 
 /* Device 0 (the "syscall" device): exit, or a proxied system call. */
 static void htif_device0(struct htif *t, uint64_t cmd, uint64_t payload)
 {
 	uint64_t args[8];
-	void *block;
 
 	if (payload & 1) {
 		machine_exit(t->m, (int)(payload >> 1));
 		return;
 	}
-	block = ram_ptr(&t->m->ram, payload, sizeof(args));
-	if (!block || (payload & 7)) {
+	if ((payload & 7) ||
+	    ram_read(&t->m->ram, payload, args, sizeof(args))) {
 		htif_respond(t, cmd, 1);
 		return;
 	}
-	memcpy(args, block, sizeof(args));
 	args[0] = htif_syscall(t, args);
-	memcpy(block, args, 8);
+	ram_write(&t->m->ram, payload, args, 8);
 	htif_respond(t, cmd, 1);
 }
 
@@ -137,7 +147,7 @@ static int htif_page_read(void *opaque, uint64_t off, unsigned size,
 	pthread_mutex_lock(&t->lock);
 	htif_try_getc(t);
 	*val = 0;
-	memcpy(val, ram_ptr(&t->m->ram, pg->base + off, size), size);
+	ram_read(&t->m->ram, pg->base + off, val, size);
 	pthread_mutex_unlock(&t->lock);
 	return 0;
 }
@@ -150,7 +160,7 @@ static int htif_page_write(void *opaque, uint64_t off, unsigned size,
 	uint64_t gpa = pg->base + off;
 
 	pthread_mutex_lock(&t->lock);
-	memcpy(ram_ptr(&t->m->ram, gpa, size), &val, size);
+	ram_write(&t->m->ram, gpa, &val, size);
 	if (gpa < t->tohost + 8 && t->tohost < gpa + size) {
 		uint64_t v = htif_load(t, t->tohost);
 		if (v)

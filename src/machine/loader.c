@@ -80,7 +80,10 @@ static int load_raw(struct ram *ram, const struct image_file *f, uint64_t addr,
 			   (unsigned long long)ram_end(ram));
 		return -EFBIG;
 	}
-	memcpy(ram_ptr(ram, addr, f->size), f->data, f->size);
+	if (ram_write(ram, addr, f->data, f->size)) {
+		diag_error("%s: cannot write guest RAM", f->path);
+		return -ENOMEM;
+	}
 	*res = (struct load_result){ .entry = addr,
 				     .lo = addr,
 				     .hi = addr + f->size };
@@ -144,9 +147,13 @@ static int elf_load_segment(struct ram *ram, const struct image_file *f,
 			   (unsigned long long)ram_end(ram));
 		return -EFBIG;
 	}
-	uint8_t *dst = ram_ptr(ram, ph->p_paddr, ph->p_memsz);
-	memcpy(dst, f->data + ph->p_offset, ph->p_filesz);
-	memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
+	/* The rest up to p_memsz stays as it is: RAM not yet written reads
+	 * as zero, and writing zeros would populate frames for nothing. */
+	if (ram_write(ram, ph->p_paddr, f->data + ph->p_offset, ph->p_filesz)) {
+		diag_error("%s: segment %u: cannot write guest RAM", f->path,
+			   i);
+		return -ENOMEM;
+	}
 	return 0;
 }
 

@@ -6,10 +6,12 @@
 
 #include "cpu/csr.h"
 #include "cpu/mmu.h"
+#include "cpu/shootdown.h"
 #include "machine/devices.h"
 #include "machine/diag.h"
 #include "machine/hostcon.h"
 #include "machine/machine.h"
+#include "mem/dom_mem.h"
 
 /* Exceptions an S-mode kernel handles itself.  OpenSBI delegates only
  * misaligned fetch, breakpoint, user ecall and page faults and emulates the
@@ -26,7 +28,24 @@ static void *machine_ram_page(void *ctx, uint64_t gpa_page, bool write)
 	for (unsigned i = 0; i < m->nr_trap_pages; i++)
 		if (m->trap_pages[i] == gpa_page)
 			return 0;
-	return ram_ptr(&m->ram, gpa_page, 4096);
+	return ram_page(&m->ram, gpa_page, write);
+}
+
+/* The bus's mem_wait: one bounded wait for the domain's memory (the CPU
+ * retries the access after it, so one round is enough), serving this
+ * hart's shootdowns before and after so that a reclaimer waiting for it
+ * never waits long, and giving up at once when the hart must stop, pause
+ * or serve another shootdown in its run loop. */
+static void machine_mem_wait(void *ctx, struct hart *h)
+{
+	struct machine *m = ctx;
+	const uint32_t leave = REQ_STOP | REQ_PAUSE | REQ_SHOOTDOWN;
+
+	hart_shootdown_service(h);
+	if (atomic_load(&h->requests) & leave)
+		return;
+	dom_mem_wait(m->ram.mem);
+	hart_shootdown_service(h);
 }
 
 /* The region holding all of [gpa, gpa + size), or NULL. */
@@ -73,6 +92,7 @@ static void machine_sbi_call(void *ctx, struct hart *h)
 
 static const struct cpu_bus_ops machine_bus_ops = {
 	.ram_page = machine_ram_page,
+	.mem_wait = machine_mem_wait,
 	.mmio_read = machine_mmio_read,
 	.mmio_write = machine_mmio_write,
 	.sbi_call = machine_sbi_call,
@@ -119,8 +139,13 @@ static void machine_console_input(void *ctx)
 
 static void machine_console_quit(void *ctx)
 {
+	struct machine *m = ctx;
+
 	diag_error("terminated by C-a x");
-	machine_exit(ctx, 0);
+	if (m->host->quit)
+		m->host->quit(m->host_ctx);
+	else
+		machine_exit(m, 0);
 }
 
 static const struct hostcon_ops machine_console_ops = {
@@ -129,11 +154,15 @@ static const struct hostcon_ops machine_console_ops = {
 };
 
 /* Devices in address order; each registers its own MMIO window. */
-static int machine_add_devices(struct machine *m)
+static int machine_add_devices(struct machine *m,
+			       const struct machine_config *cfg)
 {
 	int err;
 
 	err = hostcon_create(&m->con, &machine_console_ops, m);
+	if (!err)
+		err = hostcon_configure(m->con, cfg->console_prefix,
+					!cfg->console_detached);
 	if (!err)
 		err = testdev_init(m);
 	if (!err)
@@ -164,13 +193,13 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	m->host_ctx = host_ctx;
 	m->bus = (struct cpu_bus){ &machine_bus_ops, m };
 	m->time_base = mtime_now();
-	err = ram_init(&m->ram, VIRT_DRAM_BASE, cfg->ram_size);
+	err = ram_init(&m->ram, cfg->mem, VIRT_DRAM_BASE, cfg->ram_size);
 	if (err) {
-		diag_error("cannot map %llu bytes of guest RAM: %s",
+		diag_error("no guest RAM of %llu bytes: %s",
 			   (unsigned long long)cfg->ram_size, strerror(-err));
 		goto err_free;
 	}
-	err = machine_add_devices(m);
+	err = machine_add_devices(m, cfg);
 	if (err) {
 		diag_error("cannot create devices: %s", strerror(-err));
 		goto err_destroy;
@@ -199,7 +228,6 @@ void machine_destroy(struct machine *m)
 	uart_destroy(m);
 	plic_destroy(m);
 	hostcon_destroy(m->con);
-	ram_destroy(&m->ram);
 	free(m);
 }
 

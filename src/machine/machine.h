@@ -12,6 +12,8 @@
 #include "cpu/hart.h"
 #include "machine/ram.h"
 
+struct dom_mem;
+
 /* Memory map of QEMU's virt board (hw/riscv/virt.c). */
 #define VIRT_TEST_BASE 0x00100000ULL
 #define VIRT_TEST_SIZE 0x1000ULL
@@ -53,6 +55,14 @@ struct machine_config {
 	const char *initrd; /* or NULL */
 	const char *append; /* kernel command line, or NULL */
 	const char *dtb_out; /* write the generated device tree here, or NULL */
+	/* Guest RAM (ram_size bytes at VIRT_DRAM_BASE): the domain's memory,
+	 * created and destroyed by the vmm around the board. */
+	struct dom_mem *mem;
+	/* Console: prefix every output line with this (NULL: none); with
+	 * console_detached the board reads no input and leaves the terminal
+	 * alone (another domain owns it). */
+	const char *console_prefix;
+	bool console_detached;
 };
 
 /* One device's registers.  Offsets are relative to the region base and the
@@ -84,6 +94,9 @@ struct machine_host_ops {
 	long (*hart_status)(void *ctx, uint64_t hartid);
 	long (*hart_suspend)(void *ctx, struct hart *h, uint64_t type,
 			     uint64_t addr, uint64_t opaque);
+	/* The user typed Ctrl-A x on this board's console: quit atoll.  NULL:
+	 * exit(ctx, 0). */
+	void (*quit)(void *ctx);
 };
 
 struct plic;

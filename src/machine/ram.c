@@ -1,30 +1,36 @@
-/* Guest RAM backed by one anonymous host mapping. */
+/* Guest RAM over the domain's P2M (see ram.h). */
 #include <errno.h>
-#include <sys/mman.h>
 
 #include "machine/ram.h"
+#include "mem/dom_mem.h"
 
-/* MAP_NORESERVE: a 64 GiB guest costs nothing until it touches pages. */
-int ram_init(struct ram *r, uint64_t base, uint64_t size)
+int ram_init(struct ram *r, struct dom_mem *mem, uint64_t base, uint64_t size)
 {
-	void *p;
-
-	if (size == 0 || (size & 0xfff) || base + size < base)
+	if (!mem || size == 0 || (size & 0xfff) || base + size < base)
 		return -EINVAL;
-	p = mmap(0, size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return -errno;
 	r->base = base;
 	r->size = size;
-	r->host = p;
+	r->mem = mem;
 	return 0;
 }
 
-void ram_destroy(struct ram *r)
+int ram_read(const struct ram *r, uint64_t gpa, void *buf, uint64_t len)
 {
-	if (r->host)
-		munmap(r->host, r->size);
-	r->host = 0;
-	r->size = 0;
+	if (!ram_contains(r, gpa, len))
+		return -EFAULT;
+	return len ? dom_mem_read(r->mem, gpa, buf, len) : 0;
+}
+
+int ram_write(const struct ram *r, uint64_t gpa, const void *buf, uint64_t len)
+{
+	if (!ram_contains(r, gpa, len))
+		return -EFAULT;
+	return len ? dom_mem_write(r->mem, gpa, buf, len) : 0;
+}
+
+void *ram_page(const struct ram *r, uint64_t gpa_page, bool write)
+{
+	if (!ram_contains(r, gpa_page, 4096))
+		return 0;
+	return dom_mem_page(r->mem, gpa_page, write);
 }

@@ -1,22 +1,25 @@
-/* Guest RAM: one contiguous guest-physical range backed by host memory.
- * Kept behind this small interface so the memory-virtualization layer (a
- * per-domain P2M over scattered machine frames) can replace it later. */
+/* Guest RAM as the board sees it: a view of the domain's memory (a P2M over
+ * scattered machine frames, src/mem).  A guest-physical range is contiguous
+ * to the guest but not in host memory, so the host side of the board never
+ * holds a pointer into RAM: it copies bytes in and out (ram_read,
+ * ram_write), and only the CPU gets page pointers (ram_page). */
 #ifndef ATOLL_MACHINE_RAM_H
 #define ATOLL_MACHINE_RAM_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+struct dom_mem;
+
 struct ram {
 	uint64_t base; /* guest-physical address of the first byte */
-	uint64_t size; /* bytes, a multiple of 4 KiB */
-	uint8_t *host; /* host mapping, zero-filled, populated on demand */
+	uint64_t size; /* bytes, a multiple of 4 KiB (the domain's maxmem) */
+	struct dom_mem *mem; /* backs it; owned by the domain, not the board */
 };
 
-/* Map `size` bytes of zeroed guest RAM at guest-physical `base`.
- * Returns 0 or -errno. */
-int ram_init(struct ram *r, uint64_t base, uint64_t size);
-void ram_destroy(struct ram *r);
+/* View `size` bytes of `mem` at guest-physical `base`.  Returns 0 or
+ * -EINVAL (size not a multiple of 4 KiB, wrapping, mem missing). */
+int ram_init(struct ram *r, struct dom_mem *mem, uint64_t base, uint64_t size);
 
 /* True if [gpa, gpa + len) lies entirely inside RAM (len may be 0). */
 static inline bool ram_contains(const struct ram *r, uint64_t gpa, uint64_t len)
@@ -25,17 +28,18 @@ static inline bool ram_contains(const struct ram *r, uint64_t gpa, uint64_t len)
 	       len <= r->size - (gpa - r->base);
 }
 
-/* Host pointer to [gpa, gpa + len), or NULL if that is not all RAM. */
-static inline void *ram_ptr(const struct ram *r, uint64_t gpa, uint64_t len)
-{
-	if (!ram_contains(r, gpa, len))
-		return 0;
-	return r->host + (gpa - r->base);
-}
-
 static inline uint64_t ram_end(const struct ram *r)
 {
 	return r->base + r->size;
 }
+
+/* Host-side copies (loaders, SBI, devices): populate or swap in as needed
+ * and may block.  0, or -EFAULT if any byte is outside RAM. */
+int ram_read(const struct ram *r, uint64_t gpa, void *buf, uint64_t len);
+int ram_write(const struct ram *r, uint64_t gpa, const void *buf, uint64_t len);
+
+/* The CPU bus's view of one page: a host pointer, CPU_RAM_RETRY, or NULL
+ * outside RAM (see cpu/bus.h). */
+void *ram_page(const struct ram *r, uint64_t gpa_page, bool write);
 
 #endif

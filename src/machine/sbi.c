@@ -6,11 +6,13 @@
  * with status 0, or 1 when the reason is "system failure". */
 #include <stddef.h>
 
+#include "atoll/abi/hypercall.h"
 #include "cpu/csr.h"
 #include "cpu/exec.h"
 #include "cpu/mmu.h"
 #include "cpu/trap.h"
 #include "machine/hostcon.h"
+#include "machine/hypercall.h"
 #include "machine/sbi.h"
 
 #define DBCN_MAX_WRITE 4096 /* per call; the spec allows partial writes */
@@ -92,11 +94,9 @@ static struct sbiret sbi_ext_srst(struct machine *m, struct hart *h,
 
 /* Guest buffer for DBCN: physical, in RAM; base_addr_hi must be 0 on
  * RV64 (addresses are 64 bits). */
-static void *sbi_dbcn_buf(struct machine *m, const uint64_t *a)
+static bool sbi_dbcn_buf_ok(struct machine *m, const uint64_t *a)
 {
-	if (a[2] != 0)
-		return 0;
-	return ram_ptr(&m->ram, a[1], a[0]);
+	return a[2] == 0 && ram_contains(&m->ram, a[1], a[0]);
 }
 
 /* Bytes the host wrote into guest RAM may hold code this hart has
@@ -107,29 +107,35 @@ static void sbi_invalidate_code(struct hart *h, uint64_t gpa, uint64_t len)
 		code_cache_invalidate(h, p);
 }
 
-/* DBCN: write (0), read (1), write_byte (2) on the host console. */
+/* DBCN: write (0), read (1), write_byte (2) on the host console.  Guest
+ * bytes are copied once through a bounce buffer: guest RAM is scattered
+ * machine frames, not one host range. */
 static struct sbiret sbi_ext_dbcn(struct machine *m, struct hart *h,
 				  uint64_t fid, const uint64_t *a)
 {
-	uint8_t *buf = fid <= 1 ? sbi_dbcn_buf(m, a) : 0;
-	uint64_t n = a[0];
+	uint8_t buf[DBCN_MAX_WRITE];
+	uint64_t n = a[0] < DBCN_MAX_WRITE ? a[0] : DBCN_MAX_WRITE;
 	ssize_t r;
 
 	if (fid > 2)
 		return SBI_RET(SBI_ERR_NOT_SUPPORTED, 0);
-	if (fid <= 1 && !buf)
-		return SBI_RET(SBI_ERR_INVALID_PARAM, 0);
-	if (fid == 1) {
-		n = hostcon_read(m->con, buf, n);
-		sbi_invalidate_code(h, a[1], n);
-		return SBI_RET(SBI_SUCCESS, n);
-	}
 	if (fid == 2) {
 		uint8_t c = (uint8_t)a[0];
 		r = hostcon_write(m->con, &c, 1);
 		return SBI_RET(r == 1 ? SBI_SUCCESS : SBI_ERR_FAILED, 0);
 	}
-	r = hostcon_write(m->con, buf, n < DBCN_MAX_WRITE ? n : DBCN_MAX_WRITE);
+	if (!sbi_dbcn_buf_ok(m, a))
+		return SBI_RET(SBI_ERR_INVALID_PARAM, 0);
+	if (fid == 1) {
+		n = hostcon_read(m->con, buf, n);
+		if (ram_write(&m->ram, a[1], buf, n))
+			return SBI_RET(SBI_ERR_FAILED, 0);
+		sbi_invalidate_code(h, a[1], n);
+		return SBI_RET(SBI_SUCCESS, n);
+	}
+	if (ram_read(&m->ram, a[1], buf, n))
+		return SBI_RET(SBI_ERR_FAILED, 0);
+	r = hostcon_write(m->con, buf, n);
 	if (r < 0)
 		return SBI_RET(SBI_ERR_FAILED, 0);
 	return SBI_RET(SBI_SUCCESS, (uint64_t)r);
@@ -189,6 +195,7 @@ static sbi_ext_fn sbi_find(uint64_t eid)
 	case SBI_EXT_HSM: return sbi_ext_hsm;
 	case SBI_EXT_SRST: return sbi_ext_srst;
 	case SBI_EXT_DBCN: return sbi_ext_dbcn;
+	case ATOLL_SBI_EXT: return hypercall_sbi; /* Xen-style hypercalls */
 	}
 	return 0;
 }

@@ -27,7 +27,12 @@ struct dom_mem_config {
 	uint64_t limit; /* never held above this */
 	/* Make every vCPU of the domain forget translations of these
 	 * guest-physical pages, and return only when they have (the frames
-	 * are reused right after).  n > 16 or pages == NULL: everything. */
+	 * are reused right after).  n > 16 or pages == NULL: everything.
+	 * Called without any memory lock held, from the reclaimer thread,
+	 * from control threads and from a vCPU thread of the domain itself
+	 * (decrease_reservation): then the callback must serve that vCPU's
+	 * own request itself, and keep serving it while it waits for the
+	 * others.  May be NULL (no vCPUs: host tests, benchmarks). */
 	void (*shootdown)(void *ctx, const uint64_t *gpa_pages, unsigned n);
 	void *shootdown_ctx;
 };
@@ -54,7 +59,19 @@ struct dom_mem {
 	void *shootdown_ctx;
 	bool dying;
 	struct dom_mem *next; /* mem_host's list */
+	/* The guest's last ATOLL_MEM_report (memop.c), for atoll's policy;
+	 * zero until it reports. */
+	_Atomic uint64_t guest_free_frames, guest_reports;
+	_Atomic uint32_t guest_pressure;
+	/* Frames the reclaimer should swap out of this domain for its own
+	 * faults: it reached its allowance (min(target, limit)). */
+	_Atomic uint64_t steal_wanted;
+	_Atomic unsigned warned; /* DOM_MEM_WARNED_* lines printed once */
 };
+
+/* Largest extent order of populate/decrease (2 MiB extents, as the
+ * guest ABI's ATOLL_MEMOP_MAX_ORDER). */
+#define DOM_MEM_MAX_ORDER 9
 
 /* Admission control: fails with -ENOMEM (one line printed naming the
  * domain) if its reservation cannot be guaranteed next to the others'. */

@@ -35,8 +35,14 @@ struct mem_host {
 	pthread_cond_t need_reclaim; /* a populate found the pool dry */
 	uint64_t waiting; /* populates waiting for frames */
 	uint64_t stat_reclaim_runs, stat_waits;
+	/* Held by the reclaimer while it works on a domain it picked, so
+	 * dom_mem_destroy can wait for it to let go. */
+	pthread_mutex_t reclaim_lock;
+	bool kicked; /* need_reclaim was signalled */
 };
 
+/* 0, or -errno after one line naming the problem (the pool's size, the
+ * swap file): callers need not add another. */
 int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg);
 void mem_host_destroy(struct mem_host *mh);
 
@@ -48,5 +54,12 @@ uint64_t mem_host_available(struct mem_host *mh, const struct dom_mem *d);
 void mem_host_kick_reclaim(struct mem_host *mh);
 
 void mem_host_get_stats(struct mem_host *mh, struct mem_host_stats *st);
+
+/* Test helper (slow, call when no domain is changing): the pool invariant
+ * (mpool_check), and for every domain: frames it owns == PRESENT entries
+ * == its populated count, swapped/ballooned counts match its P2M, and
+ * swap slots in use == SWAPPED entries of all domains.  0 or -EINVAL after
+ * a line naming the first mismatch. */
+int mem_host_check(struct mem_host *mh);
 
 #endif

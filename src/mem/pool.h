@@ -66,4 +66,11 @@ uint32_t mpool_nfree(struct mpool *p);
  * at least `want` are free. */
 void mpool_wait_free(struct mpool *p, uint32_t want, unsigned ms);
 
+/* Test helpers (slow: they scan the frame table).  Frames owned by
+ * `owner`; and the invariant check: every free-stack entry is a distinct
+ * frame without owner, and owned + free == nframes.  0 or -EINVAL (after a
+ * line on stderr naming what is wrong). */
+uint64_t mpool_owned_by(struct mpool *p, domid_t owner);
+int mpool_check(struct mpool *p);
+
 #endif

@@ -8,15 +8,17 @@
  * its own hart: the ecall is the last instruction it runs, hart_run returns
  * and hsm_after_run finishes the transition outside the dispatch loop.  A
  * retentive suspend is a WFI inside the call.  The state word is guarded
- * by vm->hsm_lock; the hart's registers only ever change on its own
- * thread. */
+ * by dom->hsm_lock; the hart's registers only ever change on its own
+ * thread.  A pending TLB shootdown is never dropped: the flushes here serve
+ * it too (shootdown.h). */
 #include "cpu/csr.h"
 #include "cpu/exec.h"
 #include "cpu/mmu.h"
+#include "cpu/shootdown.h"
 #include "cpu/tlb.h"
 #include "cpu/trap.h"
 #include "machine/sbi.h"
-#include "vmm/vcpu.h"
+#include "vmm/domain.h"
 
 void hsm_init(struct vcpu *v, bool started)
 {
@@ -24,12 +26,12 @@ void hsm_init(struct vcpu *v, bool started)
 	pthread_cond_init(&v->wake, 0);
 }
 
-void hsm_wake_all(struct vm *vm)
+void hsm_wake_all(struct domain *d)
 {
-	pthread_mutex_lock(&vm->hsm_lock);
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		pthread_cond_broadcast(&vm->vcpus[i].wake);
-	pthread_mutex_unlock(&vm->hsm_lock);
+	pthread_mutex_lock(&d->hsm_lock);
+	for (unsigned i = 0; i < atomic_load(&d->sd_nr); i++)
+		pthread_cond_broadcast(&d->vcpus[i].wake);
+	pthread_mutex_unlock(&d->hsm_lock);
 }
 
 /* The register state of sbi_hart_start and of a non-retentive resume.
@@ -46,39 +48,41 @@ static void hsm_enter_s(struct vcpu *v, uint64_t pc, uint64_t opaque)
 	h->satp = 0;
 	h->mstatus &= ~MSTATUS_SIE;
 	h->lr_valid = false;
-	atomic_fetch_and(&h->requests, (uint32_t)REQ_STOP);
+	atomic_fetch_and(&h->requests, (uint32_t)(REQ_STOP | REQ_SHOOTDOWN));
 	tlb_flush_all(&h->tlb);
 	code_cache_flush(h);
+	hart_shootdown_service(h);
 	mmu_update_ctx(h);
 }
 
 int hsm_wait_runnable(struct vcpu *v)
 {
-	struct vm *vm = v->vm;
+	struct domain *d = v->dom;
 	int r = 0;
 
-	pthread_mutex_lock(&vm->hsm_lock);
-	while (v->hsm == SBI_HSM_STOPPED && !atomic_load(&vm->stopping))
-		pthread_cond_wait(&v->wake, &vm->hsm_lock);
-	if (atomic_load(&vm->stopping)) {
+	pthread_mutex_lock(&d->hsm_lock);
+	while (v->hsm == SBI_HSM_STOPPED && !atomic_load(&d->stopping))
+		pthread_cond_wait(&v->wake, &d->hsm_lock);
+	if (atomic_load(&d->stopping)) {
 		r = -1;
 	} else if (v->hsm == SBI_HSM_START_PENDING) {
 		hsm_enter_s(v, v->start_addr, v->start_opaque);
 		v->hsm = SBI_HSM_STARTED;
 	}
-	pthread_mutex_unlock(&vm->hsm_lock);
+	pthread_mutex_unlock(&d->hsm_lock);
 	return r;
 }
 
 /* Sleep until an interrupt enabled in mie is pending (the wake-up event of
- * a non-retentive suspend) or the VM stops.  Flush requests are dropped:
- * the resume flushes everything. */
+ * a non-retentive suspend) or the domain stops.  Flush requests are
+ * dropped (the resume flushes everything); shootdowns are served. */
 static void hsm_wait_irq(struct vcpu *v)
 {
 	struct hart *h = &v->hart;
 
-	while (!atomic_load(&v->vm->stopping) &&
+	while (!atomic_load(&v->dom->stopping) &&
 	       !(atomic_load(&h->mip) & h->mie)) {
+		hart_shootdown_service(h);
 		atomic_fetch_and(&h->requests, (uint32_t)REQ_STOP);
 		if (atomic_load(&h->requests))
 			break;
@@ -88,31 +92,31 @@ static void hsm_wait_irq(struct vcpu *v)
 
 void hsm_after_run(struct vcpu *v)
 {
-	struct vm *vm = v->vm;
+	struct domain *d = v->dom;
 
-	pthread_mutex_lock(&vm->hsm_lock);
+	pthread_mutex_lock(&d->hsm_lock);
 	if (v->hsm == SBI_HSM_STOP_PENDING) {
 		v->hsm = SBI_HSM_STOPPED;
 	} else if (v->hsm == SBI_HSM_SUSPENDED) {
-		pthread_mutex_unlock(&vm->hsm_lock);
+		pthread_mutex_unlock(&d->hsm_lock);
 		hsm_wait_irq(v);
-		pthread_mutex_lock(&vm->hsm_lock);
+		pthread_mutex_lock(&d->hsm_lock);
 		hsm_enter_s(v, v->start_addr, v->start_opaque);
 		v->hsm = SBI_HSM_STARTED;
 	}
-	pthread_mutex_unlock(&vm->hsm_lock);
+	pthread_mutex_unlock(&d->hsm_lock);
 }
 
-long vm_hart_start(void *ctx, uint64_t hartid, uint64_t addr, uint64_t opaque)
+long dom_hart_start(void *ctx, uint64_t hartid, uint64_t addr, uint64_t opaque)
 {
-	struct vm *vm = ctx;
+	struct domain *d = ctx;
 	struct vcpu *v;
 	long r = SBI_SUCCESS;
 
-	if (hartid >= vm->nr_vcpus)
+	if (hartid >= d->nr_vcpus)
 		return SBI_ERR_INVALID_PARAM;
-	v = &vm->vcpus[hartid];
-	pthread_mutex_lock(&vm->hsm_lock);
+	v = &d->vcpus[hartid];
+	pthread_mutex_lock(&d->hsm_lock);
 	if (v->hsm != SBI_HSM_STOPPED) {
 		r = SBI_ERR_ALREADY_AVAILABLE;
 	} else {
@@ -121,50 +125,50 @@ long vm_hart_start(void *ctx, uint64_t hartid, uint64_t addr, uint64_t opaque)
 		v->hsm = SBI_HSM_START_PENDING;
 		pthread_cond_signal(&v->wake);
 	}
-	pthread_mutex_unlock(&vm->hsm_lock);
+	pthread_mutex_unlock(&d->hsm_lock);
 	return r;
 }
 
-long vm_hart_stop(void *ctx, struct hart *h)
+long dom_hart_stop(void *ctx, struct hart *h)
 {
-	struct vm *vm = ctx;
+	struct domain *d = ctx;
 	struct vcpu *v = h->owner;
 	long r = SBI_SUCCESS;
 
-	pthread_mutex_lock(&vm->hsm_lock);
+	pthread_mutex_lock(&d->hsm_lock);
 	if (v->hsm != SBI_HSM_STARTED)
 		r = SBI_ERR_FAILED;
 	else
 		v->hsm = SBI_HSM_STOP_PENDING;
-	pthread_mutex_unlock(&vm->hsm_lock);
+	pthread_mutex_unlock(&d->hsm_lock);
 	if (r == SBI_SUCCESS)
 		hart_request(h, REQ_PAUSE);
 	return r;
 }
 
-long vm_hart_status(void *ctx, uint64_t hartid)
+long dom_hart_status(void *ctx, uint64_t hartid)
 {
-	struct vm *vm = ctx;
+	struct domain *d = ctx;
 	long r;
 
-	if (hartid >= vm->nr_vcpus)
+	if (hartid >= d->nr_vcpus)
 		return SBI_ERR_INVALID_PARAM;
-	pthread_mutex_lock(&vm->hsm_lock);
-	r = vm->vcpus[hartid].hsm;
-	pthread_mutex_unlock(&vm->hsm_lock);
+	pthread_mutex_lock(&d->hsm_lock);
+	r = d->vcpus[hartid].hsm;
+	pthread_mutex_unlock(&d->hsm_lock);
 	return r;
 }
 
 static void hsm_set(struct vcpu *v, int state)
 {
-	pthread_mutex_lock(&v->vm->hsm_lock);
+	pthread_mutex_lock(&v->dom->hsm_lock);
 	v->hsm = state;
-	pthread_mutex_unlock(&v->vm->hsm_lock);
+	pthread_mutex_unlock(&v->dom->hsm_lock);
 }
 
 /* The type and address were checked by the SBI layer. */
-long vm_hart_suspend(void *ctx, struct hart *h, uint64_t type, uint64_t addr,
-		     uint64_t opaque)
+long dom_hart_suspend(void *ctx, struct hart *h, uint64_t type, uint64_t addr,
+		      uint64_t opaque)
 {
 	struct vcpu *v = h->owner;
 
@@ -174,11 +178,11 @@ long vm_hart_suspend(void *ctx, struct hart *h, uint64_t type, uint64_t addr,
 		hsm_set(v, SBI_HSM_STARTED);
 		return SBI_SUCCESS;
 	}
-	pthread_mutex_lock(&v->vm->hsm_lock);
+	pthread_mutex_lock(&v->dom->hsm_lock);
 	v->start_addr = addr;
 	v->start_opaque = opaque;
 	v->hsm = SBI_HSM_SUSPENDED;
-	pthread_mutex_unlock(&v->vm->hsm_lock);
+	pthread_mutex_unlock(&v->dom->hsm_lock);
 	hart_request(h, REQ_PAUSE);
 	return SBI_SUCCESS;
 }

@@ -1,0 +1,225 @@
+/* The control verbs: build a request from the command line, send it to the
+ * running atoll (ctl_conn.c), print the reply.  Exit status 0 on success,
+ * 1 when atoll answered with an error, CLI_EXIT_USAGE for bad usage, a
+ * socket that is not atoll's, or a domain that does not exist. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/ctl.h"
+#include "machine/diag.h"
+#include "vmm/control.h"
+
+const char ctl_usage[] =
+	"control verbs (talk to a running atoll):\n"
+	"  atoll list [OPTIONS]               domains, state, memory\n"
+	"  atoll stats [OPTIONS] [DOMAIN]     statistics of domains and host\n"
+	"  atoll p2m [OPTIONS] DOMAIN         the domain's P2M as ranges\n"
+	"  atoll pause|unpause|destroy [OPTIONS] DOMAIN\n"
+	"  atoll mem-set [OPTIONS] DOMAIN SIZE   set its memory target\n"
+	"options:\n"
+	"  --socket PATH   atoll's control socket (default $ATOLL_SOCKET,\n"
+	"                  else $XDG_RUNTIME_DIR/atoll.sock, else\n"
+	"                  /tmp/atoll-UID.sock)\n"
+	"  --json          print atoll's reply as JSON\n"
+	"DOMAIN is a name or a numeric id; SIZE is bytes or 512K, 64M, 1G.\n";
+
+#define CTL_MAX_OPERANDS 2
+
+struct ctl_args {
+	const char *verb;
+	const char *socket;
+	bool json;
+	const char *op[CTL_MAX_OPERANDS];
+	int nop;
+};
+
+/* Options and operands; `operands` names them for messages ("DOMAIN").
+ * Returns 0, 1 if help was printed, -1 after one line of error. */
+static int ctl_parse(int argc, char **argv, int min, int max,
+		     const char *operands, struct ctl_args *a)
+{
+	bool opts = true;
+
+	memset(a, 0, sizeof(*a));
+	a->verb = argv[0];
+	a->socket = control_default_path();
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (opts && !strcmp(s, "--")) {
+			opts = false;
+		} else if (opts && (!strcmp(s, "-h") || !strcmp(s, "--help"))) {
+			fputs(ctl_usage, stdout);
+			return 1;
+		} else if (opts && !strcmp(s, "--json")) {
+			a->json = true;
+		} else if (opts && !strcmp(s, "--socket")) {
+			if (++i == argc) {
+				diag_error("%s: --socket needs a PATH",
+					   a->verb);
+				return -1;
+			}
+			a->socket = argv[i];
+		} else if (opts && !strncmp(s, "--socket=", 9)) {
+			a->socket = s + 9;
+		} else if (opts && s[0] == '-' && s[1]) {
+			diag_error("%s: unknown option '%s'", a->verb, s);
+			return -1;
+		} else if (a->nop == max) {
+			diag_error("%s: unexpected argument '%s' (usage: atoll "
+				   "%s [--socket PATH] [--json]%s%s)",
+				   a->verb, s, a->verb, *operands ? " " : "",
+				   operands);
+			return -1;
+		} else {
+			a->op[a->nop++] = s;
+		}
+	}
+	if (a->nop < min) {
+		diag_error("%s: missing %s (usage: atoll %s [--socket PATH] "
+			   "[--json] %s)",
+			   a->verb, operands, a->verb, operands);
+		return -1;
+	}
+	if (!*a->socket) {
+		diag_error("%s: --socket needs a PATH", a->verb);
+		return -1;
+	}
+	return 0;
+}
+
+/* Send req (consumed), print the reply with print (or as JSON); the exit
+ * status. */
+static int ctl_run(const struct ctl_args *a, cJSON *req,
+		   void (*print)(const cJSON *reply))
+{
+	cJSON *reply;
+	char *text;
+	const char *code;
+	int r;
+
+	if (!req) {
+		diag_error("out of memory");
+		return 1;
+	}
+	r = ctl_call(a->socket, req, &reply, &text);
+	cJSON_Delete(req);
+	if (r)
+		return r;
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reply, "ok"))) {
+		code = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(reply, "code"));
+		diag_error(
+			"%s: %s", a->verb,
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				reply, "error")));
+		r = code && !strcmp(code, "no_such_domain") ? CLI_EXIT_USAGE
+							    : 1;
+	} else if (a->json) {
+		fputs(text, stdout);
+	} else if (print) {
+		print(reply);
+	}
+	cJSON_Delete(reply);
+	free(text);
+	return r;
+}
+
+/* {"cmd": cmd, "domain": dom} (dom may be NULL); NULL if out of memory. */
+static cJSON *ctl_request(const char *cmd, const char *dom)
+{
+	cJSON *req = cJSON_CreateObject();
+
+	if (!req || !cJSON_AddStringToObject(req, "cmd", cmd) ||
+	    (dom && !cJSON_AddStringToObject(req, "domain", dom))) {
+		cJSON_Delete(req);
+		return NULL;
+	}
+	return req;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct ctl_args a;
+	int r = ctl_parse(argc, argv, 0, 0, "", &a);
+
+	if (r)
+		return r < 0 ? CLI_EXIT_USAGE : 0;
+	return ctl_run(&a, ctl_request("list", NULL), ctl_print_list);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	struct ctl_args a;
+	int r = ctl_parse(argc, argv, 0, 1, "[DOMAIN]", &a);
+
+	if (r)
+		return r < 0 ? CLI_EXIT_USAGE : 0;
+	return ctl_run(&a, ctl_request("stats", a.op[0]), ctl_print_stats);
+}
+
+int cmd_p2m(int argc, char **argv)
+{
+	struct ctl_args a;
+	int r = ctl_parse(argc, argv, 1, 1, "DOMAIN", &a);
+
+	if (r)
+		return r < 0 ? CLI_EXIT_USAGE : 0;
+	return ctl_run(&a, ctl_request("p2m", a.op[0]), ctl_print_p2m);
+}
+
+/* pause, unpause, destroy: the verb is the command. */
+static int ctl_domain_verb(int argc, char **argv)
+{
+	struct ctl_args a;
+	int r = ctl_parse(argc, argv, 1, 1, "DOMAIN", &a);
+
+	if (r)
+		return r < 0 ? CLI_EXIT_USAGE : 0;
+	return ctl_run(&a, ctl_request(argv[0], a.op[0]), NULL);
+}
+
+int cmd_pause(int argc, char **argv)
+{
+	return ctl_domain_verb(argc, argv);
+}
+
+int cmd_unpause(int argc, char **argv)
+{
+	return ctl_domain_verb(argc, argv);
+}
+
+int cmd_destroy(int argc, char **argv)
+{
+	return ctl_domain_verb(argc, argv);
+}
+
+int cmd_mem_set(int argc, char **argv)
+{
+	struct ctl_args a;
+	uint64_t bytes;
+	cJSON *req;
+	int r = ctl_parse(argc, argv, 2, 2, "DOMAIN SIZE", &a);
+
+	if (r)
+		return r < 0 ? CLI_EXIT_USAGE : 0;
+	if (parse_size(a.op[1], &bytes) || bytes > (1ull << 53)) {
+		diag_error("mem-set: SIZE '%s' is not a size (e.g. 512M, 2G)",
+			   a.op[1]);
+		return CLI_EXIT_USAGE;
+	}
+	if (bytes % 4096) {
+		diag_error("mem-set: SIZE '%s' is not a multiple of 4K",
+			   a.op[1]);
+		return CLI_EXIT_USAGE;
+	}
+	req = ctl_request("mem-set", a.op[0]);
+	if (req && !cJSON_AddNumberToObject(req, "bytes", (double)bytes)) {
+		cJSON_Delete(req);
+		req = NULL;
+	}
+	return ctl_run(&a, req, NULL);
+}

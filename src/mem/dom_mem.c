@@ -1,0 +1,300 @@
+/* A domain's memory (see dom_mem.h): creation with admission control,
+ * destruction, the CPU's page lookup and its slow path (populate on first
+ * touch, swap-in), host-side copies, statistics. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mem/mem_internal.h"
+
+/* 0 if the configuration is consistent; else one line and -EINVAL. */
+static int dom_mem_check_config(const struct dom_mem_config *c, uint64_t limit)
+{
+	const char *why = NULL;
+
+	if (c->domid == DOMID_NONE)
+		why = "domain id 0 is reserved";
+	else if (!c->maxmem || c->maxmem > UINT32_MAX ||
+		 c->base_gfn + c->maxmem < c->base_gfn)
+		why = "bad maxmem";
+	else if (c->memory > c->maxmem || c->reservation > c->memory)
+		why = "need reservation <= memory <= maxmem";
+	else if (limit > c->maxmem || c->memory > limit)
+		why = "need memory <= limit <= maxmem";
+	if (!why)
+		return 0;
+	fprintf(stderr, "atoll: domain %s: %s\n", c->name ? c->name : "?", why);
+	return -EINVAL;
+}
+
+/* Link d into mh's list if its reservation fits (admission control). */
+static int dom_mem_admit(struct mem_host *mh, struct dom_mem *d)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&mh->lock);
+	for (struct dom_mem *o = mh->domains; o; o = o->next)
+		if (o->domid == d->domid)
+			err = -EEXIST;
+	if (err) {
+		fprintf(stderr, "atoll: domain %s: id %u is in use\n", d->name,
+			d->domid);
+	} else if (mh->reserved + d->reservation > mh->pool.nframes) {
+		fprintf(stderr,
+			"atoll: domain %s: reservation of %" PRIu64
+			" frames does not fit: %" PRIu64
+			" of %u frames are reserved already\n",
+			d->name, d->reservation, mh->reserved,
+			mh->pool.nframes);
+		err = -ENOMEM;
+	} else {
+		mh->reserved += d->reservation;
+		d->next = mh->domains;
+		mh->domains = d;
+	}
+	pthread_mutex_unlock(&mh->lock);
+	return err;
+}
+
+int dom_mem_create(struct mem_host *mh, const struct dom_mem_config *cfg,
+		   struct dom_mem **out)
+{
+	uint64_t limit = cfg->limit ? cfg->limit : cfg->maxmem;
+	pthread_condattr_t ca;
+	struct dom_mem *d;
+	int err = dom_mem_check_config(cfg, limit);
+
+	if (err)
+		return err;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->host = mh;
+	d->domid = cfg->domid;
+	snprintf(d->name, sizeof(d->name), "%s", cfg->name ? cfg->name : "?");
+	d->reservation = cfg->reservation;
+	d->target = cfg->memory;
+	d->limit = limit;
+	d->maxmem = cfg->maxmem;
+	d->shootdown = cfg->shootdown;
+	d->shootdown_ctx = cfg->shootdown_ctx;
+	err = p2m_init(&d->p2m, cfg->base_gfn, cfg->maxmem);
+	if (err)
+		goto err_free;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->changed, &ca);
+	pthread_condattr_destroy(&ca);
+	err = dom_mem_admit(mh, d);
+	if (err)
+		goto err_p2m;
+	*out = d;
+	return 0;
+
+err_p2m:
+	pthread_cond_destroy(&d->changed);
+	pthread_mutex_destroy(&d->lock);
+	p2m_destroy(&d->p2m);
+err_free:
+	free(d);
+	return err;
+}
+
+/* Free every frame and swap slot the P2M names (no vCPU runs). */
+static void dom_mem_release_all(struct dom_mem *d)
+{
+	struct mem_host *mh = d->host;
+	mfn_t batch[512];
+	uint32_t nb = 0;
+
+	for (uint64_t i = 0; i < d->p2m.nr; i++) {
+		gfn_t g = gfn(d->p2m.base + i);
+		struct p2m_entry e = p2m_get(&d->p2m, g);
+
+		if (e.type == P2M_SWAPPED)
+			swap_free(&mh->swap, e.val);
+		if (e.type == P2M_PRESENT || e.type == P2M_BUSY)
+			batch[nb++] = mfn(e.val);
+		p2m_set(&d->p2m, g, P2M_UNPOPULATED, 0);
+		if (nb == 512 || (nb && i + 1 == d->p2m.nr)) {
+			mpool_free(&mh->pool, batch, nb);
+			nb = 0;
+		}
+	}
+	atomic_store(&d->populated, 0);
+	atomic_store(&d->swapped, 0);
+	atomic_store(&d->ballooned, 0);
+}
+
+void dom_mem_destroy(struct dom_mem *d)
+{
+	struct mem_host *mh;
+
+	if (!d)
+		return;
+	mh = d->host;
+	pthread_mutex_lock(&mh->lock);
+	for (struct dom_mem **pp = &mh->domains; *pp; pp = &(*pp)->next)
+		if (*pp == d) {
+			*pp = d->next;
+			mh->reserved -= d->reservation;
+			break;
+		}
+	pthread_mutex_unlock(&mh->lock);
+	/* The reclaimer may still be working on d: wait until it let go. */
+	pthread_mutex_lock(&mh->reclaim_lock);
+	pthread_mutex_unlock(&mh->reclaim_lock);
+	pthread_mutex_lock(&d->lock);
+	d->dying = true;
+	dom_mem_release_all(d);
+	pthread_mutex_unlock(&d->lock);
+	pthread_cond_destroy(&d->changed);
+	pthread_mutex_destroy(&d->lock);
+	p2m_destroy(&d->p2m);
+	free(d);
+}
+
+void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write)
+{
+	uint64_t i = (gpa_page >> PAGE_SHIFT) - d->p2m.base;
+	uint64_t w;
+
+	if (i >= d->p2m.nr)
+		return NULL;
+	/* The fast path: one acquire load, no lock.  A frame named by a
+	 * PRESENT entry stays the domain's until a shootdown that comes
+	 * after this lookup's TLB fill. */
+	w = atomic_load_explicit(&d->p2m.e[i], memory_order_acquire);
+	if (__builtin_expect((w >> 56) == P2M_PRESENT, 1))
+		return d->host->pool.base + (size_t)(uint32_t)w * PAGE_SIZE;
+	return dom_mem_fault(d, gfn(d->p2m.base + i), write, false);
+}
+
+void dom_mem_wait(struct dom_mem *d)
+{
+	struct timespec ts;
+
+	/* 1 ms slices: a waiting vCPU must get back to serving shootdowns
+	 * quickly (the reclaimer may be waiting for it). */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&d->lock);
+	pthread_cond_timedwait(&d->changed, &d->lock, &ts);
+	pthread_mutex_unlock(&d->lock);
+}
+
+bool dom_mem_contains(const struct dom_mem *d, uint64_t gpa, uint64_t len)
+{
+	uint64_t lo = d->p2m.base << PAGE_SHIFT;
+	uint64_t size = d->p2m.nr << PAGE_SHIFT;
+
+	return len && gpa >= lo && gpa - lo <= size && len <= size - (gpa - lo);
+}
+
+/* Copy within one page under the domain lock, so the frame cannot be
+ * stolen in the middle.  0, or 1 when the page must be faulted in. */
+static int dom_mem_copy_page(struct dom_mem *d, uint64_t gpa, void *buf,
+			     uint64_t len, bool write)
+{
+	gfn_t g = gfn(gpa >> PAGE_SHIFT);
+	struct p2m_entry e;
+	uint8_t *p;
+
+	pthread_mutex_lock(&d->lock);
+	e = p2m_get(&d->p2m, g);
+	if (e.type != P2M_PRESENT) {
+		pthread_mutex_unlock(&d->lock);
+		return 1;
+	}
+	p = (uint8_t *)mpool_ptr(&d->host->pool, mfn(e.val)) +
+	    (gpa & (PAGE_SIZE - 1));
+	if (write)
+		memcpy(p, buf, len);
+	else
+		memcpy(buf, p, len);
+	pthread_mutex_unlock(&d->lock);
+	return 0;
+}
+
+/* Host-side copy: fault pages in as needed, waiting at most ~5 s for
+ * each (then -EAGAIN). */
+static int dom_mem_copy(struct dom_mem *d, uint64_t gpa, void *buf,
+			uint64_t len, bool write)
+{
+	if (!len)
+		return 0;
+	if (!dom_mem_contains(d, gpa, len))
+		return -EFAULT;
+	while (len) {
+		uint64_t off = gpa & (PAGE_SIZE - 1);
+		uint64_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+		unsigned tries = 0;
+
+		while (dom_mem_copy_page(d, gpa, buf, n, write)) {
+			void *p = dom_mem_fault(d, gfn(gpa >> PAGE_SHIFT),
+						write, true);
+
+			if (!p)
+				return -EFAULT;
+			if (p == CPU_RAM_RETRY && ++tries > 5000)
+				return -EAGAIN;
+			if (p == CPU_RAM_RETRY)
+				dom_mem_wait(d);
+		}
+		gpa += n;
+		buf = (uint8_t *)buf + n;
+		len -= n;
+	}
+	return 0;
+}
+
+int dom_mem_read(struct dom_mem *d, uint64_t gpa, void *buf, uint64_t len)
+{
+	return dom_mem_copy(d, gpa, buf, len, false);
+}
+
+int dom_mem_write(struct dom_mem *d, uint64_t gpa, const void *buf,
+		  uint64_t len)
+{
+	return dom_mem_copy(d, gpa, (void *)buf, len, true);
+}
+
+void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
+{
+	pthread_mutex_lock(&d->lock);
+	st->reservation = d->reservation;
+	st->target = d->target;
+	st->limit = d->limit;
+	st->maxmem = d->maxmem;
+	pthread_mutex_unlock(&d->lock);
+	st->populated = atomic_load(&d->populated);
+	st->ballooned = atomic_load(&d->ballooned);
+	st->swapped = atomic_load(&d->swapped);
+	st->shared = atomic_load(&d->shared);
+	st->populate_faults = atomic_load(&d->populate_faults);
+	st->swap_ins = atomic_load(&d->swap_ins);
+	st->swap_outs = atomic_load(&d->swap_outs);
+	st->shootdowns = atomic_load(&d->shootdowns);
+	st->retries = atomic_load(&d->retries);
+}
+
+void dom_mem_print_p2m(struct dom_mem *d, FILE *out)
+{
+	struct dom_mem_stats st;
+
+	dom_mem_get_stats(d, &st);
+	fprintf(out,
+		"domain %u (%s): P2M of %" PRIu64 " frames from gfn 0x%" PRIx64
+		"; holds %" PRIu64 ", target %" PRIu64 ", reservation %" PRIu64
+		", limit %" PRIu64 "\n",
+		d->domid, d->name, d->p2m.nr, d->p2m.base, st.populated,
+		st.target, st.reservation, st.limit);
+	p2m_print(&d->p2m, out);
+}

@@ -1,0 +1,145 @@
+/* The slow path of a guest access (dom_mem_page): populate on first touch,
+ * swap-in, and what to do when the domain is at its allowance or the pool
+ * is dry.  Never sleeps: it answers CPU_RAM_RETRY and the vCPU waits in
+ * dom_mem_wait (serving shootdowns) before it tries again.
+ *
+ * A swap-in reads its 4 KiB on the faulting vCPU's thread, with the entry
+ * BUSY and the domain lock dropped: one pread, and no round trip through
+ * another thread on the path of a page the guest wants now. */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "mem/mem_internal.h"
+
+uint64_t dom_mem_allowance(const struct dom_mem *d)
+{
+	return d->target < d->limit ? d->target : d->limit;
+}
+
+static void dom_mem_warn_once(struct dom_mem *d, unsigned bit, const char *what,
+			      gfn_t g)
+{
+	if (atomic_fetch_or(&d->warned, bit) & bit)
+		return;
+	fprintf(stderr, "atoll: domain %s: gfn 0x%" PRIx64 ": %s\n", d->name,
+		g.v, what);
+}
+
+/* A frame for gfn g of d, charged to d.  0; -EAGAIN: retry later (the
+ * reclaimer was asked to make room); -E2BIG: at its limit and nothing can
+ * be swapped out.  Caller holds d->lock. */
+static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
+{
+	struct mem_host *mh = d->host;
+	uint64_t held = atomic_load(&d->populated);
+	uint64_t allow = host ? d->limit : dom_mem_allowance(d);
+
+	if (held >= allow) {
+		/* At its allowance: the domain pays with its own random
+		 * victims (the reclaimer swaps them out, since the shootdown
+		 * needs this vCPU to come back and serve it). */
+		if (!host && mem_host_can_swap(mh)) {
+			mem_host_want_steal(mh, d,
+					    held - allow + DOM_MEM_STEAL_BATCH);
+			return -EAGAIN;
+		}
+		/* Nothing can be stolen: a target is soft, a limit is not. */
+		if (held >= d->limit)
+			return -E2BIG;
+	}
+	if (mem_host_take(mh, d, 1, m)) {
+		mem_host_kick_reclaim(mh);
+		return -EAGAIN;
+	}
+	mh->pool.ft[m->v].gfn_lo = (uint32_t)g.v;
+	return 0;
+}
+
+/* What a failed dom_mem_get_frame means for the access. */
+static void *dom_mem_no_frame(struct dom_mem *d, gfn_t g, int err)
+{
+	if (err == -EAGAIN) {
+		atomic_fetch_add(&d->retries, 1);
+		return CPU_RAM_RETRY;
+	}
+	dom_mem_warn_once(d, DOM_MEM_WARNED_LIMIT,
+			  "above its limit with no swap: access faults", g);
+	return NULL;
+}
+
+/* Caller holds d->lock; e is UNPOPULATED or BALLOONED. */
+static void *dom_mem_populate_one(struct dom_mem *d, gfn_t g,
+				  struct p2m_entry e, bool host)
+{
+	mfn_t m;
+	int err = dom_mem_get_frame(d, g, host, &m);
+
+	if (err)
+		return dom_mem_no_frame(d, g, err);
+	if (e.type == P2M_BALLOONED)
+		atomic_fetch_sub(&d->ballooned, 1);
+	p2m_set(&d->p2m, g, P2M_PRESENT, m.v);
+	atomic_fetch_add(&d->populate_faults, 1);
+	return mpool_ptr(&d->host->pool, m);
+}
+
+/* Caller holds d->lock (dropped and retaken around the read); e is
+ * SWAPPED.  A read error loses the page: the access faults, once said. */
+static void *dom_mem_swap_in(struct dom_mem *d, gfn_t g, struct p2m_entry e,
+			     bool host)
+{
+	struct mem_host *mh = d->host;
+	mfn_t m;
+	int err = dom_mem_get_frame(d, g, host, &m);
+
+	if (err)
+		return dom_mem_no_frame(d, g, err);
+	/* BUSY keeps everyone else off this entry while the lock is
+	 * dropped; the fresh frame is mapped by no one yet. */
+	p2m_set(&d->p2m, g, P2M_BUSY, m.v);
+	pthread_mutex_unlock(&d->lock);
+	err = swap_read(&mh->swap, e.val, mpool_ptr(&mh->pool, m));
+	pthread_mutex_lock(&d->lock);
+	pthread_cond_broadcast(&d->changed);
+	if (err) {
+		p2m_set(&d->p2m, g, P2M_SWAPPED, e.val);
+		atomic_fetch_sub(&d->populated, 1);
+		mpool_free(&mh->pool, &m, 1);
+		dom_mem_warn_once(d, DOM_MEM_WARNED_SWAPIN,
+				  "swap-in read failed: access faults", g);
+		return NULL;
+	}
+	p2m_set(&d->p2m, g, P2M_PRESENT, m.v);
+	swap_free(&mh->swap, e.val);
+	atomic_fetch_sub(&d->swapped, 1);
+	atomic_fetch_add(&d->swap_ins, 1);
+	return mpool_ptr(&mh->pool, m);
+}
+
+void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
+{
+	struct p2m_entry e;
+	void *p = NULL;
+
+	if (!p2m_contains(&d->p2m, g))
+		return NULL;
+	pthread_mutex_lock(&d->lock);
+	e = p2m_get(&d->p2m, g);
+	switch (e.type) {
+	case P2M_PRESENT: p = mpool_ptr(&d->host->pool, mfn(e.val)); break;
+	case P2M_SHARED:
+		/* Sharing comes in a later issue and no SHARED entry is made
+		 * yet; a write would first need an unshare (copy on write). */
+		p = write ? NULL : mpool_ptr(&d->host->pool, mfn(e.val));
+		break;
+	case P2M_UNPOPULATED:
+	case P2M_BALLOONED: p = dom_mem_populate_one(d, g, e, host); break;
+	case P2M_SWAPPED: p = dom_mem_swap_in(d, g, e, host); break;
+	default: /* BUSY: someone else is moving it */
+		atomic_fetch_add(&d->retries, 1);
+		p = CPU_RAM_RETRY;
+		break;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return p;
+}

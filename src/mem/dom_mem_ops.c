@@ -1,0 +1,211 @@
+/* XENMEM operations on a domain's memory: populate_physmap /
+ * increase_reservation, decrease_reservation, the guest's request for more
+ * and the host's target.
+ *
+ * Policy: a guest may populate only up to its target (min(target, limit));
+ * to grow past it, it asks with request_more first, which raises the
+ * target from what the pool can give now without touching the others'
+ * reservations.  Populating a gfn already backed (present or swapped)
+ * counts as done and takes no frame. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "mem/mem_internal.h"
+
+#define OPS_BATCH (1u << DOM_MEM_MAX_ORDER) /* frames per shootdown+free */
+#define SHOOTDOWN_PAGES 16u /* a shootdown names at most this many */
+
+/* Is the extent of 2^order gfns at g aligned and inside guest RAM? */
+static bool ops_extent_ok(const struct dom_mem *d, uint64_t g, unsigned order)
+{
+	uint64_t cnt = 1ull << order;
+
+	return !(g & (cnt - 1)) && g - d->p2m.base < d->p2m.nr &&
+	       cnt <= d->p2m.nr - (g - d->p2m.base);
+}
+
+/* Frames the extent needs, or -EBUSY if an entry is in transition.
+ * Caller holds d->lock. */
+static long ops_extent_need(struct dom_mem *d, uint64_t g, uint64_t cnt)
+{
+	long need = 0;
+
+	for (uint64_t k = 0; k < cnt; k++) {
+		enum p2m_type t = p2m_get(&d->p2m, gfn(g + k)).type;
+
+		if (t == P2M_BUSY)
+			return -EBUSY;
+		need += t == P2M_UNPOPULATED || t == P2M_BALLOONED;
+	}
+	return need;
+}
+
+/* Populate one extent, all or nothing.  Caller holds d->lock. */
+static int ops_populate_extent(struct dom_mem *d, uint64_t g, uint64_t cnt)
+{
+	mfn_t m[OPS_BATCH];
+	long need = ops_extent_need(d, g, cnt);
+	uint32_t j = 0;
+
+	if (need < 0)
+		return (int)need;
+	if (atomic_load(&d->populated) + (uint64_t)need > dom_mem_allowance(d))
+		return -ENOMEM;
+	if (need && mem_host_take(d->host, d, (uint32_t)need, m)) {
+		mem_host_kick_reclaim(d->host);
+		return -ENOMEM;
+	}
+	for (uint64_t k = 0; k < cnt; k++) {
+		gfn_t gk = gfn(g + k);
+		enum p2m_type t = p2m_get(&d->p2m, gk).type;
+
+		if (t != P2M_UNPOPULATED && t != P2M_BALLOONED)
+			continue;
+		if (t == P2M_BALLOONED)
+			atomic_fetch_sub(&d->ballooned, 1);
+		d->host->pool.ft[m[j].v].gfn_lo = (uint32_t)gk.v;
+		p2m_set(&d->p2m, gk, P2M_PRESENT, m[j++].v);
+	}
+	return 0;
+}
+
+long dom_mem_populate(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
+		      unsigned order)
+{
+	long done = 0;
+
+	if (order > DOM_MEM_MAX_ORDER)
+		return -EINVAL;
+	pthread_mutex_lock(&d->lock);
+	for (; (uint64_t)done < n; done++)
+		if (!ops_extent_ok(d, gfns[done], order) ||
+		    ops_populate_extent(d, gfns[done], 1ull << order))
+			break;
+	pthread_mutex_unlock(&d->lock);
+	return done;
+}
+
+/* Frames given back but not yet shot down and freed. */
+struct ops_release {
+	unsigned n;
+	mfn_t mfn[OPS_BATCH];
+	uint64_t gpa[SHOOTDOWN_PAGES];
+};
+
+/* Shoot down and free what r holds.  Called without d->lock. */
+static void ops_release_flush(struct dom_mem *d, struct ops_release *r)
+{
+	if (!r->n)
+		return;
+	dom_mem_shootdown(d, r->n <= SHOOTDOWN_PAGES ? r->gpa : NULL, r->n);
+	mpool_free(&d->host->pool, r->mfn, r->n);
+	r->n = 0;
+}
+
+/* May the extent be given back?  Every gfn backed (present or swapped),
+ * none pinned or in transition.  Caller holds d->lock. */
+static bool ops_extent_removable(struct dom_mem *d, uint64_t g, uint64_t cnt)
+{
+	for (uint64_t k = 0; k < cnt; k++) {
+		struct p2m_entry e = p2m_get(&d->p2m, gfn(g + k));
+
+		if (e.type == P2M_SWAPPED)
+			continue;
+		if (e.type != P2M_PRESENT ||
+		    atomic_load(&d->host->pool.ft[e.val].refs))
+			return false;
+	}
+	return true;
+}
+
+/* Balloon one extent: its entries now; its frames go to r.  Caller holds
+ * d->lock and made room in r. */
+static void ops_decrease_extent(struct dom_mem *d, uint64_t g, uint64_t cnt,
+				struct ops_release *r)
+{
+	for (uint64_t k = 0; k < cnt; k++) {
+		gfn_t gk = gfn(g + k);
+		struct p2m_entry e = p2m_get(&d->p2m, gk);
+
+		if (e.type == P2M_SWAPPED) {
+			swap_free(&d->host->swap, e.val);
+			atomic_fetch_sub(&d->swapped, 1);
+		} else {
+			if (r->n < SHOOTDOWN_PAGES)
+				r->gpa[r->n] = gk.v << PAGE_SHIFT;
+			r->mfn[r->n++] = mfn(e.val);
+			/* Uncharged now, freed after the shootdown. */
+			atomic_fetch_sub(&d->populated, 1);
+		}
+		p2m_set(&d->p2m, gk, P2M_BALLOONED, 0);
+		atomic_fetch_add(&d->ballooned, 1);
+	}
+}
+
+long dom_mem_decrease(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
+		      unsigned order)
+{
+	uint64_t cnt = 1ull << order;
+	struct ops_release *r;
+	long done = 0;
+
+	if (order > DOM_MEM_MAX_ORDER)
+		return -EINVAL;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->n = 0;
+	pthread_mutex_lock(&d->lock);
+	for (; (uint64_t)done < n; done++) {
+		uint64_t g = gfns[done];
+
+		if (!ops_extent_ok(d, g, order) ||
+		    !ops_extent_removable(d, g, cnt))
+			break;
+		if (r->n + cnt > OPS_BATCH) {
+			pthread_mutex_unlock(&d->lock);
+			ops_release_flush(d, r);
+			pthread_mutex_lock(&d->lock);
+			/* The entries may have moved while unlocked. */
+			if (!ops_extent_removable(d, g, cnt))
+				break;
+		}
+		ops_decrease_extent(d, g, cnt, r);
+	}
+	pthread_cond_broadcast(&d->changed);
+	pthread_mutex_unlock(&d->lock);
+	ops_release_flush(d, r);
+	free(r);
+	return done;
+}
+
+long dom_mem_request_more(struct dom_mem *d, uint64_t n)
+{
+	uint64_t room, avail, promised, give;
+
+	pthread_mutex_lock(&d->lock);
+	room = d->limit > d->target ? d->limit - d->target : 0;
+	avail = mem_host_available(d->host, d);
+	/* Frames it may already take up to its old target are promised. */
+	promised = d->target > d->populated ? d->target - d->populated : 0;
+	give = avail > promised ? avail - promised : 0;
+	give = give < room ? give : room;
+	give = give < n ? give : n;
+	d->target += give;
+	pthread_cond_broadcast(&d->changed);
+	pthread_mutex_unlock(&d->lock);
+	return (long)give;
+}
+
+int dom_mem_set_target(struct dom_mem *d, uint64_t frames)
+{
+	if (frames < d->reservation || frames > d->limit)
+		return -EINVAL;
+	pthread_mutex_lock(&d->lock);
+	/* Below what it holds, the domain stops growing: its own faults
+	 * then swap out its own victims, and the reclaimer prefers it. */
+	d->target = frames;
+	pthread_cond_broadcast(&d->changed);
+	pthread_mutex_unlock(&d->lock);
+	return 0;
+}

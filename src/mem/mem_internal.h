@@ -1,0 +1,38 @@
+/* Helpers shared by the memory manager's own files (not a contract for
+ * other subsystems). */
+#ifndef ATOLL_MEM_MEM_INTERNAL_H
+#define ATOLL_MEM_MEM_INTERNAL_H
+
+#include "cpu/bus.h"
+#include "mem/memhost.h"
+
+/* Frames a domain swaps out of itself per request, so faults above its
+ * target are paid for in batches. */
+#define DOM_MEM_STEAL_BATCH 16u
+
+/* Take n frames for d (all or nothing) if the pool can give them without
+ * breaking another domain's reservation; counts them in d->populated.
+ * 0 or -ENOMEM. */
+int mem_host_take(struct mem_host *mh, struct dom_mem *d, uint32_t n,
+		  mfn_t *out);
+/* Frames of all domains' reservations not yet held; caller holds mh->lock. */
+uint64_t mem_host_unheld_locked(struct mem_host *mh);
+/* Can frames be swapped out at all? */
+bool mem_host_can_swap(struct mem_host *mh);
+/* Ask the reclaimer to steal n frames from d for d's own faults. */
+void mem_host_want_steal(struct mem_host *mh, struct dom_mem *d, uint64_t n);
+/* Reclaimer thread body (reclaim.c). */
+void *mem_reclaim_main(void *arg);
+
+/* The slow path of dom_mem_page; host copies pass host = true (they may
+ * grow the domain past its target up to its limit instead of stealing). */
+void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host);
+/* Call d's shootdown callback (no lock held) and count it. */
+void dom_mem_shootdown(struct dom_mem *d, const uint64_t *gpas, unsigned n);
+/* Caller holds d->lock. */
+uint64_t dom_mem_allowance(const struct dom_mem *d);
+
+#define DOM_MEM_WARNED_LIMIT 1u
+#define DOM_MEM_WARNED_SWAPIN 2u
+
+#endif

@@ -1,0 +1,214 @@
+/* Machine memory pool (see pool.h): one anonymous mapping, a frame table
+ * and a stack of free MFNs.  Frames go back to the host when freed. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "mem/pool.h"
+
+int mpool_init(struct mpool *p, uint64_t bytes)
+{
+	pthread_condattr_t ca;
+	uint64_t n = bytes / PAGE_SIZE;
+
+	memset(p, 0, sizeof(*p));
+	if (bytes % PAGE_SIZE || bytes < (1u << 20) || n >= MFN_NONE)
+		return -EINVAL;
+	p->nframes = (uint32_t)n;
+	/* NORESERVE: the host commits a frame only when a domain touches
+	 * it, and gets it back with MADV_DONTNEED. */
+	p->base = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p->base == MAP_FAILED) {
+		p->base = NULL;
+		return -errno;
+	}
+	p->ft = calloc(n, sizeof(*p->ft));
+	p->free_stack = malloc(n * sizeof(*p->free_stack));
+	if (!p->ft || !p->free_stack)
+		goto err_mem;
+	/* Pop low MFNs first: the stack top is the end of the array. */
+	for (uint32_t k = 0; k < p->nframes; k++)
+		p->free_stack[k] = p->nframes - 1 - k;
+	p->nfree = p->nframes;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->freed, &ca);
+	pthread_condattr_destroy(&ca);
+	return 0;
+
+err_mem:
+	free(p->ft);
+	free(p->free_stack);
+	munmap(p->base, bytes);
+	p->base = NULL;
+	return -ENOMEM;
+}
+
+void mpool_destroy(struct mpool *p)
+{
+	if (!p->base)
+		return;
+	munmap(p->base, (size_t)p->nframes * PAGE_SIZE);
+	free(p->ft);
+	free(p->free_stack);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->freed);
+	p->base = NULL;
+}
+
+int mpool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->nfree < n) {
+		p->stat_alloc_fail++;
+		pthread_mutex_unlock(&p->lock);
+		return -ENOMEM;
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t m = p->free_stack[p->nfree - 1 - k];
+
+		atomic_store(&p->ft[m].owner, owner);
+		out[k] = mfn(m);
+	}
+	/* Atomic: mpool_nfree reads it without the lock. */
+	__atomic_store_n(&p->nfree, p->nfree - n, __ATOMIC_RELAXED);
+	p->stat_allocs += n;
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+/* Give frames [first, first + n) back to the host; the next touch reads
+ * zeros.  memset is the fallback should madvise ever refuse. */
+static void pool_scrub_run(struct mpool *p, uint32_t first, uint32_t n)
+{
+	void *a = p->base + (size_t)first * PAGE_SIZE;
+
+	if (madvise(a, (size_t)n * PAGE_SIZE, MADV_DONTNEED))
+		memset(a, 0, (size_t)n * PAGE_SIZE);
+}
+
+/* Length of the run of consecutive MFNs (ascending or descending) that
+ * starts at mfns[k]; *first gets its lowest MFN. */
+static uint32_t pool_run(const mfn_t *mfns, uint32_t k, uint32_t n,
+			 uint32_t *first)
+{
+	uint32_t len = 1;
+
+	while (k + len < n && mfns[k + len].v == mfns[k].v + len)
+		len++;
+	if (len > 1) {
+		*first = mfns[k].v;
+		return len;
+	}
+	while (k + len < n && mfns[k + len].v == mfns[k].v - len)
+		len++;
+	*first = mfns[k].v - (len - 1);
+	return len;
+}
+
+void mpool_free(struct mpool *p, const mfn_t *mfns, uint32_t n)
+{
+	uint32_t first, len;
+
+	if (!n)
+		return;
+	/* Scrub before the frames become visible on the free stack, so no
+	 * new owner can see the old contents. */
+	for (uint32_t k = 0; k < n; k += len) {
+		len = pool_run(mfns, k, n, &first);
+		pool_scrub_run(p, first, len);
+	}
+	pthread_mutex_lock(&p->lock);
+	/* Pushed last to first: the next batch pops them in this order, so
+	 * runs stay runs. */
+	for (uint32_t k = n; k-- > 0;) {
+		struct frame *f = &p->ft[mfns[k].v];
+
+		atomic_store(&f->flags, 0);
+		atomic_store(&f->refs, 0);
+		f->gfn_lo = 0;
+		atomic_store(&f->owner, DOMID_NONE);
+		p->free_stack[p->nfree + (n - 1 - k)] = mfns[k].v;
+	}
+	__atomic_store_n(&p->nfree, p->nfree + n, __ATOMIC_RELAXED);
+	p->stat_frees += n;
+	pthread_cond_broadcast(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+uint32_t mpool_nfree(struct mpool *p)
+{
+	return __atomic_load_n(&p->nfree, __ATOMIC_RELAXED);
+}
+
+/* Absolute CLOCK_MONOTONIC deadline `ms` from now. */
+static struct timespec pool_deadline(unsigned ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
+void mpool_wait_free(struct mpool *p, uint32_t want, unsigned ms)
+{
+	struct timespec ts = pool_deadline(ms);
+
+	pthread_mutex_lock(&p->lock);
+	if (p->nfree < want)
+		pthread_cond_timedwait(&p->freed, &p->lock, &ts);
+	pthread_mutex_unlock(&p->lock);
+}
+
+uint64_t mpool_owned_by(struct mpool *p, domid_t owner)
+{
+	uint64_t n = 0;
+
+	for (uint32_t m = 0; m < p->nframes; m++)
+		n += atomic_load(&p->ft[m].owner) == owner;
+	return n;
+}
+
+int mpool_check(struct mpool *p)
+{
+	uint8_t *seen = calloc(p->nframes, 1);
+	uint64_t owned = 0;
+	int err = 0;
+
+	if (!seen)
+		return -ENOMEM;
+	pthread_mutex_lock(&p->lock);
+	for (uint32_t k = 0; k < p->nfree; k++) {
+		uint32_t m = p->free_stack[k];
+
+		if (m >= p->nframes || seen[m] ||
+		    atomic_load(&p->ft[m].owner) != DOMID_NONE) {
+			fprintf(stderr, "mpool: free frame 0x%x is bad\n", m);
+			err = -EINVAL;
+		} else {
+			seen[m] = 1;
+		}
+	}
+	for (uint32_t m = 0; m < p->nframes; m++)
+		if (!seen[m])
+			owned += atomic_load(&p->ft[m].owner) != DOMID_NONE;
+	if (owned + p->nfree != p->nframes) {
+		fprintf(stderr, "mpool: %llu owned + %u free != %u frames\n",
+			(unsigned long long)owned, p->nfree, p->nframes);
+		err = -EINVAL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	free(seen);
+	return err;
+}

@@ -1,0 +1,27 @@
+/* The configuration file of `atoll run`: an INI file (read with libinih)
+ * with one [host] section and one [domain NAME] section per domain.  The
+ * reference is docs/config.md. */
+#ifndef ATOLL_VMM_CONFIG_H
+#define ATOLL_VMM_CONFIG_H
+
+#include "vmm/host.h"
+
+#define CONFIG_MAX_DOMAINS 16
+
+struct run_config {
+	struct host_config host;
+	unsigned nr_domains;
+	struct domain_config dom[CONFIG_MAX_DOMAINS];
+	/* Strings the configs point to (paths, command lines), owned here. */
+	char *strings[CONFIG_MAX_DOMAINS * 4 + 4];
+	unsigned nr_strings;
+};
+
+/* Read and check `path` completely: every key known, every value valid,
+ * the domains' reservations within machine_memory, every image readable.
+ * Returns 0, or -EINVAL / -ENOENT after printing exactly one line that
+ * names the file, the line and the key.  Nothing is created. */
+int config_load(struct run_config *c, const char *path);
+void config_free(struct run_config *c);
+
+#endif

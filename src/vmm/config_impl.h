@@ -1,0 +1,68 @@
+/* Inside the configuration reader (config.c, config_keys.c,
+ * config_check.c): the parser state and the line of every key. */
+#ifndef ATOLL_VMM_CONFIG_IMPL_H
+#define ATOLL_VMM_CONFIG_IMPL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "vmm/config.h"
+
+enum cfg_host_key {
+	H_MACHINE_MEMORY,
+	H_SWAP_FILE,
+	H_SWAP_SIZE,
+	H_CONTROL_SOCKET,
+	H_NR
+};
+
+enum cfg_dom_key {
+	D_VCPUS,
+	D_MEMORY,
+	D_MAXMEM,
+	D_RESERVATION,
+	D_LIMIT,
+	D_KERNEL,
+	D_CMDLINE,
+	D_BIOS,
+	D_INITRD,
+	D_NR
+};
+
+struct cfg_domain {
+	unsigned line; /* of its [domain NAME] header */
+	unsigned key_line[D_NR]; /* 0: not given */
+};
+
+#define CFG_NONE (-1) /* before the first section */
+#define CFG_HOST (-2)
+
+struct cfg_parser {
+	struct run_config *cfg;
+	const char *path;
+	FILE *f;
+	unsigned line; /* of the line libinih is looking at */
+	unsigned lines_done;
+	int cur; /* CFG_NONE, CFG_HOST or a domain index */
+	unsigned host_line; /* of [host], 0 if none */
+	unsigned host_key_line[H_NR];
+	struct cfg_domain dom[CONFIG_MAX_DOMAINS];
+	bool failed;
+	char msg[512];
+};
+
+/* Keep the first problem: "FILE:LINE: KEY: ..." (line 0 / key NULL:
+ * left out). */
+void cfg_error(struct cfg_parser *p, unsigned line, const char *key,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int cfg_parse_size(const char *s, uint64_t *out);
+const char *cfg_strdup(struct cfg_parser *p, const char *s);
+
+/* One KEY = VALUE of the current section (config_keys.c). */
+void cfg_host_key(struct cfg_parser *p, const char *key, const char *value);
+void cfg_domain_key(struct cfg_parser *p, const char *key, const char *value);
+/* Checks across keys and sections, defaults (config_check.c). */
+void cfg_check(struct cfg_parser *p);
+
+#endif

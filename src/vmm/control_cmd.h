@@ -1,0 +1,21 @@
+/* The control protocol's requests and replies (docs/control-api.md),
+ * apart from the socket that carries them (control.c), so that they can be
+ * tested without one. */
+#ifndef ATOLL_VMM_CONTROL_CMD_H
+#define ATOLL_VMM_CONTROL_CMD_H
+
+#include <stddef.h>
+
+struct host;
+
+/* A request larger than this is refused unread. */
+#define CONTROL_REQUEST_MAX (64 * 1024)
+/* Version of the protocol, reported by the "version" command. */
+#define CONTROL_PROTOCOL 1
+
+/* Answer one request of len bytes (JSON text, not necessarily terminated;
+ * hostile: anything may be in it).  Returns the reply, one line of JSON
+ * ending in "\n", malloc'd; NULL only when out of memory. */
+char *control_handle(struct host *h, const char *req, size_t len);
+
+#endif

@@ -1,0 +1,140 @@
+/* The control protocol's reply objects.  Counts are JSON numbers, exact up
+ * to 2^53; memory sizes in "list" are bytes, in "stats" frames of
+ * "frame_size" bytes, as the memory manager counts them. */
+#define _GNU_SOURCE /* open_memstream */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem/types.h"
+#include "vmm/control_json.h"
+
+struct kv {
+	const char *key;
+	uint64_t v;
+};
+
+#define NKV(a) (sizeof(a) / sizeof((a)[0]))
+
+static cJSON *json_kvs(cJSON *obj, const struct kv *kv, size_t n)
+{
+	if (!obj)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddNumberToObject(obj, kv[i].key, (double)kv[i].v);
+	return obj;
+}
+
+/* id, name and state, the first fields of every domain object. */
+static cJSON *json_domain_head(const struct domain_stats *st)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		return NULL;
+	cJSON_AddNumberToObject(o, "id", st->id);
+	cJSON_AddStringToObject(o, "name", st->name);
+	cJSON_AddStringToObject(o, "state", domain_state_name(st->state));
+	if (st->state == DOMAIN_SHUTDOWN)
+		cJSON_AddNumberToObject(o, "exit_status", st->exit_status);
+	cJSON_AddNumberToObject(o, "vcpus", st->vcpus);
+	return o;
+}
+
+cJSON *control_json_list_entry(const struct domain_stats *st)
+{
+	const struct dom_mem_stats *m = &st->mem;
+	const struct kv kv[] = {
+		{ "held_bytes", m->populated << PAGE_SHIFT },
+		{ "target_bytes", m->target << PAGE_SHIFT },
+		{ "maxmem_bytes", m->maxmem << PAGE_SHIFT },
+		{ "ballooned_frames", m->ballooned },
+		{ "swapped_frames", m->swapped },
+	};
+
+	return json_kvs(json_domain_head(st), kv, NKV(kv));
+}
+
+cJSON *control_json_mem(const struct dom_mem_stats *m)
+{
+	const struct kv kv[] = {
+		{ "populated", m->populated },
+		{ "reservation", m->reservation },
+		{ "target", m->target },
+		{ "limit", m->limit },
+		{ "maxmem", m->maxmem },
+		{ "ballooned", m->ballooned },
+		{ "swapped", m->swapped },
+		{ "shared", m->shared },
+		{ "populate_faults", m->populate_faults },
+		{ "swap_ins", m->swap_ins },
+		{ "swap_outs", m->swap_outs },
+		{ "shootdowns", m->shootdowns },
+		{ "retries", m->retries },
+	};
+
+	return json_kvs(cJSON_CreateObject(), kv, NKV(kv));
+}
+
+cJSON *control_json_domain_stats(const struct domain_stats *st)
+{
+	cJSON *o = json_domain_head(st);
+	const struct kv kv[] = {
+		{ "instret", st->instret },
+		{ "shootdowns", st->shootdowns },
+	};
+
+	if (!json_kvs(o, kv, NKV(kv)))
+		return NULL;
+	cJSON_AddNumberToObject(o, "shootdown_ns_avg", st->shootdown_ns_avg);
+	cJSON_AddItemToObject(o, "mem", control_json_mem(&st->mem));
+	return o;
+}
+
+cJSON *control_json_host(const struct mem_host_stats *hs)
+{
+	const struct kv kv[] = {
+		{ "frame_size", PAGE_SIZE },
+		{ "frames", hs->frames },
+		{ "free", hs->free },
+		{ "reserved_unheld", hs->reserved_unheld },
+		{ "swap_slots", hs->swap_slots },
+		{ "swap_free", hs->swap_free },
+		{ "swap_outs", hs->swap_outs },
+		{ "swap_ins", hs->swap_ins },
+		{ "reclaim_runs", hs->reclaim_runs },
+		{ "waits", hs->waits },
+	};
+
+	return json_kvs(cJSON_CreateObject(), kv, NKV(kv));
+}
+
+int control_json_p2m(cJSON *obj, struct dom_mem *dm)
+{
+	char *text = NULL;
+	size_t len = 0;
+	bool cut = false;
+	FILE *f = open_memstream(&text, &len);
+	int r = 0;
+
+	if (!f)
+		return -ENOMEM;
+	dom_mem_print_p2m(dm, f);
+	if (fclose(f) || !text) {
+		free(text);
+		return -ENOMEM;
+	}
+	if (len > CONTROL_P2M_TEXT_MAX) {
+		char *nl = memrchr(text, '\n', CONTROL_P2M_TEXT_MAX);
+
+		text[nl ? (size_t)(nl - text) + 1 : 0] = 0;
+		cut = true;
+	}
+	if (!cJSON_AddStringToObject(obj, "p2m", text) ||
+	    !cJSON_AddBoolToObject(obj, "truncated", cut))
+		r = -ENOMEM;
+	free(text);
+	return r;
+}

@@ -1,0 +1,22 @@
+/* JSON objects of the control protocol's replies (docs/control-api.md),
+ * built from the host's statistics.  Each returns a new cJSON object, or
+ * NULL when out of memory (cJSON then drops it from its parent). */
+#ifndef ATOLL_VMM_CONTROL_JSON_H
+#define ATOLL_VMM_CONTROL_JSON_H
+
+#include <cjson/cJSON.h>
+
+#include "vmm/host.h"
+
+/* A P2M text longer than this is cut at a line end ("truncated": true). */
+#define CONTROL_P2M_TEXT_MAX (16u << 20)
+
+cJSON *control_json_list_entry(const struct domain_stats *st);
+cJSON *control_json_domain_stats(const struct domain_stats *st);
+cJSON *control_json_mem(const struct dom_mem_stats *m);
+cJSON *control_json_host(const struct mem_host_stats *hs);
+/* Add "p2m" (dom_mem_print_p2m's text) and "truncated" to obj: 0 or
+ * -ENOMEM. */
+int control_json_p2m(cJSON *obj, struct dom_mem *dm);
+
+#endif

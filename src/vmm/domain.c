@@ -1,0 +1,354 @@
+/* One domain: its memory (dom_mem), its board (machine) over that memory,
+ * one host thread per vCPU; start, pause, unpause, the end of the guest
+ * and the teardown that returns every frame.
+ *
+ * A vCPU thread loops: park while the domain is paused, sleep while its
+ * HSM state is STOPPED, run the hart.  Pausing posts REQ_PAUSE to every
+ * hart and waits until none is inside hart_run.  The guest ending (test
+ * device, SBI reset, HTIF) posts REQ_STOP to its own harts only and wakes
+ * host_run, which tears the domain down while the others keep running. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpu/shootdown.h"
+#include "cpu/trap.h"
+#include "machine/diag.h"
+#include "vmm/domain.h"
+
+static _Thread_local struct vcpu *current_vcpu;
+
+struct vcpu *vcpu_current(void)
+{
+	return current_vcpu;
+}
+
+static void domain_quit(void *ctx)
+{
+	struct domain *d = ctx;
+
+	atomic_store(&d->host->quit, true);
+	host_wake(d->host);
+}
+
+static const struct machine_host_ops domain_host_ops = {
+	.exit = domain_exit,
+	.hart_start = dom_hart_start,
+	.hart_stop = dom_hart_stop,
+	.hart_status = dom_hart_status,
+	.hart_suspend = dom_hart_suspend,
+	.quit = domain_quit,
+};
+
+void domain_exit(void *ctx, int status)
+{
+	struct domain *d = ctx;
+
+	pthread_mutex_lock(&d->exit_lock);
+	if (!d->exiting) {
+		d->exiting = true;
+		d->status = status;
+	}
+	pthread_mutex_unlock(&d->exit_lock);
+	/* stopping first: a vCPU that sees REQ_STOP must also see it. */
+	atomic_store(&d->stopping, true);
+	for (unsigned i = 0; i < atomic_load(&d->sd_nr); i++)
+		hart_request(&d->vcpus[i].hart, REQ_STOP);
+	hsm_wake_all(d);
+	pthread_mutex_lock(&d->run_lock);
+	pthread_cond_broadcast(&d->run_cond);
+	pthread_mutex_unlock(&d->run_lock);
+	host_wake(d->host);
+}
+
+void vcpu_enter_run(struct vcpu *v)
+{
+	atomic_store(&v->in_run, true);
+	/* Whatever was posted while we were outside, before any access. */
+	hart_shootdown_service(&v->hart);
+}
+
+void vcpu_leave_run(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+
+	pthread_mutex_lock(&d->run_lock);
+	atomic_store(&v->in_run, false);
+	pthread_cond_broadcast(&d->run_cond);
+	pthread_mutex_unlock(&d->run_lock);
+	/* A request posted while in_run was still set has an initiator
+	 * waiting for it: serve it now (shootdown_vmm.c). */
+	hart_shootdown_service(&v->hart);
+}
+
+/* Block while the domain is paused.  -1 when it is stopping. */
+static int vcpu_wait_unpaused(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+
+	pthread_mutex_lock(&d->run_lock);
+	while (atomic_load(&d->paused) && !atomic_load(&d->stopping))
+		pthread_cond_wait(&d->run_cond, &d->run_lock);
+	pthread_mutex_unlock(&d->run_lock);
+	return atomic_load(&d->stopping) ? -1 : 0;
+}
+
+static void *vcpu_main(void *arg)
+{
+	struct vcpu *v = arg;
+	struct domain *d = v->dom;
+
+	current_vcpu = v;
+	while (vcpu_wait_unpaused(v) == 0 && hsm_wait_runnable(v) == 0) {
+		int r;
+
+		vcpu_enter_run(v);
+		/* A pause that began after the wait above: the pauser may
+		 * have seen in_run clear and stopped waiting for us. */
+		if (atomic_load(&d->paused)) {
+			vcpu_leave_run(v);
+			continue;
+		}
+		r = hart_run(&v->hart);
+		vcpu_leave_run(v);
+		if (r == HART_EXIT_STOP || atomic_load(&d->stopping))
+			break;
+		hsm_after_run(v);
+	}
+	return 0;
+}
+
+static int domain_create_vcpus(struct domain *d)
+{
+	struct machine *m = d->m;
+
+	d->vcpus = calloc(d->nr_vcpus, sizeof(*d->vcpus));
+	if (!d->vcpus)
+		return -ENOMEM;
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = &d->vcpus[i];
+		int err = hart_init(&v->hart, i, m->entry, &m->bus);
+		if (err)
+			return err;
+		v->dom = d;
+		v->hart.owner = v;
+		machine_setup_hart(m, &v->hart);
+		/* With atoll's SBI only hart 0 boots; the others wait
+		 * for sbi_hart_start.  Firmware and bare-metal code see
+		 * every hart come out of reset at once. */
+		hsm_init(v, m->mode != BOOT_SBI || i == 0);
+	}
+	/* From here on shootdowns and REQ_STOP reach every hart. */
+	atomic_store_explicit(&d->sd_nr, d->nr_vcpus, memory_order_release);
+	return 0;
+}
+
+static uint64_t frames(uint64_t bytes)
+{
+	return bytes >> 12;
+}
+
+static int domain_create_mem(struct domain *d, const struct domain_config *c)
+{
+	uint64_t maxmem = c->machine.ram_size;
+	struct dom_mem_config mc = {
+		.domid = d->id,
+		.name = d->name,
+		.base_gfn = VIRT_DRAM_BASE >> 12,
+		.memory = frames(c->memory ? c->memory : maxmem),
+		.maxmem = frames(maxmem),
+		.reservation = frames(c->reservation),
+		.limit = frames(c->limit ? c->limit : maxmem),
+		.shootdown = domain_shootdown,
+		.shootdown_ctx = d,
+	};
+
+	return dom_mem_create(&d->host->mem, &mc, &d->mem);
+}
+
+static struct domain *domain_alloc(struct host *h,
+				   const struct domain_config *c)
+{
+	struct domain *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return 0;
+	d->host = h;
+	d->id = (domid_t)h->next_id;
+	snprintf(d->name, sizeof(d->name), "%s", c->name);
+	if (!d->name[0])
+		snprintf(d->name, sizeof(d->name), "dom%u", d->id);
+	d->nr_vcpus = c->machine.nr_harts;
+	d->state = DOMAIN_CREATED;
+	pthread_mutex_init(&d->hsm_lock, 0);
+	pthread_mutex_init(&d->run_lock, 0);
+	pthread_cond_init(&d->run_cond, 0);
+	pthread_mutex_init(&d->exit_lock, 0);
+	pthread_mutex_init(&d->sd_lock, 0);
+	return d;
+}
+
+/* Host lock held.  Memory, board, harts; nothing started. */
+static int domain_build(struct domain *d, const struct domain_config *c)
+{
+	struct machine_config mc = c->machine;
+	int err = domain_create_mem(d, c);
+
+	if (err)
+		return err;
+	mc.mem = d->mem;
+	if (c->console_prefix)
+		mc.console_prefix = d->name;
+	err = machine_create(&d->m, &mc, &domain_host_ops, d);
+	if (err)
+		return err;
+	err = domain_create_vcpus(d);
+	if (err)
+		diag_error("domain %s: cannot create harts: %s", d->name,
+			   strerror(-err));
+	return err;
+}
+
+static void domain_link(struct host *h, struct domain *d)
+{
+	struct domain **pp = &h->domains;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = d;
+	h->next_id++;
+	h->nr_created++;
+}
+
+int host_domain_create(struct host *h, const struct domain_config *cfg,
+		       struct domain **out)
+{
+	struct domain *d;
+	int err;
+
+	if (cfg->machine.nr_harts == 0 ||
+	    cfg->machine.nr_harts > MACHINE_MAX_HARTS) {
+		diag_error("domain %s: %u vCPUs (1 to %d)", cfg->name,
+			   cfg->machine.nr_harts, MACHINE_MAX_HARTS);
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&h->lock);
+	if (host_find_domain_locked(h, cfg->name)) {
+		diag_error("domain %s: the name is taken", cfg->name);
+		err = -EEXIST;
+		goto out;
+	}
+	d = domain_alloc(h, cfg);
+	err = -ENOMEM;
+	if (!d) {
+		diag_error("out of memory");
+		goto out;
+	}
+	err = domain_build(d, cfg);
+	if (err) {
+		d->exiting = true;
+		domain_teardown(d);
+		domain_free(d);
+		goto out;
+	}
+	domain_link(h, d);
+	*out = d;
+out:
+	pthread_mutex_unlock(&h->lock);
+	return err;
+}
+
+/* Start one thread per vCPU.  On failure the caller ends the domain. */
+static int domain_start_vcpus(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = &d->vcpus[i];
+		int err = pthread_create(&v->thread, 0, vcpu_main, v);
+		if (err) {
+			diag_error("domain %s: cannot start vCPU %u: %s",
+				   d->name, i, strerror(err));
+			return -err;
+		}
+		v->thread_started = true;
+	}
+	return 0;
+}
+
+int domain_start(struct domain *d)
+{
+	struct host *h = d->host;
+	int err = -EINVAL;
+
+	pthread_mutex_lock(&h->lock);
+	if (d->state != DOMAIN_CREATED)
+		goto out;
+	err = machine_start(d->m);
+	if (!err)
+		err = domain_start_vcpus(d);
+	/* Running either way: a failed start ends like a guest exit. */
+	d->state = DOMAIN_RUNNING;
+	if (err)
+		domain_exit(d, 1);
+out:
+	pthread_mutex_unlock(&h->lock);
+	return err;
+}
+
+/* Host lock held: wait until no vCPU is inside hart_run. */
+static void domain_wait_out_of_run(struct domain *d)
+{
+	pthread_mutex_lock(&d->run_lock);
+	for (;;) {
+		bool any = false;
+
+		for (unsigned i = 0; i < d->nr_vcpus; i++)
+			any |= atomic_load(&d->vcpus[i].in_run);
+		if (!any || atomic_load(&d->stopping))
+			break;
+		pthread_cond_wait(&d->run_cond, &d->run_lock);
+	}
+	pthread_mutex_unlock(&d->run_lock);
+}
+
+int domain_pause(struct domain *d)
+{
+	struct host *h = d->host;
+	int err = 0;
+
+	pthread_mutex_lock(&h->lock);
+	if (d->state != DOMAIN_RUNNING || atomic_load(&d->stopping)) {
+		err = -EINVAL;
+		goto out;
+	}
+	atomic_store(&d->paused, true);
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		hart_request(&d->vcpus[i].hart, REQ_PAUSE);
+	domain_wait_out_of_run(d);
+	d->state = DOMAIN_PAUSED;
+out:
+	pthread_mutex_unlock(&h->lock);
+	return err;
+}
+
+int domain_unpause(struct domain *d)
+{
+	struct host *h = d->host;
+	int err = 0;
+
+	pthread_mutex_lock(&h->lock);
+	if (d->state != DOMAIN_PAUSED) {
+		err = -EINVAL;
+		goto out;
+	}
+	pthread_mutex_lock(&d->run_lock);
+	atomic_store(&d->paused, false);
+	pthread_cond_broadcast(&d->run_cond);
+	pthread_mutex_unlock(&d->run_lock);
+	d->state = DOMAIN_RUNNING;
+out:
+	pthread_mutex_unlock(&h->lock);
+	return err;
+}

@@ -1,0 +1,86 @@
+/* Inside the vmm: the host and its domains (host.c, domain.c,
+ * shootdown_vmm.c, hsm.c).  The public API is host.h. */
+#ifndef ATOLL_VMM_DOMAIN_H
+#define ATOLL_VMM_DOMAIN_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "vmm/host.h"
+#include "vmm/vcpu.h"
+
+struct control;
+
+struct domain {
+	struct host *host;
+	domid_t id;
+	char name[DOMAIN_NAME_MAX + 1];
+	enum domain_state state; /* under the host lock */
+	struct machine *m;
+	struct dom_mem *mem;
+	struct vcpu *vcpus;
+	unsigned nr_vcpus;
+	/* vCPUs the shootdown callback visits: 0 until every hart exists. */
+	_Atomic unsigned sd_nr;
+
+	pthread_mutex_t hsm_lock;
+
+	/* Pause: vCPU threads park while `paused`; run_cond signals both a
+	 * vCPU leaving hart_run and the end of a pause. */
+	pthread_mutex_t run_lock;
+	pthread_cond_t run_cond;
+	atomic_bool paused;
+
+	/* The end: the first domain_exit fixes the status. */
+	pthread_mutex_t exit_lock;
+	bool exiting;
+	int status;
+	atomic_bool stopping;
+
+	/* Shootdowns this domain initiated (shootdown_vmm.c). */
+	pthread_mutex_t sd_lock; /* one initiator at a time */
+	_Atomic uint64_t sd_count, sd_ns;
+
+	/* Statistics kept when the board and memory are gone. */
+	struct domain_stats final;
+	bool torn_down;
+
+	struct domain *next; /* host's list, in id order */
+};
+
+struct host {
+	struct mem_host mem;
+	bool mem_ready;
+	pthread_mutex_t lock; /* the domain list, every state change */
+	struct domain *domains;
+	unsigned next_id;
+	unsigned nr_created; /* domains ever created */
+	int wake_fd; /* eventfd: a domain ended or the user quit */
+	bool stats;
+	atomic_bool quit; /* Ctrl-A x */
+	struct control *control;
+	sigset_t old_mask; /* restored by host_destroy */
+};
+
+/* machine_host_ops.exit (ctx: the domain): end this domain only. */
+void domain_exit(void *ctx, int status);
+/* Host lock held: stop the vCPUs of an ending domain, join them, save its
+ * statistics, return every frame and free its board.  State becomes
+ * DOMAIN_SHUTDOWN.  Idempotent. */
+void domain_teardown(struct domain *d);
+/* Host lock held, torn down, unlinked: free what is left. */
+void domain_free(struct domain *d);
+/* host_find_domain with the host lock held. */
+struct domain *host_find_domain_locked(struct host *h, const char *name_or_id);
+/* Wake host_run to look at the domains again. */
+void host_wake(struct host *h);
+
+/* dom_mem's shootdown callback (ctx: the domain). */
+void domain_shootdown(void *ctx, const uint64_t *gpa_pages, unsigned n);
+/* On the vCPU thread around hart_run. */
+void vcpu_enter_run(struct vcpu *v);
+void vcpu_leave_run(struct vcpu *v);
+
+#endif

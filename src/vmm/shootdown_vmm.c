@@ -1,0 +1,106 @@
+/* The domain's TLB shootdown (dom_mem's callback): every vCPU forgets the
+ * translations of some guest-physical pages before their frames are
+ * reused.
+ *
+ * Ordering.  The initiator posts to every vCPU's mailbox first and reads
+ * its in_run flag afterwards; a vCPU sets in_run before it serves its
+ * mailbox on the way into hart_run, and clears it before serving again on
+ * the way out (domain.c).  So a vCPU the initiator sees outside hart_run
+ * serves the request before its next guest access, and one it sees inside
+ * serves it at its next poll (run loop, WFI, mem_wait) or on its way out:
+ * waiting only for those never waits for a thread that will not answer.
+ *
+ * Initiators are serialized per domain (the mailbox takes one at a time).
+ * An initiator may be one of the domain's own vCPUs (a memory hypercall):
+ * it serves its own mailbox directly and, while it waits for the lock or
+ * for the others, keeps serving requests posted to it, so two vCPUs that
+ * initiate at once never wait for each other forever. */
+#define _GNU_SOURCE
+#include <time.h>
+
+#include "cpu/shootdown.h"
+#include "vmm/domain.h"
+
+static uint64_t sd_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A short pause for an initiator that must keep serving its own hart. */
+static void sd_nap(struct vcpu *self)
+{
+	struct timespec ts = { 0, 20000 };
+
+	hart_shootdown_service(&self->hart);
+	nanosleep(&ts, 0);
+}
+
+/* vCPUs waiting for frames sleep in dom_mem_wait (mem_wait): wake them
+ * so they serve the request now rather than after their time slice.
+ * dom_mem calls the shootdown without its lock; taking it here means a
+ * vCPU that is about to sleep cannot miss the broadcast. */
+static void sd_kick_waiters(struct domain *d)
+{
+	struct dom_mem *mem = d->mem;
+
+	if (!mem)
+		return;
+	pthread_mutex_lock(&mem->lock);
+	pthread_cond_broadcast(&mem->changed);
+	pthread_mutex_unlock(&mem->lock);
+}
+
+static void sd_lock(struct domain *d, struct vcpu *self)
+{
+	if (!self) {
+		pthread_mutex_lock(&d->sd_lock);
+		return;
+	}
+	while (pthread_mutex_trylock(&d->sd_lock))
+		sd_nap(self);
+}
+
+/* Wait until v served `ticket` or left hart_run (it serves on the way
+ * out, after clearing in_run). */
+static void sd_wait(struct vcpu *v, uint32_t ticket, struct vcpu *self)
+{
+	if (!self) {
+		hart_shootdown_wait(&v->hart, ticket);
+		return;
+	}
+	while (!hart_shootdown_done(&v->hart, ticket))
+		sd_nap(self);
+}
+
+void domain_shootdown(void *ctx, const uint64_t *gpa_pages, unsigned n)
+{
+	struct domain *d = ctx;
+	struct vcpu *self = vcpu_current();
+	unsigned nr = atomic_load_explicit(&d->sd_nr, memory_order_acquire);
+	uint32_t ticket[MACHINE_MAX_HARTS];
+	uint64_t t0 = sd_now_ns();
+
+	if (self && self->dom != d)
+		self = 0; /* another domain's vCPU: an outsider here */
+	if (nr == 0)
+		return; /* no hart exists yet: nothing is cached */
+	sd_lock(d, self);
+	for (unsigned i = 0; i < nr; i++)
+		ticket[i] =
+			hart_shootdown_post(&d->vcpus[i].hart, gpa_pages, n);
+	if (self)
+		hart_shootdown_service(&self->hart);
+	sd_kick_waiters(d);
+	for (unsigned i = 0; i < nr; i++) {
+		struct vcpu *v = &d->vcpus[i];
+
+		if (v != self && atomic_load(&v->in_run))
+			sd_wait(v, ticket[i], self);
+	}
+	pthread_mutex_unlock(&d->sd_lock);
+	atomic_fetch_add(&d->sd_count, 1);
+	atomic_fetch_add(&d->sd_ns, sd_now_ns() - t0);
+}

@@ -1,0 +1,157 @@
+/* The end of a domain: stop and join its vCPUs, keep its statistics,
+ * return every frame and swap slot to the host, free the board; and the
+ * statistics themselves. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/trap.h"
+#include "machine/diag.h"
+#include "vmm/domain.h"
+
+/* vCPU figures, live or final. */
+static void domain_vcpu_stats(struct domain *d, struct domain_stats *st)
+{
+	st->instret = 0;
+	st->shootdowns = 0;
+	for (unsigned i = 0; i < atomic_load(&d->sd_nr); i++) {
+		st->instret += d->vcpus[i].hart.instret;
+		st->shootdowns += d->vcpus[i].hart.stat_shootdowns;
+	}
+}
+
+void domain_get_stats(struct domain *d, struct domain_stats *st)
+{
+	uint64_t n, ns;
+
+	if (d->torn_down) {
+		*st = d->final;
+		st->state = d->state;
+		return;
+	}
+	memset(st, 0, sizeof(*st));
+	snprintf(st->name, sizeof(st->name), "%s", d->name);
+	st->id = d->id;
+	st->state = d->state;
+	st->exit_status = d->status;
+	st->vcpus = d->nr_vcpus;
+	domain_vcpu_stats(d, st);
+	n = atomic_load(&d->sd_count);
+	ns = atomic_load(&d->sd_ns);
+	st->shootdown_ns_avg = n ? (double)ns / (double)n : 0;
+	if (d->mem)
+		dom_mem_get_stats(d->mem, &st->mem);
+}
+
+/* Memory and shootdown figures of one domain, one line. */
+static void domain_print_mem_stats(struct domain *d)
+{
+	struct domain_stats st;
+
+	domain_get_stats(d, &st);
+	fprintf(stderr,
+		"atoll: stats domain=%s populate_faults=%llu swap_outs=%llu "
+		"swap_ins=%llu retries=%llu shootdowns=%llu "
+		"shootdowns_served=%llu shootdown_ns_avg=%.0f\n",
+		d->name, (unsigned long long)st.mem.populate_faults,
+		(unsigned long long)st.mem.swap_outs,
+		(unsigned long long)st.mem.swap_ins,
+		(unsigned long long)st.mem.retries,
+		(unsigned long long)atomic_load(&d->sd_count),
+		(unsigned long long)st.shootdowns, st.shootdown_ns_avg);
+}
+
+static void domain_print_stats(struct domain *d)
+{
+	domain_print_mem_stats(d);
+	for (unsigned i = 0; i < atomic_load(&d->sd_nr); i++) {
+		const struct hart *h = &d->vcpus[i].hart;
+		fprintf(stderr,
+			"atoll: stats hart=%u instret=%llu tlb_miss=%llu "
+			"page_walks=%llu traps=%llu irqs=%llu wfi=%llu "
+			"icache_fills=%llu icache_flushes=%llu "
+			"tlb_flush_all=%llu tlb_flush_page=%llu\n",
+			i, (unsigned long long)h->instret,
+			(unsigned long long)h->stat_tlb_miss,
+			(unsigned long long)h->stat_page_walks,
+			(unsigned long long)h->stat_traps,
+			(unsigned long long)h->stat_irqs,
+			(unsigned long long)h->stat_wfi,
+			(unsigned long long)h->stat_icache_fills,
+			(unsigned long long)h->stat_icache_flushes,
+			(unsigned long long)h->tlb.stat_flush_all,
+			(unsigned long long)h->tlb.stat_flush_page);
+	}
+}
+
+/* Stop every vCPU thread and wait for it. */
+static void domain_join_vcpus(struct domain *d)
+{
+	if (!d->exiting)
+		domain_exit(d, 0);
+	for (unsigned i = 0; d->vcpus && i < d->nr_vcpus; i++)
+		if (d->vcpus[i].thread_started) {
+			pthread_join(d->vcpus[i].thread, 0);
+			d->vcpus[i].thread_started = false;
+		}
+}
+
+void domain_teardown(struct domain *d)
+{
+	if (d->torn_down)
+		return;
+	domain_join_vcpus(d);
+	if (d->m)
+		machine_stop(d->m);
+	if (d->host->stats && d->state != DOMAIN_CREATED)
+		domain_print_stats(d);
+	domain_get_stats(d, &d->final);
+	/* No vCPU runs: the frames go back now, before the board. */
+	if (d->mem)
+		dom_mem_destroy(d->mem);
+	d->mem = 0;
+	d->final.mem.populated = d->final.mem.swapped = 0;
+	d->final.mem.ballooned = d->final.mem.shared = 0;
+	for (unsigned i = 0; d->vcpus && i < d->nr_vcpus; i++) {
+		if (d->vcpus[i].dom)
+			pthread_cond_destroy(&d->vcpus[i].wake);
+		hart_destroy(&d->vcpus[i].hart);
+	}
+	atomic_store(&d->sd_nr, 0);
+	free(d->vcpus);
+	d->vcpus = 0;
+	machine_destroy(d->m);
+	d->m = 0;
+	d->torn_down = true;
+	d->state = DOMAIN_SHUTDOWN;
+	d->final.state = DOMAIN_SHUTDOWN;
+	d->final.exit_status = d->status;
+}
+
+void domain_free(struct domain *d)
+{
+	pthread_mutex_destroy(&d->hsm_lock);
+	pthread_mutex_destroy(&d->run_lock);
+	pthread_cond_destroy(&d->run_cond);
+	pthread_mutex_destroy(&d->exit_lock);
+	pthread_mutex_destroy(&d->sd_lock);
+	free(d);
+}
+
+int domain_destroy(struct domain *d)
+{
+	struct host *h = d->host;
+	struct domain **pp;
+
+	pthread_mutex_lock(&h->lock);
+	domain_teardown(d);
+	for (pp = &h->domains; *pp && *pp != d; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = d->next;
+	d->state = DOMAIN_DESTROYED;
+	domain_free(d);
+	pthread_mutex_unlock(&h->lock);
+	host_wake(h);
+	return 0;
+}
