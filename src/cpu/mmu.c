@@ -108,7 +108,7 @@ void mmu_update_ctx(struct hart *h)
 static uint64_t *mmu_pte_ptr(struct hart *h, uint64_t gpa, unsigned lvl,
 			     bool write)
 {
-	struct tlb_walk_cache *c = &h->tlb.walk[lvl];
+	struct tlb_walk_cache *c = tlb_walk_slot(&h->tlb, gpa & ~PAGE_MASK);
 	uint64_t page = gpa & ~PAGE_MASK;
 
 	if (c->gpa_page != page || (write && !c->writable)) {

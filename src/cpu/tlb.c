@@ -39,7 +39,7 @@ static void tlb_drop(struct tlb_entry *e)
 
 static void tlb_walk_forget(struct tlb *t)
 {
-	for (unsigned i = 0; i < TLB_WALK_LEVELS; i++)
+	for (unsigned i = 0; i < TLB_WALK_ENTRIES; i++)
 		t->walk[i].gpa_page = TLB_TAG_INVALID;
 }
 
@@ -229,9 +229,8 @@ void tlb_flush_gpa(struct tlb *t, uint64_t gpa_page)
 	tlb_flush_gpa_array(t->load, gpa_page);
 	tlb_flush_gpa_array(t->store, gpa_page);
 	tlb_flush_gpa_array(t->fetch, gpa_page);
-	for (unsigned i = 0; i < TLB_WALK_LEVELS; i++)
-		if (t->walk[i].gpa_page == gpa_page)
-			t->walk[i].gpa_page = TLB_TAG_INVALID;
+	if (tlb_walk_slot(t, gpa_page)->gpa_page == gpa_page)
+		tlb_walk_slot(t, gpa_page)->gpa_page = TLB_TAG_INVALID;
 	t->stat_flush_gpa++;
 }
 

@@ -45,7 +45,7 @@ struct code_page;
 
 /* Superpage VA ranges and walk-cache levels tracked (see struct tlb). */
 #define TLB_SUPER_RANGES 4
-#define TLB_WALK_LEVELS 4
+#define TLB_WALK_ENTRIES 64 /* page-table pages cached, a power of two */
 
 struct tlb_entry {
 	uint64_t tag;
@@ -75,15 +75,17 @@ struct tlb {
 	 * as any superpage is cached (Linux maps its linear map with them). */
 	uint64_t super_lo[TLB_SUPER_RANGES], super_hi[TLB_SUPER_RANGES];
 	uint8_t super_n;
-	/* Host page that bus->ram_page gave for the page-table page last read
-	 * at each walk level (gpa_page = TLB_TAG_INVALID: none).  Dropped with
-	 * the gpa's other mappings by tlb_flush_gpa, and by tlb_flush_all and
-	 * tlb_wipe (which also serve REQ_TLB_FLUSH after P2M changes). */
+	/* Walk cache: host page that bus->ram_page gave for a page-table
+	 * page, direct-mapped by its gpa (gpa_page = TLB_TAG_INVALID: none).
+	 * It keeps the leaf tables of a large mapping, so a TLB miss usually
+	 * costs no P2M lookup for the PTE.  Dropped with the gpa's other
+	 * mappings by tlb_flush_gpa, and by tlb_flush_all and tlb_wipe (which
+	 * also serve REQ_TLB_FLUSH after P2M changes). */
 	struct tlb_walk_cache {
 		uint64_t gpa_page;
 		uint8_t *host;
 		bool writable;
-	} walk[TLB_WALK_LEVELS];
+	} walk[TLB_WALK_ENTRIES];
 	/* A misaligned access whose SECOND page faulted: mmu_load/mmu_store
 	 * return the cause and the caller raises it with tval = va, but the
 	 * spec (and QEMU) report the faulting page's address.  trap_raise
@@ -91,6 +93,12 @@ struct tlb {
 	uint64_t fault_va, fault_tval;
 	bool fault_split;
 };
+
+static inline struct tlb_walk_cache *tlb_walk_slot(struct tlb *t,
+						   uint64_t gpa_page)
+{
+	return &t->walk[(gpa_page >> 12) & (TLB_WALK_ENTRIES - 1)];
+}
 
 static inline uint64_t tlb_key(uint64_t va, unsigned size, uint32_t ctx_shifted)
 {

@@ -25,7 +25,8 @@ static uint8_t *pool_map(uint64_t bytes)
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (raw == MAP_FAILED)
 		return NULL;
-	base = (uint8_t *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+	base = (uint8_t *)(((uintptr_t)raw + huge - 1) &
+			   ~(uintptr_t)(huge - 1));
 	head = (size_t)(base - raw);
 	tail = len - head - bytes;
 	if (head)

@@ -495,7 +495,7 @@ static void test_flush_gpa(void)
 	CHECK_EQ(h->tlb.stat_flush_gpa, 1);
 	/* The walk cache forgets a page-table page whose mapping changed. */
 	tlb_flush_gpa(&h->tlb, root);
-	for (int i = 0; i < TLB_WALK_LEVELS; i++)
+	for (int i = 0; i < TLB_WALK_ENTRIES; i++)
 		CHECK(h->tlb.walk[i].gpa_page != root);
 	fx_free(f);
 }
