@@ -28,26 +28,11 @@ _start:
 park:	wfi
 	j	park
 
-	.align 2
-	.globl rt_trap_entry
-rt_trap_entry:
-	addi	sp, sp, -256
-	.irp n,1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	sd	x\n, (\n*8)(sp)
-	.endr
-	addi	t0, sp, 256
-	sd	t0, 16(sp)
-	csrr	a0, scause
-	csrr	a1, sepc
-	csrr	a2, stval
-	mv	a3, sp
-	call	rt_trap
-	csrw	sepc, a0
-	.irp n,1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	ld	x\n, (\n*8)(sp)
-	.endr
-	ld	sp, 16(sp)
-	sret
+#define XCAUSE scause
+#define XEPC sepc
+#define XTVAL stval
+#define XRET sret
+#include "trap_entry.S"
 
 	.section .bss
 	.align 3
