@@ -59,6 +59,7 @@ include tests/rt/rt.mk
 -include tests/tests.mk
 -include bench/bench.mk
 -include tests/linux/linux.mk
+-include guest/guest.mk
 
 # After every fragment has added its programs.
 guest-programs: $(GUEST_PROGRAMS)

@@ -1,0 +1,120 @@
+/* memhog: a working set that grows to `mib` MiB and shrinks to a quarter
+ * of it, `phases` times, through the kernel's page allocator; every page
+ * holds a pattern of (seed, page, generation) that is checked before the
+ * page is freed and at the end of every phase.  `wait_ms` pauses between
+ * phases (the balloon works meanwhile).  Running out of memory when atoll
+ * refuses more is not a failure: memhog degrades (holds fewer pages);
+ * wrong data is. */
+#include "kernel.h"
+
+#define MEMHOG_MAX_PAGES 65536 /* 256 MiB */
+#define WORDS (PAGE_SIZE / 8)
+
+static uint64_t *pages[MEMHOG_MAX_PAGES];
+static uint32_t gens[MEMHOG_MAX_PAGES];
+static uint64_t seed, held, bad, degraded;
+
+static uint64_t memhog_word(uint64_t i, uint64_t j, uint32_t gen)
+{
+	uint64_t x = seed ^ (i << 32) ^ (j << 12) ^ gen;
+
+	x ^= x >> 31;
+	x *= 0x9e3779b97f4a7c15ull;
+	return x ^ x >> 29;
+}
+
+static void memhog_fill(uint64_t i)
+{
+	for (uint64_t j = 0; j < WORDS; j++)
+		pages[i][j] = memhog_word(i, j, gens[i]);
+}
+
+/* Check page i; counts and reports (once per page) a mismatch. */
+static void memhog_check(uint64_t i)
+{
+	for (uint64_t j = 0; j < WORDS; j++) {
+		if (pages[i][j] != memhog_word(i, j, gens[i])) {
+			if (bad++ < 8)
+				printf("memhog: FAIL page %lu (%p) word %lu: "
+				       "%#lx\n",
+				       (unsigned long)i, (void *)pages[i],
+				       (unsigned long)j,
+				       (unsigned long)pages[i][j]);
+			return;
+		}
+	}
+}
+
+/* Grow or shrink to goal pages; returns the pages held. */
+static uint64_t memhog_resize(uint64_t goal)
+{
+	while (held > goal) {
+		held--;
+		memhog_check(held);
+		page_free(pages[held]);
+		pages[held] = NULL;
+	}
+	while (held < goal) {
+		uint64_t *p = page_alloc_wait();
+
+		if (!p) {
+			degraded++;
+			printf("memhog: degraded: holding %lu of %lu pages\n",
+			       (unsigned long)held, (unsigned long)goal);
+			break;
+		}
+		pages[held] = p;
+		gens[held]++;
+		memhog_fill(held);
+		held++;
+	}
+	return held;
+}
+
+int wl_memhog(void)
+{
+	long mib = cmdline_long("mib", 16), phases = cmdline_long("phases", 4);
+	long wait_ms = cmdline_long("wait_ms", 0);
+	uint64_t max, t0 = timer_now_us();
+
+	seed = (uint64_t)cmdline_long("seed", 1);
+	if (mib < 1 || mib > 256 || phases < 1 || phases > 1000 ||
+	    wait_ms < 0) {
+		printf("memhog: bad parameters, using mib=16 phases=4\n");
+		mib = 16;
+		phases = 4;
+		wait_ms = 0;
+	}
+	max = (uint64_t)mib * 256;
+	for (long ph = 0; ph < phases; ph++) {
+		uint64_t goal = ph % 2 ? max / 4 : max;
+
+		memhog_resize(goal);
+		/* Rewrite every other page: the working set is live. */
+		for (uint64_t i = 0; i < held; i += 2) {
+			memhog_check(i);
+			gens[i]++;
+			memhog_fill(i);
+		}
+		for (uint64_t i = 0; i < held; i++)
+			memhog_check(i);
+		printf("memhog: phase %ld: %lu pages held, %lu free, "
+		       "balloon %lu\n",
+		       ph, (unsigned long)held,
+		       (unsigned long)page_free_count(),
+		       (unsigned long)balloon_size());
+		if (wait_ms)
+			thread_sleep((uint64_t)wait_ms * TICK_HZ / 1000 + 1);
+	}
+	memhog_resize(0);
+	printf("memhog: %ld phases in %lu ms, %lu degraded allocations\n",
+	       phases, (unsigned long)((timer_now_us() - t0) / 1000),
+	       (unsigned long)degraded);
+	if (bad) {
+		printf("memhog: FAIL %lu corrupted pages\n",
+		       (unsigned long)bad);
+		return 1;
+	}
+	printf("memhog: ok\n");
+	return 0;
+}
