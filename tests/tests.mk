@@ -35,6 +35,8 @@ include tests/unit/unit.mk
 include tests/mem/workloads.mk
 # Guest tests of the memory hypercalls (run by tests/system/hypercalls.sh).
 include tests/mem/mem.mk
+# Guest tests of grant tables and event channels (tests/system/io-pv.sh).
+include tests/io/io.mk
 
 # What the runner must find: every ISA program (isa-*), every diff program.
 TEST_ISA_ELFS := $(filter $(GUEST_OUT)/isa-%,$(GUEST_PROGRAMS))
@@ -42,8 +44,7 @@ TEST_DIFF_ELFS := $(filter $(GUEST_OUT)/diff-%,$(GUEST_PROGRAMS))
 
 # Everything the runner needs.  linux-guest (tests/linux/linux.mk, if
 # present) builds or reuses the cached kernel of the Linux boot test.
-test-build: $(ATOLL) $(TEST_ISA_ELFS) $(TEST_DIFF_ELFS) $(UNIT_BINS) \
-	$(MEM_WORKLOADS) $(TEST_MEM_HCALL_ELFS) \
+test-build: $(ATOLL) guest-programs $(UNIT_BINS) \
 	$(if $(LINUX_IMAGE),linux-guest)
 
 # Build what can be built (-k: a broken part fails its own tests in the

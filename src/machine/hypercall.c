@@ -5,6 +5,10 @@
 
 #include "atoll/abi/hypercall.h"
 #include "cpu/guest_copy.h"
+#include "cpu/shootdown.h"
+#include "cpu/trap.h"
+#include "io/io_dom.h"
+#include "machine/devices.h"
 #include "machine/hypercall.h"
 #include "mem/memop.h"
 
@@ -39,15 +43,70 @@ static struct sbiret hypercall_memory_op(struct machine *m, struct hart *h,
 	return (struct sbiret){ SBI_SUCCESS, (uint64_t)rc };
 }
 
+/* The event-channel upcall line of a board: a PLIC source. */
+static void hypercall_upcall(void *ctx, int level)
+{
+	struct machine *m = ctx;
+
+	if (m->plic)
+		plic_set_irq(m->plic, ATOLL_EVTCHN_IRQ, level);
+}
+
+/* io_pin's wait on a vCPU thread: as guest_copy's, serve shootdowns and
+ * give up when the hart must leave its run loop. */
+static int hypercall_io_wait(void *ctx, struct dom_mem *mem)
+{
+	struct hart *h = ctx;
+
+	if (atomic_load(&h->requests) & (REQ_STOP | REQ_PAUSE))
+		return -EAGAIN;
+	atomic_fetch_and(&h->requests, ~(uint32_t)REQ_SHOOTDOWN);
+	hart_shootdown_service(h);
+	if (h->bus.ops->mem_wait)
+		h->bus.ops->mem_wait(h->bus.ctx, h);
+	return 0;
+}
+
+/* grant_table_op(a0 = cmd, a1 = arg, a2 = count) and
+ * event_channel_op(a0 = cmd, a1 = arg) on the caller's PV state (created
+ * at its first such call). */
+static struct sbiret hypercall_io(struct machine *m, struct hart *h,
+				  uint64_t nr, const uint64_t *a)
+{
+	const struct io_guest g = { hypercall_read, hypercall_write, h };
+	struct io_dom *d;
+	long rc;
+
+	if (!m->ram.mem)
+		return (struct sbiret){ SBI_SUCCESS, (uint64_t)-ENOSYS };
+	d = io_dom_get_or_attach(m->ram.mem, hypercall_upcall, m);
+	if (!d)
+		return (struct sbiret){ SBI_SUCCESS, (uint64_t)-ENOMEM };
+	io_set_wait(hypercall_io_wait, h);
+	if (nr == __HYPERVISOR_grant_table_op)
+		rc = grant_hcall(d, &g, a[0], a[1], a[2]);
+	else
+		rc = evtchn_hcall(d, &g, a[0], a[1]);
+	io_set_wait(NULL, NULL);
+	io_dom_put(d);
+	if (rc == -EAGAIN) {
+		/* As memory_op: stopped while waiting; run it again later. */
+		h->pc -= 4;
+		h->exit_retired = 0;
+		return (struct sbiret){ (long)a[0], a[1] };
+	}
+	return (struct sbiret){ SBI_SUCCESS, (uint64_t)rc };
+}
+
 struct sbiret hypercall_sbi(struct machine *m, struct hart *h, uint64_t nr,
 			    const uint64_t *a)
 {
 	switch (nr) {
 	case __HYPERVISOR_memory_op: return hypercall_memory_op(m, h, a);
-	case __HYPERVISOR_console_io:
 	case __HYPERVISOR_grant_table_op:
+	case __HYPERVISOR_event_channel_op: return hypercall_io(m, h, nr, a);
+	case __HYPERVISOR_console_io:
 	case __HYPERVISOR_sched_op:
-	case __HYPERVISOR_event_channel_op:
 		return (struct sbiret){ SBI_SUCCESS, (uint64_t)-ENOSYS };
 	}
 	return (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };

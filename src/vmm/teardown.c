@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cpu/trap.h"
+#include "io/io_dom.h"
 #include "machine/diag.h"
 #include "vmm/domain.h"
 
@@ -106,9 +107,13 @@ void domain_teardown(struct domain *d)
 	if (d->host->stats && d->state != DOMAIN_CREATED)
 		domain_print_stats(d);
 	domain_get_stats(d, &d->final);
-	/* No vCPU runs: the frames go back now, before the board. */
-	if (d->mem)
+	/* No vCPU runs: its PV state (event channels other domains may still
+	 * signal, pinned grant and shared-info pages) goes first, then the
+	 * frames go back, before the board. */
+	if (d->mem) {
+		io_dom_detach(d->id);
 		dom_mem_destroy(d->mem);
+	}
 	d->mem = 0;
 	d->final.mem.populated = d->final.mem.swapped = 0;
 	d->final.mem.ballooned = d->final.mem.shared = 0;

@@ -31,8 +31,8 @@ static void test_convention(void)
 		 hc_call(__HYPERVISOR_grant_table_op, 0, 0, &err), -ENOSYS);
 	hc_check("sched_op -> -ENOSYS",
 		 hc_call(__HYPERVISOR_sched_op, 0, 0, &err), -ENOSYS);
-	hc_check("event_channel_op -> -ENOSYS",
-		 hc_call(__HYPERVISOR_event_channel_op, 0, 0, &err), -ENOSYS);
+	hc_check("unknown event_channel_op -> -ENOSYS",
+		 hc_call(__HYPERVISOR_event_channel_op, 77, 0, &err), -ENOSYS);
 	hc_call(99, 0, 0, &err);
 	hc_check("unknown hypercall -> SBI_ERR_NOT_SUPPORTED", err, -2);
 	hc_check("probe_extension(ATOLL_SBI_EXT)",

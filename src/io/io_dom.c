@@ -1,0 +1,204 @@
+/* Registry of the domains' PV state and the pinning helpers (io_dom.h). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "cpu/bus.h"
+#include "io/io_dom.h"
+#include "mem/dom_mem.h"
+#include "mem/memhost.h"
+
+#define IO_PIN_TRIES 500 /* x ~10 ms bounded waits */
+
+static _Thread_local io_wait_fn io_wait;
+static _Thread_local void *io_wait_ctx;
+
+static pthread_mutex_t io_reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct io_dom *io_reg[IO_DOM_MAX];
+
+/* Registry slot of domid, or -1.  Caller holds io_reg_lock. */
+static int io_reg_find(domid_t domid)
+{
+	for (int k = 0; k < IO_DOM_MAX; k++)
+		if (io_reg[k] && io_reg[k]->domid == domid)
+			return k;
+	return -1;
+}
+
+static int io_reg_free_slot(void)
+{
+	for (int k = 0; k < IO_DOM_MAX; k++)
+		if (!io_reg[k])
+			return k;
+	return -1;
+}
+
+/* Register a new state for mem's domain.  Caller holds io_reg_lock. */
+static int io_dom_attach_locked(struct dom_mem *mem, io_upcall_fn upcall,
+				void *ctx, struct io_dom **out)
+{
+	struct io_dom *d;
+	int slot;
+
+	if (io_reg_find(mem->domid) >= 0)
+		return -EEXIST;
+	slot = io_reg_free_slot();
+	if (slot < 0)
+		return -ENOSPC;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->domid = mem->domid;
+	d->mem = mem;
+	d->upcall = upcall;
+	d->upcall_ctx = ctx;
+	atomic_init(&d->refcnt, 1);
+	grant_table_init(&d->gt);
+	evtchn_dom_init(&d->ev);
+	io_reg[slot] = d;
+	*out = d;
+	return 0;
+}
+
+int io_dom_attach(struct dom_mem *mem, io_upcall_fn upcall, void *ctx,
+		  struct io_dom **out)
+{
+	int rc;
+
+	pthread_mutex_lock(&io_reg_lock);
+	rc = io_dom_attach_locked(mem, upcall, ctx, out);
+	pthread_mutex_unlock(&io_reg_lock);
+	return rc;
+}
+
+struct io_dom *io_dom_get_or_attach(struct dom_mem *mem, io_upcall_fn upcall,
+				    void *ctx)
+{
+	struct io_dom *d = NULL;
+	int slot;
+
+	pthread_mutex_lock(&io_reg_lock);
+	slot = io_reg_find(mem->domid);
+	if (slot >= 0)
+		d = io_reg[slot];
+	else if (io_dom_attach_locked(mem, upcall, ctx, &d))
+		d = NULL;
+	if (d && d->mem != mem)
+		d = NULL; /* a stale state of a destroyed domain: refuse */
+	if (d)
+		atomic_fetch_add(&d->refcnt, 1);
+	pthread_mutex_unlock(&io_reg_lock);
+	return d;
+}
+
+struct io_dom *io_dom_get(domid_t domid)
+{
+	struct io_dom *d = NULL;
+	int slot;
+
+	pthread_mutex_lock(&io_reg_lock);
+	slot = io_reg_find(domid);
+	if (slot >= 0) {
+		d = io_reg[slot];
+		atomic_fetch_add(&d->refcnt, 1);
+	}
+	pthread_mutex_unlock(&io_reg_lock);
+	return d;
+}
+
+void io_dom_put(struct io_dom *d)
+{
+	if (d && atomic_fetch_sub(&d->refcnt, 1) == 1) {
+		evtchn_dom_destroy(&d->ev);
+		grant_table_destroy(&d->gt);
+		free(d);
+	}
+}
+
+void io_dom_detach(domid_t domid)
+{
+	struct io_dom *d = NULL;
+	int slot;
+
+	pthread_mutex_lock(&io_reg_lock);
+	slot = io_reg_find(domid);
+	if (slot >= 0) {
+		d = io_reg[slot];
+		io_reg[slot] = NULL;
+	}
+	pthread_mutex_unlock(&io_reg_lock);
+	if (!d)
+		return;
+	/* Unregistered: no new lookup finds it.  Peers holding a reference
+	 * see its ports closed and its grants gone. */
+	d->detached = true;
+	evtchn_dom_close_all(d);
+	grant_table_release(d);
+	io_dom_put(d);
+}
+
+/* Pin the frame if the P2M still shows it usable.  Caller holds
+ * mem->lock. */
+static int io_pin_locked(struct dom_mem *mem, uint64_t g, bool write,
+			 uint32_t *mfn)
+{
+	struct p2m_entry e = p2m_get(&mem->p2m, gfn(g));
+	struct frame *f;
+
+	if (e.type != P2M_PRESENT && (write || e.type != P2M_SHARED))
+		return -EAGAIN;
+	f = &mem->host->pool.ft[e.val];
+	if (e.type == P2M_PRESENT && atomic_load(&f->owner) != mem->domid)
+		return -EINVAL; /* cannot happen: the P2M is atoll's */
+	if (atomic_fetch_add(&f->refs, 1) == 0)
+		atomic_fetch_or(&f->flags, FRAME_PINNED);
+	*mfn = e.val;
+	return 0;
+}
+
+int io_pin(struct dom_mem *mem, uint64_t g, bool write, void **ptr,
+	   uint32_t *mfn)
+{
+	if (!p2m_contains(&mem->p2m, gfn(g)))
+		return -EINVAL;
+	for (unsigned t = 0; t < IO_PIN_TRIES; t++) {
+		void *p = dom_mem_page(mem, g << PAGE_SHIFT, write);
+		int rc;
+
+		if (!p)
+			return -EINVAL;
+		if (p == CPU_RAM_RETRY) {
+			if (!io_wait)
+				dom_mem_wait(mem);
+			else if (io_wait(io_wait_ctx, mem))
+				return -EAGAIN;
+			continue;
+		}
+		pthread_mutex_lock(&mem->lock);
+		rc = io_pin_locked(mem, g, write, mfn);
+		pthread_mutex_unlock(&mem->lock);
+		if (rc == 0) {
+			*ptr = mpool_ptr(&mem->host->pool, (mfn_t){ *mfn });
+			return 0;
+		}
+		if (rc != -EAGAIN)
+			return rc;
+	}
+	return -EAGAIN;
+}
+
+void io_set_wait(io_wait_fn fn, void *ctx)
+{
+	io_wait = fn;
+	io_wait_ctx = ctx;
+}
+
+void io_unpin(struct dom_mem *mem, uint32_t m)
+{
+	struct frame *f = &mem->host->pool.ft[m];
+
+	pthread_mutex_lock(&mem->lock);
+	if (atomic_fetch_sub(&f->refs, 1) == 1)
+		atomic_fetch_and(&f->flags, (uint16_t)~FRAME_PINNED);
+	pthread_mutex_unlock(&mem->lock);
+}
