@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "atoll/abi/event_channel.h"
 #include "machine/machine.h"
 
 #define FDT_MAX_SIZE (64 * 1024)
@@ -177,6 +178,14 @@ static void fdt_soc_io(struct fdtw *w)
 	fw_u32(w, "clock-frequency", UART_CLOCK_HZ);
 	fw_reg(w, VIRT_UART0_BASE, VIRT_UART0_SIZE);
 	fw_str(w, "compatible", "ns16550a");
+	fw_end(w);
+
+	/* Event-channel upcalls (docs/pv-io.md), as Xen on Arm names its
+	 * event interrupt in its hypervisor node. */
+	fw_begin(w, "atoll-evtchn");
+	fw_str(w, "compatible", "atoll,evtchn");
+	fw_u32(w, "interrupts", ATOLL_EVTCHN_IRQ);
+	fw_u32(w, "interrupt-parent", PH_PLIC);
 	fw_end(w);
 
 	/* Highest slot first, as QEMU: Linux probes them in reverse. */
