@@ -135,19 +135,27 @@ static bool ctl_reply_valid(const cJSON *r)
 
 int ctl_call(const char *path, const cJSON *req, cJSON **reply, char **text)
 {
-	char *line = cJSON_PrintUnformatted(req);
+	char *json = cJSON_PrintUnformatted(req);
+	char *line = json ? malloc(strlen(json) + 2) : NULL;
 	int fd = -1, r = CLI_EXIT_USAGE;
 
 	*reply = NULL;
 	*text = NULL;
 	if (!line) {
+		free(json);
 		diag_error("out of memory");
 		return r;
 	}
+	/* One send for the request and its newline: a peer that answers
+	 * after its first read and closes must not make the second send fail
+	 * before we read its answer. */
+	strcpy(line, json);
+	strcat(line, "\n");
+	free(json);
 	fd = ctl_connect(path);
 	if (fd < 0)
 		goto out;
-	if (ctl_send(fd, line, strlen(line)) || ctl_send(fd, "\n", 1)) {
+	if (ctl_send(fd, line, strlen(line))) {
 		diag_error("%s: %s (not an atoll control socket?)", path,
 			   strerror(errno));
 		goto out;

@@ -4,11 +4,14 @@
 #include <errno.h>
 
 #include "atoll/abi/hypercall.h"
+#include "atoll/abi/pvdev.h"
 #include "cpu/guest_copy.h"
 #include "cpu/shootdown.h"
 #include "cpu/trap.h"
 #include "io/io_dom.h"
+#include "io/pvdev.h"
 #include "machine/devices.h"
+#include "machine/hostcon.h"
 #include "machine/hypercall.h"
 #include "mem/memop.h"
 
@@ -67,7 +70,17 @@ static int hypercall_io_wait(void *ctx, struct dom_mem *mem)
 	return 0;
 }
 
-/* grant_table_op(a0 = cmd, a1 = arg, a2 = count) and
+/* Paravirtual device output goes where the board's UART output goes. */
+static void hypercall_con_write(void *ctx, const void *buf, size_t n)
+{
+	struct machine *m = ctx;
+
+	if (m->con)
+		hostcon_write(m->con, buf, n);
+}
+
+/* grant_table_op(a0 = cmd, a1 = arg, a2 = count),
+ * atoll_pvdev_op(a0 = cmd, a1 = arg) and
  * event_channel_op(a0 = cmd, a1 = arg) on the caller's PV state (created
  * at its first such call). */
 static struct sbiret hypercall_io(struct machine *m, struct hart *h,
@@ -83,10 +96,15 @@ static struct sbiret hypercall_io(struct machine *m, struct hart *h,
 	if (!d)
 		return (struct sbiret){ SBI_SUCCESS, (uint64_t)-ENOMEM };
 	io_set_wait(hypercall_io_wait, h);
-	if (nr == __HYPERVISOR_grant_table_op)
+	if (nr == __HYPERVISOR_grant_table_op) {
 		rc = grant_hcall(d, &g, a[0], a[1], a[2]);
-	else
+	} else if (nr == __HYPERVISOR_atoll_pvdev_op) {
+		const struct pvdev_env env = { hypercall_con_write, m };
+
+		rc = pvdev_hcall(d, &g, a[0], a[1], &env);
+	} else {
 		rc = evtchn_hcall(d, &g, a[0], a[1]);
+	}
 	io_set_wait(NULL, NULL);
 	io_dom_put(d);
 	if (rc == -EAGAIN) {
@@ -104,6 +122,7 @@ struct sbiret hypercall_sbi(struct machine *m, struct hart *h, uint64_t nr,
 	switch (nr) {
 	case __HYPERVISOR_memory_op: return hypercall_memory_op(m, h, a);
 	case __HYPERVISOR_grant_table_op:
+	case __HYPERVISOR_atoll_pvdev_op:
 	case __HYPERVISOR_event_channel_op: return hypercall_io(m, h, nr, a);
 	case __HYPERVISOR_console_io:
 	case __HYPERVISOR_sched_op:

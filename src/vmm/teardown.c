@@ -7,6 +7,7 @@
 
 #include "cpu/trap.h"
 #include "io/io_dom.h"
+#include "io/pvdev.h"
 #include "machine/diag.h"
 #include "vmm/domain.h"
 
@@ -102,6 +103,10 @@ void domain_teardown(struct domain *d)
 	if (d->torn_down)
 		return;
 	domain_join_vcpus(d);
+	/* Its back-ends stop (flushing their output) while the console and
+	 * the grant mappings are still there. */
+	if (d->mem)
+		pvdev_domain_gone(d->id);
 	if (d->m)
 		machine_stop(d->m);
 	if (d->host->stats && d->state != DOMAIN_CREATED)

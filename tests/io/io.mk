@@ -8,3 +8,9 @@ $(GUEST_OUT)/io-pv-peer.elf: tests/mem/hcall_lib.h tests/io/pv_lib.h \
 	include/atoll/abi/event_channel.h include/atoll/abi/grant_table_op.h \
 	include/atoll/abi/shared_info.h
 TEST_IO_ELFS += $(GUEST_OUT)/io-pv-peer.elf
+# PV console front-end (run by tests/system/io-console.sh).
+$(eval $(call guest_prog_s,io-pv-cons,tests/io/pv_cons.c tests/io/pv_lib.c tests/mem/hcall_lib.c tests/mem/lib_cmdline.c,-Itests/mem))
+$(GUEST_OUT)/io-pv-cons.elf: tests/mem/hcall_lib.h tests/io/pv_lib.h \
+	include/atoll/abi/console.h include/atoll/abi/pvdev.h \
+	include/atoll/abi/event_channel.h include/atoll/abi/grant_table_op.h
+TEST_IO_ELFS += $(GUEST_OUT)/io-pv-cons.elf

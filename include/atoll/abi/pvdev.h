@@ -1,0 +1,60 @@
+/* Connecting a paravirtual device without xenstore (atoll-specific).
+ *
+ * Xen's front-ends publish their ring reference and event-channel port in
+ * xenstore and the back-end reads them from there; atoll has no xenstore,
+ * so the guest hands both to atoll in one hypercall:
+ *
+ *   a7 = ATOLL_SBI_EXT, a6 = __HYPERVISOR_atoll_pvdev_op,
+ *   a0 = PVDEVOP_connect or PVDEVOP_disconnect,
+ *   a1 = guest-virtual address of struct pvdev_op
+ *   returns a1 = 0 or -errno (Linux values)
+ *
+ * Before connecting, the front-end grants its ring page to domain 0
+ * (DOMID_BACKEND, read-write) and allocates an unbound event-channel port
+ * offered to domain 0.  atoll then maps the ring and binds the port for
+ * the back-end of `type`.  Errors:
+ *   -EINVAL  unknown type, index >= PVDEV_MAX_INDEX, a bad ring
+ *            reference (grant_map) or a port not unbound for domain 0
+ *   -ENODEV  the type has no back-end in this atoll
+ *   -EEXIST  connect: the device is connected already
+ *   -ENOENT  connect: no grant table registered; disconnect: not
+ *            connected
+ *   -EPERM   the ring is not granted read-write to domain 0
+ *   -EFAULT  bad pointer; -ENOSYS unknown operation
+ *
+ * Console (PVDEV_TYPE_CONSOLE): the ring page is a struct
+ * xencons_interface (atoll/abi/console.h).  atoll consumes `out`, writes
+ * the bytes to the domain's console (as the UART's) and advances
+ * out_cons; it sends an event after each pass that consumed bytes (never
+ * for nothing).  The front-end sends an event after pushing a batch.  An
+ * out_prod more than the ring size past out_cons disconnects the device
+ * (one log line); the domain carries on.  `in` is not served (no terminal
+ * input reaches PV consoles yet). */
+#ifndef ATOLL_ABI_PVDEV_H
+#define ATOLL_ABI_PVDEV_H
+
+#include <stdint.h>
+
+/* Xen's first architecture-specific hypercall number (__HYPERVISOR_arch_0):
+ * atoll is the architecture. */
+#define __HYPERVISOR_atoll_pvdev_op 48
+
+#define PVDEVOP_connect 0
+#define PVDEVOP_disconnect 1
+
+#define PVDEV_TYPE_CONSOLE 0
+#define PVDEV_TYPE_BLOCK 1
+#define PVDEV_TYPE_NET 2
+#define PVDEV_TYPE_MAX 3
+
+#define PVDEV_MAX_INDEX 4 /* devices of one type per domain */
+
+/* 16 bytes.  disconnect reads only type and index. */
+struct pvdev_op {
+	uint32_t type; /* PVDEV_TYPE_* */
+	uint32_t index; /* < PVDEV_MAX_INDEX */
+	uint32_t ring_ref; /* grant_ref_t of the ring page */
+	uint32_t port; /* evtchn_port_t, unbound for domain 0 */
+};
+
+#endif

@@ -1,0 +1,72 @@
+/* Paravirtual devices connected by PVDEVOP_connect (atoll/abi/pvdev.h):
+ * the registry of connected devices and the table of back-ends by type
+ * (each back-end an ops table, so block and net plug in as console did).
+ *
+ * The core validates the request, maps the ring page (grant_map, writable)
+ * and binds the event channel (evtchn_bind_backend) before the back-end
+ * sees the device; it unmaps and unbinds after the back-end has stopped.
+ * A back-end thread that finds the front-end violating the protocol calls
+ * pvdev_release itself (log line, unmap, unbind) and stops; the entry stays
+ * until the guest disconnects, reconnects or goes away. */
+#ifndef ATOLL_IO_PVDEV_H
+#define ATOLL_IO_PVDEV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "atoll/abi/pvdev.h"
+#include "io/grant.h"
+
+struct io_dom;
+struct io_guest;
+
+/* Where a domain's device output goes (its console, as the UART's). */
+struct pvdev_env {
+	void (*con_write)(void *ctx, const void *buf, size_t n);
+	void *ctx;
+};
+
+struct pvdev {
+	domid_t domid;
+	uint32_t type, index;
+	struct io_dom *dom; /* a reference, for the event channel */
+	struct grant_mapping ring; /* the ring page, writable */
+	uint32_t port; /* the guest's port, bound to efd */
+	int efd; /* counts the guest's sends */
+	int stop_efd; /* wakes the back-end thread to stop */
+	struct pvdev_env env;
+	_Atomic bool released; /* ring unmapped, port unbound */
+	const struct pvdev_ops *ops;
+	void *priv; /* the back-end's */
+	struct pvdev *next;
+};
+
+struct pvdev_ops {
+	const char *name;
+	/* Start serving dev (ring mapped, port bound).  0 or -errno. */
+	int (*start)(struct pvdev *dev);
+	/* Stop serving and free priv; after it, nothing touches the ring. */
+	void (*stop)(struct pvdev *dev);
+};
+
+extern const struct pvdev_ops consback_ops;
+
+/* Connect / disconnect a device of domain d (the hypercall's checks and
+ * errors, atoll/abi/pvdev.h). */
+int pvdev_connect(struct io_dom *d, const struct pvdev_op *op,
+		  const struct pvdev_env *env);
+int pvdev_disconnect(struct io_dom *d, uint32_t type, uint32_t index);
+/* Disconnect every device of the domain (teardown, before io_dom_detach). */
+void pvdev_domain_gone(domid_t domid);
+
+/* Unmap the ring and unbind the port, once (any thread; the back-end's own
+ * on a protocol violation). */
+void pvdev_release(struct pvdev *dev);
+
+/* __HYPERVISOR_atoll_pvdev_op from domain d: the hypercall result. */
+long pvdev_hcall(struct io_dom *d, const struct io_guest *g, uint64_t cmd,
+		 uint64_t arg, const struct pvdev_env *env);
+
+#endif
