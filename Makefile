@@ -78,6 +78,6 @@ format-check:
 	@echo "format-check: ok"
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 .PHONY: all setup demo format-check clean guest-programs test bench

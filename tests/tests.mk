@@ -37,6 +37,8 @@ include tests/mem/workloads.mk
 include tests/mem/mem.mk
 # Guest tests of grant tables and event channels (tests/system/io-pv.sh).
 include tests/io/io.mk
+# libFuzzer targets (clang, build-fuzz/): `make fuzz`, smoke runs in `make test`.
+include tests/fuzz/fuzz.mk
 
 # What the runner must find: every ISA program (isa-*), every diff program.
 TEST_ISA_ELFS := $(filter $(GUEST_OUT)/isa-%,$(GUEST_PROGRAMS))

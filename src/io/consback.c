@@ -15,22 +15,14 @@
 #include <unistd.h>
 
 #include "atoll/abi/console.h"
+#include "io/consback_internal.h"
 #include "io/evtchn.h"
 #include "io/pvdev.h"
 
-#define CONSBACK_RING sizeof(((struct xencons_interface *)0)->out)
 #define CONSBACK_ROUNDS 16 /* ring-fulls per pass: bound the work */
 
-struct consback {
-	pthread_t thread;
-	xencons_ring_idx_t cons; /* atoll's out_cons, the only trusted one */
-	uint64_t bytes, passes, notifies; /* statistics */
-};
-
-/* Drain the out ring, at most CONSBACK_ROUNDS times its size.  Returns
- * bytes consumed (> 0: more may be there), 0 if empty, -EPROTO if the
- * front-end broke the protocol (logged). */
-static long consback_pass(struct pvdev *dev, struct consback *cb)
+/* Drain the out ring (consback_internal.h). */
+long consback_pass(struct pvdev *dev, struct consback *cb)
 {
 	struct xencons_interface *ring = dev->ring.ptr;
 	char buf[sizeof(ring->out)];
@@ -90,6 +82,7 @@ static void *consback_thread(void *arg)
 {
 	struct pvdev *dev = arg;
 	struct consback *cb = dev->priv;
+	struct xencons_interface *ring = dev->ring.ptr;
 	long done = 1; /* a first pass at once: output before the connect */
 
 	for (;;) {
@@ -104,8 +97,10 @@ static void *consback_thread(void *arg)
 		cb->bytes += (uint64_t)done;
 		if (done && !evtchn_notify(dev->dom, dev->port))
 			cb->notifies++;
-		if (done < (long)(CONSBACK_ROUNDS * CONSBACK_RING))
-			done = 0; /* drained: sleep until the next event */
+		/* Sleep only when the ring is drained: a pass that hit its
+		 * bound of rounds may leave bytes behind. */
+		done = __atomic_load_n(&ring->out_prod, __ATOMIC_ACQUIRE) !=
+		       cb->cons;
 	}
 	return NULL;
 }

@@ -13,6 +13,7 @@
 /* Back-ends by type; NULL: not built yet (-ENODEV). */
 static const struct pvdev_ops *const pvdev_backends[PVDEV_TYPE_MAX] = {
 	[PVDEV_TYPE_CONSOLE] = &consback_ops,
+	[PVDEV_TYPE_BLOCK] = &blkback_ops,
 };
 
 static pthread_mutex_t pvdev_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -104,6 +105,8 @@ int pvdev_connect(struct io_dom *d, const struct pvdev_op *op,
 
 	if (err)
 		return err;
+	if (op->type == PVDEV_TYPE_BLOCK && !env->disk)
+		return -ENODEV; /* the domain has no disk */
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;

@@ -21,11 +21,13 @@
 
 struct io_dom;
 struct io_guest;
+struct disk;
 
 /* Where a domain's device output goes (its console, as the UART's). */
 struct pvdev_env {
 	void (*con_write)(void *ctx, const void *buf, size_t n);
 	void *ctx;
+	struct disk *disk; /* the block back-end's image, or NULL: -ENODEV */
 };
 
 struct pvdev {
@@ -52,6 +54,7 @@ struct pvdev_ops {
 };
 
 extern const struct pvdev_ops consback_ops;
+extern const struct pvdev_ops blkback_ops;
 
 /* Connect / disconnect a device of domain d (the hypercall's checks and
  * errors, atoll/abi/pvdev.h). */

@@ -99,7 +99,8 @@ static struct sbiret hypercall_io(struct machine *m, struct hart *h,
 	if (nr == __HYPERVISOR_grant_table_op) {
 		rc = grant_hcall(d, &g, a[0], a[1], a[2]);
 	} else if (nr == __HYPERVISOR_atoll_pvdev_op) {
-		const struct pvdev_env env = { hypercall_con_write, m };
+		const struct pvdev_env env = { hypercall_con_write, m,
+					       m->disk };
 
 		rc = pvdev_hcall(d, &g, a[0], a[1], &env);
 	} else {

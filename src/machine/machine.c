@@ -7,6 +7,7 @@
 #include "cpu/csr.h"
 #include "cpu/mmu.h"
 #include "cpu/shootdown.h"
+#include "io/disk.h"
 #include "machine/devices.h"
 #include "machine/diag.h"
 #include "machine/hostcon.h"
@@ -199,6 +200,13 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 			   (unsigned long long)cfg->ram_size, strerror(-err));
 		goto err_free;
 	}
+	if (cfg->disk) {
+		err = disk_raw_open(cfg->disk, &m->disk);
+		if (err) {
+			diag_error("disk %s: %s", cfg->disk, strerror(-err));
+			goto err_free;
+		}
+	}
 	err = machine_add_devices(m, cfg);
 	if (err) {
 		diag_error("cannot create devices: %s", strerror(-err));
@@ -228,6 +236,7 @@ void machine_destroy(struct machine *m)
 	uart_destroy(m);
 	plic_destroy(m);
 	hostcon_destroy(m->con);
+	disk_close(m->disk);
 	free(m);
 }
 

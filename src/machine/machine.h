@@ -53,6 +53,7 @@ struct machine_config {
 	const char *bios; /* firmware image when BOOT_BIOS_FILE */
 	const char *kernel; /* ELF64 RISC-V executable or raw image */
 	const char *initrd; /* or NULL */
+	const char *disk; /* raw image for the PV block device, or NULL */
 	const char *append; /* kernel command line, or NULL */
 	const char *dtb_out; /* write the generated device tree here, or NULL */
 	/* Guest RAM (ram_size bytes at VIRT_DRAM_BASE): the domain's memory,
@@ -121,6 +122,7 @@ struct machine {
 	struct uart *uart;
 	struct htif *htif;
 	struct hostcon *con;
+	struct disk *disk; /* PV block image (io/disk.h), or NULL */
 
 	enum boot_mode mode;
 	uint64_t entry; /* pc of every hart at reset */

@@ -4,6 +4,7 @@
  * the key is missing). */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vmm/config_impl.h"
@@ -89,6 +90,30 @@ static void cfg_check_file(struct cfg_parser *p, unsigned line, const char *key,
 			  strerror(errno));
 }
 
+/* A disk is opened read-write; a regular file (a raw image), one domain's
+ * only. */
+static void cfg_check_disk(struct cfg_parser *p, unsigned i, unsigned line,
+			   const char *path)
+{
+	struct stat st;
+
+	if (!path)
+		return;
+	for (unsigned j = 0; j < i; j++)
+		if (p->cfg->dom[j].machine.disk &&
+		    !strcmp(p->cfg->dom[j].machine.disk, path)) {
+			cfg_error(p, line, "disk",
+				  "%s is the disk of domain %s already", path,
+				  p->cfg->dom[j].name);
+			return;
+		}
+	if (access(path, R_OK | W_OK) < 0 || stat(path, &st) < 0)
+		cfg_error(p, line, "disk", "cannot open %s read-write: %s",
+			  path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		cfg_error(p, line, "disk", "%s is not a regular file", path);
+}
+
 static void cfg_check_domain(struct cfg_parser *p, unsigned i)
 {
 	struct domain_config *d = &p->cfg->dom[i];
@@ -104,6 +129,7 @@ static void cfg_check_domain(struct cfg_parser *p, unsigned i)
 	cfg_check_sizes(p, i);
 	cfg_check_file(p, kl[D_KERNEL], "kernel", d->machine.kernel);
 	cfg_check_file(p, kl[D_INITRD], "initrd", d->machine.initrd);
+	cfg_check_disk(p, i, kl[D_DISK], d->machine.disk);
 	if (d->machine.mode == BOOT_BIOS_FILE)
 		cfg_check_file(p, kl[D_BIOS], "bios", d->machine.bios);
 }

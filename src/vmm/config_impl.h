@@ -27,6 +27,7 @@ enum cfg_dom_key {
 	D_CMDLINE,
 	D_BIOS,
 	D_INITRD,
+	D_DISK,
 	D_NR
 };
 

@@ -17,7 +17,7 @@ static const char *const dom_keys[D_NR] = {
 	[D_MAXMEM] = "maxmem",	 [D_RESERVATION] = "reservation",
 	[D_LIMIT] = "limit",	 [D_KERNEL] = "kernel",
 	[D_CMDLINE] = "cmdline", [D_BIOS] = "bios",
-	[D_INITRD] = "initrd",
+	[D_INITRD] = "initrd",	 [D_DISK] = "disk",
 };
 
 /* Index of key in names[], or -1. */
@@ -145,5 +145,6 @@ void cfg_domain_key(struct cfg_parser *p, const char *key, const char *v)
 	case D_CMDLINE: mc->append = cfg_strdup(p, v); break;
 	case D_BIOS: cfg_bios(p, key, v, mc); break;
 	case D_INITRD: mc->initrd = cfg_text(p, key, v); break;
+	case D_DISK: mc->disk = cfg_text(p, key, v); break;
 	}
 }

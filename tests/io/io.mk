@@ -14,3 +14,9 @@ $(GUEST_OUT)/io-pv-cons.elf: tests/mem/hcall_lib.h tests/io/pv_lib.h \
 	include/atoll/abi/console.h include/atoll/abi/pvdev.h \
 	include/atoll/abi/event_channel.h include/atoll/abi/grant_table_op.h
 TEST_IO_ELFS += $(GUEST_OUT)/io-pv-cons.elf
+# PV block front-end (run by tests/system/io-block.sh).
+$(eval $(call guest_prog_s,io-pv-blk,tests/io/pv_blk.c tests/io/pv_lib.c tests/mem/hcall_lib.c tests/mem/lib_cmdline.c,-Itests/mem))
+$(GUEST_OUT)/io-pv-blk.elf: tests/mem/hcall_lib.h tests/io/pv_lib.h \
+	include/atoll/abi/blkif.h include/atoll/abi/ring.h \
+	include/atoll/abi/pvdev.h include/atoll/abi/grant_table_op.h
+TEST_IO_ELFS += $(GUEST_OUT)/io-pv-blk.elf

@@ -29,7 +29,13 @@
  * for nothing).  The front-end sends an event after pushing a batch.  An
  * out_prod more than the ring size past out_cons disconnects the device
  * (one log line); the domain carries on.  `in` is not served (no terminal
- * input reaches PV consoles yet). */
+ * input reaches PV consoles yet).
+ *
+ * Block (PVDEV_TYPE_BLOCK): the ring page is a blkif ring
+ * (atoll/abi/blkif.h) on the domain's disk; -ENODEV if the domain has no
+ * disk.  Invalid requests get BLKIF_RSP_ERROR (or _EOPNOTSUPP); a req_prod
+ * claiming more requests than the ring holds disconnects the device (one
+ * log line).  atoll notifies only when rsp_event asks for it. */
 #ifndef ATOLL_ABI_PVDEV_H
 #define ATOLL_ABI_PVDEV_H
 

@@ -1,0 +1,276 @@
+/* The PV block back-end: one I/O thread per connected disk, woken by the
+ * guest's event channel, serves the blkif ring (atoll/abi/blkif.h) from
+ * the domain's disk image (disk.h).
+ *
+ * The front-end is hostile: each request is copied out of the ring once
+ * and validated from the copy only; req_prod is checked against what the
+ * ring can hold (a violation disconnects the device with one log line);
+ * segments reach guest memory only through grants; responses are written
+ * field by field.  Requests are served in ring order, so a flush that is
+ * answered after fdatasync covers every write answered before it. */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atoll/abi/blkif.h"
+#include "io/blkback.h"
+#include "io/blkback_internal.h"
+#include "io/disk.h"
+#include "io/evtchn.h"
+#include "io/io_dom.h"
+#include "io/pvdev.h"
+
+#define BLKBACK_BATCH 16 /* responses per push */
+#define SECT_PER_FRAME (4096 / BLKIF_SECTOR_SIZE)
+
+/* Is [sector, sector + n) inside the disk?  (Overflow-safe.) */
+static bool blkback_in_disk(const struct disk *disk, uint64_t sector,
+			    uint64_t n)
+{
+	uint64_t total = disk->size / BLKIF_SECTOR_SIZE;
+
+	return n <= total && sector <= total - n;
+}
+
+/* Check a read/write request's segments and range: sectors in all, or 0
+ * if the request is invalid. */
+static uint64_t blkback_rw_sectors(const struct disk *disk,
+				   const struct blkif_request *req)
+{
+	uint64_t n = 0;
+
+	if (req->nr_segments < 1 ||
+	    req->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		return 0;
+	for (unsigned i = 0; i < req->nr_segments; i++) {
+		const struct blkif_request_segment *s = &req->seg[i];
+
+		if (s->first_sect > s->last_sect ||
+		    s->last_sect >= SECT_PER_FRAME)
+			return 0;
+		n += (uint64_t)(s->last_sect - s->first_sect + 1);
+	}
+	return blkback_in_disk(disk, req->sector_number, n) ? n : 0;
+}
+
+/* READ or WRITE: map every segment's grant first (a bad gref means no I/O
+ * at all), then move the data, then unmap.  A BLKIF_RSP_* status. */
+static int16_t blkback_rw(struct pvdev *dev, struct blkback *bb,
+			  const struct blkif_request *req)
+{
+	struct grant_mapping m[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+	bool write = req->operation == BLKIF_OP_WRITE;
+	uint64_t off = req->sector_number * BLKIF_SECTOR_SIZE;
+	unsigned i, mapped = 0;
+	int err = 0;
+
+	if (!blkback_rw_sectors(bb->disk, req))
+		return BLKIF_RSP_ERROR;
+	for (; mapped < req->nr_segments; mapped++) {
+		/* Writes to disk only read guest memory. */
+		err = grant_map(dev->dom, DOMID_BACKEND, req->seg[mapped].gref,
+				write, &m[mapped]);
+		if (err)
+			goto out;
+	}
+	for (i = 0; i < req->nr_segments && !err; i++) {
+		const struct blkif_request_segment *s = &req->seg[i];
+		uint8_t *p = (uint8_t *)m[i].ptr +
+			     (size_t)s->first_sect * BLKIF_SECTOR_SIZE;
+		uint64_t len = (uint64_t)(s->last_sect - s->first_sect + 1) *
+			       BLKIF_SECTOR_SIZE;
+
+		err = write ? bb->disk->ops->write(bb->disk, off, p, len)
+			    : bb->disk->ops->read(bb->disk, off, p, len);
+		off += len;
+	}
+out:
+	while (mapped)
+		grant_unmap(&m[--mapped]);
+	return err ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
+}
+
+static int16_t blkback_discard(struct blkback *bb,
+			       const struct blkif_request *req)
+{
+	struct blkif_request_discard dr;
+
+	memcpy(&dr, req, sizeof(dr)); /* the same slot, another view */
+	if (!dr.nr_sectors ||
+	    !blkback_in_disk(bb->disk, dr.sector_number, dr.nr_sectors))
+		return BLKIF_RSP_ERROR;
+	if (bb->disk->ops->discard(bb->disk,
+				   dr.sector_number * BLKIF_SECTOR_SIZE,
+				   dr.nr_sectors * BLKIF_SECTOR_SIZE))
+		return BLKIF_RSP_ERROR;
+	return BLKIF_RSP_OKAY;
+}
+
+/* Serve one request (already copied out of the ring): its status. */
+static int16_t blkback_do(struct pvdev *dev, struct blkback *bb,
+			  const struct blkif_request *req)
+{
+	switch (req->operation) {
+	case BLKIF_OP_READ:
+	case BLKIF_OP_WRITE: return blkback_rw(dev, bb, req);
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		/* Durable before acknowledged: survives kill -9 of atoll. */
+		return bb->disk->ops->flush(bb->disk) ? BLKIF_RSP_ERROR
+						      : BLKIF_RSP_OKAY;
+	case BLKIF_OP_DISCARD: return blkback_discard(bb, req);
+	}
+	return BLKIF_RSP_EOPNOTSUPP;
+}
+
+/* Publish the responses so far; an event only if the front-end asked. */
+static void blkback_push(struct pvdev *dev, struct blkback *bb)
+{
+	if (blkif_push_responses(&bb->ring) &&
+	    !evtchn_notify(dev->dom, dev->port))
+		bb->st.notifies++;
+}
+
+/* Serve up to BLKBACK_BUDGET requests.  Returns the number served, or
+ * -EPROTO if the front-end broke the protocol (logged). */
+long blkback_pass(struct pvdev *dev, struct blkback *bb)
+{
+	struct blkif_back *r = &bb->ring;
+	ring_idx_t prod = ring_read_once(r->sring->req_prod);
+	struct blkif_request req;
+	struct blkif_response *rsp;
+	long done = 0;
+
+	ring_rmb(); /* requests after the index that publishes them */
+	if (blkif_request_prod_overflow(r, prod)) {
+		fprintf(stderr,
+			"atoll: pvdev: domain %u block %u: req_prod %u is %u "
+			"past rsp_prod %u (ring of %u): disconnected\n",
+			dev->domid, dev->index, prod, prod - r->rsp_prod_pvt,
+			r->rsp_prod_pvt, r->nr_ents);
+		return -EPROTO;
+	}
+	while (r->req_cons != prod && done < BLKBACK_BUDGET) {
+		blkif_copy_request(r, r->req_cons, &req);
+		r->req_cons++;
+		int16_t status = blkback_do(dev, bb, &req);
+
+		/* Field by field: no stale bytes of ours reach the guest. */
+		rsp = blkif_response_slot(r, r->rsp_prod_pvt);
+		ring_write_once(rsp->id, req.id);
+		ring_write_once(rsp->operation, req.operation);
+		ring_write_once(rsp->status, status);
+		r->rsp_prod_pvt++;
+		bb->st.requests++;
+		if (status != BLKIF_RSP_OKAY)
+			bb->st.errors++;
+		if (++done % BLKBACK_BATCH == 0)
+			blkback_push(dev, bb);
+	}
+	if (done % BLKBACK_BATCH)
+		blkback_push(dev, bb);
+	return done;
+}
+
+/* Wait for the guest's event or stop.  1 to go on, 0 to stop. */
+static int blkback_wait(struct pvdev *dev, struct blkback *bb)
+{
+	struct pollfd pfd[2] = { { dev->efd, POLLIN, 0 },
+				 { dev->stop_efd, POLLIN, 0 } };
+	uint64_t count;
+
+	if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		return 0;
+	if (pfd[1].revents)
+		return 0;
+	if (pfd[0].revents) {
+		if (read(dev->efd, &count, sizeof(count)) < 0 &&
+		    errno != EAGAIN)
+			return 0;
+		bb->st.wakeups++;
+	}
+	return 1;
+}
+
+/* The I/O thread: passes until the ring is empty, then the final check
+ * (req_event re-armed, req_prod re-read) before sleeping. */
+static void *blkback_thread(void *arg)
+{
+	struct pvdev *dev = arg;
+	struct blkback *bb = dev->priv;
+	uint64_t zero = 0;
+
+	for (;;) {
+		long done = blkback_pass(dev, bb);
+
+		if (done < 0) {
+			pvdev_release(dev);
+			break;
+		}
+		bb->st.passes++;
+		if (done == BLKBACK_BUDGET ||
+		    blkif_final_check_requests(&bb->ring)) {
+			/* More work: stop if asked, else go on at once. */
+			if (read(dev->stop_efd, &zero, sizeof(zero)) > 0)
+				break;
+			continue;
+		}
+		if (!blkback_wait(dev, bb))
+			break;
+	}
+	return NULL;
+}
+
+static int blkback_start(struct pvdev *dev)
+{
+	struct blkback *bb;
+	struct blkif_sring *s = dev->ring.ptr;
+	int err;
+
+	if (!dev->env.disk)
+		return -ENODEV;
+	bb = calloc(1, sizeof(*bb));
+	if (!bb)
+		return -ENOMEM;
+	bb->disk = dev->env.disk;
+	blkif_back_init(&bb->ring, s, RING_PAGE_SIZE);
+	/* Start where the front-end's ring is; the indices are ours now. */
+	bb->ring.rsp_prod_pvt = ring_read_once(s->rsp_prod);
+	bb->ring.req_cons = bb->ring.rsp_prod_pvt;
+	dev->priv = bb;
+	err = pthread_create(&bb->thread, NULL, blkback_thread, dev);
+	if (err) {
+		free(bb);
+		dev->priv = NULL;
+		return -err;
+	}
+	return 0;
+}
+
+static void blkback_stop(struct pvdev *dev)
+{
+	struct blkback *bb = dev->priv;
+	uint64_t one = 1;
+
+	if (write(dev->stop_efd, &one, sizeof(one)) < 0)
+		perror("atoll: pvdev block");
+	pthread_join(bb->thread, NULL);
+	free(bb);
+	dev->priv = NULL;
+}
+
+void blkback_get_stats(const struct pvdev *dev, struct blkback_stats *st)
+{
+	const struct blkback *bb = dev->priv;
+
+	*st = bb ? bb->st : (struct blkback_stats){ 0 };
+}
+
+const struct pvdev_ops blkback_ops = {
+	.name = "block",
+	.start = blkback_start,
+	.stop = blkback_stop,
+};

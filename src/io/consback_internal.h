@@ -1,0 +1,25 @@
+/* The console back-end's per-pass logic, exposed for the fuzz target
+ * (tests/fuzz/fuzz_consback.c) so that it drives the real code with a
+ * hostile ring rather than a copy of it.  Not for other callers. */
+#ifndef ATOLL_IO_CONSBACK_INTERNAL_H
+#define ATOLL_IO_CONSBACK_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "atoll/abi/console.h"
+#include "io/pvdev.h"
+
+struct consback {
+	pthread_t thread;
+	xencons_ring_idx_t cons; /* atoll's out_cons, the only trusted one */
+	uint64_t bytes, passes, notifies; /* statistics */
+};
+
+/* Drain the out ring of dev->ring.ptr into dev->env.con_write, at most
+ * CONSBACK_ROUNDS times its size.  Returns bytes consumed (> 0: more may
+ * be there), 0 if empty, -EPROTO if the front-end broke the protocol
+ * (logged). */
+long consback_pass(struct pvdev *dev, struct consback *cb);
+
+#endif

@@ -1,0 +1,131 @@
+/* Raw image files (disk.h): the disk's bytes are the file's bytes. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/disk.h"
+
+static int disk_raw_read(struct disk *d, uint64_t off, void *buf, uint64_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = pread(d->fd, p, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0) /* the file shrank under us: read zeros */
+			return -EIO;
+		p += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+static int disk_raw_write(struct disk *d, uint64_t off, const void *buf,
+			  uint64_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(d->fd, p, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+static int disk_raw_flush(struct disk *d)
+{
+	return fdatasync(d->fd) < 0 ? -errno : 0;
+}
+
+/* Punch a hole: the file keeps its size and the range reads as zeros.  A
+ * file system without holes gets the zeros written instead. */
+static int disk_raw_discard(struct disk *d, uint64_t off, uint64_t len)
+{
+	static const char zero[4096];
+	int err;
+
+	if (!fallocate(d->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		       (off_t)off, (off_t)len))
+		return 0;
+	if (errno != EOPNOTSUPP)
+		return -errno;
+	while (len) {
+		uint64_t n = len < sizeof(zero) ? len : sizeof(zero);
+
+		err = disk_raw_write(d, off, zero, n);
+		if (err)
+			return err;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void disk_raw_close(struct disk *d)
+{
+	close(d->fd);
+	free(d);
+}
+
+static const struct disk_ops disk_raw_ops = {
+	.read = disk_raw_read,
+	.write = disk_raw_write,
+	.flush = disk_raw_flush,
+	.discard = disk_raw_discard,
+	.close = disk_raw_close,
+};
+
+int disk_raw_open(const char *path, struct disk **out)
+{
+	struct disk *d;
+	struct stat st;
+	int err;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->fd < 0) {
+		err = -errno;
+		goto err_free;
+	}
+	if (fstat(d->fd, &st) < 0) {
+		err = -errno;
+		goto err_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = -EINVAL; /* block devices: not yet */
+		goto err_close;
+	}
+	/* One writer per image: two domains on one disk corrupt it. */
+	if (flock(d->fd, LOCK_EX | LOCK_NB) < 0) {
+		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		goto err_close;
+	}
+	d->ops = &disk_raw_ops;
+	d->size = (uint64_t)st.st_size & ~511ull;
+	*out = d;
+	return 0;
+
+err_close:
+	close(d->fd);
+err_free:
+	free(d);
+	return err;
+}

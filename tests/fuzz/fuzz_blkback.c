@@ -1,0 +1,200 @@
+/* Fuzz target: the PV block back-end's request handling (blkback_pass,
+ * src/io/blkback.c, reached through io/blkback_internal.h).  The input is the hostile
+ * front-end of domain 1: its grant entries (usually granting data frames
+ * to the back-ends, sometimes anything), its ring page (indices and
+ * requests: operations, segment counts, grefs, sector ranges, discard
+ * lengths), and its moves while atoll works: every disk access lets the
+ * guest rewrite request slots and req_prod, as a racing vCPU would.
+ *
+ * Invariants: every disk access lies inside the disk, and every buffer
+ * inside one frame of domain 1 that is pinned while in use; a pass serves
+ * at most its budget, answers exactly the requests it consumed and
+ * publishes its responses; -EPROTO only when req_prod ran more than a ring
+ * ahead; nothing stays pinned but the grant table and the ring; the
+ * accounting adds up, and at the end every frame and swap slot is free. */
+#include "io/blkback_internal.h"
+
+#include "fuzz_io.h"
+
+#define TABLE_GFN 0x80010ull
+#define RING_GFN 0x80018ull
+#define DATA_GFN 0x80020ull /* data frames: DATA_GFN .. + 7 */
+#define DISK_SECTORS 128
+#define NR_REFS 32
+
+static uint8_t fz_disk_bytes[DISK_SECTORS * BLKIF_SECTOR_SIZE];
+static struct blkif_sring *fz_sring;
+static struct blkback fz_bb;
+static struct fz_in fz_guest;
+
+/* The front-end queues n requests from the input at req_prod. */
+static void guest_queue(struct fz_in *in, unsigned n)
+{
+	static const uint8_t ops[] = { BLKIF_OP_READ, BLKIF_OP_WRITE,
+				       BLKIF_OP_FLUSH_DISKCACHE,
+				       BLKIF_OP_DISCARD };
+	ring_idx_t prod = fz_sring->req_prod;
+
+	for (unsigned k = 0; k < n; k++) {
+		struct blkif_request rq;
+		uint8_t v = fz_u8(in);
+
+		memset(&rq, 0, sizeof(rq));
+		rq.operation = v < 240 ? ops[v % 4] : fz_u8(in);
+		v = fz_u8(in);
+		rq.nr_segments =
+			v < 240 ? 1 + v % BLKIF_MAX_SEGMENTS_PER_REQUEST : v;
+		rq.id = fz_u64(in);
+		v = fz_u8(in);
+		rq.sector_number =
+			v < 240 ? v % (DISK_SECTORS + 4) : fz_u64(in);
+		for (unsigned s = 0; s < BLKIF_MAX_SEGMENTS_PER_REQUEST; s++) {
+			v = fz_u8(in);
+			rq.seg[s].gref =
+				v < 240 ? v % (NR_REFS + 2) : fz_u32(in);
+			rq.seg[s].first_sect = fz_u8(in) % 9;
+			rq.seg[s].last_sect = fz_u8(in) % 9;
+			if (fz_u8(in) >= 248)
+				break; /* the rest zero */
+		}
+		memcpy(&fz_sring->ring[prod++ & (fz_bb.ring.nr_ents - 1)].req,
+		       &rq, sizeof(rq));
+	}
+	if (fz_u8(in) >= 240)
+		prod = fz_u32(in);
+	__atomic_store_n(&fz_sring->req_prod, prod, __ATOMIC_RELEASE);
+}
+
+/* What every disk access must satisfy; then the guest moves. */
+static void disk_access(const void *buf, uint64_t off, uint64_t len)
+{
+	const uint8_t *p = buf, *base = fz_mh.pool.base;
+	uint64_t m;
+
+	FZ_ASSERT(len && off <= sizeof(fz_disk_bytes) &&
+		  len <= sizeof(fz_disk_bytes) - off);
+	FZ_ASSERT(p >= base &&
+		  p + len <= base + (uint64_t)fz_mh.pool.nframes * PAGE_SIZE);
+	m = (uint64_t)(p - base) / PAGE_SIZE;
+	FZ_ASSERT((uint64_t)(p + len - 1 - base) / PAGE_SIZE == m);
+	FZ_ASSERT(atomic_load(&fz_mh.pool.ft[m].owner) == 1);
+	FZ_ASSERT(atomic_load(&fz_mh.pool.ft[m].refs) > 0);
+	if (fz_u8(&fz_guest) & 1)
+		guest_queue(&fz_guest, fz_u8(&fz_guest) % 3);
+}
+
+static int fd_read(struct disk *d, uint64_t off, void *buf, uint64_t len)
+{
+	disk_access(buf, off, len);
+	memcpy(buf, fz_disk_bytes + off, len);
+	return 0;
+}
+
+static int fd_write(struct disk *d, uint64_t off, const void *buf, uint64_t len)
+{
+	disk_access(buf, off, len);
+	memcpy(fz_disk_bytes + off, buf, len);
+	return 0;
+}
+
+static int fd_flush(struct disk *d)
+{
+	return fz_u8(&fz_guest) == 0xff ? -EIO : 0;
+}
+
+static int fd_discard(struct disk *d, uint64_t off, uint64_t len)
+{
+	FZ_ASSERT(len && off <= sizeof(fz_disk_bytes) &&
+		  len <= sizeof(fz_disk_bytes) - off);
+	memset(fz_disk_bytes + off, 0, len);
+	return 0;
+}
+
+static const struct disk_ops fz_disk_ops = { fd_read, fd_write, fd_flush,
+					     fd_discard, NULL };
+static struct disk fz_disk = { &fz_disk_ops, sizeof(fz_disk_bytes), -1 };
+
+/* Domain 1's grant table: refs granting data frames, or anything. */
+static void guest_grants(struct fz_in *in)
+{
+	uint64_t t = TABLE_GFN;
+
+	FZ_ASSERT(grant_set_table(fz_dom[0], &t, 1) == 0);
+	for (grant_ref_t ref = 0; ref < NR_REFS; ref++) {
+		uint8_t v = fz_u8(in);
+		struct grant_entry_v1 e = { GTF_permit_access |
+						    (v & 1 ? GTF_readonly : 0),
+					    DOMID_BACKEND,
+					    (uint32_t)(DATA_GFN + v / 2 % 8) };
+
+		if (v >= 240) {
+			e.flags = fz_u16(in);
+			e.domid = fz_domid(in);
+			e.frame = (uint32_t)fz_gfn(in);
+		}
+		FZ_ASSERT(!dom_mem_write(
+			fz_mem[0], (TABLE_GFN << PAGE_SHIFT) + ref * sizeof(e),
+			&e, sizeof(e)));
+	}
+}
+
+/* Only the grant table and the ring stay pinned between passes. */
+static void check_pins(void)
+{
+	unsigned pinned = 0;
+
+	for (uint32_t m = 0; m < fz_mh.pool.nframes; m++)
+		pinned += atomic_load(&fz_mh.pool.ft[m].refs);
+	FZ_ASSERT(pinned == 2);
+	fz_check();
+}
+
+static void run_passes(struct pvdev *dev)
+{
+	struct blkif_back *r = &fz_bb.ring;
+
+	for (int pass = 0; pass < 6 && fz_guest.n; pass++) {
+		ring_idx_t cons = r->req_cons, rsp = r->rsp_prod_pvt;
+		long rc;
+
+		guest_queue(&fz_guest, fz_u8(&fz_guest) % 8);
+		rc = blkback_pass(dev, &fz_bb);
+		check_pins();
+		if (rc == -EPROTO) {
+			FZ_ASSERT(blkif_request_prod_overflow(
+				r, fz_sring->req_prod));
+			return; /* disconnected */
+		}
+		FZ_ASSERT(rc >= 0 && rc <= BLKBACK_BUDGET);
+		FZ_ASSERT(r->req_cons - cons == (ring_idx_t)rc);
+		FZ_ASSERT(r->rsp_prod_pvt - rsp == (ring_idx_t)rc);
+		FZ_ASSERT(fz_sring->rsp_prod == r->rsp_prod_pvt);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct pvdev dev = { .domid = 1, .type = PVDEV_TYPE_BLOCK };
+	ring_idx_t start;
+	void *ring;
+	uint32_t ring_mfn;
+
+	fz_guest = (struct fz_in){ data, size };
+	fz_doms_create(NULL);
+	guest_grants(&fz_guest);
+	FZ_ASSERT(!io_pin(fz_mem[0], RING_GFN, true, &ring, &ring_mfn));
+	fz_sring = ring;
+	memset(&fz_bb, 0, sizeof(fz_bb));
+	fz_bb.disk = &fz_disk;
+	start = fz_u32(&fz_guest);
+	fz_sring->req_prod = fz_sring->rsp_prod = start;
+	blkif_back_init(&fz_bb.ring, fz_sring, RING_PAGE_SIZE);
+	fz_bb.ring.rsp_prod_pvt = fz_bb.ring.req_cons = start;
+	dev.dom = fz_dom[0];
+	dev.ring.ptr = ring;
+	dev.priv = &fz_bb;
+	run_passes(&dev);
+	io_unpin(fz_mem[0], ring_mfn);
+	fz_doms_destroy();
+	return 0;
+}

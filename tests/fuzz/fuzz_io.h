@@ -1,0 +1,110 @@
+/* Shared by the grant-table and event-channel fuzz targets: one memory
+ * host per process (its swap file unlinked at once), two fresh domains
+ * with PV state per input (ids 1 and 2, as tests/unit/io_test_util.h),
+ * the guest's choice of frames, and the end-of-input checks: accounting
+ * adds up, and once the domains are gone every frame and swap slot is
+ * free again (nothing leaked, nothing left pinned). */
+#ifndef ATOLL_TESTS_FUZZ_IO_H
+#define ATOLL_TESTS_FUZZ_IO_H
+
+#include "atoll/abi/hypercall.h"
+#include "fuzz_util.h"
+#include "io_test_util.h"
+
+#define FZ_HOST_FRAMES 512u
+
+static struct mem_host fz_mh;
+static struct dom_mem *fz_mem[2];
+static struct io_dom *fz_dom[2];
+
+/* The host, once per process. */
+static inline void fz_host_once(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	if (it_host(&fz_mh, FZ_HOST_FRAMES)) {
+		fprintf(stderr, "fuzz: cannot set up the memory host\n");
+		abort();
+	}
+	/* The swap file stays open; nothing is left behind on exit. */
+	unlink(it_path);
+	rmdir(it_dir);
+	done = 1;
+}
+
+/* Domains 1 and 2 with PV state; upcall may be NULL. */
+static inline void fz_doms_create(io_upcall_fn upcall)
+{
+	fz_host_once();
+	for (int k = 0; k < 2; k++) {
+		fz_mem[k] = it_dom(&fz_mh, (domid_t)(k + 1));
+		FZ_ASSERT(fz_mem[k]);
+		FZ_ASSERT(!io_dom_attach(fz_mem[k], upcall,
+					 (void *)(intptr_t)(k + 1),
+					 &fz_dom[k]));
+	}
+}
+
+static inline void fz_check(void)
+{
+	FZ_ASSERT(mem_host_check(&fz_mh) == 0);
+}
+
+/* Tear both domains down (every mapping already unmapped) and check that
+ * the host is as it was. */
+static inline void fz_doms_destroy(void)
+{
+	struct mem_host_stats st;
+
+	fz_check();
+	for (int k = 0; k < 2; k++)
+		io_dom_detach((domid_t)(k + 1));
+	for (int k = 0; k < 2; k++)
+		dom_mem_destroy(fz_mem[k]);
+	mem_host_get_stats(&fz_mh, &st);
+	FZ_ASSERT(st.free == st.frames);
+	FZ_ASSERT(st.swap_free == st.swap_slots);
+	FZ_ASSERT(mpool_check(&fz_mh.pool) == 0);
+}
+
+/* A gfn as a guest would pick it: mostly a few frames of its RAM (so
+ * tables, grants and copies collide), sometimes any RAM frame or wild. */
+static inline uint64_t fz_gfn(struct fz_in *in)
+{
+	uint8_t v = fz_u8(in);
+
+	if (v < 192)
+		return IT_BASE_GFN + v % 24;
+	if (v < 240)
+		return IT_BASE_GFN + fz_u8(in) % (IT_FRAMES + 4);
+	return fz_u64(in);
+}
+
+/* A domain id as a guest would name one: mostly 0 (back-ends), 1, 2. */
+static inline domid_t fz_domid(struct fz_in *in)
+{
+	uint8_t v = fz_u8(in);
+
+	if (v < 240)
+		return v % 4;
+	return v == 255 ? DOMID_SELF : fz_u16(in);
+}
+
+/* A hypercall argument: an offset into the fake guest memory, filled with
+ * len input bytes there, or (rarely) a wild address. */
+static inline uint64_t fz_arg(struct fz_in *in, size_t len)
+{
+	uint8_t v = fz_u8(in);
+	uint64_t va = (uint64_t)fz_u16(in) % sizeof(it_gmem);
+
+	if (v >= 248)
+		return v == 255 ? fz_u64(in) : sizeof(it_gmem) - (v & 7);
+	if (len > sizeof(it_gmem) - va)
+		len = sizeof(it_gmem) - va;
+	fz_bytes(in, it_gmem + va, len);
+	return va;
+}
+
+#endif

@@ -1,0 +1,71 @@
+/* Shared by the fuzz targets: reading the input as a stream of hostile
+ * values, and the invariant check that ends every input (a violated
+ * invariant aborts, which libFuzzer reports as a crash with the input). */
+#ifndef ATOLL_TESTS_FUZZ_UTIL_H
+#define ATOLL_TESTS_FUZZ_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The rest of the input; reads past its end give zeros. */
+struct fz_in {
+	const uint8_t *p;
+	size_t n;
+};
+
+static inline void fz_bytes(struct fz_in *in, void *buf, size_t len)
+{
+	size_t k = len < in->n ? len : in->n;
+
+	memcpy(buf, in->p, k);
+	memset((uint8_t *)buf + k, 0, len - k);
+	in->p += k;
+	in->n -= k;
+}
+
+static inline uint8_t fz_u8(struct fz_in *in)
+{
+	uint8_t v;
+
+	fz_bytes(in, &v, sizeof(v));
+	return v;
+}
+
+static inline uint16_t fz_u16(struct fz_in *in)
+{
+	uint16_t v;
+
+	fz_bytes(in, &v, sizeof(v));
+	return v;
+}
+
+static inline uint32_t fz_u32(struct fz_in *in)
+{
+	uint32_t v;
+
+	fz_bytes(in, &v, sizeof(v));
+	return v;
+}
+
+static inline uint64_t fz_u64(struct fz_in *in)
+{
+	uint64_t v;
+
+	fz_bytes(in, &v, sizeof(v));
+	return v;
+}
+
+/* Fail the input: a line naming the broken invariant, then abort. */
+#define FZ_ASSERT(cond)                                                        \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: invariant broken: %s\n",       \
+				__FILE__, __LINE__, #cond);                    \
+			abort();                                               \
+		}                                                              \
+	} while (0)
+
+#endif
