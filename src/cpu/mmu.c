@@ -102,14 +102,12 @@ void mmu_update_ctx(struct hart *h)
 /* A PTE page that is RAM but cannot be had now (CPU_RAM_RETRY). */
 #define MMU_PTE_RETRY ((uint64_t *)CPU_RAM_RETRY)
 
-/* Host pointer to the PTE at gpa (walk level lvl), through the walk cache.
- * NULL when the page-table page is not RAM, MMU_PTE_RETRY when it must be
- * retried later. */
-static uint64_t *mmu_pte_ptr(struct hart *h, uint64_t gpa, unsigned lvl,
-			     bool write)
+/* Host pointer to the PTE at gpa, through the walk cache.  NULL when the
+ * page-table page is not RAM, MMU_PTE_RETRY when it must be retried later. */
+static uint64_t *mmu_pte_ptr(struct hart *h, uint64_t gpa, bool write)
 {
-	struct tlb_walk_cache *c = tlb_walk_slot(&h->tlb, gpa & ~PAGE_MASK);
 	uint64_t page = gpa & ~PAGE_MASK;
+	struct tlb_walk_cache *c = tlb_walk_slot(&h->tlb, page);
 
 	if (c->gpa_page != page || (write && !c->writable)) {
 		uint8_t *p = h->bus.ops->ram_page(h->bus.ctx, page, write);
@@ -146,10 +144,10 @@ static bool mmu_pte_allows(uint64_t pte, enum mmu_access acc, unsigned cls)
 /* Set A (and D for a store) in the leaf PTE at pte_gpa with a CAS, as the
  * hardware updater of the spec does.  Returns 0, 1 if the PTE changed under
  * us (restart the walk), or a negative value if the PTE is not in RAM. */
-static int mmu_set_ad(struct hart *h, uint64_t pte_gpa, unsigned lvl,
-		      uint64_t pte, uint64_t need)
+static int mmu_set_ad(struct hart *h, uint64_t pte_gpa, uint64_t pte,
+		      uint64_t need)
 {
-	uint64_t *p = mmu_pte_ptr(h, pte_gpa, lvl, true);
+	uint64_t *p = mmu_pte_ptr(h, pte_gpa, true);
 
 	if (p == MMU_PTE_RETRY)
 		return -2;
@@ -172,7 +170,7 @@ static int mmu_walk_once(struct hart *h, uint64_t va, enum mmu_access acc,
 	for (int lvl = (int)levels - 1; lvl >= 0; lvl--) {
 		unsigned sh = 12 + 9 * (unsigned)lvl;
 		uint64_t pte_gpa = base + ((va >> sh) & 511) * 8;
-		uint64_t *p = mmu_pte_ptr(h, pte_gpa, (unsigned)lvl, false);
+		uint64_t *p = mmu_pte_ptr(h, pte_gpa, false);
 		uint64_t pte, ppn, need;
 
 		if (p == MMU_PTE_RETRY)
@@ -198,8 +196,7 @@ static int mmu_walk_once(struct hart *h, uint64_t va, enum mmu_access acc,
 			return cause_page[acc]; /* misaligned superpage */
 		need = PTE_A | (acc == MMU_STORE ? PTE_D : 0);
 		if ((pte & need) != need) {
-			int rc = mmu_set_ad(h, pte_gpa, (unsigned)lvl, pte,
-					    need);
+			int rc = mmu_set_ad(h, pte_gpa, pte, need);
 			if (rc == -2)
 				return EXC_RETRY;
 			if (rc < 0)

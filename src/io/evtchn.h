@@ -17,7 +17,7 @@
 #include "mem/types.h"
 
 struct io_dom;
-struct io_guest;
+struct guest_access;
 
 enum evtchn_state {
 	EVTCHN_FREE = 0,
@@ -80,7 +80,7 @@ int evtchn_unbind_backend(struct io_dom *d, evtchn_port_t port);
 int evtchn_notify(struct io_dom *d, evtchn_port_t port);
 
 /* event_channel_op from domain d (evtchn_hcall.c). */
-long evtchn_hcall(struct io_dom *d, const struct io_guest *g, uint64_t cmd,
+long evtchn_hcall(struct io_dom *d, const struct guest_access *g, uint64_t cmd,
 		  uint64_t arg);
 
 #endif

@@ -9,7 +9,7 @@
 #include "io/evtchn.h"
 #include "io/io_dom.h"
 
-static long evtchn_hcall_alloc(struct io_dom *d, const struct io_guest *g,
+static long evtchn_hcall_alloc(struct io_dom *d, const struct guest_access *g,
 			       uint64_t arg)
 {
 	struct evtchn_alloc_unbound a;
@@ -30,7 +30,7 @@ static long evtchn_hcall_alloc(struct io_dom *d, const struct io_guest *g,
 	return rc;
 }
 
-static long evtchn_hcall_bind(struct io_dom *d, const struct io_guest *g,
+static long evtchn_hcall_bind(struct io_dom *d, const struct guest_access *g,
 			      uint64_t arg)
 {
 	struct evtchn_bind_interdomain b;
@@ -52,7 +52,7 @@ static long evtchn_hcall_bind(struct io_dom *d, const struct io_guest *g,
 }
 
 /* Operations whose argument is just a port. */
-static long evtchn_hcall_port(struct io_dom *d, const struct io_guest *g,
+static long evtchn_hcall_port(struct io_dom *d, const struct guest_access *g,
 			      uint64_t cmd, uint64_t arg)
 {
 	evtchn_port_t port;
@@ -67,7 +67,7 @@ static long evtchn_hcall_port(struct io_dom *d, const struct io_guest *g,
 	return evtchn_unmask(d, port);
 }
 
-static long evtchn_hcall_status(struct io_dom *d, const struct io_guest *g,
+static long evtchn_hcall_status(struct io_dom *d, const struct guest_access *g,
 				uint64_t arg)
 {
 	struct evtchn_status st;
@@ -83,8 +83,8 @@ static long evtchn_hcall_status(struct io_dom *d, const struct io_guest *g,
 			sizeof(st) - offsetof(struct evtchn_status, status));
 }
 
-static long evtchn_hcall_shared_info(struct io_dom *d, const struct io_guest *g,
-				     uint64_t arg)
+static long evtchn_hcall_shared_info(struct io_dom *d,
+				     const struct guest_access *g, uint64_t arg)
 {
 	struct evtchn_atoll_shared_info s;
 	int rc = g->read(g->ctx, arg, &s, sizeof(s));
@@ -94,7 +94,7 @@ static long evtchn_hcall_shared_info(struct io_dom *d, const struct io_guest *g,
 	return evtchn_set_shared_info(d, s.gfn);
 }
 
-static long evtchn_hcall_do(struct io_dom *d, const struct io_guest *g,
+static long evtchn_hcall_do(struct io_dom *d, const struct guest_access *g,
 			    uint64_t cmd, uint64_t arg)
 {
 	switch (cmd) {
@@ -111,7 +111,7 @@ static long evtchn_hcall_do(struct io_dom *d, const struct io_guest *g,
 	return -ENOSYS;
 }
 
-long evtchn_hcall(struct io_dom *d, const struct io_guest *g, uint64_t cmd,
+long evtchn_hcall(struct io_dom *d, const struct guest_access *g, uint64_t cmd,
 		  uint64_t arg)
 {
 	long rc = evtchn_hcall_do(d, g, cmd, arg);

@@ -18,7 +18,7 @@
 #include "atoll/abi/grant_table_op.h"
 
 struct io_dom;
-struct io_guest;
+struct guest_access;
 
 #define GRANT_PER_FRAME 512u /* 8-byte v1 entries per 4 KiB frame */
 #define GRANT_MAX_ENTRIES (ATOLL_GNTTAB_MAX_FRAMES * GRANT_PER_FRAME)
@@ -73,7 +73,7 @@ int grant_copy_to(struct io_dom *granter, domid_t grantee, grant_ref_t ref,
 
 /* grant_table_op from domain d (grant_hcall.c): returns the hypercall
  * result. */
-long grant_hcall(struct io_dom *d, const struct io_guest *g, uint64_t cmd,
+long grant_hcall(struct io_dom *d, const struct guest_access *g, uint64_t cmd,
 		 uint64_t arg, uint64_t count);
 
 #endif

@@ -97,7 +97,7 @@ static int16_t gcopy_one(struct io_dom *d, const struct gnttab_copy *op)
 	return GNTST_okay;
 }
 
-static long grant_hcall_copy(struct io_dom *d, const struct io_guest *g,
+static long grant_hcall_copy(struct io_dom *d, const struct guest_access *g,
 			     uint64_t arg, uint64_t count)
 {
 	if (count > ATOLL_GNTTAB_MAX_COPY)
@@ -120,8 +120,9 @@ static long grant_hcall_copy(struct io_dom *d, const struct io_guest *g,
 	return 0;
 }
 
-static long grant_hcall_set_table(struct io_dom *d, const struct io_guest *g,
-				  uint64_t arg, uint64_t count)
+static long grant_hcall_set_table(struct io_dom *d,
+				  const struct guest_access *g, uint64_t arg,
+				  uint64_t count)
 {
 	struct gnttab_atoll_set_table t;
 	int rc;
@@ -136,7 +137,7 @@ static long grant_hcall_set_table(struct io_dom *d, const struct io_guest *g,
 	return grant_set_table(d, t.gfn, t.nr_frames);
 }
 
-long grant_hcall(struct io_dom *d, const struct io_guest *g, uint64_t cmd,
+long grant_hcall(struct io_dom *d, const struct guest_access *g, uint64_t cmd,
 		 uint64_t arg, uint64_t count)
 {
 	switch (cmd) {

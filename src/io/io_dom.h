@@ -19,6 +19,7 @@
 
 #include "io/evtchn.h"
 #include "io/grant.h"
+#include "mem/guest_access.h"
 #include "mem/types.h"
 
 struct dom_mem;
@@ -39,14 +40,6 @@ struct io_dom {
 	_Atomic bool detached; /* set once by io_dom_detach */
 	struct grant_table gt;
 	struct evtchn_dom ev;
-};
-
-/* How hypercall handlers read their arguments: guest-virtual copies on the
- * calling hart (cpu/guest_copy.h), or a test's fake.  0 or -errno. */
-struct io_guest {
-	int (*read)(void *ctx, uint64_t va, void *buf, size_t len);
-	int (*write)(void *ctx, uint64_t va, const void *buf, size_t len);
-	void *ctx;
 };
 
 /* Create the domain's PV state and register it.  -EEXIST if its id is

@@ -193,7 +193,7 @@ void pvdev_domain_gone(domid_t domid)
 	}
 }
 
-long pvdev_hcall(struct io_dom *d, const struct io_guest *g, uint64_t cmd,
+long pvdev_hcall(struct io_dom *d, const struct guest_access *g, uint64_t cmd,
 		 uint64_t arg, const struct pvdev_env *env)
 {
 	struct pvdev_op op;

@@ -20,7 +20,7 @@
 #include "io/grant.h"
 
 struct io_dom;
-struct io_guest;
+struct guest_access;
 struct disk;
 
 /* Where a domain's device output goes (its console, as the UART's). */
@@ -69,7 +69,7 @@ void pvdev_domain_gone(domid_t domid);
 void pvdev_release(struct pvdev *dev);
 
 /* __HYPERVISOR_atoll_pvdev_op from domain d: the hypercall result. */
-long pvdev_hcall(struct io_dom *d, const struct io_guest *g, uint64_t cmd,
+long pvdev_hcall(struct io_dom *d, const struct guest_access *g, uint64_t cmd,
 		 uint64_t arg, const struct pvdev_env *env);
 
 #endif

@@ -32,7 +32,7 @@ static int hypercall_write(void *ctx, uint64_t va, const void *buf, size_t len)
 static struct sbiret hypercall_memory_op(struct machine *m, struct hart *h,
 					 const uint64_t *a)
 {
-	const struct memop_guest g = { hypercall_read, hypercall_write, h };
+	const struct guest_access g = { hypercall_read, hypercall_write, h };
 	long rc;
 
 	if (!m->ram.mem)
@@ -86,7 +86,7 @@ static void hypercall_con_write(void *ctx, const void *buf, size_t n)
 static struct sbiret hypercall_io(struct machine *m, struct hart *h,
 				  uint64_t nr, const uint64_t *a)
 {
-	const struct io_guest g = { hypercall_read, hypercall_write, h };
+	const struct guest_access g = { hypercall_read, hypercall_write, h };
 	struct io_dom *d;
 	long rc;
 

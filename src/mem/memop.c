@@ -34,7 +34,7 @@ static int memop_check_domid(struct dom_mem *d, domid_t id)
 }
 
 /* The domain named by the domid_t at guest address va: 0 or -errno. */
-static long memop_read_domid(struct dom_mem *d, const struct memop_guest *g,
+static long memop_read_domid(struct dom_mem *d, const struct guest_access *g,
 			     uint64_t va)
 {
 	domid_t id;
@@ -74,7 +74,7 @@ static uint64_t memop_chunk(uint64_t va, uint64_t left)
  * extents allocated; for an auto-translated guest the gfns themselves),
  * before populating, so a read-only list fails with nothing done.  The
  * written bytes are the ones read, so a short count changes nothing. */
-static long memop_apply(struct dom_mem *d, const struct memop_guest *g,
+static long memop_apply(struct dom_mem *d, const struct guest_access *g,
 			uint64_t cmd, uint64_t va, const xen_pfn_t *gfns,
 			uint64_t n, unsigned order)
 {
@@ -92,7 +92,7 @@ static long memop_apply(struct dom_mem *d, const struct memop_guest *g,
 
 /* Walk the extent list chunk by chunk.  Returns the extents done, or the
  * -errno of the first failure when none was done. */
-static long memop_extents(struct dom_mem *d, const struct memop_guest *g,
+static long memop_extents(struct dom_mem *d, const struct guest_access *g,
 			  uint64_t cmd, const struct xen_memory_reservation *r)
 {
 	xen_pfn_t gfns[MEMOP_CHUNK];
@@ -126,7 +126,7 @@ static long memop_extents(struct dom_mem *d, const struct memop_guest *g,
 }
 
 /* increase_reservation, decrease_reservation, populate_physmap. */
-static long memop_reservation(struct dom_mem *d, const struct memop_guest *g,
+static long memop_reservation(struct dom_mem *d, const struct guest_access *g,
 			      uint64_t cmd, uint64_t arg)
 {
 	struct xen_memory_reservation r;
@@ -147,7 +147,7 @@ static long memop_reservation(struct dom_mem *d, const struct memop_guest *g,
 }
 
 /* current_reservation, maximum_reservation, get_target: frames. */
-static long memop_query(struct dom_mem *d, const struct memop_guest *g,
+static long memop_query(struct dom_mem *d, const struct guest_access *g,
 			uint64_t cmd, uint64_t arg)
 {
 	struct dom_mem_stats st;
@@ -170,7 +170,7 @@ static long memop_query(struct dom_mem *d, const struct memop_guest *g,
  * returned.  The structure is written once before asking, so a read-only
  * one fails before anything is granted (and a failure is never retried
  * after a grant: see hypercall.c's -EAGAIN). */
-static long memop_request_more(struct dom_mem *d, const struct memop_guest *g,
+static long memop_request_more(struct dom_mem *d, const struct guest_access *g,
 			       uint64_t arg)
 {
 	struct atoll_mem_request req;
@@ -194,7 +194,7 @@ static long memop_request_more(struct dom_mem *d, const struct memop_guest *g,
 }
 
 /* report: the balloon driver's view, kept for atoll's policy. */
-static long memop_report(struct dom_mem *d, const struct memop_guest *g,
+static long memop_report(struct dom_mem *d, const struct guest_access *g,
 			 uint64_t arg)
 {
 	struct atoll_mem_report rep;
@@ -210,7 +210,7 @@ static long memop_report(struct dom_mem *d, const struct memop_guest *g,
 	return 0;
 }
 
-long memop_call(struct dom_mem *d, const struct memop_guest *g, uint64_t cmd,
+long memop_call(struct dom_mem *d, const struct guest_access *g, uint64_t cmd,
 		uint64_t arg)
 {
 	switch (cmd) {

@@ -11,24 +11,16 @@
 #include <stdint.h>
 
 #include "mem/dom_mem.h"
+#include "mem/guest_access.h"
 
 /* Extents copied in from the guest at a time (one 4 KiB page of them). */
 #define MEMOP_CHUNK 512
-
-/* How memop reaches the caller's memory (guest-virtual addresses).  Both
- * return 0 or -errno (-EFAULT: not accessible; -EAGAIN: the caller is being
- * stopped).  write leaves guest memory untouched when it fails. */
-struct memop_guest {
-	int (*read)(void *ctx, uint64_t va, void *buf, size_t len);
-	int (*write)(void *ctx, uint64_t va, const void *buf, size_t len);
-	void *ctx;
-};
 
 /* Perform memory_op `cmd` with argument `arg` (a guest pointer or value)
  * for a vCPU of domain d.  Returns the hypercall's result: >= 0 (extents
  * done, frames, ...) or -errno.  A reservation operation that stops part-way
  * returns the extents done; -errno only when none was. */
-long memop_call(struct dom_mem *d, const struct memop_guest *g, uint64_t cmd,
+long memop_call(struct dom_mem *d, const struct guest_access *g, uint64_t cmd,
 		uint64_t arg);
 
 #endif

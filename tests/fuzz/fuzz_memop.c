@@ -65,7 +65,7 @@ static int fake_write(void *ctx, uint64_t va, const void *buf, size_t len)
 	return rc;
 }
 
-static const struct memop_guest guest = { fake_read, fake_write, NULL };
+static const struct guest_access guest = { fake_read, fake_write, NULL };
 
 static void host_once(void)
 {

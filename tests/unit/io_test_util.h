@@ -84,6 +84,6 @@ static inline int it_gwrite(void *ctx, uint64_t va, const void *buf, size_t len)
 	return 0;
 }
 
-static const struct io_guest it_guest = { it_gread, it_gwrite, NULL };
+static const struct guest_access it_guest = { it_gread, it_gwrite, NULL };
 
 #endif

@@ -51,7 +51,7 @@ static int fake_write(void *ctx, uint64_t va, const void *buf, size_t len)
 	return rc;
 }
 
-static const struct memop_guest guest = { fake_read, fake_write, NULL };
+static const struct guest_access guest = { fake_read, fake_write, NULL };
 static struct mem_host mh;
 static struct dom_mem *dom, *other;
 static unsigned failures, checks;
