@@ -22,19 +22,40 @@
 struct io_dom;
 struct guest_access;
 struct disk;
+struct vswitch;
 
 /* Where a domain's device output goes (its console, as the UART's). */
 struct pvdev_env {
 	void (*con_write)(void *ctx, const void *buf, size_t n);
 	void *ctx;
 	struct disk *disk; /* the block back-end's image, or NULL: -ENODEV */
+	/* The domain's network: its switch port config, or NULL: -ENODEV. */
+	const struct pvdev_net_env *net;
+};
+
+/* A domain's network interface settings (config `net`, `mac`). */
+struct pvdev_net_env {
+	struct vswitch *sw; /* the host's switch */
+	uint8_t mac[6];
+};
+
+/* Counters every back-end keeps per device.  A snapshot is racy by a few
+ * counts while the device runs.  `requests`: requests answered (console:
+ * passes that moved bytes; net: frames either way). */
+struct pvdev_stats {
+	uint64_t requests, bytes, errors;
+	uint64_t notifies; /* events sent to the front-end */
+	uint64_t wakeups; /* events received from it */
+	uint64_t passes; /* back-end passes over the ring(s) */
 };
 
 struct pvdev {
 	domid_t domid;
 	uint32_t type, index;
 	struct io_dom *dom; /* a reference, for the event channel */
-	struct grant_mapping ring; /* the ring page, writable */
+	struct grant_mapping ring; /* the ring page, writable (net: tx) */
+	uint32_t ring2_ref; /* net: the rx ring's grant, mapped by netback */
+	uint8_t mac[6]; /* net: the interface's address */
 	uint32_t port; /* the guest's port, bound to efd */
 	int efd; /* counts the guest's sends */
 	int stop_efd; /* wakes the back-end thread to stop */
@@ -51,10 +72,14 @@ struct pvdev_ops {
 	int (*start)(struct pvdev *dev);
 	/* Stop serving and free priv; after it, nothing touches the ring. */
 	void (*stop)(struct pvdev *dev);
+	/* The device's counters (zero if priv is gone). */
+	void (*get_stats)(const struct pvdev *dev, struct pvdev_stats *st);
 };
 
 extern const struct pvdev_ops consback_ops;
 extern const struct pvdev_ops blkback_ops;
+extern const struct pvdev_ops netback_ops;
+extern const struct pvdev_ops echoback_ops;
 
 /* Connect / disconnect a device of domain d (the hypercall's checks and
  * errors, atoll/abi/pvdev.h). */
@@ -63,6 +88,15 @@ int pvdev_connect(struct io_dom *d, const struct pvdev_op *op,
 int pvdev_disconnect(struct io_dom *d, uint32_t type, uint32_t index);
 /* Disconnect every device of the domain (teardown, before io_dom_detach). */
 void pvdev_domain_gone(domid_t domid);
+
+/* Call fn for each connected device of domain domid (of every domain if
+ * domid is PVDEV_ALL_DOMAINS), under the registry lock: fn must not
+ * connect or disconnect devices. */
+#define PVDEV_ALL_DOMAINS ((domid_t)0xFFFF)
+void pvdev_for_each(domid_t domid,
+		    void (*fn)(const struct pvdev *dev,
+			       const struct pvdev_stats *st, void *arg),
+		    void *arg);
 
 /* Unmap the ring and unbind the port, once (any thread; the back-end's own
  * on a protocol violation). */

@@ -35,7 +35,19 @@
  * (atoll/abi/blkif.h) on the domain's disk; -ENODEV if the domain has no
  * disk.  Invalid requests get BLKIF_RSP_ERROR (or _EOPNOTSUPP); a req_prod
  * claiming more requests than the ring holds disconnects the device (one
- * log line).  atoll notifies only when rsp_event asks for it. */
+ * log line).  atoll notifies only when rsp_event asks for it.
+ *
+ * Network (PVDEV_TYPE_NET): two rings, so the front-end connects with
+ * PVDEVOP_connect_net and a struct pvdev_net_op: tx_ring_ref is a netif_tx
+ * ring, rx_ring_ref a netif_rx ring (atoll/abi/netif.h), both granted
+ * read-write to domain 0; one port serves both directions.  atoll writes
+ * the interface's MAC address back into `mac` (the domain's `mac=` key,
+ * else 02:a7:0d:00:DD:II for domain DD, index II).  Frames go to atoll's
+ * virtual switch (docs/pv-io.md).  -ENODEV if the domain has no network.
+ *
+ * Echo (PVDEV_TYPE_ECHO): a ring of 64-byte messages (atoll/abi/echo.h)
+ * that atoll answers with their id and nothing else, to measure the ring
+ * and notification path alone (the guest's ringbench workload). */
 #ifndef ATOLL_ABI_PVDEV_H
 #define ATOLL_ABI_PVDEV_H
 
@@ -47,11 +59,13 @@
 
 #define PVDEVOP_connect 0
 #define PVDEVOP_disconnect 1
+#define PVDEVOP_connect_net 2
 
 #define PVDEV_TYPE_CONSOLE 0
 #define PVDEV_TYPE_BLOCK 1
 #define PVDEV_TYPE_NET 2
-#define PVDEV_TYPE_MAX 3
+#define PVDEV_TYPE_ECHO 3
+#define PVDEV_TYPE_MAX 4
 
 #define PVDEV_MAX_INDEX 4 /* devices of one type per domain */
 
@@ -61,6 +75,17 @@ struct pvdev_op {
 	uint32_t index; /* < PVDEV_MAX_INDEX */
 	uint32_t ring_ref; /* grant_ref_t of the ring page */
 	uint32_t port; /* evtchn_port_t, unbound for domain 0 */
+};
+
+/* 24 bytes: PVDEVOP_connect_net.  mac is written by atoll. */
+struct pvdev_net_op {
+	uint32_t type; /* PVDEV_TYPE_NET */
+	uint32_t index; /* < PVDEV_MAX_INDEX */
+	uint32_t tx_ring_ref; /* grant_ref_t of the netif_tx ring page */
+	uint32_t port; /* evtchn_port_t, unbound for domain 0 */
+	uint32_t rx_ring_ref; /* grant_ref_t of the netif_rx ring page */
+	uint8_t mac[6]; /* out */
+	uint16_t pad;
 };
 
 #endif
