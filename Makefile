@@ -21,7 +21,7 @@ CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -fno-strict-aliasing -pthread \
 	-Isrc -Iinclude $(SANFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(SANFLAGS)
-LDLIBS := -lfdt -lm -linih -lcjson
+LDLIBS := -lfdt -lm -linih -lcjson -lslirp
 
 # Guest (RISC-V) toolchain: Debian's bare-metal GCC with picolibc.
 GUEST_CC := riscv64-unknown-elf-gcc
@@ -71,6 +71,10 @@ demo: setup
 	@$(MAKE) --no-print-directory all guest-programs
 	@scripts/demo.sh $(ATOLL)
 
+demo-linux: setup
+	@$(MAKE) --no-print-directory all guest-programs
+	@scripts/demo-linux.sh $(ATOLL)
+
 # Generated test-vector tables (*_vectors.h) are data, not formatted code.
 format-check:
 	@clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' \
@@ -80,4 +84,4 @@ format-check:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all setup demo format-check clean guest-programs test bench
+.PHONY: all setup demo demo-linux format-check clean guest-programs test bench

@@ -14,6 +14,9 @@ BENCH_ELFS := $(GUEST_OUT)/bench-intloop.elf $(GUEST_OUT)/bench-mixed.elf \
 -include bench/mem.mk
 BENCH_ELFS += $(GUEST_OUT)/mem-memhog.elf
 
+# The PV I/O benchmark: the host ring microbenchmark (bench/io.mk).
+-include bench/io.mk
+
 # The runner builds atoll itself so that a broken atoll is reported in the
 # results rather than stopping make before QEMU's numbers.
 bench: $(BENCH_ELFS)
@@ -28,4 +31,8 @@ bench-callgrind: $(ATOLL) $(GUEST_OUT)/bench-intloop-short.elf \
 	@bench/callgrind.sh $(ATOLL) $(GUEST_OUT)/bench-intloop-short.elf \
 		$(GUEST_OUT)/bench-intloop-long.elf
 
-.PHONY: bench bench-callgrind
+# The memory policy's figures (bench/policy.sh, docs/policy.md).
+bench-policy: $(ATOLL) $(GUEST_OUT)/atoll-os.elf
+	@BUILD=$(BUILD) ATOLL=$(ATOLL) bench/policy.sh
+
+.PHONY: bench bench-callgrind bench-policy

@@ -4,9 +4,11 @@
 # side is reported with the targets of the performance issue.
 #
 # usage: bench/run.sh [-n REPS] [-t ATOLL_TIMEOUT_S] [WORKLOAD...]
-#   workloads: intloop mixed tlbmiss mem (default: all)
+#   workloads: intloop mixed tlbmiss mem io (default: all), policy
 #   mem: memory virtualization (bench/mem_bench.c on the host, and memhog's
 #   first-touch cost of fresh guest pages on atoll and QEMU)
+#   io: PV I/O (bench/io.sh: host ring vs Xen's ring.h, ringbench,
+#   blkbench PV vs ATA PIO, guest-to-guest net)
 # env:   ATOLL (default $BUILD/atoll), BUILD (default build),
 #        BENCH_NO_BUILD=1 to skip make, ATOLL_ARGS extra `atoll boot` flags.
 #
@@ -33,7 +35,7 @@ while getopts "n:t:h" opt; do
 	case $opt in
 	n) REPS=$OPTARG ;;
 	t) ATOLL_TIMEOUT=$OPTARG ;;
-	*) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 2 ;;
+	*) sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -41,13 +43,16 @@ shift $((OPTIND - 1))
 	echo "bench: -n and -t take positive integers" >&2
 	exit 2
 }
-WORKLOADS=${*:-intloop mixed tlbmiss mem}
+WORKLOADS=${*:-intloop mixed tlbmiss mem io}
 MEM=0
+IO=0
 cpu_workloads=
 for w in $WORKLOADS; do
 	case $w in
 	intloop | mixed | tlbmiss) cpu_workloads+=" $w" ;;
 	mem) MEM=1 ;;
+	io) IO=1 ;;
+	policy) POLICY=1 ;; # bench/policy.sh, not in the default set
 	*) echo "bench: unknown workload '$w'" >&2; exit 2 ;;
 	esac
 done
@@ -71,6 +76,7 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
 	elfs=()
 	for w in $WORKLOADS; do elfs+=("$GUEST/bench-$w.elf"); done
 	[ $MEM = 1 ] && elfs+=("$GUEST/mem-memhog.elf")
+	[ $IO = 1 ] && elfs+=("$GUEST/atoll-os.elf")
 	if ! make --no-print-directory "${elfs[@]}" >"$OUT/make-guest.log" 2>&1; then
 		tail -20 "$OUT/make-guest.log"
 		echo "bench: FAIL: cannot build the workloads"
@@ -297,6 +303,18 @@ if [ $MEM = 1 ]; then
 	echo
 	# shellcheck source=bench/mem.sh
 	source "$(dirname "$0")/mem.sh"
+fi
+
+if [ $IO = 1 ]; then
+	echo
+	# shellcheck source=bench/io.sh
+	source "$(dirname "$0")/io.sh"
+fi
+
+if [ "${POLICY:-0}" = 1 ]; then
+	echo
+	BUILD=$BUILD ATOLL=$ATOLL "$(dirname "$0")/policy.sh" -n "$REPS" ||
+		failures=$((failures + 1))
 fi
 
 echo

@@ -7,7 +7,7 @@ libslirp-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 binutils-riscv64-unknown-elf qemu-system-misc opensbi libxen-dev
 device-tree-compiler linux-source-6.1 gcc-riscv64-linux-gnu
 binutils-riscv64-linux-gnu bc flex bison libssl-dev libelf-dev cpio xz-utils
-python3 git clang-format clang libclang-rt-14-dev"
+python3 jq git clang-format clang libclang-rt-14-dev chromium chromium-driver"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

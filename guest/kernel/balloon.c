@@ -15,7 +15,8 @@
 #define BALLOON_BATCH 512 /* frames per call, as Xen's balloon */
 #define BALLOON_MAX_PAGES (1ul << 20)
 #define BALLOON_POLL_TICKS 5
-#define BALLOON_ASK 512 /* frames asked for at a time under pressure */
+#define BALLOON_ASK 512 /* frames first asked for under pressure */
+#define BALLOON_STEP_BATCHES 16 /* batches moved per round (32 MiB) */
 
 static uint64_t ballooned[BALLOON_MAX_PAGES / 64]; /* 1 = given back */
 static xen_pfn_t batch[BALLOON_BATCH];
@@ -23,6 +24,7 @@ static uint64_t nballoon, maxmem, floor_pages, last_fails;
 static volatile int stop, kicked;
 static struct thread *thr;
 static int warned_max, refused;
+static uint64_t ask = BALLOON_ASK; /* doubles while pressure lasts */
 
 static long memop(long op, void *arg)
 {
@@ -69,9 +71,10 @@ static uint64_t balloon_headroom(void)
 }
 
 /* Give batch[0..n) back.  Only held gfns can be given back, so a gfn
- * never touched stops the call: touch a run of them (within the
- * headroom, so the domain does not go over its target) and go on.
- * Returns how many were given back, a prefix of batch. */
+ * never touched stops the call: within the headroom (frames the domain may
+ * still populate) touch a run of them and go on; without headroom, move
+ * the gfn past the ones to give.  Returns how many were given back, a
+ * prefix of batch (a permutation of what it was). */
 static uint64_t balloon_give(uint64_t n)
 {
 	uint64_t off = 0, touched_to = 0;
@@ -91,7 +94,17 @@ static uint64_t balloon_give(uint64_t n)
 			break;
 		}
 		room = balloon_headroom();
-		room = room < 1 ? 1 : room > n - off ? n - off : room;
+		if (!room) {
+			/* Touching it would take the domain above its
+			 * target (atoll would swap for it): leave this
+			 * page to the allocator, after the prefix. */
+			xen_pfn_t t = batch[off];
+
+			batch[off] = batch[--n];
+			batch[n] = t;
+			continue;
+		}
+		room = room > n - off ? n - off : room;
 		for (uint64_t k = off; k < off + room; k++)
 			*(volatile uint64_t *)(uintptr_t)(batch[k]
 							  << PAGE_SHIFT) = 0;
@@ -164,21 +177,30 @@ static uint32_t balloon_pressure(void)
 	return p;
 }
 
-/* Under pressure: ask atoll for more; its answer raises the target. */
+/* Under pressure: ask atoll for more; its answer raises the target.  The
+ * amount asked doubles while the pressure lasts (a large working set is
+ * served in a few rounds), never more than the balloon holds. */
 static void balloon_ask(uint32_t pressure)
 {
-	struct atoll_mem_request rq = { .nr_frames = BALLOON_ASK };
+	struct atoll_mem_request rq = { .nr_frames = ask < nballoon
+							     ? ask
+							     : nballoon };
 	long r = memop(ATOLL_MEM_request_more, &rq);
 
 	if (r > 0) {
-		printf("balloon: pressure %u: atoll granted %ld frames\n",
-		       pressure, r);
+		if (!refused && ask == BALLOON_ASK)
+			printf("balloon: pressure %u: atoll granted %ld "
+			       "frames\n",
+			       pressure, r);
 		refused = 0;
-	} else if (!refused++) {
+		ask = ask < BALLOON_MAX_PAGES / 2 ? ask * 2 : ask;
+		return;
+	}
+	ask = BALLOON_ASK;
+	if (!refused++)
 		printf("balloon: pressure %u: atoll refused more (%ld); "
 		       "allocations will wait, then fail\n",
 		       pressure, r);
-	}
 }
 
 /* The balloon size atoll wants now: maxmem - target (target clamped to
@@ -199,6 +221,23 @@ static long balloon_want(void)
 	return (long)(maxmem - (uint64_t)target);
 }
 
+/* Move n pages with fn, a batch at a time, at most BALLOON_STEP_BATCHES
+ * batches (then report and look at the target again); pages moved. */
+static uint64_t balloon_move(uint64_t (*fn)(uint64_t), uint64_t n)
+{
+	uint64_t moved = 0;
+
+	for (int b = 0; b < BALLOON_STEP_BATCHES && moved < n; b++) {
+		uint64_t left = n - moved;
+		uint64_t got = fn(left < BALLOON_BATCH ? left : BALLOON_BATCH);
+
+		moved += got;
+		if (got < (left < BALLOON_BATCH ? left : BALLOON_BATCH))
+			break;
+	}
+	return moved;
+}
+
 /* One round: under pressure ask for more, then move toward the target
  * by one batch (never inflating under pressure), then report. */
 static int balloon_step(void)
@@ -210,20 +249,22 @@ static int balloon_step(void)
 
 	if (pressure && nballoon)
 		balloon_ask(pressure);
+	else if (!pressure)
+		ask = BALLOON_ASK;
 	want = balloon_want();
 	if (want < 0)
 		return 0;
 	if (nballoon > (uint64_t)want) {
 		uint64_t n = nballoon - (uint64_t)want;
 
-		moved = balloon_deflate(n < BALLOON_BATCH ? n : BALLOON_BATCH);
+		moved = balloon_move(balloon_deflate, n);
 	} else if (!pressure && nballoon < (uint64_t)want &&
 		   free > floor_pages) {
 		uint64_t n = (uint64_t)want - nballoon;
 
 		if (n > free - floor_pages)
 			n = free - floor_pages;
-		moved = balloon_inflate(n < BALLOON_BATCH ? n : BALLOON_BATCH);
+		moved = balloon_move(balloon_inflate, n);
 	}
 	rep.free_frames = page_free_count();
 	rep.pressure = pressure;
@@ -257,6 +298,10 @@ void balloon_start(void)
 {
 	long mx = balloon_query(XENMEM_maximum_reservation);
 
+	/* Touch the bitmap now: its pages written later, when the domain
+	 * may be above its target, would be paid for by swapping. */
+	for (uint64_t i = 0; i < BALLOON_MAX_PAGES / 64; i += 512)
+		((volatile uint64_t *)ballooned)[i] = 0;
 	maxmem = page_total();
 	if (mx > 0 && (uint64_t)mx < maxmem)
 		maxmem = (uint64_t)mx;

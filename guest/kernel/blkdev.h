@@ -46,6 +46,12 @@ struct blkdev {
 struct blkdev *blkfront_open(const void *dtb);
 struct blkdev *ata_open(const void *dtb);
 
+/* PV only (blkbench): at most qd requests in flight (1 .. the ring's
+ * 32); holdoff 0 notifies atoll after every request and asks for an
+ * event after every response, instead of only when the other side asked
+ * (Xen's discipline, the default). */
+void blkfront_tune(struct blkdev *b, unsigned qd, int holdoff);
+
 /* Submit and wait for all n; 0 if every status is 0, else the first
  * error. */
 static inline int blkdev_io(struct blkdev *b, struct blkreq *reqs, unsigned n)

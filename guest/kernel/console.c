@@ -1,5 +1,8 @@
-/* Console: the board's NS16550 UART, polled, as picolibc's stdout. */
+/* Console: picolibc's stdout.  First the board's NS16550 UART, polled;
+ * on atoll, once the PV core is up, the PV console (consfront.c), fed a
+ * line at a time.  Panics and anything after a PV failure use the UART. */
 #include <stdarg.h>
+#include <string.h>
 
 #include "kernel.h"
 
@@ -7,21 +10,107 @@
 #define UART_THR 0
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
+#define LINE_MAX 256
 
 static volatile uint8_t *const uart = (volatile uint8_t *)UART_BASE;
+
+/* PV mode: bytes gathered until a newline or LINE_MAX, then pushed. */
+static int cons_pv;
+static char line[LINE_MAX];
+static unsigned line_len;
+static int line_busy; /* a thread is pushing (maybe asleep in it) */
 
 void console_init(void)
 {
 }
 
 /* Wait for room in the transmitter, then send one byte (CR before LF). */
-void console_putc(char c)
+static void uart_putc(char c)
 {
 	if (c == '\n')
-		console_putc('\r');
+		uart_putc('\r');
 	while (!(uart[UART_LSR] & UART_LSR_THRE))
 		;
 	uart[UART_THR] = (uint8_t)c;
+}
+
+/* Push the gathered bytes to the PV console (interrupts off; the push may
+ * sleep when can_sleep).  A failed push sends them to the UART and
+ * leaves PV mode. */
+static void console_push(int can_sleep)
+{
+	char out[LINE_MAX];
+	unsigned n;
+
+	if (line_busy)
+		return;
+	line_busy = 1;
+	while (line_len) {
+		n = line_len;
+		memcpy(out, line, n);
+		line_len = 0;
+		if (cons_pv && consfront_write(out, n, can_sleep) == (int)n)
+			continue;
+		cons_pv = 0;
+		for (unsigned i = 0; i < n; i++)
+			uart_putc(out[i]);
+	}
+	line_busy = 0;
+}
+
+void console_putc(char c)
+{
+	unsigned long s;
+
+	if (!cons_pv) {
+		uart_putc(c);
+		return;
+	}
+	s = irq_save();
+	/* Full while another thread pushes: let it finish (an interrupt
+	 * handler cannot wait; its byte goes to the UART). */
+	while (line_len >= LINE_MAX) {
+		if (!line_busy) {
+			console_push(s != 0);
+			continue;
+		}
+		if (!s) {
+			uart_putc(c);
+			return;
+		}
+		thread_sleep(1);
+	}
+	line[line_len++] = c;
+	if (c == '\n' || line_len == LINE_MAX)
+		console_push(s != 0);
+	irq_restore(s);
+}
+
+/* Switch stdout to the PV console; stays on the UART if it cannot. */
+void console_pv_start(void)
+{
+	int err = consfront_init();
+
+	if (err) {
+		printf("console: PV console not connected (%d), UART stays\n",
+		       err);
+		return;
+	}
+	printf("console: switching to the PV console\n");
+	cons_pv = 1;
+	printf("console: on the PV console\n");
+}
+
+/* Everything printed so far is out (before a power-off or a UART line). */
+void console_flush(void)
+{
+	unsigned long s = irq_save();
+
+	if (cons_pv) {
+		console_push(0);
+		consfront_drain();
+	}
+	irq_restore(s);
 }
 
 static int console_stdio_put(char c, FILE *f)
@@ -36,12 +125,16 @@ static FILE console_file =
 FILE *const stdout = &console_file;
 FILE *const stderr = &console_file;
 
-/* Print a line naming what went wrong and power off with a failure. */
+/* Print a line naming what went wrong and power off with a failure; the
+ * PV ring is drained first and the line goes to the UART. */
 void panic(const char *fmt, ...)
 {
 	va_list ap;
 
 	irq_save();
+	if (cons_pv && !line_busy)
+		console_flush();
+	cons_pv = 0;
 	printf("panic: ");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);

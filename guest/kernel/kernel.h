@@ -53,6 +53,13 @@ static inline void irq_restore(unsigned long s)
 /* console.c */
 void console_init(void);
 void console_putc(char c);
+void console_pv_start(void);
+void console_flush(void);
+/* consfront.c: the PV console (after pv_init). */
+int consfront_init(void);
+int consfront_write(const char *buf, size_t len, int can_sleep);
+int consfront_getc(void);
+void consfront_drain(void);
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt,
 							   ...);
 
@@ -74,6 +81,9 @@ struct boot_info {
 	uint64_t dtb_pa, dtb_size;
 };
 int fdt_parse(const void *dtb, struct boot_info *bi);
+/* pv_fdt.c: a property (first cell) of the node compatible with compat. */
+int fdt_find_u32(const void *dtb, const char *compat, const char *prop,
+		 uint32_t *out);
 
 /* cmdline.c: `workload=NAME k=v ...` */
 void cmdline_init(const char *args);
@@ -88,12 +98,16 @@ uint64_t timer_ticks(void);
 uint64_t timer_now_us(void);
 
 /* trap.c */
+extern unsigned long kernel_hartid;
+extern const void *kernel_dtb; /* main.c: the boot device tree */
 void trap_init(void);
 void trap_handle(struct trap_frame *f);
 void trap_enter(struct trap_frame *f) __attribute__((noreturn));
 
 /* vm.c: Sv39 */
 #define USER_BASE 0x40000000ul
+#define PLIC_BASE 0x0c000000ul
+#define PLIC_SIZE 0x600000ul
 int vm_init(const struct boot_info *bi);
 int vm_user_selftest(void);
 
@@ -114,6 +128,8 @@ void thread_exit(void) __attribute__((noreturn));
 void thread_yield(void);
 void thread_sleep(uint64_t ticks);
 void thread_wake(struct thread *t);
+struct thread *thread_current(void);
+void sched_kick(void);
 void sched_init(void);
 void sched_tick(void);
 void *thread_kstack_top(void);
@@ -132,5 +148,11 @@ int wl_idle(void);
 int wl_cpu(void);
 int wl_memhog(void);
 int wl_fault(void);
+int wl_echo(void); /* console input back as output */
+int wl_blkbench(void);
+int wl_netstream(void); /* net.h: netfront, inet */
+int wl_pingpong(void);
+int wl_ringbench(void); /* atoll/abi/echo.h */
+int wl_udpecho(void);
 
 #endif

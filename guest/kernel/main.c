@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kernel.h"
+#include "pv.h"
 
 extern char _kernel_end[];
 
@@ -16,9 +17,16 @@ static const struct workload workloads[] = {
 	{ "cpu", wl_cpu },
 	{ "memhog", wl_memhog },
 	{ "fault", wl_fault },
+	{ "echo", wl_echo },
+	{ "blkbench", wl_blkbench },
+	{ "netstream", wl_netstream },
+	{ "pingpong", wl_pingpong },
+	{ "ringbench", wl_ringbench },
+	{ "udpecho", wl_udpecho },
 };
 
 static struct boot_info bi;
+const void *kernel_dtb;
 
 /* The workload named on the command line, or NULL. */
 static const struct workload *workload_find(const char *name)
@@ -68,7 +76,14 @@ void kmain(unsigned long hartid, const void *dtb)
 	const struct workload *w;
 	int failed = 0, rc;
 
+	kernel_hartid = hartid;
+	kernel_dtb = dtb;
 	kernel_init(hartid, dtb);
+	/* PV devices; console output moves to the PV console unless
+	 * console=sbi (early output and panics stay on the UART). */
+	if (sbi_on_atoll() && !pv_init(dtb) &&
+	    strcmp(cmdline_get("console", "pv"), "sbi"))
+		console_pv_start();
 	if (sched_selftest()) {
 		printf("sched: FAIL preemption\n");
 		failed = 1;
@@ -83,14 +98,17 @@ void kmain(unsigned long hartid, const void *dtb)
 	w = workload_find(name);
 	if (!w) {
 		printf("atoll-os: FAIL unknown workload '%s'\n", name);
+		console_flush();
 		poweroff(2);
 	}
 	rc = w->run();
 	balloon_stop();
 	if (rc || failed) {
 		printf("atoll-os: FAIL (workload %s: %d)\n", name, rc);
+		console_flush();
 		poweroff(1);
 	}
 	printf("atoll-os: all ok, powering off\n");
+	console_flush();
 	poweroff(0);
 }

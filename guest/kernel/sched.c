@@ -144,6 +144,19 @@ void thread_wake(struct thread *t)
 	irq_restore(s);
 }
 
+struct thread *thread_current(void)
+{
+	return cur;
+}
+
+/* From an interrupt that may have woken a thread: leave the idle thread
+ * now rather than at the next tick.  Interrupts are off. */
+void sched_kick(void)
+{
+	if (cur == idle)
+		schedule();
+}
+
 void *thread_kstack_top(void)
 {
 	return cur->kstack + KSTACK_SIZE;

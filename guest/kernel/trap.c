@@ -1,9 +1,12 @@
-/* Trap dispatch: the timer interrupt, system calls from U-mode, and a
+/* Trap dispatch: the timer interrupt, the event-channel upcall (supervisor
+ * external interrupt), system calls from U-mode, and a
  * panic line for anything unexpected. */
 #include "kernel.h"
+#include "pv.h"
 
 #define SCAUSE_IRQ (1ul << 63)
 #define IRQ_S_TIMER 5
+#define IRQ_S_EXT 9
 #define EXC_U_ECALL 8
 
 #define SYS_EXIT 1
@@ -11,6 +14,7 @@
 
 extern char trap_entry[];
 
+unsigned long kernel_hartid;
 long user_exit_code = -1;
 unsigned long user_interrupts;
 
@@ -44,6 +48,12 @@ void trap_handle(struct trap_frame *f)
 			if (!(f->sstatus & SSTATUS_SPP))
 				user_interrupts++;
 			timer_interrupt();
+			return;
+		}
+		if ((cause & ~SCAUSE_IRQ) == IRQ_S_EXT) {
+			/* Event channels: handlers may wake a thread. */
+			pv_external_interrupt();
+			sched_kick();
 			return;
 		}
 		panic("unexpected interrupt scause=%#lx", (unsigned long)cause);

@@ -61,6 +61,8 @@ int vm_init(const struct boot_info *bi)
 	root[0] = pte((uintptr_t)l1_dev, PTE_V);
 	l1_dev[0] = pte(0, PTE_KRW); /* test device at 0x100000 */
 	l1_dev[0x10000000 >> 21] = pte(0x10000000, PTE_KRW); /* UART */
+	for (uint64_t a = PLIC_BASE; a < PLIC_BASE + PLIC_SIZE; a += MEGA)
+		l1_dev[a >> 21] = pte(a, PTE_KRW); /* PLIC (pv_evtchn.c) */
 	vm_map_ram(bi->ram_base, bi->ram_size);
 	__asm__ volatile("sfence.vma" ::: "memory");
 	csr_write(satp, SATP_SV39 | ((uintptr_t)root >> 12));

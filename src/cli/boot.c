@@ -23,6 +23,7 @@ const char boot_usage[] =
 	"  --append CMDLINE   kernel command line (/chosen/bootargs)\n"
 	"  --initrd FILE      initial ramdisk\n"
 	"  --disk FILE        raw image for the PV block device\n"
+	"  --net              a PV network interface on atoll's switch\n"
 	"  --dtb-out FILE     also write the generated device tree to FILE\n"
 	"  --stats            print per-hart statistics to stderr at exit\n"
 	"The exit status is the guest's (test device, HTIF, SBI reset).\n"
@@ -40,6 +41,7 @@ enum boot_opt {
 	OPT_APPEND,
 	OPT_INITRD,
 	OPT_DISK,
+	OPT_NET,
 	OPT_DTB_OUT,
 	OPT_STATS,
 	OPT_HELP
@@ -55,6 +57,7 @@ static const struct boot_option {
 	{ "--initrd", OPT_INITRD, true }, { "--dtb-out", OPT_DTB_OUT, true },
 	{ "--disk", OPT_DISK, true },	  { "--stats", OPT_STATS, false },
 	{ "--help", OPT_HELP, false },	  { "-h", OPT_HELP, false },
+	{ "--net", OPT_NET, false },
 };
 
 static int boot_set_mem(struct machine_config *mc, const char *v)
@@ -108,6 +111,7 @@ static int boot_apply(struct boot_args *cfg, enum boot_opt id, const char *v)
 	case OPT_APPEND: mc->append = v; return 0;
 	case OPT_INITRD: mc->initrd = v; return 0;
 	case OPT_DISK: mc->disk = v; return 0;
+	case OPT_NET: mc->net = true; return 0;
 	case OPT_DTB_OUT: mc->dtb_out = v; return 0;
 	case OPT_STATS: cfg->stats = true; return 0;
 	case OPT_HELP: return 1;

@@ -14,6 +14,12 @@ int cmd_boot(int argc, char **argv);
 extern const char boot_usage[];
 int cmd_run(int argc, char **argv);
 extern const char run_usage[];
+int cmd_top(int argc, char **argv); /* top.c */
+extern const char top_usage[];
+int cmd_console(int argc, char **argv); /* console.c */
+int cmd_sla(int argc, char **argv); /* sla.c */
+extern const char sla_usage[];
+extern const char console_usage[];
 
 /* Parse a size: digits with an optional K, M, G or T suffix (powers of
  * 1024, either case, an optional trailing "B" or "iB"); plain digits are

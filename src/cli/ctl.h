@@ -21,6 +21,10 @@ extern const char ctl_usage[];
  * nothing listening, not an atoll). */
 int ctl_call(const char *path, const cJSON *req, cJSON **reply, char **text);
 
+/* A socket connected to path (send and receive time out after 5 s), or
+ * -1 after one line naming the problem. */
+int ctl_connect(const char *path);
+
 /* Human-readable forms of the replies (ctl_print.c). */
 void ctl_print_list(const cJSON *reply);
 void ctl_print_stats(const cJSON *reply);

@@ -18,8 +18,8 @@
 #define CTL_TIMEOUT_S 5
 #define CTL_REPLY_MAX (64u << 20)
 
-/* A connected socket, or -1 after one line saying why not. */
-static int ctl_connect(const char *path)
+/* A connected socket, or -1 after one line saying why not (ctl.h). */
+int ctl_connect(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = CTL_TIMEOUT_S };

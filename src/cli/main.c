@@ -25,6 +25,9 @@ static const struct verb {
 	{ "unpause", cmd_unpause, "resume a paused domain" },
 	{ "destroy", cmd_destroy, "stop a domain and free its memory" },
 	{ "mem-set", cmd_mem_set, "set a domain's memory target" },
+	{ "sla", cmd_sla, "set a domain's reservation, limit, shares" },
+	{ "top", cmd_top, "live view of a running atoll's domains" },
+	{ "console", cmd_console, "attach to a domain's console" },
 	{ "help", cmd_help, "show this help" },
 	{ "version", cmd_version, "show the version" },
 };

@@ -1,4 +1,4 @@
-/* atoll run [--stats] CONFIG: a host with the domains of a configuration
+/* atoll run [--stats] [--http PORT] [--no-summary] CONFIG: a host with the domains of a configuration
  * file (docs/config.md).  The whole file is checked before anything is
  * created; a domain that cannot be built stops everything, so bad input
  * yields one line on stderr and exit status 2 with nothing left behind. */
@@ -7,36 +7,69 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/summary.h"
 #include "machine/diag.h"
 #include "vmm/config.h"
+#include "vmm/http.h"
 
 const char run_usage[] =
-	"usage: atoll run [--stats] CONFIG\n"
+	"usage: atoll run [--stats] [--http PORT] [--no-summary] CONFIG\n"
 	"  run every domain of the configuration file CONFIG at once\n"
 	"  (docs/config.md); the exit status is 0 when all of them ended\n"
 	"  with status 0.  Input goes to the first domain's console.\n"
-	"  --stats            print per-hart statistics to stderr at exit\n";
+	"  --stats            print per-hart statistics to stderr at exit\n"
+	"  --http PORT        serve a live memory chart on "
+	"http://127.0.0.1:PORT/\n"
+	"  --no-summary       no end-of-run summary on stderr\n";
 
-/* Create every domain, then start them all. */
+/* Create every domain, then start them all, a line of progress for each
+ * (only once all exist: a domain that cannot be built leaves one line). */
 static int run_domains(struct host *h, const struct run_config *c)
 {
 	struct domain *d[CONFIG_MAX_DOMAINS];
+	const struct domain_config *dc;
 
 	for (unsigned i = 0; i < c->nr_domains; i++)
 		if (host_domain_create(h, &c->dom[i], &d[i]) < 0)
 			return -1;
+	for (unsigned i = 0; i < c->nr_domains; i++) {
+		dc = &c->dom[i];
+		fprintf(stderr,
+			"atoll: domain %s created: %u vCPU%s, memory %llu "
+			"MiB of maxmem %llu MiB\n",
+			dc->name, dc->machine.nr_harts,
+			dc->machine.nr_harts == 1 ? "" : "s",
+			(unsigned long long)(dc->memory >> 20),
+			(unsigned long long)(dc->machine.ram_size >> 20));
+	}
 	for (unsigned i = 0; i < c->nr_domains; i++)
-		domain_start(d[i]); /* a failure ends that domain (1) */
+		if (!domain_start(d[i])) /* a failure ends that domain (1) */
+			fprintf(stderr, "atoll: domain %s started\n",
+				c->dom[i].name);
 	return 0;
 }
 
-static int run_parse(int argc, char **argv, const char **path, bool *stats)
+struct run_opts {
+	bool stats, summary;
+	unsigned http_port; /* 0: none */
+};
+
+static int run_parse(int argc, char **argv, const char **path,
+		     struct run_opts *o)
 {
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return 1;
 		if (!strcmp(argv[i], "--stats")) {
-			*stats = true;
+			o->stats = true;
+		} else if (!strcmp(argv[i], "--no-summary")) {
+			o->summary = false;
+		} else if (!strcmp(argv[i], "--http")) {
+			if (++i == argc ||
+			    parse_uint(argv[i], 1, 65535, &o->http_port)) {
+				diag_error("--http needs a PORT in 1..65535");
+				return -1;
+			}
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			diag_error("unknown option '%s' (try 'atoll help')",
 				   argv[i]);
@@ -57,13 +90,35 @@ static int run_parse(int argc, char **argv, const char **path, bool *stats)
 	return 0;
 }
 
+/* The domains running, with the summary sampler and the web page. */
+static int run_host(struct host *h, const struct run_config *cfg,
+		    const struct run_opts *o, struct http *web)
+{
+	struct summary *sum = NULL;
+	int r = CLI_EXIT_USAGE;
+
+	if (web && http_serve(web, h))
+		return r;
+	if (web)
+		fprintf(stderr, "atoll: live chart on http://127.0.0.1:%u/\n",
+			o->http_port);
+	if (run_domains(h, cfg) == 0) {
+		if (o->summary)
+			summary_start(h, cfg->host.mem.policy.period_ms, &sum);
+		r = host_run(h);
+		summary_finish(sum, stderr);
+	}
+	return r;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct run_config cfg;
+	struct run_opts o = { .summary = true };
 	const char *path = 0;
-	bool stats = false;
+	struct http *web = NULL;
 	struct host *h;
-	int r = run_parse(argc, argv, &path, &stats);
+	int r = run_parse(argc, argv, &path, &o);
 
 	if (r > 0) {
 		fputs(run_usage, stdout);
@@ -71,14 +126,19 @@ int cmd_run(int argc, char **argv)
 	}
 	if (r < 0 || config_load(&cfg, path) < 0)
 		return CLI_EXIT_USAGE;
-	cfg.host.stats = stats;
+	cfg.host.stats = o.stats;
 	r = CLI_EXIT_USAGE;
+	/* The port first: taken, nothing else has started. */
+	if (o.http_port && http_bind(o.http_port, &web) < 0)
+		goto out;
 	if (host_create(&h, &cfg.host) < 0)
 		goto out;
-	if (run_domains(h, &cfg) == 0)
-		r = host_run(h);
+	r = run_host(h, &cfg, &o, web);
+	http_close(web); /* before the host it reads */
+	web = NULL;
 	host_destroy(h);
 out:
+	http_close(web);
 	config_free(&cfg);
 	return r;
 }

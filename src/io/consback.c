@@ -1,11 +1,13 @@
 /* The PV console back-end: one I/O thread per connected console, woken by
- * the guest's event channel, copies the `out` ring of the shared
- * xencons_interface to the domain's console.  Output only: terminal input
- * does not reach PV consoles (the UART keeps it).
+ * the guest's event channel or by console input.  It copies the `out` ring
+ * of the shared xencons_interface to the domain's console, and console
+ * input (the terminal of `atoll run`/`boot`, or an `atoll console` client)
+ * into the `in` ring.
  *
- * The front-end is hostile: atoll keeps its own out_cons (what the guest
- * writes there is ignored and overwritten), reads out_prod once per round,
- * and disconnects the device if more than the ring's size is outstanding. */
+ * The front-end is hostile: atoll keeps its own out_cons and in_prod (what
+ * the guest writes there is ignored and overwritten), reads out_prod and
+ * in_cons once per round, and disconnects the device if more than a ring's
+ * size is outstanding either way. */
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -57,27 +59,87 @@ long consback_pass(struct pvdev *dev, struct consback *cb)
 	return done;
 }
 
-/* Wait for the guest's event (or stop, or a timeout of ms).  1 to go on,
- * 0 to stop. */
-static int consback_wait(struct pvdev *dev, int ms)
+/* Fill the in ring (consback_internal.h). */
+long consback_in_pass(struct pvdev *dev, struct consback *cb)
 {
-	struct pollfd pfd[2] = { { dev->efd, POLLIN, 0 },
-				 { dev->stop_efd, POLLIN, 0 } };
+	struct xencons_interface *ring = dev->ring.ptr;
+	char buf[sizeof(ring->in)];
+	xencons_ring_idx_t cons, used;
+	size_t n;
+
+	if (!dev->env.con_read)
+		return 0;
+	cons = __atomic_load_n(&ring->in_cons, __ATOMIC_ACQUIRE);
+	used = cb->in_prod - cons;
+	if (used > sizeof(ring->in)) {
+		fprintf(stderr,
+			"atoll: pvdev: domain %u console %u: in_cons %u is %u "
+			"behind in_prod %u (ring of %zu): disconnected\n",
+			dev->domid, dev->index, cons, used, cb->in_prod,
+			sizeof(ring->in));
+		return -EPROTO;
+	}
+	n = dev->env.con_read(dev->env.ctx, buf, sizeof(ring->in) - used);
+	cb->in_full = used + n == sizeof(ring->in);
+	for (size_t i = 0; i < n; i++)
+		ring->in[XENCONS_IDX(cb->in_prod + (xencons_ring_idx_t)i,
+				     ring->in)] = buf[i];
+	cb->in_prod += (xencons_ring_idx_t)n;
+	/* The bytes before the index that publishes them. */
+	__atomic_store_n(&ring->in_prod, cb->in_prod, __ATOMIC_RELEASE);
+	cb->in_bytes += n;
+	return (long)n;
+}
+
+/* Wait for the guest's event or console input (or stop, or a timeout of
+ * ms).  1 to go on, 0 to stop. */
+static int consback_wait(struct pvdev *dev, struct consback *cb, int ms)
+{
+	int in_fd = dev->env.con_read ? dev->env.con_in_fd : -1;
+	struct pollfd pfd[3] = { { dev->stop_efd, POLLIN, 0 },
+				 { dev->efd, POLLIN, 0 },
+				 { in_fd, POLLIN, 0 } };
 	uint64_t count;
 
-	if (poll(pfd, 2, ms) < 0 && errno != EINTR)
+	if (poll(pfd, in_fd >= 0 ? 3 : 2, ms) < 0 && errno != EINTR)
 		return 0;
-	if (pfd[1].revents)
+	if (pfd[0].revents)
 		return 0;
-	if (pfd[0].revents && read(dev->efd, &count, sizeof(count)) < 0 &&
-	    errno != EAGAIN)
+	if (pfd[1].revents) {
+		if (read(dev->efd, &count, sizeof(count)) < 0 &&
+		    errno != EAGAIN)
+			return 0;
+		cb->wakeups++;
+	}
+	/* Cleared before the pass: input arriving during it wakes us again. */
+	if (in_fd >= 0 && pfd[2].revents &&
+	    read(in_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
 		return 0;
 	return 1;
 }
 
+/* One pass both ways; returns bytes moved, or -EPROTO. */
+static long consback_both(struct pvdev *dev, struct consback *cb)
+{
+	long out = consback_pass(dev, cb), in;
+
+	if (out < 0)
+		return out;
+	in = consback_in_pass(dev, cb);
+	if (in < 0)
+		return in;
+	if (out)
+		cb->requests++;
+	if (in)
+		cb->requests++;
+	return out + in;
+}
+
 /* The I/O thread: a pass per wake-up (and again at once while a pass hit
- * its bound); one event to the guest per pass that consumed anything, so
- * a front-end waiting for space is woken, and never for nothing. */
+ * its bound); one event to the guest per pass that moved anything, so a
+ * front-end waiting for space or input is woken, and never for nothing.
+ * Input that finds `in` full is retried on the guest's next event (it
+ * sends one after consuming) or after a short timeout. */
 static void *consback_thread(void *arg)
 {
 	struct pvdev *dev = arg;
@@ -86,9 +148,9 @@ static void *consback_thread(void *arg)
 	long done = 1; /* a first pass at once: output before the connect */
 
 	for (;;) {
-		if (!consback_wait(dev, done ? 0 : -1))
+		if (!consback_wait(dev, cb, done ? 0 : cb->in_full ? 50 : -1))
 			break;
-		done = consback_pass(dev, cb);
+		done = consback_both(dev, cb);
 		if (done < 0) {
 			pvdev_release(dev);
 			break;
@@ -115,6 +177,7 @@ static int consback_start(struct pvdev *dev)
 		return -ENOMEM;
 	/* Start where the front-end says it is; it is ours from now on. */
 	cb->cons = __atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE);
+	cb->in_prod = __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE);
 	dev->priv = cb;
 	err = pthread_create(&cb->thread, NULL, consback_thread, dev);
 	if (err) {
@@ -137,8 +200,23 @@ static void consback_stop(struct pvdev *dev)
 	dev->priv = NULL;
 }
 
+static void consback_get_stats(const struct pvdev *dev, struct pvdev_stats *st)
+{
+	const struct consback *cb = dev->priv;
+
+	memset(st, 0, sizeof(*st));
+	if (!cb)
+		return;
+	st->requests = cb->requests;
+	st->bytes = cb->bytes;
+	st->notifies = cb->notifies;
+	st->wakeups = cb->wakeups;
+	st->passes = cb->passes;
+}
+
 const struct pvdev_ops consback_ops = {
 	.name = "console",
 	.start = consback_start,
 	.stop = consback_stop,
+	.get_stats = consback_get_stats,
 };

@@ -5,6 +5,7 @@
 #define ATOLL_IO_CONSBACK_INTERNAL_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "atoll/abi/console.h"
@@ -13,7 +14,10 @@
 struct consback {
 	pthread_t thread;
 	xencons_ring_idx_t cons; /* atoll's out_cons, the only trusted one */
-	uint64_t bytes, passes, notifies; /* statistics */
+	xencons_ring_idx_t in_prod; /* atoll's in_prod, likewise */
+	bool in_full; /* input waits for room in `in` */
+	/* Statistics (read racily by consback_get_stats). */
+	uint64_t bytes, passes, notifies, requests, wakeups, in_bytes;
 };
 
 /* Drain the out ring of dev->ring.ptr into dev->env.con_write, at most
@@ -21,5 +25,9 @@ struct consback {
  * be there), 0 if empty, -EPROTO if the front-end broke the protocol
  * (logged). */
 long consback_pass(struct pvdev *dev, struct consback *cb);
+/* Move console input (dev->env.con_read) into the in ring, as much as
+ * fits.  Returns bytes moved, or -EPROTO if the front-end's in_cons is
+ * impossible (logged). */
+long consback_in_pass(struct pvdev *dev, struct consback *cb);
 
 #endif

@@ -6,6 +6,9 @@
 #define ATOLL_IO_DISK_H
 
 #include <stdint.h>
+#include <sys/uio.h>
+
+#define DISK_IOV_MAX 256
 
 struct disk;
 
@@ -18,6 +21,13 @@ struct disk_ops {
 	/* The range reads as zeros afterwards (a hint to free the space). */
 	int (*discard)(struct disk *d, uint64_t off, uint64_t len);
 	void (*close)(struct disk *d);
+	/* Optional (NULL: callers loop over read/write): iov[0..n) in order,
+	 * contiguous on disk from off, in one host call where the format
+	 * allows (raw: preadv/pwritev).  n <= DISK_IOV_MAX. */
+	int (*readv)(struct disk *d, uint64_t off, const struct iovec *iov,
+		     int n);
+	int (*writev)(struct disk *d, uint64_t off, const struct iovec *iov,
+		      int n);
 };
 
 struct disk {

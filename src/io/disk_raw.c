@@ -2,7 +2,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,6 +50,47 @@ static int disk_raw_write(struct disk *d, uint64_t off, const void *buf,
 	return 0;
 }
 
+/* preadv/pwritev until every byte of iov[0..n) moved: a short transfer
+ * goes on from where it stopped, in a copy of the vector. */
+static int disk_raw_rwv(struct disk *d, uint64_t off, const struct iovec *iov,
+			int n, bool write)
+{
+	struct iovec v[DISK_IOV_MAX], *p = v;
+
+	if (n < 0 || n > DISK_IOV_MAX)
+		return -EINVAL;
+	memcpy(v, iov, (size_t)n * sizeof(*v));
+	while (n) {
+		ssize_t k = write ? pwritev(d->fd, p, n, (off_t)off)
+				  : preadv(d->fd, p, n, (off_t)off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) /* 0: the file shrank under us */
+			return k < 0 ? -errno : -EIO;
+		off += (uint64_t)k;
+		for (; n && (size_t)k >= p->iov_len; p++, n--)
+			k -= (ssize_t)p->iov_len;
+		if (n) {
+			p->iov_base = (char *)p->iov_base + k;
+			p->iov_len -= (size_t)k;
+		}
+	}
+	return 0;
+}
+
+static int disk_raw_readv(struct disk *d, uint64_t off, const struct iovec *iov,
+			  int n)
+{
+	return disk_raw_rwv(d, off, iov, n, false);
+}
+
+static int disk_raw_writev(struct disk *d, uint64_t off,
+			   const struct iovec *iov, int n)
+{
+	return disk_raw_rwv(d, off, iov, n, true);
+}
+
 static int disk_raw_flush(struct disk *d)
 {
 	return fdatasync(d->fd) < 0 ? -errno : 0;
@@ -89,6 +132,8 @@ static const struct disk_ops disk_raw_ops = {
 	.flush = disk_raw_flush,
 	.discard = disk_raw_discard,
 	.close = disk_raw_close,
+	.readv = disk_raw_readv,
+	.writev = disk_raw_writev,
 };
 
 int disk_raw_open(const char *path, struct disk **out)

@@ -2,7 +2,9 @@
  * disconnect hypercall (pvdev.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -14,6 +16,8 @@
 static const struct pvdev_ops *const pvdev_backends[PVDEV_TYPE_MAX] = {
 	[PVDEV_TYPE_CONSOLE] = &consback_ops,
 	[PVDEV_TYPE_BLOCK] = &blkback_ops,
+	[PVDEV_TYPE_NET] = &netback_ops,
+	[PVDEV_TYPE_ECHO] = &echoback_ops,
 };
 
 static pthread_mutex_t pvdev_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -72,7 +76,10 @@ static int pvdev_open(struct pvdev *dev, const struct pvdev_op *op)
 	}
 	err = dev->ops->start(dev);
 	if (err) {
-		err = -ENOMEM; /* -EAGAIN would re-run the ecall */
+		/* -EAGAIN would re-run the ecall; a bad second ring (net) is
+		 * the guest's -EINVAL / -EPERM. */
+		if (err != -EINVAL && err != -EPERM && err != -ENOSPC)
+			err = -ENOMEM;
 		goto err_stop_efd;
 	}
 	return 0;
@@ -97,16 +104,14 @@ static int pvdev_check(uint32_t type, uint32_t index)
 	return 0;
 }
 
-int pvdev_connect(struct io_dom *d, const struct pvdev_op *op,
-		  const struct pvdev_env *env)
+/* Connect (the checks of pvdev_connect done); ring2_ref and mac: net. */
+static int pvdev_connect_dev(struct io_dom *d, const struct pvdev_op *op,
+			     const struct pvdev_env *env, uint32_t ring2_ref,
+			     const uint8_t *mac)
 {
 	struct pvdev *dev, **pp, *dead = NULL;
-	int err = pvdev_check(op->type, op->index);
+	int err;
 
-	if (err)
-		return err;
-	if (op->type == PVDEV_TYPE_BLOCK && !env->disk)
-		return -ENODEV; /* the domain has no disk */
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
@@ -121,6 +126,9 @@ int pvdev_connect(struct io_dom *d, const struct pvdev_op *op,
 	dev->index = op->index;
 	dev->port = op->port;
 	dev->env = *env;
+	dev->ring2_ref = ring2_ref;
+	if (mac)
+		memcpy(dev->mac, mac, sizeof(dev->mac));
 	dev->ops = pvdev_backends[op->type];
 	pthread_mutex_lock(&pvdev_lock);
 	pp = pvdev_find(d->domid, op->type, op->index);
@@ -149,6 +157,69 @@ err_unlock:
 	io_dom_put(d);
 	free(dev);
 	return err;
+}
+
+int pvdev_connect(struct io_dom *d, const struct pvdev_op *op,
+		  const struct pvdev_env *env)
+{
+	int err = pvdev_check(op->type, op->index);
+
+	if (err)
+		return err;
+	if (op->type == PVDEV_TYPE_NET) /* two rings: PVDEVOP_connect_net */
+		return env->net ? -EINVAL : -ENODEV;
+	if (op->type == PVDEV_TYPE_BLOCK && !env->disk)
+		return -ENODEV; /* the domain has no disk */
+	return pvdev_connect_dev(d, op, env, 0, NULL);
+}
+
+/* PVDEVOP_connect_net: the address goes back to the guest first (nothing
+ * to undo if that fails), then the device connects as the others. */
+static int pvdev_connect_net(struct io_dom *d, const struct guest_access *g,
+			     uint64_t arg, const struct pvdev_env *env)
+{
+	struct pvdev_net_op nop;
+	struct pvdev_op op;
+	int err;
+
+	if (g->read(g->ctx, arg, &nop, sizeof(nop)))
+		return -EFAULT;
+	if (nop.type != PVDEV_TYPE_NET)
+		return -EINVAL;
+	err = pvdev_check(nop.type, nop.index);
+	if (err)
+		return err;
+	/* The configuration gives one interface, index 0. */
+	if (!env->net || nop.index != 0)
+		return -ENODEV;
+	err = g->write(g->ctx, arg + offsetof(struct pvdev_net_op, mac),
+		       env->net->mac, sizeof(nop.mac));
+	if (err)
+		return err == -EAGAIN ? err : -EFAULT;
+	op = (struct pvdev_op){ nop.type, nop.index, nop.tx_ring_ref,
+				nop.port };
+	return pvdev_connect_dev(d, &op, env, nop.rx_ring_ref, env->net->mac);
+}
+
+void pvdev_for_each(domid_t domid,
+		    void (*fn)(const struct pvdev *dev,
+			       const struct pvdev_stats *st, void *arg),
+		    void *arg)
+{
+	struct pvdev_stats st;
+
+	pthread_mutex_lock(&pvdev_lock);
+	/* On the list, a device's back-end has not been stopped: priv is
+	 * there (stop runs only after unlinking). */
+	for (struct pvdev *dev = pvdev_list; dev; dev = dev->next) {
+		if (domid != PVDEV_ALL_DOMAINS && dev->domid != domid)
+			continue;
+		st = (struct pvdev_stats){ 0 };
+		if (dev->ops->get_stats)
+			dev->ops->get_stats(dev, &st);
+		fn(dev, &st, arg);
+	}
+	pthread_mutex_unlock(&pvdev_lock);
 }
 
 int pvdev_disconnect(struct io_dom *d, uint32_t type, uint32_t index)
@@ -198,6 +269,8 @@ long pvdev_hcall(struct io_dom *d, const struct guest_access *g, uint64_t cmd,
 {
 	struct pvdev_op op;
 
+	if (cmd == PVDEVOP_connect_net)
+		return pvdev_connect_net(d, g, arg, env);
 	if (cmd != PVDEVOP_connect && cmd != PVDEVOP_disconnect)
 		return -ENOSYS;
 	/* disconnect reads type and index only (8 bytes). */

@@ -31,6 +31,12 @@ struct pvdev_env {
 	struct disk *disk; /* the block back-end's image, or NULL: -ENODEV */
 	/* The domain's network: its switch port config, or NULL: -ENODEV. */
 	const struct pvdev_net_env *net;
+	/* Console input for the PV console's `in` ring: con_read takes up to
+	 * n bytes (returns how many, 0 if none); con_in_fd (an eventfd the
+	 * back-end reads to clear) becomes readable when some arrive.  Both
+	 * unused when con_read is NULL. */
+	size_t (*con_read)(void *ctx, void *buf, size_t n);
+	int con_in_fd;
 };
 
 /* A domain's network interface settings (config `net`, `mac`). */
@@ -38,6 +44,19 @@ struct pvdev_net_env {
 	struct vswitch *sw; /* the host's switch */
 	uint8_t mac[6];
 };
+
+/* The default address of domain domid's interface `index`
+ * (atoll/abi/pvdev.h): 02:a7:0d:00:DD:II, locally administered. */
+static inline void pvdev_default_mac(domid_t domid, uint32_t index,
+				     uint8_t *mac)
+{
+	mac[0] = 0x02;
+	mac[1] = 0xa7;
+	mac[2] = 0x0d;
+	mac[3] = 0x00;
+	mac[4] = (uint8_t)domid;
+	mac[5] = (uint8_t)index;
+}
 
 /* Counters every back-end keeps per device.  A snapshot is racy by a few
  * counts while the device runs.  `requests`: requests answered (console:

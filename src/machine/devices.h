@@ -31,6 +31,11 @@ void uart_input_ready(struct uart *u);
 /* Empty virtio-mmio slots, as QEMU shows them (virtio_stub.c). */
 int virtio_stub_init(struct machine *m);
 
+/* The ATA PIO disk on m->disk, only if there is one (ata.c, counters in
+ * machine/ata.h). */
+int ata_init(struct machine *m);
+void ata_destroy(struct machine *m);
+
 /* Spike/riscv-tests HTIF over the RAM page(s) of tohost/fromhost
  * (htif.c).  Returns 0 or -errno (addresses not 8-aligned RAM). */
 int htif_init(struct machine *m, uint64_t tohost, uint64_t fromhost);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "atoll/abi/ata_pio.h"
 #include "atoll/abi/event_channel.h"
 #include "machine/machine.h"
 
@@ -203,7 +204,16 @@ static void fdt_soc_io(struct fdtw *w)
 	}
 }
 
-static void fdt_soc(struct fdtw *w, unsigned nr_harts)
+/* The emulated ATA PIO disk (atoll/abi/ata_pio.h), polled: no interrupt. */
+static void fdt_ata(struct fdtw *w)
+{
+	fw_begin(w, "ata@10020000");
+	fw_reg(w, ATA_PIO_BASE, ATA_PIO_SIZE);
+	fw_str(w, "compatible", "atoll,ata-pio");
+	fw_end(w);
+}
+
+static void fdt_soc(struct fdtw *w, const struct machine *m)
 {
 	fw_begin(w, "soc");
 	fw_u32(w, "#address-cells", 2);
@@ -211,7 +221,9 @@ static void fdt_soc(struct fdtw *w, unsigned nr_harts)
 	fw_str(w, "compatible", "simple-bus");
 	fw_prop(w, "ranges", 0, 0);
 	fdt_soc_io(w);
-	fdt_soc_core(w, nr_harts);
+	if (m->ata)
+		fdt_ata(w);
+	fdt_soc_core(w, m->nr_harts);
 	fw_end(w);
 }
 
@@ -262,7 +274,7 @@ static void fdt_root(struct fdtw *w, struct machine *m,
 	fw_reg(w, m->ram.base, m->ram.size);
 	fw_end(w);
 	fdt_cpus(w, m->nr_harts);
-	fdt_soc(w, m->nr_harts);
+	fdt_soc(w, m);
 	fw_end(w);
 }
 

@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -41,6 +43,20 @@ struct hostcon {
 	size_t prefix_len;
 	char line[HOSTCON_PREFIX + HOSTCON_LINE]; /* prefix + pending line */
 	size_t line_len; /* bytes of line[] in use, prefix included */
+
+	/* A second copy of the input for the PV console (hostcon_pv_*):
+	 * its own ring, so that the UART and the PV console both see every
+	 * byte; full means dropped, never a stalled reader. */
+	int pv_efd; /* -1 until a PV console asks for input */
+	uint8_t pv_ring[HOSTCON_RING];
+	size_t pv_head, pv_count; /* under lock */
+
+	/* The client of `atoll console` (hostcon_attach). */
+	pthread_mutex_t att_lock; /* att_fd against writers and detach */
+	_Atomic int att_fd; /* -1: none */
+	int att_stop_fd; /* eventfd: detach now */
+	pthread_t att_thread;
+	bool att_joinable; /* a thread to join (it may have ended) */
 };
 
 /* Whole prefixed lines go out one at a time, whichever console they
@@ -98,10 +114,32 @@ int hostcon_create(struct hostcon **out, const struct hostcon_ops *ops,
 	c->in_fd = STDIN_FILENO;
 	c->out_fd = STDOUT_FILENO;
 	c->stop_fd = -1;
+	c->pv_efd = -1;
+	c->att_fd = -1;
+	c->att_stop_fd = -1;
 	pthread_mutex_init(&c->lock, 0);
+	pthread_mutex_init(&c->att_lock, 0);
 	pthread_cond_init(&c->space, 0);
 	*out = c;
 	return 0;
+}
+
+/* Copy an input byte for the PV console, if one listens.  Lock held. */
+static void hostcon_pv_push(struct hostcon *c, uint8_t b)
+{
+	if (c->pv_efd < 0 || c->pv_count == HOSTCON_RING)
+		return;
+	c->pv_ring[(c->pv_head + c->pv_count) % HOSTCON_RING] = b;
+	c->pv_count++;
+}
+
+/* Tell the PV console that input arrived. */
+static void hostcon_pv_kick(struct hostcon *c)
+{
+	uint64_t one = 1;
+
+	if (c->pv_efd >= 0 && write(c->pv_efd, &one, sizeof(one)) < 0)
+		perror("atoll: console");
 }
 
 /* Put one input byte through the Ctrl-A escape.  Returns 1 if it was
@@ -126,6 +164,7 @@ static int hostcon_feed_byte(struct hostcon *c, uint8_t b)
 	}
 	c->ring[(c->head + c->count) % HOSTCON_RING] = b;
 	c->count++;
+	hostcon_pv_push(c, b);
 	return 1;
 }
 
@@ -141,6 +180,8 @@ static void hostcon_feed(struct hostcon *c, const uint8_t *buf, size_t n)
 		quit |= r < 0;
 	}
 	pthread_mutex_unlock(&c->lock);
+	if (got)
+		hostcon_pv_kick(c);
 	if (got && c->ops->input_ready)
 		c->ops->input_ready(c->ctx);
 	if (quit && c->ops->quit)
@@ -239,9 +280,13 @@ err_fd:
 	return err;
 }
 
+static void hostcon_detach(struct hostcon *c);
+
 void hostcon_stop(struct hostcon *c)
 {
 	uint64_t one = 1;
+
+	hostcon_detach(c);
 
 	if (c->reader_running) {
 		pthread_mutex_lock(&c->lock);
@@ -281,7 +326,10 @@ void hostcon_destroy(struct hostcon *c)
 		hostcon_flush_line(c);
 	}
 	pthread_mutex_unlock(&hostcon_out_lock);
+	if (c->pv_efd >= 0)
+		close(c->pv_efd);
 	pthread_cond_destroy(&c->space);
+	pthread_mutex_destroy(&c->att_lock);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -327,8 +375,23 @@ static ssize_t hostcon_write_prefixed(struct hostcon *c, const uint8_t *p,
 	return (ssize_t)n;
 }
 
+/* Copy output to the attached client.  Never blocks: a client that does
+ * not keep up loses bytes rather than stalling the vCPU that writes. */
+static void hostcon_copy_out(struct hostcon *c, const void *buf, size_t n)
+{
+	if (atomic_load_explicit(&c->att_fd, memory_order_relaxed) < 0)
+		return;
+	pthread_mutex_lock(&c->att_lock);
+	if (c->att_fd >= 0 &&
+	    send(c->att_fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+	    errno != EAGAIN)
+		shutdown(c->att_fd, SHUT_RDWR); /* the reader then detaches */
+	pthread_mutex_unlock(&c->att_lock);
+}
+
 ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n)
 {
+	hostcon_copy_out(c, buf, n);
 	if (c->prefix_len)
 		return hostcon_write_prefixed(c, buf, n);
 	return hostcon_write_raw(c, buf, n);
@@ -359,4 +422,144 @@ int hostcon_has_input(struct hostcon *c)
 	r = c->count != 0;
 	pthread_mutex_unlock(&c->lock);
 	return r;
+}
+
+int hostcon_pv_in_fd(struct hostcon *c)
+{
+	int fd;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->pv_efd < 0)
+		c->pv_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	fd = c->pv_efd < 0 ? -errno : c->pv_efd;
+	pthread_mutex_unlock(&c->lock);
+	return fd;
+}
+
+size_t hostcon_pv_read(struct hostcon *c, void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	size_t got = 0;
+
+	pthread_mutex_lock(&c->lock);
+	while (got < n && c->pv_count) {
+		p[got++] = c->pv_ring[c->pv_head];
+		c->pv_head = (c->pv_head + 1) % HOSTCON_RING;
+		c->pv_count--;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return got;
+}
+
+/* Bytes from the client, as typed input but without the Ctrl-A escape
+ * (the client detaches itself; it may not stop atoll).  At most the free
+ * room of the ring is passed. */
+static void hostcon_feed_raw(struct hostcon *c, const uint8_t *buf, size_t n)
+{
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < n && c->count < HOSTCON_RING; i++) {
+		c->ring[(c->head + c->count++) % HOSTCON_RING] = buf[i];
+		hostcon_pv_push(c, buf[i]);
+	}
+	pthread_mutex_unlock(&c->lock);
+	hostcon_pv_kick(c);
+	if (c->ops->input_ready)
+		c->ops->input_ready(c->ctx);
+}
+
+/* Free room of the input ring (0: full). */
+static size_t hostcon_room(struct hostcon *c)
+{
+	size_t room;
+
+	pthread_mutex_lock(&c->lock);
+	room = HOSTCON_RING - c->count;
+	pthread_mutex_unlock(&c->lock);
+	return room;
+}
+
+/* The client's reader: its bytes become input until it closes, fails or
+ * is told to stop; then it is detached (socket closed). */
+static void *hostcon_att_reader(void *arg)
+{
+	struct hostcon *c = arg;
+	struct pollfd pfd[2] = { { .fd = c->att_fd, .events = POLLIN },
+				 { .fd = c->att_stop_fd, .events = POLLIN } };
+	uint8_t buf[256];
+	size_t room;
+	ssize_t n;
+
+	for (;;) {
+		room = hostcon_room(c);
+		/* A full ring: wait for the guest to read, still stoppable. */
+		if ((room ? poll(pfd, 2, -1) : poll(&pfd[1], 1, 20)) < 0 &&
+		    errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+		if (!room || !(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = recv(c->att_fd, buf,
+			 room < sizeof(buf) ? room : sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		hostcon_feed_raw(c, buf, (size_t)n);
+	}
+	pthread_mutex_lock(&c->att_lock);
+	close(c->att_fd);
+	c->att_fd = -1;
+	pthread_mutex_unlock(&c->att_lock);
+	return NULL;
+}
+
+/* Join an ended (or ending) client's reader and free what it used. */
+static void hostcon_att_reap(struct hostcon *c)
+{
+	if (!c->att_joinable)
+		return;
+	pthread_join(c->att_thread, NULL);
+	c->att_joinable = false;
+	close(c->att_stop_fd);
+	c->att_stop_fd = -1;
+}
+
+int hostcon_attach(struct hostcon *c, int fd)
+{
+	int err;
+
+	if (hostcon_attached(c))
+		return -EBUSY;
+	hostcon_att_reap(c);
+	c->att_stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (c->att_stop_fd < 0)
+		return -errno;
+	c->att_fd = fd;
+	err = -pthread_create(&c->att_thread, NULL, hostcon_att_reader, c);
+	if (err) {
+		c->att_fd = -1;
+		close(c->att_stop_fd);
+		c->att_stop_fd = -1;
+		return err;
+	}
+	c->att_joinable = true;
+	return 0;
+}
+
+bool hostcon_attached(struct hostcon *c)
+{
+	return atomic_load(&c->att_fd) >= 0;
+}
+
+/* Detach the client (if any) and wait for its reader. */
+static void hostcon_detach(struct hostcon *c)
+{
+	uint64_t one = 1;
+
+	if (!c->att_joinable)
+		return;
+	if (write(c->att_stop_fd, &one, sizeof(one)) < 0)
+		perror("atoll: console");
+	hostcon_att_reap(c);
 }

@@ -38,4 +38,20 @@ size_t hostcon_read(struct hostcon *c, void *buf, size_t n);
 /* True if input is buffered. */
 int hostcon_has_input(struct hostcon *c);
 
+/* Attach the client of `atoll console` (fd: a connected stream socket,
+ * owned from now on): output is copied to it as it is written (dropped if
+ * the client does not keep up), its bytes become input (no Ctrl-A escape).
+ * Detached when it closes its side or hostcon_stop runs.  Returns 0, or
+ * -EBUSY if a client is attached already (fd then stays the caller's).
+ * Callers serialize attach, stop and destroy. */
+int hostcon_attach(struct hostcon *c, int fd);
+bool hostcon_attached(struct hostcon *c);
+
+/* Input for the PV console's `in` ring: every input byte is copied to a
+ * second buffer once this has been called.  Returns an eventfd (owned by
+ * the console) that counts arrivals, or -errno. */
+int hostcon_pv_in_fd(struct hostcon *c);
+/* Take up to n bytes of that second buffer; returns how many. */
+size_t hostcon_pv_read(struct hostcon *c, void *buf, size_t n);
+
 #endif

@@ -8,6 +8,7 @@
 #include "cpu/mmu.h"
 #include "cpu/shootdown.h"
 #include "io/disk.h"
+#include "io/pvdev.h"
 #include "machine/devices.h"
 #include "machine/diag.h"
 #include "machine/hostcon.h"
@@ -174,6 +175,8 @@ static int machine_add_devices(struct machine *m,
 		err = uart_init(m);
 	if (!err)
 		err = virtio_stub_init(m);
+	if (!err)
+		err = ata_init(m);
 	return err;
 }
 
@@ -207,6 +210,16 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 			goto err_free;
 		}
 	}
+	if (cfg->net && cfg->vswitch) {
+		m->net = calloc(1, sizeof(*m->net));
+		if (!m->net) {
+			diag_error("out of memory");
+			err = -ENOMEM;
+			goto err_destroy;
+		}
+		m->net->sw = cfg->vswitch;
+		memcpy(m->net->mac, cfg->mac, sizeof(m->net->mac));
+	}
 	err = machine_add_devices(m, cfg);
 	if (err) {
 		diag_error("cannot create devices: %s", strerror(-err));
@@ -235,8 +248,10 @@ void machine_destroy(struct machine *m)
 	htif_destroy(m);
 	uart_destroy(m);
 	plic_destroy(m);
+	ata_destroy(m);
 	hostcon_destroy(m->con);
 	disk_close(m->disk);
+	free(m->net);
 	free(m);
 }
 

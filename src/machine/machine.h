@@ -13,6 +13,8 @@
 #include "machine/ram.h"
 
 struct dom_mem;
+struct vswitch;
+struct pvdev_net_env;
 
 /* Memory map of QEMU's virt board (hw/riscv/virt.c). */
 #define VIRT_TEST_BASE 0x00100000ULL
@@ -54,6 +56,11 @@ struct machine_config {
 	const char *kernel; /* ELF64 RISC-V executable or raw image */
 	const char *initrd; /* or NULL */
 	const char *disk; /* raw image for the PV block device, or NULL */
+	/* PV network interface 0 on the host's switch (set by the vmm) with
+	 * address mac, if net; all-zero mac: the vmm's default. */
+	bool net;
+	uint8_t mac[6];
+	struct vswitch *vswitch;
 	const char *append; /* kernel command line, or NULL */
 	const char *dtb_out; /* write the generated device tree here, or NULL */
 	/* Guest RAM (ram_size bytes at VIRT_DRAM_BASE): the domain's memory,
@@ -104,6 +111,7 @@ struct plic;
 struct uart;
 struct htif;
 struct hostcon;
+struct ata;
 
 struct machine {
 	struct ram ram;
@@ -123,6 +131,8 @@ struct machine {
 	struct htif *htif;
 	struct hostcon *con;
 	struct disk *disk; /* PV block image (io/disk.h), or NULL */
+	struct pvdev_net_env *net; /* PV network (io/pvdev.h), or NULL */
+	struct ata *ata; /* ATA PIO controller on that disk, or NULL */
 
 	enum boot_mode mode;
 	uint64_t entry; /* pc of every hart at reset */

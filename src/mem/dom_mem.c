@@ -23,6 +23,8 @@ static int dom_mem_check_config(const struct dom_mem_config *c, uint64_t limit)
 		why = "need reservation <= memory <= maxmem";
 	else if (limit > c->maxmem || c->memory > limit)
 		why = "need memory <= limit <= maxmem";
+	else if (c->shares > POLICY_SHARES_MAX)
+		why = "shares above 1000000";
 	if (!why)
 		return 0;
 	fprintf(stderr, "atoll: domain %s: %s\n", c->name ? c->name : "?", why);
@@ -78,6 +80,7 @@ int dom_mem_create(struct mem_host *mh, const struct dom_mem_config *cfg,
 	d->target = cfg->memory;
 	d->limit = limit;
 	d->maxmem = cfg->maxmem;
+	d->shares = cfg->shares ? cfg->shares : POLICY_SHARES_DEFAULT;
 	d->shootdown = cfg->shootdown;
 	d->shootdown_ctx = cfg->shootdown_ctx;
 	err = p2m_init(&d->p2m, cfg->base_gfn, cfg->maxmem);
@@ -136,6 +139,8 @@ void dom_mem_destroy(struct dom_mem *d)
 	if (!d)
 		return;
 	mh = d->host;
+	/* The manager and request_more walk the list under policy_lock. */
+	pthread_mutex_lock(&mh->policy_lock);
 	pthread_mutex_lock(&mh->lock);
 	for (struct dom_mem **pp = &mh->domains; *pp; pp = &(*pp)->next)
 		if (*pp == d) {
@@ -144,6 +149,7 @@ void dom_mem_destroy(struct dom_mem *d)
 			break;
 		}
 	pthread_mutex_unlock(&mh->lock);
+	pthread_mutex_unlock(&mh->policy_lock);
 	/* The reclaimer may still be working on d: wait until it let go. */
 	pthread_mutex_lock(&mh->reclaim_lock);
 	pthread_mutex_unlock(&mh->reclaim_lock);
@@ -273,7 +279,13 @@ void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
 	st->target = d->target;
 	st->limit = d->limit;
 	st->maxmem = d->maxmem;
+	st->shares = d->shares;
 	pthread_mutex_unlock(&d->lock);
+	st->pressure = atomic_load(&d->guest_pressure);
+	st->guest_free = atomic_load(&d->guest_free_frames);
+	st->reclaimed_by_balloon = atomic_load(&d->reclaimed_balloon);
+	st->reclaimed_by_swap = atomic_load(&d->swap_outs);
+	st->time_to_target_ms = atomic_load(&d->ttt_ms);
 	st->populated = atomic_load(&d->populated);
 	st->ballooned = atomic_load(&d->ballooned);
 	st->swapped = atomic_load(&d->swapped);

@@ -35,6 +35,7 @@ struct dom_mem_config {
 	 * others.  May be NULL (no vCPUs: host tests, benchmarks). */
 	void (*shootdown)(void *ctx, const uint64_t *gpa_pages, unsigned n);
 	void *shootdown_ctx;
+	uint32_t shares; /* policy weight, 1..1000000 (0 = 1000) */
 };
 
 struct dom_mem_stats {
@@ -42,6 +43,10 @@ struct dom_mem_stats {
 	uint64_t reservation, target, limit, maxmem;
 	uint64_t ballooned, swapped, shared;
 	uint64_t populate_faults, swap_ins, swap_outs, shootdowns, retries;
+	/* The policy's view (docs/policy.md). */
+	uint64_t shares, pressure, guest_free;
+	uint64_t reclaimed_by_balloon, reclaimed_by_swap;
+	uint64_t time_to_target_ms; /* of the last target lowered, reached */
 };
 
 struct dom_mem {
@@ -67,6 +72,14 @@ struct dom_mem {
 	 * faults: it reached its allowance (min(target, limit)). */
 	_Atomic uint64_t steal_wanted;
 	_Atomic unsigned warned; /* DOM_MEM_WARNED_* lines printed once */
+	/* The policy (policy.c).  shares and target change only under
+	 * host->policy_lock (and target also under lock). */
+	uint32_t shares;
+	_Atomic uint64_t reclaimed_balloon; /* frames given back */
+	_Atomic uint64_t ttt_ms; /* last time-to-target, ms */
+	uint64_t ttt_start_ns; /* under lock: target lowered, not reached */
+	uint64_t seen_reports, seen_report_ns; /* manager's own */
+	_Atomic bool steal_ok; /* overdue: the reclaimer may swap it */
 };
 
 /* Largest extent order of populate/decrease (2 MiB extents, as the
@@ -109,9 +122,12 @@ long dom_mem_populate(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
 long dom_mem_decrease(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
 		      unsigned order);
 /* A guest under pressure asks for n more frames: raise its target by up to
- * n (free pool, within limit/maxmem).  Returns frames granted (>= 0). */
+ * n, within its limit, from the free pool, else from the domains with the
+ * fewest shares per page (policy.c).  Returns frames granted (> 0), or
+ * -ENOMEM when nothing can be granted now. */
 long dom_mem_request_more(struct dom_mem *d, uint64_t n);
-/* Set the target (balloon target; later issues' policy uses it). */
+/* Set the target (reservation <= frames <= limit, else -EINVAL); the
+ * balloon follows it, the reclaimer swaps a late domain down to it. */
 int dom_mem_set_target(struct dom_mem *d, uint64_t frames);
 
 void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st);

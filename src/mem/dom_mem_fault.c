@@ -39,8 +39,13 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 		 * victims (the reclaimer swaps them out, since the shootdown
 		 * needs this vCPU to come back and serve it). */
 		if (!host && mem_host_can_swap(mh)) {
-			mem_host_want_steal(mh, d,
-					    held - allow + DOM_MEM_STEAL_BATCH);
+			/* With the manager, only its new pages are paid for
+			 * now: the rest above target is the balloon's to
+			 * give back first (policy.c). */
+			mem_host_want_steal(
+				mh, d,
+				(mh->policy_running ? 0 : held - allow) +
+					DOM_MEM_STEAL_BATCH);
 			return -EAGAIN;
 		}
 		/* Nothing can be stolen: a target is soft, a limit is not. */

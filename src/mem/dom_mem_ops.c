@@ -2,10 +2,8 @@
  * increase_reservation, decrease_reservation, the guest's request for more
  * and the host's target.
  *
- * Policy: a guest may populate only up to its target (min(target, limit));
- * to grow past it, it asks with request_more first, which raises the
- * target from what the pool can give now without touching the others'
- * reservations.  Populating a gfn already backed (present or swapped)
+ * A guest may populate only up to its target (min(target, limit)); to
+ * grow past it, it asks with request_more first (policy_alloc.c decides).  Populating a gfn already backed (present or swapped)
  * counts as done and takes no frame. */
 #include <errno.h>
 #include <stdlib.h>
@@ -102,14 +100,16 @@ static void ops_release_flush(struct dom_mem *d, struct ops_release *r)
 	r->n = 0;
 }
 
-/* May the extent be given back?  Every gfn backed (present or swapped),
- * none pinned or in transition.  Caller holds d->lock. */
+/* May the extent be given back?  Every gfn backed (present or swapped) or
+ * never populated (as Xen's populate-on-demand entries: giving it back
+ * costs nothing), none ballooned already, pinned or in transition.
+ * Caller holds d->lock. */
 static bool ops_extent_removable(struct dom_mem *d, uint64_t g, uint64_t cnt)
 {
 	for (uint64_t k = 0; k < cnt; k++) {
 		struct p2m_entry e = p2m_get(&d->p2m, gfn(g + k));
 
-		if (e.type == P2M_SWAPPED)
+		if (e.type == P2M_SWAPPED || e.type == P2M_UNPOPULATED)
 			continue;
 		if (e.type != P2M_PRESENT ||
 		    atomic_load(&d->host->pool.ft[e.val].refs))
@@ -130,12 +130,13 @@ static void ops_decrease_extent(struct dom_mem *d, uint64_t g, uint64_t cnt,
 		if (e.type == P2M_SWAPPED) {
 			swap_free(&d->host->swap, e.val);
 			atomic_fetch_sub(&d->swapped, 1);
-		} else {
+		} else if (e.type == P2M_PRESENT) {
 			if (r->n < SHOOTDOWN_PAGES)
 				r->gpa[r->n] = gk.v << PAGE_SHIFT;
 			r->mfn[r->n++] = mfn(e.val);
 			/* Uncharged now, freed after the shootdown. */
 			atomic_fetch_sub(&d->populated, 1);
+			atomic_fetch_add(&d->reclaimed_balloon, 1);
 		}
 		p2m_set(&d->p2m, gk, P2M_BALLOONED, 0);
 		atomic_fetch_add(&d->ballooned, 1);
@@ -172,6 +173,7 @@ long dom_mem_decrease(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
 		}
 		ops_decrease_extent(d, g, cnt, r);
 	}
+	dom_mem_progress_locked(d);
 	pthread_cond_broadcast(&d->changed);
 	pthread_mutex_unlock(&d->lock);
 	ops_release_flush(d, r);
@@ -181,31 +183,43 @@ long dom_mem_decrease(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
 
 long dom_mem_request_more(struct dom_mem *d, uint64_t n)
 {
-	uint64_t room, avail, promised, give;
-
-	pthread_mutex_lock(&d->lock);
-	room = d->limit > d->target ? d->limit - d->target : 0;
-	avail = mem_host_available(d->host, d);
-	/* Frames it may already take up to its old target are promised. */
-	promised = d->target > d->populated ? d->target - d->populated : 0;
-	give = avail > promised ? avail - promised : 0;
-	give = give < room ? give : room;
-	give = give < n ? give : n;
-	d->target += give;
-	pthread_cond_broadcast(&d->changed);
-	pthread_mutex_unlock(&d->lock);
-	return (long)give;
+	return policy_request_more(d, n);
 }
 
 int dom_mem_set_target(struct dom_mem *d, uint64_t frames)
 {
+	struct mem_host *mh = d->host;
+	int err = 0;
+
+	pthread_mutex_lock(&mh->policy_lock);
 	if (frames < d->reservation || frames > d->limit)
-		return -EINVAL;
+		err = -EINVAL;
+	else
+		dom_mem_retarget(d, frames);
+	pthread_mutex_unlock(&mh->policy_lock);
+	return err;
+}
+
+void dom_mem_progress_locked(struct dom_mem *d)
+{
+	uint64_t now;
+
+	if (!d->ttt_start_ns || atomic_load(&d->populated) > d->target)
+		return;
+	now = policy_now_ns();
+	atomic_store(&d->ttt_ms, (now - d->ttt_start_ns) / 1000000u);
+	d->ttt_start_ns = 0;
+}
+
+void dom_mem_retarget(struct dom_mem *d, uint64_t t)
+{
 	pthread_mutex_lock(&d->lock);
 	/* Below what it holds, the domain stops growing: its own faults
-	 * then swap out its own victims, and the reclaimer prefers it. */
-	d->target = frames;
+	 * then swap out its own victims, and its balloon gives back. */
+	if (t < d->target && t < atomic_load(&d->populated))
+		d->ttt_start_ns = policy_now_ns();
+	d->target = t;
+	dom_mem_progress_locked(d);
 	pthread_cond_broadcast(&d->changed);
 	pthread_mutex_unlock(&d->lock);
-	return 0;
 }

@@ -32,6 +32,21 @@ void dom_mem_shootdown(struct dom_mem *d, const uint64_t *gpas, unsigned n);
 /* Caller holds d->lock. */
 uint64_t dom_mem_allowance(const struct dom_mem *d);
 
+/* The policy's helpers (policy*.c, dom_mem_ops.c). */
+uint64_t policy_now_ns(void);
+/* Set d's target to t and note when a lowered target is reached.  Caller
+ * holds mh->policy_lock, not d->lock. */
+void dom_mem_retarget(struct dom_mem *d, uint64_t t);
+/* Note the time-to-target if d reached its lowered target.  Caller holds
+ * d->lock. */
+void dom_mem_progress_locked(struct dom_mem *d);
+/* Frames of pct percent of the memory above all reservations (the
+ * policy's thresholds).  Reads mh->reserved: caller holds mh->lock, or
+ * takes the risk of a value one change old. */
+uint64_t policy_pct(const struct mem_host *mh, uint32_t pct);
+/* dom_mem_request_more's body (policy_alloc.c); caller holds nothing. */
+long policy_request_more(struct dom_mem *d, uint64_t n);
+
 #define DOM_MEM_WARNED_LIMIT 1u
 #define DOM_MEM_WARNED_SWAPIN 2u
 

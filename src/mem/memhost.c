@@ -14,9 +14,15 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 	uint64_t swap_size =
 		cfg->swap_size ? cfg->swap_size : cfg->machine_memory * 2;
 	pthread_condattr_t ca;
+	const char *why;
 	int err;
 
 	memset(mh, 0, sizeof(*mh));
+	mh->pcfg = cfg->policy;
+	if (policy_config_check(&mh->pcfg, &why)) {
+		fprintf(stderr, "atoll: memory policy: %s\n", why);
+		return -EINVAL;
+	}
 	err = mpool_init(&mh->pool, cfg->machine_memory);
 	if (err) {
 		fprintf(stderr,
@@ -34,9 +40,11 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 		goto err_pool;
 	pthread_mutex_init(&mh->lock, NULL);
 	pthread_mutex_init(&mh->reclaim_lock, NULL);
+	pthread_mutex_init(&mh->policy_lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&mh->need_reclaim, &ca);
+	pthread_cond_init(&mh->policy_wake, &ca);
 	pthread_condattr_destroy(&ca);
 	err = -pthread_create(&mh->reclaimer, NULL, mem_reclaim_main, mh);
 	if (err) {
@@ -48,6 +56,8 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 	return 0;
 
 err_swap:
+	pthread_cond_destroy(&mh->policy_wake);
+	pthread_mutex_destroy(&mh->policy_lock);
 	pthread_cond_destroy(&mh->need_reclaim);
 	pthread_mutex_destroy(&mh->reclaim_lock);
 	pthread_mutex_destroy(&mh->lock);
@@ -60,6 +70,7 @@ err_pool:
 /* Every domain must be destroyed first. */
 void mem_host_destroy(struct mem_host *mh)
 {
+	mem_policy_stop(mh);
 	if (mh->reclaimer_started) {
 		pthread_mutex_lock(&mh->lock);
 		mh->stopping = true;
@@ -70,6 +81,8 @@ void mem_host_destroy(struct mem_host *mh)
 	}
 	if (mh->domains)
 		fprintf(stderr, "atoll: memory host destroyed with domains\n");
+	pthread_cond_destroy(&mh->policy_wake);
+	pthread_mutex_destroy(&mh->policy_lock);
 	pthread_cond_destroy(&mh->need_reclaim);
 	pthread_mutex_destroy(&mh->reclaim_lock);
 	pthread_mutex_destroy(&mh->lock);
@@ -129,13 +142,35 @@ static void mh_check_low_locked(struct mem_host *mh)
 	}
 }
 
+/* May d grow by n frames now?  With the manager running, growth above a
+ * domain's reservation waits while it would leave less than the hard
+ * threshold free (the balloons are giving frames back: growth is paced
+ * by them rather than paid for by swapping), and in the low state a
+ * domain at its target does not grow at all (host copies could otherwise
+ * take it up to its limit).  Caller holds mh->lock. */
+static bool mh_may_grow_locked(struct mem_host *mh, struct dom_mem *d,
+			       uint64_t avail, uint32_t n)
+{
+	uint64_t held = atomic_load(&d->populated);
+
+	if (avail < n)
+		return false;
+	if (!mh->policy_running || held + n <= d->reservation)
+		return true;
+	if (avail - n < policy_pct(mh, mh->pcfg.hard))
+		return false;
+	return atomic_load_explicit(&mh->state, memory_order_relaxed) !=
+		       MEM_STATE_LOW ||
+	       held + n <= d->target;
+}
+
 int mem_host_take(struct mem_host *mh, struct dom_mem *d, uint32_t n,
 		  mfn_t *out)
 {
 	int err = -ENOMEM;
 
 	pthread_mutex_lock(&mh->lock);
-	if (mh_available_locked(mh, d) >= n)
+	if (mh_may_grow_locked(mh, d, mh_available_locked(mh, d), n))
 		err = mpool_alloc(&mh->pool, d->domid, n, out);
 	if (!err)
 		atomic_fetch_add(&d->populated, n);
@@ -180,6 +215,9 @@ void mem_host_get_stats(struct mem_host *mh, struct mem_host_stats *st)
 	st->reclaim_runs = mh->stat_reclaim_runs;
 	st->waits = mh->stat_waits;
 	pthread_mutex_unlock(&mh->lock);
+	st->state = (uint32_t)atomic_load(&mh->state);
+	st->transitions = atomic_load(&mh->stat_transitions);
+	st->policy_runs = atomic_load(&mh->stat_policy_runs);
 	pthread_mutex_lock(&mh->swap.lock);
 	st->swap_slots = mh->swap.nslots;
 	st->swap_free = mh->swap.nfree;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "mem/dom_mem.h"
+#include "mem/policy.h"
 #include "mem/pool.h"
 #include "mem/swap.h"
 
@@ -16,12 +17,15 @@ struct mem_host_config {
 	uint64_t machine_memory; /* bytes */
 	const char *swap_path; /* NULL: no swap */
 	uint64_t swap_size; /* bytes (0: machine_memory * 2) */
+	struct policy_config policy; /* zeros: defaults */
 };
 
 struct mem_host_stats {
 	uint64_t frames, free, reserved_unheld;
 	uint64_t swap_slots, swap_free;
 	uint64_t swap_outs, swap_ins, reclaim_runs, waits;
+	uint32_t state; /* enum mem_state */
+	uint64_t transitions, policy_runs;
 };
 
 struct mem_host {
@@ -39,6 +43,15 @@ struct mem_host {
 	 * dom_mem_destroy can wait for it to let go. */
 	pthread_mutex_t reclaim_lock;
 	bool kicked; /* need_reclaim was signalled */
+	/* The policy (policy.c).  policy_lock is taken before any domain's
+	 * lock and mh->lock: every target decision holds it. */
+	struct policy_config pcfg;
+	pthread_mutex_t policy_lock;
+	pthread_cond_t policy_wake;
+	pthread_t policy_thread;
+	bool policy_running, policy_stopping;
+	_Atomic int state; /* enum mem_state */
+	_Atomic uint64_t stat_transitions, stat_policy_runs;
 };
 
 /* 0, or -errno after one line naming the problem (the pool's size, the

@@ -27,8 +27,23 @@ static bool reclaim_skipped(struct dom_mem *d, struct dom_mem **skip,
 	return false;
 }
 
-/* The domain to steal from: above its reservation, most above its target
- * first, then most above its reservation.  Caller holds mh->lock. */
+/* May the pool's reclaim swap from d?  Above its reservation; with the
+ * manager running (balloon first, steal last) only above its target, and
+ * only when it is late ballooning or the host is in the hard or low
+ * state.  Caller holds mh->lock. */
+static bool reclaim_may_steal(struct mem_host *mh, struct dom_mem *d,
+			      uint64_t held)
+{
+	if (held <= d->reservation)
+		return false;
+	if (!mh->policy_running)
+		return true;
+	return held > d->target && (atomic_load(&d->steal_ok) ||
+				    atomic_load(&mh->state) >= MEM_STATE_HARD);
+}
+
+/* The domain to steal from: one reclaim_may_steal allows, most above its
+ * target first, then most above its reservation.  Caller holds mh->lock. */
 static struct dom_mem *reclaim_pick_locked(struct mem_host *mh,
 					   struct dom_mem **skip,
 					   unsigned nskip, uint64_t *can)
@@ -40,7 +55,8 @@ static struct dom_mem *reclaim_pick_locked(struct mem_host *mh,
 		uint64_t held = atomic_load(&d->populated);
 		int64_t over = (int64_t)held - (int64_t)d->target;
 
-		if (held <= d->reservation || reclaim_skipped(d, skip, nskip))
+		if (!reclaim_may_steal(mh, d, held) ||
+		    reclaim_skipped(d, skip, nskip))
 			continue;
 		if (!best || over > best_over ||
 		    (over == best_over && held - d->reservation > *can)) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/pvdev.h"
 #include "vmm/config_impl.h"
 
 #define CFG_MACHINE_MEMORY_MAX (1ULL << 40)
@@ -30,6 +31,15 @@ static void cfg_check_swap_dir(struct cfg_parser *p, unsigned line,
 			  strerror(errno));
 }
 
+/* Forwarding rules need the NAT uplink. */
+static void cfg_check_nat(struct cfg_parser *p)
+{
+	const unsigned *kl = p->host_key_line;
+
+	if (kl[H_HOSTFWD] && !p->cfg->host.nat.enabled)
+		cfg_error(p, kl[H_HOSTFWD], "hostfwd", "needs nat = yes");
+}
+
 static void cfg_check_host(struct cfg_parser *p)
 {
 	struct mem_host_config *m = &p->cfg->host.mem;
@@ -49,6 +59,31 @@ static void cfg_check_host(struct cfg_parser *p)
 		cfg_error(p, kl[H_SWAP_SIZE], "swap_size", "must not be 0");
 	else if (m->swap_path)
 		cfg_check_swap_dir(p, kl[H_SWAP_FILE], m->swap_path);
+}
+
+/* The policy thresholds must be ordered; the error names the first of
+ * them given (or [host]). */
+static void cfg_check_policy(struct cfg_parser *p)
+{
+	struct policy_config pc = p->cfg->host.mem.policy;
+	const unsigned *kl = p->host_key_line;
+	static const int keys[] = { H_POLICY_HIGH,   H_POLICY_SOFT,
+				    H_POLICY_HARD,   H_POLICY_LOW,
+				    H_POLICY_PERIOD, H_BALLOON_TIMEOUT };
+	static const char *const names[] = {
+		"policy_high", "policy_soft",	"policy_hard",
+		"policy_low",  "policy_period", "balloon_timeout"
+	};
+	const char *why;
+
+	if (!policy_config_check(&pc, &why))
+		return;
+	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (kl[keys[i]]) {
+			cfg_error(p, kl[keys[i]], names[i], "%s", why);
+			return;
+		}
+	cfg_error(p, p->host_line, "policy_high", "%s", why);
 }
 
 /* memory and maxmem default to each other; one of them is required. */
@@ -114,6 +149,37 @@ static void cfg_check_disk(struct cfg_parser *p, unsigned i, unsigned line,
 		cfg_error(p, line, "disk", "%s is not a regular file", path);
 }
 
+/* Two interfaces of one switch must not share an address (ids are 1, 2,
+ * ... in file order, as the default address needs). */
+static void cfg_check_mac(struct cfg_parser *p, unsigned i)
+{
+	struct machine_config *mc = &p->cfg->dom[i].machine;
+	const unsigned *kl = p->dom[i].key_line;
+
+	if (kl[D_MAC] && !mc->net) {
+		cfg_error(p, kl[D_MAC], "mac", "needs net = yes");
+		return;
+	}
+	if (!mc->net)
+		return;
+	if (!kl[D_MAC])
+		pvdev_default_mac((domid_t)(i + 1), 0, mc->mac);
+	for (unsigned j = 0; j < i; j++) {
+		const struct machine_config *o = &p->cfg->dom[j].machine;
+
+		if (!o->net || memcmp(o->mac, mc->mac, sizeof(mc->mac)))
+			continue;
+		cfg_error(p, kl[D_MAC] ? kl[D_MAC] : p->dom[j].key_line[D_MAC],
+			  "mac",
+			  "%02x:%02x:%02x:%02x:%02x:%02x is the address of "
+			  "domain %s and of domain %s",
+			  mc->mac[0], mc->mac[1], mc->mac[2], mc->mac[3],
+			  mc->mac[4], mc->mac[5], p->cfg->dom[j].name,
+			  p->cfg->dom[i].name);
+		return;
+	}
+}
+
 static void cfg_check_domain(struct cfg_parser *p, unsigned i)
 {
 	struct domain_config *d = &p->cfg->dom[i];
@@ -130,6 +196,7 @@ static void cfg_check_domain(struct cfg_parser *p, unsigned i)
 	cfg_check_file(p, kl[D_KERNEL], "kernel", d->machine.kernel);
 	cfg_check_file(p, kl[D_INITRD], "initrd", d->machine.initrd);
 	cfg_check_disk(p, i, kl[D_DISK], d->machine.disk);
+	cfg_check_mac(p, i);
 	if (d->machine.mode == BOOT_BIOS_FILE)
 		cfg_check_file(p, kl[D_BIOS], "bios", d->machine.bios);
 }
@@ -160,6 +227,9 @@ void cfg_check(struct cfg_parser *p)
 	struct run_config *c = p->cfg;
 
 	cfg_check_host(p);
+	cfg_check_nat(p);
+	if (!p->failed)
+		cfg_check_policy(p);
 	if (!p->failed && c->nr_domains == 0)
 		cfg_error(p, 0, 0, "no [domain NAME] section");
 	for (unsigned i = 0; i < c->nr_domains && !p->failed; i++)

@@ -14,6 +14,14 @@ enum cfg_host_key {
 	H_SWAP_FILE,
 	H_SWAP_SIZE,
 	H_CONTROL_SOCKET,
+	H_POLICY_PERIOD,
+	H_POLICY_HIGH,
+	H_POLICY_SOFT,
+	H_POLICY_HARD,
+	H_POLICY_LOW,
+	H_BALLOON_TIMEOUT,
+	H_NAT,
+	H_HOSTFWD, /* repeatable: its first line */
 	H_NR
 };
 
@@ -28,6 +36,9 @@ enum cfg_dom_key {
 	D_BIOS,
 	D_INITRD,
 	D_DISK,
+	D_NET,
+	D_MAC,
+	D_SHARES,
 	D_NR
 };
 

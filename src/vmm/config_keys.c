@@ -10,6 +10,14 @@ static const char *const host_keys[H_NR] = {
 	[H_SWAP_FILE] = "swap_file",
 	[H_SWAP_SIZE] = "swap_size",
 	[H_CONTROL_SOCKET] = "control_socket",
+	[H_POLICY_PERIOD] = "policy_period",
+	[H_POLICY_HIGH] = "policy_high",
+	[H_POLICY_SOFT] = "policy_soft",
+	[H_POLICY_HARD] = "policy_hard",
+	[H_POLICY_LOW] = "policy_low",
+	[H_BALLOON_TIMEOUT] = "balloon_timeout",
+	[H_NAT] = "nat",
+	[H_HOSTFWD] = "hostfwd",
 };
 
 static const char *const dom_keys[D_NR] = {
@@ -18,6 +26,8 @@ static const char *const dom_keys[D_NR] = {
 	[D_LIMIT] = "limit",	 [D_KERNEL] = "kernel",
 	[D_CMDLINE] = "cmdline", [D_BIOS] = "bios",
 	[D_INITRD] = "initrd",	 [D_DISK] = "disk",
+	[D_NET] = "net",	 [D_MAC] = "mac",
+	[D_SHARES] = "shares",
 };
 
 /* Index of key in names[], or -1. */
@@ -78,12 +88,74 @@ static int cfg_key_index(struct cfg_parser *p, const char *const *names, int n,
 	return k;
 }
 
+/* A whole number from lo to hi, with `what` in the message. */
+static void cfg_uint(struct cfg_parser *p, const char *key, const char *v,
+		     uint32_t lo, uint32_t hi, const char *what, uint32_t *out)
+{
+	uint64_t n = 0;
+	const char *s = v;
+
+	for (; *s >= '0' && *s <= '9' && n <= hi; s++)
+		n = n * 10 + (uint64_t)(*s - '0');
+	if (!*v || *s || n < lo || n > hi) {
+		cfg_error(p, p->line, key, "'%s': must be %s from %u to %u", v,
+			  what, lo, hi);
+		return;
+	}
+	*out = (uint32_t)n;
+}
+
+/* A time in milliseconds: digits and "ms" or "s" (e.g. 100ms, 1s). */
+static void cfg_ms(struct cfg_parser *p, const char *key, const char *v,
+		   uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	char num[16];
+	size_t n = strspn(v, "0123456789");
+	uint32_t x = 0;
+	bool sec = !strcmp(v + n, "s");
+
+	if (n == 0 || n >= sizeof(num) || (!sec && strcmp(v + n, "ms"))) {
+		cfg_error(p, p->line, key,
+			  "'%s' is not a time (e.g. 100ms, 1s)", v);
+		return;
+	}
+	memcpy(num, v, n);
+	num[n] = 0;
+	cfg_uint(p, key, num, 0, hi, "milliseconds", &x);
+	if (p->failed)
+		return;
+	if ((sec && (uint64_t)x * 1000 > hi) || (sec ? x * 1000 : x) < lo) {
+		cfg_error(p, p->line, key, "'%s': must be from %ums to %ums", v,
+			  lo, hi);
+		return;
+	}
+	*out = sec ? x * 1000 : x;
+}
+
+static void cfg_net(struct cfg_parser *p, const char *key, const char *v,
+		    bool *out);
+
+/* hostfwd = RULE[,RULE...] (netnat.h), repeatable. */
+static void cfg_hostfwd(struct cfg_parser *p, const char *key, const char *v)
+{
+	const char *why;
+
+	if (!p->host_key_line[H_HOSTFWD])
+		p->host_key_line[H_HOSTFWD] = p->line;
+	if (netnat_parse_hostfwd(&p->cfg->host.nat, v, &why))
+		cfg_error(p, p->line, key, "'%s': %s", v, why);
+}
+
 void cfg_host_key(struct cfg_parser *p, const char *key, const char *v)
 {
 	struct host_config *h = &p->cfg->host;
-	int k = cfg_key_index(p, host_keys, H_NR, p->host_key_line, key,
-			      "[host]");
+	int k;
 
+	if (!strcmp(key, "hostfwd")) {
+		cfg_hostfwd(p, key, v);
+		return;
+	}
+	k = cfg_key_index(p, host_keys, H_NR, p->host_key_line, key, "[host]");
 	switch (k) {
 	case H_MACHINE_MEMORY:
 		cfg_size(p, key, v, &h->mem.machine_memory);
@@ -91,6 +163,26 @@ void cfg_host_key(struct cfg_parser *p, const char *key, const char *v)
 	case H_SWAP_FILE: h->mem.swap_path = cfg_text(p, key, v); break;
 	case H_SWAP_SIZE: cfg_size(p, key, v, &h->mem.swap_size); break;
 	case H_CONTROL_SOCKET: h->control_socket = cfg_text(p, key, v); break;
+	case H_POLICY_PERIOD:
+		cfg_ms(p, key, v, 10, 60000, &h->mem.policy.period_ms);
+		break;
+	case H_POLICY_HIGH:
+		cfg_uint(p, key, v, 1, 50, "a percentage", &h->mem.policy.high);
+		break;
+	case H_POLICY_SOFT:
+		cfg_uint(p, key, v, 1, 50, "a percentage", &h->mem.policy.soft);
+		break;
+	case H_POLICY_HARD:
+		cfg_uint(p, key, v, 1, 50, "a percentage", &h->mem.policy.hard);
+		break;
+	case H_POLICY_LOW:
+		cfg_uint(p, key, v, 1, 50, "a percentage", &h->mem.policy.low);
+		break;
+	case H_BALLOON_TIMEOUT:
+		cfg_ms(p, key, v, 10, 600000,
+		       &h->mem.policy.balloon_timeout_ms);
+		break;
+	case H_NAT: cfg_net(p, key, v, &h->nat.enabled); break;
 	}
 }
 
@@ -128,6 +220,59 @@ static void cfg_bios(struct cfg_parser *p, const char *key, const char *v,
 	}
 }
 
+/* net = yes | no. */
+static void cfg_net(struct cfg_parser *p, const char *key, const char *v,
+		    bool *out)
+{
+	if (!strcmp(v, "yes"))
+		*out = true;
+	else if (!strcmp(v, "no"))
+		*out = false;
+	else
+		cfg_error(p, p->line, key, "'%s': must be yes or no", v);
+}
+
+/* One hex digit's value, or -1. */
+static int cfg_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* mac = aa:bb:cc:dd:ee:ff, a unicast address other than all zeros. */
+static void cfg_mac(struct cfg_parser *p, const char *key, const char *v,
+		    uint8_t *mac)
+{
+	unsigned any = 0;
+
+	for (int i = 0; i < 6; i++) {
+		const char *s = v + 3 * i;
+		int hi = cfg_hex(s[0]), lo = hi < 0 ? -1 : cfg_hex(s[1]);
+
+		if (hi < 0 || lo < 0 || s[2] != (i < 5 ? ':' : '\0')) {
+			cfg_error(p, p->line, key,
+				  "'%s' is not an address like "
+				  "02:00:00:00:00:01",
+				  v);
+			return;
+		}
+		mac[i] = (uint8_t)(hi << 4 | lo);
+		any |= mac[i];
+	}
+	if (mac[0] & 1)
+		cfg_error(p, p->line, key,
+			  "%s is a multicast address (the first byte must "
+			  "be even)",
+			  v);
+	else if (!any)
+		cfg_error(p, p->line, key, "00:00:00:00:00:00 is not usable");
+}
+
 void cfg_domain_key(struct cfg_parser *p, const char *key, const char *v)
 {
 	struct domain_config *d = &p->cfg->dom[p->cur];
@@ -146,5 +291,11 @@ void cfg_domain_key(struct cfg_parser *p, const char *key, const char *v)
 	case D_BIOS: cfg_bios(p, key, v, mc); break;
 	case D_INITRD: mc->initrd = cfg_text(p, key, v); break;
 	case D_DISK: mc->disk = cfg_text(p, key, v); break;
+	case D_NET: cfg_net(p, key, v, &mc->net); break;
+	case D_MAC: cfg_mac(p, key, v, mc->mac); break;
+	case D_SHARES:
+		cfg_uint(p, key, v, 1, POLICY_SHARES_MAX, "a number",
+			 &d->shares);
+		break;
 	}
 }

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "machine/diag.h"
 #include "vmm/control.h"
 #include "vmm/control_cmd.h"
+#include "vmm/control_console.h"
 
 /* How long one client may take to send its request or read the reply. */
 #define CONTROL_CLIENT_MS 2000
@@ -116,21 +118,24 @@ static void client_write(int fd, const char *s, const struct timespec *t0)
 	}
 }
 
-/* One connection: request, reply, close. */
-static void control_serve(struct control *c, int fd, char *buf)
+/* One connection: request, reply.  Returns true if the connection became
+ * a console stream (then it is not ours to close). */
+static bool control_serve(struct control *c, int fd, char *buf)
 {
 	struct timespec t0;
+	struct domain *attach = NULL;
 	long n;
 	char *reply;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	n = client_read(fd, buf, &t0);
 	if (n < 0)
-		return;
-	reply = control_handle(c->h, buf, (size_t)n);
+		return false;
+	reply = control_handle_conn(c->h, buf, (size_t)n, &attach);
 	if (reply)
 		client_write(fd, reply, &t0);
 	free(reply);
+	return reply && attach && !control_console_attach(c->h, attach, fd);
 }
 
 static void *control_thread(void *arg)
@@ -158,8 +163,8 @@ static void *control_thread(void *arg)
 		}
 		if (fd < 0)
 			continue; /* the client went away */
-		control_serve(c, fd, buf);
-		close(fd);
+		if (!control_serve(c, fd, buf))
+			close(fd);
 	}
 	free(buf);
 	return NULL;

@@ -13,7 +13,9 @@
 
 #include "mem/types.h"
 #include "vmm/control_cmd.h"
+#include "vmm/control_console.h"
 #include "vmm/control_json.h"
+#include "vmm/control_sla.h"
 #include "vmm/host.h"
 
 /* Error codes a client can act on; the message is for people. */
@@ -28,6 +30,7 @@
 
 struct ctl_ctx {
 	struct host *h;
+	struct domain **attach; /* "console": NULL if it cannot stream */
 	const cJSON *req;
 	cJSON *reply;
 	const char *code; /* NULL while the request succeeds */
@@ -205,9 +208,13 @@ static int add_list_entry(struct ctl_ctx *c, struct domain *d, void *arr)
 static int add_domain_stats(struct ctl_ctx *c, struct domain *d, void *arr)
 {
 	struct domain_stats st;
+	cJSON *o;
 
 	domain_get_stats(d, &st);
-	cJSON_AddItemToArray(arr, control_json_domain_stats(&st));
+	o = control_json_domain_stats(&st);
+	if (o)
+		cJSON_AddItemToObject(o, "io", control_json_io(st.id));
+	cJSON_AddItemToArray(arr, o);
 	return 0;
 }
 
@@ -359,9 +366,48 @@ static int cmd_mem_set(struct ctl_ctx *c)
 	return ctl_visit(c, d, set_target, &bytes);
 }
 
+static int check_console(struct ctl_ctx *c, struct domain *d, void *unused)
+{
+	struct domain_stats st;
+	int r = control_console_check(d);
+
+	if (!r)
+		return 0;
+	domain_get_stats(d, &st);
+	if (r == -EBUSY)
+		return ctl_fail(c, E_STATE,
+				"domain '%s': a console client is attached "
+				"already",
+				st.name);
+	return ctl_fail(c, E_STATE, "domain '%s' has no console (%s)", st.name,
+			domain_state_name(st.state));
+}
+
+/* The connection becomes the domain's console once the reply is out. */
+static int cmd_console(struct ctl_ctx *c)
+{
+	struct domain *d;
+
+	if (!c->attach)
+		return ctl_fail(c, E_BAD_REQUEST,
+				"'console' needs a control socket connection");
+	if (ctl_domain(c, true, &d) || ctl_visit(c, d, check_console, NULL))
+		return -1;
+	*c->attach = d;
+	return 0;
+}
+
+/* "sla": control_sla.c. */
+static int cmd_sla(struct ctl_ctx *c)
+{
+	return control_sla(c->h, c->req, c->reply, &c->code, c->msg,
+			   sizeof(c->msg));
+}
+
 static const char *const no_fields[] = { NULL };
 static const char *const dom_field[] = { "domain", NULL };
 static const char *const mem_set_fields[] = { "domain", "bytes", NULL };
+static const char *const sla_fields[] = { CONTROL_SLA_FIELDS, NULL };
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "version", no_fields, cmd_version },
@@ -372,6 +418,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "unpause", dom_field, cmd_unpause },
 	{ "destroy", dom_field, cmd_destroy },
 	{ "mem-set", mem_set_fields, cmd_mem_set },
+	{ "sla", sla_fields, cmd_sla },
+	{ "console", dom_field, cmd_console },
 };
 
 /* Parse, check and run the request; failures are left in c. */
@@ -437,7 +485,13 @@ static char *ctl_print(cJSON *reply)
 
 char *control_handle(struct host *h, const char *req, size_t len)
 {
-	struct ctl_ctx c = { .h = h };
+	return control_handle_conn(h, req, len, NULL);
+}
+
+char *control_handle_conn(struct host *h, const char *req, size_t len,
+			  struct domain **attach)
+{
+	struct ctl_ctx c = { .h = h, .attach = attach };
 	char *out = NULL;
 
 	/* "ok" first: replies read better that way. */
@@ -445,6 +499,8 @@ char *control_handle(struct host *h, const char *req, size_t len)
 	if (!c.reply || !cJSON_AddTrueToObject(c.reply, "ok"))
 		goto out;
 	ctl_dispatch(&c, req, len);
+	if (c.code && attach)
+		*attach = NULL;
 	if (c.code) {
 		/* A failed handler may have half-filled the reply. */
 		cJSON_Delete(c.reply);

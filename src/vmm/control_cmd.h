@@ -18,4 +18,13 @@ struct host;
  * ending in "\n", malloc'd; NULL only when out of memory. */
 char *control_handle(struct host *h, const char *req, size_t len);
 
+struct domain;
+/* As control_handle, on a connection that can become a console stream: a
+ * "console" request that succeeds sets *attach to its domain, and the
+ * caller, after writing the reply, hands the connection over with
+ * control_console_attach (vmm/control_console.h).  control_handle refuses
+ * "console". */
+char *control_handle_conn(struct host *h, const char *req, size_t len,
+			  struct domain **attach);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/pvdev.h"
 #include "mem/types.h"
 #include "vmm/control_json.h"
 
@@ -73,6 +74,12 @@ cJSON *control_json_mem(const struct dom_mem_stats *m)
 		{ "swap_outs", m->swap_outs },
 		{ "shootdowns", m->shootdowns },
 		{ "retries", m->retries },
+		{ "shares", m->shares },
+		{ "pressure", m->pressure },
+		{ "guest_free", m->guest_free },
+		{ "reclaimed_by_balloon", m->reclaimed_by_balloon },
+		{ "reclaimed_by_swap", m->reclaimed_by_swap },
+		{ "time_to_target_ms", m->time_to_target_ms },
 	};
 
 	return json_kvs(cJSON_CreateObject(), kv, NKV(kv));
@@ -93,6 +100,31 @@ cJSON *control_json_domain_stats(const struct domain_stats *st)
 	return o;
 }
 
+static void json_io_dev(const struct pvdev *dev, const struct pvdev_stats *st,
+			void *arr)
+{
+	cJSON *o = cJSON_CreateObject();
+	const struct kv kv[] = {
+		{ "index", dev->index },      { "requests", st->requests },
+		{ "bytes", st->bytes },	      { "errors", st->errors },
+		{ "notifies", st->notifies }, { "wakeups", st->wakeups },
+		{ "passes", st->passes },
+	};
+
+	if (o)
+		cJSON_AddStringToObject(o, "type", dev->ops->name);
+	cJSON_AddItemToArray(arr, json_kvs(o, kv, NKV(kv)));
+}
+
+cJSON *control_json_io(domid_t domid)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	if (arr)
+		pvdev_for_each(domid, json_io_dev, arr);
+	return arr;
+}
+
 cJSON *control_json_host(const struct mem_host_stats *hs)
 {
 	const struct kv kv[] = {
@@ -106,9 +138,15 @@ cJSON *control_json_host(const struct mem_host_stats *hs)
 		{ "swap_ins", hs->swap_ins },
 		{ "reclaim_runs", hs->reclaim_runs },
 		{ "waits", hs->waits },
+		{ "transitions", hs->transitions },
+		{ "policy_runs", hs->policy_runs },
 	};
+	cJSON *o = json_kvs(cJSON_CreateObject(), kv, NKV(kv));
 
-	return json_kvs(cJSON_CreateObject(), kv, NKV(kv));
+	if (o)
+		cJSON_AddStringToObject(
+			o, "state", mem_state_name((enum mem_state)hs->state));
+	return o;
 }
 
 int control_json_p2m(cJSON *obj, struct dom_mem *dm)

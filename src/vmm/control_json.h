@@ -15,6 +15,9 @@ cJSON *control_json_list_entry(const struct domain_stats *st);
 cJSON *control_json_domain_stats(const struct domain_stats *st);
 cJSON *control_json_mem(const struct dom_mem_stats *m);
 cJSON *control_json_host(const struct mem_host_stats *hs);
+/* "io": one object per connected PV device of the domain (type, index and
+ * its struct pvdev_stats counters). */
+cJSON *control_json_io(domid_t domid);
 /* Add "p2m" (dom_mem_print_p2m's text) and "truncated" to obj: 0 or
  * -ENOMEM. */
 int control_json_p2m(cJSON *obj, struct dom_mem *dm);

@@ -16,6 +16,7 @@
 
 #include "cpu/shootdown.h"
 #include "cpu/trap.h"
+#include "io/pvdev.h"
 #include "machine/diag.h"
 #include "vmm/domain.h"
 
@@ -162,6 +163,7 @@ static int domain_create_mem(struct domain *d, const struct domain_config *c)
 		.maxmem = frames(maxmem),
 		.reservation = frames(c->reservation),
 		.limit = frames(c->limit ? c->limit : maxmem),
+		.shares = c->shares,
 		.shootdown = domain_shootdown,
 		.shootdown_ctx = d,
 	};
@@ -200,6 +202,13 @@ static int domain_build(struct domain *d, const struct domain_config *c)
 	if (err)
 		return err;
 	mc.mem = d->mem;
+	if (mc.net) {
+		static const uint8_t none[6];
+
+		mc.vswitch = d->host->vswitch;
+		if (!memcmp(mc.mac, none, sizeof(none)))
+			pvdev_default_mac(d->id, 0, mc.mac);
+	}
 	if (c->console_prefix)
 		mc.console_prefix = d->name;
 	err = machine_create(&d->m, &mc, &domain_host_ops, d);

@@ -61,6 +61,10 @@ struct host {
 	bool stats;
 	atomic_bool quit; /* Ctrl-A x */
 	struct control *control;
+	/* The domains' network (io/vswitch.h): lives from host_create until
+	 * every domain's devices are gone in host_destroy. */
+	struct vswitch *vswitch;
+	struct netnat *nat; /* NULL unless nat = yes; a port of vswitch */
 	sigset_t old_mask; /* restored by host_destroy */
 };
 

@@ -16,6 +16,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "io/vswitch.h"
 #include "machine/diag.h"
 #include "vmm/control.h"
 #include "vmm/domain.h"
@@ -63,6 +64,20 @@ int host_create(struct host **out, const struct host_config *cfg)
 	if (err)
 		goto err;
 	h->mem_ready = true;
+	err = mem_policy_start(&h->mem); /* the memory manager thread */
+	if (err)
+		goto err;
+	err = vswitch_create(&h->vswitch);
+	if (err) {
+		diag_error("cannot create the virtual switch: %s",
+			   strerror(-err));
+		goto err;
+	}
+	if (cfg->nat.enabled) {
+		err = netnat_start(h->vswitch, &cfg->nat, &h->nat);
+		if (err) /* it printed the line */
+			goto err;
+	}
 	if (cfg->control_socket) {
 		err = control_start(h, cfg->control_socket, &h->control);
 		if (err)
@@ -99,6 +114,8 @@ void host_destroy(struct host *h)
 		domain_free(d);
 	}
 	pthread_mutex_unlock(&h->lock);
+	netnat_stop(h->nat); /* its port, before the switch */
+	vswitch_destroy(h->vswitch); /* every domain's ports are gone */
 	if (h->mem_ready)
 		mem_host_destroy(&h->mem);
 	if (h->wake_fd >= 0)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "io/netnat.h"
 #include "machine/machine.h"
 #include "mem/dom_mem.h"
 #include "mem/memhost.h"
@@ -34,6 +35,7 @@ struct domain_config {
 	uint64_t memory; /* bytes it starts with (target), <= maxmem */
 	uint64_t reservation; /* bytes guaranteed; 0 = none */
 	uint64_t limit; /* bytes it may never exceed; 0 = maxmem */
+	uint32_t shares; /* memory policy weight; 0 = 1000 */
 	bool console_prefix; /* prefix its console lines with "name| " */
 };
 
@@ -41,6 +43,7 @@ struct host_config {
 	struct mem_host_config mem;
 	const char *control_socket; /* NULL: no control socket */
 	bool stats; /* per-hart statistics at exit */
+	struct netnat_config nat; /* nat, hostfwd: the NAT uplink */
 };
 
 struct domain_stats {

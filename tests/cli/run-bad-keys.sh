@@ -14,7 +14,7 @@ H='[host]\nmachine_memory = 64M\n'
 D="[domain a]\nkernel = $TMP/kernel\nmemory = 8M\n"
 check 2 frobnicate '[host]\nfrobnicate = 1\n'
 check 3 frob "$H""frob = 2\n$D"
-check 6 shares "$H$D""shares = 10\n"
+check 6 shares "$H$D""shares = 0\n" # a known key, a bad value
 check 3 machine_memory '[host]\nmachine_memory = 64M\nmachine_memory = 32M\n'
 check 6 memory "$H$D""memory = 8M\n"
 check 1 memory 'memory = 8M\n[host]\n'

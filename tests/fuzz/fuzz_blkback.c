@@ -10,7 +10,7 @@
  * inside one frame of domain 1 that is pinned while in use; a pass serves
  * at most its budget, answers exactly the requests it consumed and
  * publishes its responses; -EPROTO only when req_prod ran more than a ring
- * ahead; nothing stays pinned but the grant table and the ring; the
+ * ahead; merged requests' vectors stay within the bound; nothing stays pinned but the grant table and the ring; the
  * accounting adds up, and at the end every frame and swap slot is free. */
 #include "io/blkback_internal.h"
 
@@ -97,6 +97,32 @@ static int fd_write(struct disk *d, uint64_t off, const void *buf, uint64_t len)
 	return 0;
 }
 
+/* Vectored (merged requests): every piece checked as one access. */
+static int fd_rwv(uint64_t off, const struct iovec *iov, int n, bool write)
+{
+	FZ_ASSERT(n >= 1 && n <= BLKBACK_MERGE_SEGS);
+	for (int i = 0; i < n; i++) {
+		if (write)
+			fd_write(NULL, off, iov[i].iov_base, iov[i].iov_len);
+		else
+			fd_read(NULL, off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	return fz_u8(&fz_guest) == 0xfe ? -EIO : 0;
+}
+
+static int fd_readv(struct disk *d, uint64_t off, const struct iovec *iov,
+		    int n)
+{
+	return fd_rwv(off, iov, n, false);
+}
+
+static int fd_writev(struct disk *d, uint64_t off, const struct iovec *iov,
+		     int n)
+{
+	return fd_rwv(off, iov, n, true);
+}
+
 static int fd_flush(struct disk *d)
 {
 	return fz_u8(&fz_guest) == 0xff ? -EIO : 0;
@@ -110,8 +136,14 @@ static int fd_discard(struct disk *d, uint64_t off, uint64_t len)
 	return 0;
 }
 
-static const struct disk_ops fz_disk_ops = { fd_read, fd_write, fd_flush,
-					     fd_discard, NULL };
+static const struct disk_ops fz_disk_ops = {
+	.read = fd_read,
+	.write = fd_write,
+	.flush = fd_flush,
+	.discard = fd_discard,
+	.readv = fd_readv,
+	.writev = fd_writev,
+};
 static struct disk fz_disk = { &fz_disk_ops, sizeof(fz_disk_bytes), -1 };
 
 /* Domain 1's grant table: refs granting data frames, or anything. */

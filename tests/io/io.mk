@@ -20,3 +20,13 @@ $(GUEST_OUT)/io-pv-blk.elf: tests/mem/hcall_lib.h tests/io/pv_lib.h \
 	include/atoll/abi/blkif.h include/atoll/abi/ring.h \
 	include/atoll/abi/pvdev.h include/atoll/abi/grant_table_op.h
 TEST_IO_ELFS += $(GUEST_OUT)/io-pv-blk.elf
+# The emulated ATA PIO disk, driven by hand (run by tests/system/io-ata.sh).
+$(eval $(call guest_prog_s,io-ata,tests/io/pv_ata.c tests/mem/hcall_lib.c tests/mem/lib_cmdline.c,-Itests/mem))
+$(GUEST_OUT)/io-ata.elf: tests/mem/hcall_lib.h include/atoll/abi/ata_pio.h
+TEST_IO_ELFS += $(GUEST_OUT)/io-ata.elf
+# PV network front-end (run by tests/system/io-net.sh).
+$(eval $(call guest_prog_s,io-pv-net,tests/io/pv_net.c tests/io/pv_lib.c tests/mem/hcall_lib.c tests/mem/lib_cmdline.c,-Itests/mem))
+$(GUEST_OUT)/io-pv-net.elf: tests/mem/hcall_lib.h tests/io/pv_lib.h \
+	include/atoll/abi/netif.h include/atoll/abi/ring.h \
+	include/atoll/abi/pvdev.h include/atoll/abi/grant_table_op.h
+TEST_IO_ELFS += $(GUEST_OUT)/io-pv-net.elf

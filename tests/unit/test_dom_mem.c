@@ -147,23 +147,25 @@ static void test_xenmem(void)
 	CHECK_EQ(dom_mem_populate(d, big, 1, 7), 0);
 	CHECK_EQ(d->populated, 16);
 	CHECK_EQ(mem_host_check(&mh), 0);
-	/* Give two extents back; a third that is not backed stops it. */
+	/* Give two extents back and a third never populated (no frame);
+	 * a ballooned one stops it. */
 	g[2] = BASE_GFN + 64;
-	CHECK_EQ(dom_mem_decrease(d, g, 3, 2), 2);
+	CHECK_EQ(dom_mem_decrease(d, g, 3, 2), 3);
 	CHECK_EQ(d->populated, 8);
-	CHECK_EQ(d->ballooned, 8);
+	CHECK_EQ(d->ballooned, 12);
+	CHECK_EQ(dom_mem_decrease(d, g + 2, 1, 2), 0);
 	CHECK_EQ(dom_mem_decrease(d, bad, 2, 0), 0);
 	CHECK_EQ(dom_mem_decrease(d, g, 1, DOM_MEM_MAX_ORDER + 1), -EINVAL);
 	CHECK_EQ(mem_host_check(&mh), 0);
 	/* Ballooned gfns come back zeroed on populate. */
-	CHECK_EQ(dom_mem_populate(d, g, 2, 2), 2);
+	CHECK_EQ(dom_mem_populate(d, g, 3, 2), 3);
 	CHECK_EQ(d->ballooned, 0);
 	CHECK(*(uint64_t *)dom_mem_page(d, GUEST_RAM, false) == 0);
 	/* Asking for more: the target grows within the limit (256). */
 	CHECK_EQ(dom_mem_request_more(d, 100), 100);
 	CHECK_EQ(d->target, 164);
 	CHECK_EQ(dom_mem_request_more(d, 1000), 92);
-	CHECK_EQ(dom_mem_request_more(d, 1), 0);
+	CHECK_EQ(dom_mem_request_more(d, 1), -ENOMEM); /* at its limit */
 	CHECK_EQ(dom_mem_populate(d, big, 1, 7), 1);
 	CHECK_EQ(dom_mem_set_target(d, 8), -EINVAL); /* below reservation */
 	CHECK_EQ(dom_mem_set_target(d, 257), -EINVAL);

@@ -28,8 +28,13 @@
  * out_cons; it sends an event after each pass that consumed bytes (never
  * for nothing).  The front-end sends an event after pushing a batch.  An
  * out_prod more than the ring size past out_cons disconnects the device
- * (one log line); the domain carries on.  `in` is not served (no terminal
- * input reaches PV consoles yet).
+ * (one log line); the domain carries on.  Console input (the terminal of
+ * `atoll run`/`boot`, or an `atoll console` client) is written to `in`,
+ * as much as fits; atoll advances in_prod and sends an event after each
+ * pass that wrote bytes.  The front-end advances in_cons and sends an
+ * event when it frees room in a full `in` ring (atoll also retries every
+ * 50 ms while input waits).  An in_cons more than the ring size behind
+ * in_prod disconnects the device likewise.
  *
  * Block (PVDEV_TYPE_BLOCK): the ring page is a blkif ring
  * (atoll/abi/blkif.h) on the domain's disk; -ENODEV if the domain has no

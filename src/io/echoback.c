@@ -1,0 +1,199 @@
+/* The echo back-end (atoll/abi/echo.h): one I/O thread per connected echo
+ * device answers each 64-byte request with its id.  No disk or network
+ * behind it, so it measures the ring and the event channels alone.
+ *
+ * The front-end is hostile: each request is copied out of the ring once
+ * (only its id is used), req_prod is checked against what the ring can
+ * hold (a violation disconnects the device with one log line), responses
+ * are written field by field, and a pass answers a bounded number. */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io/echoback_internal.h"
+#include "io/evtchn.h"
+#include "io/io_dom.h"
+#include "io/pvdev.h"
+
+#define ECHOBACK_BATCH 32 /* responses per push */
+/* How long an idle thread keeps polling req_prod before it re-arms
+ * req_event and sleeps: a busy front-end then needs no notifications. */
+#define ECHOBACK_SPIN_NS 50000
+
+#if defined(__x86_64__) || defined(__i386__)
+#define echoback_relax() __builtin_ia32_pause()
+#else
+#define echoback_relax() __asm__ volatile("" ::: "memory")
+#endif
+
+/* Publish the responses so far; an event only if the front-end asked. */
+static void echoback_push(struct pvdev *dev, struct echoback *eb)
+{
+	if (echo_push_responses(&eb->ring) &&
+	    !evtchn_notify(dev->dom, dev->port))
+		eb->st.notifies++;
+}
+
+/* Answer up to ECHOBACK_BUDGET requests.  Returns the number answered, or
+ * -EPROTO if the front-end broke the protocol (logged). */
+long echoback_pass(struct pvdev *dev, struct echoback *eb)
+{
+	struct echo_back *r = &eb->ring;
+	ring_idx_t prod = ring_read_once(r->sring->req_prod);
+	struct echo_request req;
+	struct echo_response *rsp;
+	long done = 0;
+
+	ring_rmb(); /* requests after the index that publishes them */
+	if (echo_request_prod_overflow(r, prod)) {
+		fprintf(stderr,
+			"atoll: pvdev: domain %u echo %u: req_prod %u is %u "
+			"past rsp_prod %u (ring of %u): disconnected\n",
+			dev->domid, dev->index, prod, prod - r->rsp_prod_pvt,
+			r->rsp_prod_pvt, r->nr_ents);
+		return -EPROTO;
+	}
+	while (r->req_cons != prod && done < ECHOBACK_BUDGET) {
+		echo_copy_request(r, r->req_cons, &req);
+		r->req_cons++;
+		/* Field by field: no stale bytes of ours reach the guest. */
+		rsp = echo_response_slot(r, r->rsp_prod_pvt);
+		ring_write_once(rsp->id, req.id);
+		ring_write_once(rsp->status, (int16_t)ECHO_RSP_OKAY);
+		for (unsigned k = 0; k < sizeof(rsp->pad); k++)
+			ring_write_once(rsp->pad[k], 0);
+		r->rsp_prod_pvt++;
+		eb->st.requests++;
+		eb->st.bytes += sizeof(req);
+		if (++done % ECHOBACK_BATCH == 0)
+			echoback_push(dev, eb);
+	}
+	if (done % ECHOBACK_BATCH)
+		echoback_push(dev, eb);
+	return done;
+}
+
+static uint64_t echoback_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Poll req_prod for up to ECHOBACK_SPIN_NS: true if requests came. */
+static bool echoback_spin(struct echoback *eb)
+{
+	uint64_t end = echoback_now_ns() + ECHOBACK_SPIN_NS;
+
+	do {
+		for (int k = 0; k < 64; k++) {
+			if (echo_unconsumed_requests(&eb->ring))
+				return true;
+			echoback_relax();
+		}
+	} while (echoback_now_ns() < end);
+	return false;
+}
+
+/* Wait for the guest's event or stop.  1 to go on, 0 to stop. */
+static int echoback_wait(struct pvdev *dev, struct echoback *eb)
+{
+	struct pollfd pfd[2] = { { dev->efd, POLLIN, 0 },
+				 { dev->stop_efd, POLLIN, 0 } };
+	uint64_t count;
+
+	if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		return 0;
+	if (pfd[1].revents)
+		return 0;
+	if (pfd[0].revents) {
+		if (read(dev->efd, &count, sizeof(count)) < 0 &&
+		    errno != EAGAIN)
+			return 0;
+		eb->st.wakeups++;
+	}
+	return 1;
+}
+
+/* The I/O thread: passes until the ring stays empty for a spin, then the
+ * final check (req_event re-armed, req_prod re-read) before sleeping. */
+static void *echoback_thread(void *arg)
+{
+	struct pvdev *dev = arg;
+	struct echoback *eb = dev->priv;
+	uint64_t zero = 0;
+
+	for (;;) {
+		long done = echoback_pass(dev, eb);
+
+		if (done < 0) {
+			pvdev_release(dev);
+			break;
+		}
+		eb->st.passes++;
+		if (done == ECHOBACK_BUDGET || echoback_spin(eb) ||
+		    echo_final_check_requests(&eb->ring)) {
+			/* More work: stop if asked, else go on at once. */
+			if (read(dev->stop_efd, &zero, sizeof(zero)) > 0)
+				break;
+			continue;
+		}
+		if (!echoback_wait(dev, eb))
+			break;
+	}
+	return NULL;
+}
+
+static int echoback_start(struct pvdev *dev)
+{
+	struct echoback *eb;
+	struct echo_sring *s = dev->ring.ptr;
+	int err;
+
+	eb = calloc(1, sizeof(*eb));
+	if (!eb)
+		return -ENOMEM;
+	echo_back_init(&eb->ring, s, RING_PAGE_SIZE);
+	/* Start where the front-end's ring is; the indices are ours now. */
+	eb->ring.rsp_prod_pvt = ring_read_once(s->rsp_prod);
+	eb->ring.req_cons = eb->ring.rsp_prod_pvt;
+	dev->priv = eb;
+	err = pthread_create(&eb->thread, NULL, echoback_thread, dev);
+	if (err) {
+		free(eb);
+		dev->priv = NULL;
+		return -err;
+	}
+	return 0;
+}
+
+static void echoback_stop(struct pvdev *dev)
+{
+	struct echoback *eb = dev->priv;
+	uint64_t one = 1;
+
+	if (write(dev->stop_efd, &one, sizeof(one)) < 0)
+		perror("atoll: pvdev echo");
+	pthread_join(eb->thread, NULL);
+	free(eb);
+	dev->priv = NULL;
+}
+
+static void echoback_get_stats(const struct pvdev *dev, struct pvdev_stats *st)
+{
+	const struct echoback *eb = dev->priv;
+
+	*st = eb ? eb->st : (struct pvdev_stats){ 0 };
+}
+
+const struct pvdev_ops echoback_ops = {
+	.name = "echo",
+	.start = echoback_start,
+	.stop = echoback_stop,
+	.get_stats = echoback_get_stats,
+};

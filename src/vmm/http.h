@@ -1,0 +1,23 @@
+/* `atoll run --http PORT`: a small HTTP/1.1 server on 127.0.0.1 with one
+ * page that plots memory per domain live (http_page.c) and the control
+ * socket's "stats" reply as /stats.json (docs/control-api.md). */
+#ifndef ATOLL_VMM_HTTP_H
+#define ATOLL_VMM_HTTP_H
+
+struct host;
+struct http;
+
+/* Bind and listen on 127.0.0.1:port (before anything else starts, so that
+ * a port in use stops atoll with nothing half-started).  0, or -errno
+ * after one line naming --http. */
+int http_bind(unsigned port, struct http **out);
+/* Serve h on a thread of its own.  0 or -errno (one line). */
+int http_serve(struct http *s, struct host *h);
+/* Stop serving (if started) and close the socket; NULL is fine. */
+void http_close(struct http *s);
+
+/* The page served at "/", and its length. */
+extern const char http_page[];
+extern const unsigned long http_page_len;
+
+#endif

@@ -1,0 +1,89 @@
+#!/bin/bash
+# `atoll run --http PORT`: /stats.json is the control socket's stats reply;
+# the page, loaded in headless Chromium, ran its script and drew a legend
+# entry and an SVG path per domain; a malformed request gets 400; a port in
+# use stops a second atoll with exit status 2 and one line naming --http.
+# Skipped (exit 77) only when Chromium is not installed.  Usage:
+#   tests/system/http-page.sh ATOLL     (exit status 0 = pass)
+source "$(dirname "$0")/lib/sys.bash" "$1"
+os=$(need_elf atoll-os)
+chrome=$(command -v chromium || command -v chromium-browser) || {
+	echo "SKIP: chromium is not installed (scripts/setup.sh installs it)"
+	exit 77
+}
+# A free port: ask the kernel, then hand it to atoll.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+cat >"$tmp/web.ini" <<INI
+[host]
+machine_memory = 64M
+control_socket = $tmp/ctl.sock
+
+[domain hog]
+memory = 24M
+maxmem = 32M
+kernel = $os
+cmdline = workload=memhog mib=16 phases=30 wait_ms=100
+
+[domain calm]
+memory = 16M
+maxmem = 16M
+kernel = $os
+cmdline = workload=idle ticks=1500
+INI
+"$ATOLL" run --http "$port" "$tmp/web.ini" </dev/null >"$tmp/out" \
+	2>"$tmp/err" &
+atoll_pid=$!
+for _ in $(seq 100); do
+	grep -q "live chart on" "$tmp/err" && break
+	sleep 0.1
+done
+grep -q "http://127.0.0.1:$port/" "$tmp/err" || fail "no 'live chart' line"
+
+url=http://127.0.0.1:$port
+python3 - "$url" <<'PY' || fail "stats.json or a bad request: see above"
+import json, socket, sys, urllib.request, urllib.error
+url = sys.argv[1]
+r = json.load(urllib.request.urlopen(url + "/stats.json", timeout=5))
+assert r["ok"] and {d["name"] for d in r["domains"]} == {"hog", "calm"}, r
+host, port = url[7:].split(":")
+s = socket.create_connection((host, int(port)), timeout=5)
+s.sendall(b"NONSENSE\r\n\r\n")
+assert s.recv(100).startswith(b"HTTP/1.1 400"), "no 400 for a bad request"
+try:
+    urllib.request.urlopen(url + "/nothing", timeout=5)
+    raise AssertionError("no 404")
+except urllib.error.HTTPError as e:
+    assert e.code == 404
+PY
+grep -q "malformed request" "$tmp/err" || fail "bad request not logged"
+
+# Second atoll on the same port: refused before anything starts.
+sed "s|$tmp/ctl.sock|$tmp/ctl2.sock|" "$tmp/web.ini" >"$tmp/web2.ini"
+timeout 10 "$ATOLL" run --http "$port" "$tmp/web2.ini" </dev/null \
+	>"$tmp/out2" 2>"$tmp/err2"
+rc=$?
+[ $rc = 2 ] || fail "port in use: exit status $rc, want 2"
+[ "$(wc -l <"$tmp/err2")" = 1 ] && grep -q -- "--http $port" "$tmp/err2" ||
+	fail "port in use: $(cat "$tmp/err2")"
+[ -e "$tmp/ctl2.sock" ] && fail "port in use: a control socket was left"
+[ -s "$tmp/out2" ] && fail "port in use: a domain started"
+
+# The page in headless Chromium: 1.5 s of its life, then the DOM.
+timeout 40 "$chrome" --headless --no-sandbox --disable-gpu \
+	--disable-dev-shm-usage --user-data-dir="$tmp/chrome" \
+	--virtual-time-budget=1500 --dump-dom "$url/" >"$tmp/dom" \
+	2>"$tmp/chrome.err" || fail "chromium: exit status $?"
+for d in hog calm; do
+	grep -q "<li data-domain=\"$d\"" "$tmp/dom" ||
+		fail "no legend entry for $d: $(head -c 400 "$tmp/dom")"
+	grep -q "<path class=\"held\" data-domain=\"$d\" [^>]*d=\"M" \
+		"$tmp/dom" || fail "no plotted path for $d"
+done
+n=$(grep -o "sample [0-9]*" "$tmp/dom" | grep -o "[0-9]*")
+[ "${n:-0}" -ge 2 ] || fail "the page polled ${n:-0} times, want 2 or more"
+atoll_stop
+rc=$?
+[ $rc = 143 ] || fail "atoll run: exit status $rc after SIGTERM, want 143"
+grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
+echo "http-page: ok (a legend entry and a path per domain, $n samples)"

@@ -1,0 +1,30 @@
+# Helpers for the memory policy tests (tests/system/policy-*.sh), on top
+# of sys.bash: the control socket $sock, and reads of `atoll stats --json`.
+#
+#   mstat DOM FIELD   a field of the domain's "mem" object (frames, counts)
+#   hstat FIELD       a field of the "host" object
+#   wait_until SECS CMD...   run CMD every 0.1 s until it succeeds
+sock=$tmp/ctl.sock
+
+stats_json() {
+	timeout 5 "$ATOLL" stats --json --socket "$sock" 2>/dev/null
+}
+
+mstat() {
+	stats_json | jq -r --arg d "$1" --arg f "$2" \
+		'.domains[] | select(.name == $d) | .mem[$f]' 2>/dev/null
+}
+
+hstat() {
+	stats_json | jq -r --arg f "$1" '.host[$f]' 2>/dev/null
+}
+
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -ge $end ] && return 1
+		kill -0 "$atoll_pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+}

@@ -1,0 +1,72 @@
+#!/bin/bash
+# Memory policy (docs/policy.md), an uncooperative domain: "rogue" runs
+# atoll-os with its balloon driver off (balloon=0) and holds 36 MiB;
+# "good" (16 MiB reserved, capped at 16 MiB by its limit until `atoll
+# sla` lifts it) then grows to a 32 MiB working set.  The manager must
+# lower rogue's target and, since rogue never reports, have the reclaimer
+# swap it down at once (no balloon), while good gets all it asks for
+# (none of it swapped) and both
+# memhogs' data stay intact.
+# shellcheck source=tests/system/lib/sys.bash
+SYS_T=${SYS_T:-40}
+source "$(dirname "$0")/lib/sys.bash" "$1"
+# shellcheck source=tests/system/lib/policy.bash
+source "$(dirname "$0")/lib/policy.bash"
+os=$(need_elf atoll-os)
+
+cat >"$tmp/cfg.ini" <<INI
+[host]
+machine_memory = 64M
+swap_file = $tmp/swap
+swap_size = 128M
+control_socket = $sock
+
+[domain rogue]
+memory = 40M
+kernel = $os
+cmdline = balloon=0 workload=memhog mib=36 phases=1 wait_ms=5000 seed=1
+
+[domain good]
+memory = 16M
+maxmem = 48M
+reservation = 16M
+limit = 16M
+kernel = $os
+cmdline = workload=memhog mib=32 phases=3 wait_ms=400 seed=2
+INI
+atoll_start "$tmp/cfg.ini"
+
+rogue_big() { tr -d '\r' <"$tmp/out" 2>/dev/null | grep -q "^rogue| *memhog: phase 0"; }
+wait_until 15 rogue_big || fail "rogue never reached its phase 0"
+echo "rogue holds $(($(mstat rogue populated) / 256)) MiB," \
+	"good $(($(mstat good populated) / 256)) MiB"
+"$ATOLL" sla --socket "$sock" good limit=48M ||
+	fail "atoll sla good limit=48M failed"
+min_good=999999
+good_big() {
+	local g
+	g=$(mstat good populated)
+	[ -n "$g" ] && [ "$g" -lt "$min_good" ] && min_good=$g
+	[ "${g:-0}" -ge $((32 * 256)) ]
+}
+wait_until 8 good_big ||
+	fail "good holds $(($(mstat good populated) / 256)) MiB, not 32"
+for d in rogue good; do
+	echo "$d: target $(($(mstat $d target) / 256)) MiB, holds" \
+		"$(($(mstat $d populated) / 256)) MiB, reclaimed by balloon" \
+		"$(mstat $d reclaimed_by_balloon), by swap" \
+		"$(mstat $d reclaimed_by_swap) frames"
+done
+echo "good held at least $((min_good / 256)) MiB meanwhile"
+[ "$(mstat good reclaimed_by_swap)" -eq 0 ] ||
+	fail "good (16 MiB reserved, asking for more) was swapped"
+[ "$(mstat rogue reclaimed_by_swap)" -ge $((4 * 256)) ] ||
+	fail "rogue was not swapped"
+[ "$(mstat rogue reclaimed_by_balloon)" -eq 0 ] ||
+	fail "rogue has no balloon yet gave frames back"
+atoll_wait
+rc=$?
+[ $rc = 0 ] || fail "atoll run exited with status $rc"
+domain_ok rogue "memhog: ok" || fail "rogue did not print 'memhog: ok'"
+domain_ok good "memhog: ok" || fail "good did not print 'memhog: ok'"
+echo "policy-noballoon: ok"

@@ -1,0 +1,69 @@
+#!/bin/bash
+# Memory policy (docs/policy.md), shares: two memhogs that each want
+# 48 MiB contend for a 64 MiB pool; "big" has twice the shares of
+# "small" (2000:1000) and both have 8 MiB reserved.  Once both have grown
+# as far as atoll lets them, their holdings above the reservation must be
+# in the ratio of their shares (2 +- 15%), and both memhogs' data must be
+# intact.
+# shellcheck source=tests/system/lib/sys.bash
+SYS_T=${SYS_T:-40}
+source "$(dirname "$0")/lib/sys.bash" "$1"
+# shellcheck source=tests/system/lib/policy.bash
+source "$(dirname "$0")/lib/policy.bash"
+os=$(need_elf atoll-os)
+
+cat >"$tmp/cfg.ini" <<INI
+[host]
+machine_memory = 64M
+swap_file = $tmp/swap
+swap_size = 128M
+control_socket = $sock
+balloon_timeout = 300ms
+
+[domain small]
+memory = 8M
+maxmem = 64M
+reservation = 8M
+shares = 1000
+kernel = $os
+cmdline = workload=memhog mib=48 phases=1 wait_ms=6000 seed=1
+
+[domain big]
+memory = 8M
+maxmem = 64M
+reservation = 8M
+shares = 2000
+kernel = $os
+cmdline = workload=memhog mib=48 phases=1 wait_ms=6000 seed=2
+INI
+atoll_start "$tmp/cfg.ini"
+
+grown() {
+	tr -d '\r' <"$tmp/out" | grep -q "^small| *memhog: phase 0" &&
+		tr -d '\r' <"$tmp/out" | grep -q "^big| *memhog: phase 0"
+}
+wait_until 20 grown || fail "the memhogs did not finish growing"
+# A few manager periods to settle, then the ratio of the holdings above
+# the reservation (2048 frames), sampled three times.
+ok=0
+for i in 1 2 3 4 5 6; do
+	sleep 0.5
+	s=$(mstat small populated)
+	b=$(mstat big populated)
+	ratio=$(awk -v s="$s" -v b="$b" \
+		'BEGIN { printf "%.2f", (b - 2048) / (s > 2048 ? s - 2048 : 1) }')
+	echo "small holds $((s / 256)) MiB, big $((b / 256)) MiB:" \
+		"above reservation big/small = $ratio"
+	awk -v r="$ratio" 'BEGIN { exit !(r >= 1.7 && r <= 2.3) }' &&
+		ok=$((ok + 1))
+done
+echo "swapped: small $(mstat small reclaimed_by_swap), big" \
+	"$(mstat big reclaimed_by_swap) frames; host $(hstat state)," \
+	"$(hstat transitions) transitions"
+[ $ok -ge 3 ] || fail "holdings not in the 2:1 ratio of the shares (+-15%)"
+atoll_wait
+rc=$?
+[ $rc = 0 ] || fail "atoll run exited with status $rc"
+domain_ok small "memhog: ok" || fail "small did not print 'memhog: ok'"
+domain_ok big "memhog: ok" || fail "big did not print 'memhog: ok'"
+echo "policy-shares: ok"
