@@ -2,7 +2,7 @@
 # The default job of `make demo`: three domains of atoll's own guest OS on a
 # host with less machine memory than their maxmem added up
 # (examples/demo.ini): one grows its working set in phases, one idles, one
-# streams block I/O.  While they run, `atoll top -b` shows the live view
+# streams block I/O and UDP to the host through atoll's NAT (counted here).  While they run, `atoll top -b` shows the live view
 # every few seconds (the live web page is on http://127.0.0.1:PORT/ when
 # DEMO_HTTP=PORT is set); at the end atoll prints its summary table and
 # memory chart.  The guests' consoles go to build/demo.log.
@@ -25,12 +25,29 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # The block domain's disk: a sparse 64 MiB image, made once.
 [ -f build/demo-disk.img ] || truncate -s 64M build/demo-disk.img
 
+# The host end of the io domain's UDP stream (10.0.2.2:5599 in the guest).
+python3 - >build/demo-udp.txt 2>&1 <<'EOF' &
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 5599))
+s.settimeout(60)
+n = 0
+try:
+    while True:
+        n += len(s.recv(2048))
+        s.settimeout(5)
+except OSError:
+    pass
+print("the host received %.1f MiB of the io domain's UDP stream" % (n / 2**20))
+EOF
+sink=$!
+
 step "atoll run $CONFIG: 3 domains, 192 MiB of maxmem on 96 MiB"
 http=()
 [ -n "${DEMO_HTTP:-}" ] && http=(--http "$DEMO_HTTP")
 "$ATOLL" run "${http[@]}" "$CONFIG" </dev/null >"$LOG" &
 pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT INT TERM
+trap 'kill "$pid" "$sink" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT INT TERM
 for _ in $(seq 100); do
 	[ -S "$SOCK" ] && break
 	sleep 0.1
@@ -50,5 +67,8 @@ trap - EXIT INT TERM
 step "the guests' verdicts ($LOG)"
 grep -E "^[a-z]+\| ([a-z]+: (ok|verdict)|atoll-os: (all ok|FAIL))" "$LOG" ||
 	true
+grep -E "^[a-z]+\| (blkbench: dev|udpstream: bytes)" "$LOG" || true
+wait "$sink" 2>/dev/null || true
+cat build/demo-udp.txt
 printf '\nMore: make demo-linux (Linux on atoll, atoll vs QEMU), make test.\n'
 exit $rc

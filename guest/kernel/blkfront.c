@@ -17,6 +17,10 @@
 #define NSLOTS 32 /* blkif ring slots in one page */
 #define WAIT_TICKS (3 * TICK_HZ) /* no response for this long: dead */
 #define PROBE_MAX_SHIFT 40 /* disks up to 2^40 sectors */
+/* Poll for responses this long before asking for an event and sleeping:
+ * under load they come sooner than an upcall would (issue 5's bounded
+ * spin; atoll's back-end spins the same way for requests). */
+#define SPIN_US 50
 
 struct blkfront_slot {
 	struct blkreq *req; /* NULL: id free */
@@ -208,10 +212,16 @@ static unsigned blkfront_submit(struct blkfront *f, struct blkreq *reqs,
 	return queued;
 }
 
-/* Sleep until a response may be there: final check first, so one
- * published meanwhile is not slept through.  0, or -ETIMEDOUT. */
+/* Sleep until a response may be there: a short spin, then the final
+ * check, so one published meanwhile is not slept through.  0, or
+ * -ETIMEDOUT. */
 static int blkfront_sleep(struct blkfront *f)
 {
+	uint64_t end = timer_now_us() + (f->holdoff ? SPIN_US : 0);
+
+	while (timer_now_us() < end)
+		if (blkif_unconsumed_responses(&f->front))
+			return 0;
 	if (blkif_final_check_responses(&f->front))
 		return 0;
 	if (pv_wait(&f->waiter, WAIT_TICKS) ||

@@ -154,5 +154,6 @@ int wl_netstream(void); /* net.h: netfront, inet */
 int wl_pingpong(void);
 int wl_ringbench(void); /* atoll/abi/echo.h */
 int wl_udpecho(void);
+int wl_iostream(void); /* blkbench + a UDP stream through the NAT */
 
 #endif

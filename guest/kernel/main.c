@@ -23,6 +23,7 @@ static const struct workload workloads[] = {
 	{ "pingpong", wl_pingpong },
 	{ "ringbench", wl_ringbench },
 	{ "udpecho", wl_udpecho },
+	{ "iostream", wl_iostream },
 };
 
 static struct boot_info bi;

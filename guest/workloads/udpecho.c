@@ -1,10 +1,11 @@
 /* udpecho: answer UDP datagrams to `port` with the same bytes until
- * `count` have been echoed (the NAT test sends them from the host through
- * a hostfwd rule).
+ * `count` have been echoed, or `idle` ticks pass without one after the
+ * first (the NAT test sends them from the host through a hostfwd rule,
+ * retransmitting until it sees each echo).
  *
- *   workload=udpecho port=P count=N [wait=TICKS] [ip=A.B.C.D]
+ *   workload=udpecho port=P count=N [wait=TICKS] [idle=TICKS] [ip=A.B.C.D]
  *
- * Verdict FAIL if `wait` ticks pass without a datagram first. */
+ * Verdict FAIL if `wait` ticks pass without a first datagram. */
 #include "kernel.h"
 #include "net.h"
 
@@ -14,6 +15,7 @@ int wl_udpecho(void)
 	long port = cmdline_long("port", 7);
 	long count = cmdline_long("count", 1);
 	uint64_t wait = (uint64_t)cmdline_long("wait", 30 * TICK_HZ);
+	uint64_t idle = (uint64_t)cmdline_long("idle", 0);
 	long done = 0;
 	int err;
 
@@ -32,7 +34,7 @@ int wl_udpecho(void)
 		uint32_t src;
 		uint16_t sport;
 		int n = udp_recv((uint16_t)port, buf, sizeof(buf), &src, &sport,
-				 wait);
+				 done && idle ? idle : wait);
 
 		if (n <= 0)
 			break;
@@ -44,7 +46,7 @@ int wl_udpecho(void)
 		done++;
 	}
 	printf("udpecho: port=%ld echoed=%ld\n", port, done);
-	if (done < count) {
+	if (!done || (done < count && !idle)) {
 		printf("udpecho: verdict FAIL %ld of %ld echoed\n", done,
 		       count);
 		return 1;

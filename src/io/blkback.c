@@ -14,7 +14,6 @@
  * image in one vectored call (raw: one preadv/pwritev); their answers
  * follow in ring order. */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "io/evtchn.h"
 #include "io/io_dom.h"
 #include "io/pvdev.h"
+#include "io/pvdev_thread.h"
 
 #define BLKBACK_BATCH 16 /* responses per push */
 #define SECT_PER_FRAME (4096 / BLKIF_SECTOR_SIZE)
@@ -265,52 +265,35 @@ long blkback_pass(struct pvdev *dev, struct blkback *bb)
 	return done;
 }
 
-/* Wait for the guest's event or stop.  1 to go on, 0 to stop. */
-static int blkback_wait(struct pvdev *dev, struct blkback *bb)
+static long blkback_loop_pass(struct pvdev *dev, void *priv)
 {
-	struct pollfd pfd[2] = { { dev->efd, POLLIN, 0 },
-				 { dev->stop_efd, POLLIN, 0 } };
-	uint64_t count;
-
-	if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-		return 0;
-	if (pfd[1].revents)
-		return 0;
-	if (pfd[0].revents) {
-		if (read(dev->efd, &count, sizeof(count)) < 0 &&
-		    errno != EAGAIN)
-			return 0;
-		bb->st.wakeups++;
-	}
-	return 1;
+	return blkback_pass(dev, priv);
 }
 
-/* The I/O thread: passes until the ring is empty, then the final check
- * (req_event re-armed, req_prod re-read) before sleeping. */
+static bool blkback_pending(void *priv)
+{
+	return blkif_unconsumed_requests(&((struct blkback *)priv)->ring);
+}
+
+static bool blkback_final_check(void *priv)
+{
+	return blkif_final_check_requests(&((struct blkback *)priv)->ring);
+}
+
+static const struct pvdev_loop blkback_loop = {
+	.pass = blkback_loop_pass,
+	.pending = blkback_pending,
+	.final_check = blkback_final_check,
+	.budget = BLKBACK_BUDGET,
+	.spin_ns = PVDEV_SPIN_NS,
+};
+
 static void *blkback_thread(void *arg)
 {
 	struct pvdev *dev = arg;
 	struct blkback *bb = dev->priv;
-	uint64_t zero = 0;
 
-	for (;;) {
-		long done = blkback_pass(dev, bb);
-
-		if (done < 0) {
-			pvdev_release(dev);
-			break;
-		}
-		bb->st.passes++;
-		if (done == BLKBACK_BUDGET ||
-		    blkif_final_check_requests(&bb->ring)) {
-			/* More work: stop if asked, else go on at once. */
-			if (read(dev->stop_efd, &zero, sizeof(zero)) > 0)
-				break;
-			continue;
-		}
-		if (!blkback_wait(dev, bb))
-			break;
-	}
+	pvdev_loop_run(dev, &blkback_loop, bb, &bb->st);
 	return NULL;
 }
 
@@ -343,11 +326,8 @@ static int blkback_start(struct pvdev *dev)
 static void blkback_stop(struct pvdev *dev)
 {
 	struct blkback *bb = dev->priv;
-	uint64_t one = 1;
 
-	if (write(dev->stop_efd, &one, sizeof(one)) < 0)
-		perror("atoll: pvdev block");
-	pthread_join(bb->thread, NULL);
+	pvdev_stop_thread(dev, bb->thread);
 	free(bb);
 	dev->priv = NULL;
 }

@@ -9,7 +9,6 @@
  * in_cons once per round, and disconnects the device if more than a ring's
  * size is outstanding either way. */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "io/consback_internal.h"
 #include "io/evtchn.h"
 #include "io/pvdev.h"
+#include "io/pvdev_thread.h"
 
 #define CONSBACK_ROUNDS 16 /* ring-fulls per pass: bound the work */
 
@@ -91,33 +91,6 @@ long consback_in_pass(struct pvdev *dev, struct consback *cb)
 	return (long)n;
 }
 
-/* Wait for the guest's event or console input (or stop, or a timeout of
- * ms).  1 to go on, 0 to stop. */
-static int consback_wait(struct pvdev *dev, struct consback *cb, int ms)
-{
-	int in_fd = dev->env.con_read ? dev->env.con_in_fd : -1;
-	struct pollfd pfd[3] = { { dev->stop_efd, POLLIN, 0 },
-				 { dev->efd, POLLIN, 0 },
-				 { in_fd, POLLIN, 0 } };
-	uint64_t count;
-
-	if (poll(pfd, in_fd >= 0 ? 3 : 2, ms) < 0 && errno != EINTR)
-		return 0;
-	if (pfd[0].revents)
-		return 0;
-	if (pfd[1].revents) {
-		if (read(dev->efd, &count, sizeof(count)) < 0 &&
-		    errno != EAGAIN)
-			return 0;
-		cb->wakeups++;
-	}
-	/* Cleared before the pass: input arriving during it wakes us again. */
-	if (in_fd >= 0 && pfd[2].revents &&
-	    read(in_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
-		return 0;
-	return 1;
-}
-
 /* One pass both ways; returns bytes moved, or -EPROTO. */
 static long consback_both(struct pvdev *dev, struct consback *cb)
 {
@@ -148,7 +121,14 @@ static void *consback_thread(void *arg)
 	long done = 1; /* a first pass at once: output before the connect */
 
 	for (;;) {
-		if (!consback_wait(dev, cb, done ? 0 : cb->in_full ? 50 : -1))
+		/* Input arriving during the pass wakes us again: in_fd is
+		 * drained before it. */
+		if (!pvdev_wait(dev,
+				dev->env.con_read ? dev->env.con_in_fd : -1,
+				done	      ? 0
+				: cb->in_full ? 50
+					      : -1,
+				&cb->wakeups))
 			break;
 		done = consback_both(dev, cb);
 		if (done < 0) {
@@ -191,11 +171,8 @@ static int consback_start(struct pvdev *dev)
 static void consback_stop(struct pvdev *dev)
 {
 	struct consback *cb = dev->priv;
-	uint64_t one = 1;
 
-	if (write(dev->stop_efd, &one, sizeof(one)) < 0)
-		perror("atoll: pvdev console");
-	pthread_join(cb->thread, NULL);
+	pvdev_stop_thread(dev, cb->thread);
 	free(cb);
 	dev->priv = NULL;
 }

@@ -7,29 +7,18 @@
  * hold (a violation disconnects the device with one log line), responses
  * are written field by field, and a pass answers a bounded number. */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "io/echoback_internal.h"
 #include "io/evtchn.h"
 #include "io/io_dom.h"
 #include "io/pvdev.h"
+#include "io/pvdev_thread.h"
 
 #define ECHOBACK_BATCH 32 /* responses per push */
-/* How long an idle thread keeps polling req_prod before it re-arms
- * req_event and sleeps: a busy front-end then needs no notifications. */
-#define ECHOBACK_SPIN_NS 50000
-
-#if defined(__x86_64__) || defined(__i386__)
-#define echoback_relax() __builtin_ia32_pause()
-#else
-#define echoback_relax() __asm__ volatile("" ::: "memory")
-#endif
-
 /* Publish the responses so far; an event only if the front-end asked. */
 static void echoback_push(struct pvdev *dev, struct echoback *eb)
 {
@@ -77,75 +66,35 @@ long echoback_pass(struct pvdev *dev, struct echoback *eb)
 	return done;
 }
 
-static uint64_t echoback_now_ns(void)
+static long echoback_loop_pass(struct pvdev *dev, void *priv)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return echoback_pass(dev, priv);
 }
 
-/* Poll req_prod for up to ECHOBACK_SPIN_NS: true if requests came. */
-static bool echoback_spin(struct echoback *eb)
+static bool echoback_pending(void *priv)
 {
-	uint64_t end = echoback_now_ns() + ECHOBACK_SPIN_NS;
-
-	do {
-		for (int k = 0; k < 64; k++) {
-			if (echo_unconsumed_requests(&eb->ring))
-				return true;
-			echoback_relax();
-		}
-	} while (echoback_now_ns() < end);
-	return false;
+	return echo_unconsumed_requests(&((struct echoback *)priv)->ring);
 }
 
-/* Wait for the guest's event or stop.  1 to go on, 0 to stop. */
-static int echoback_wait(struct pvdev *dev, struct echoback *eb)
+static bool echoback_final_check(void *priv)
 {
-	struct pollfd pfd[2] = { { dev->efd, POLLIN, 0 },
-				 { dev->stop_efd, POLLIN, 0 } };
-	uint64_t count;
-
-	if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-		return 0;
-	if (pfd[1].revents)
-		return 0;
-	if (pfd[0].revents) {
-		if (read(dev->efd, &count, sizeof(count)) < 0 &&
-		    errno != EAGAIN)
-			return 0;
-		eb->st.wakeups++;
-	}
-	return 1;
+	return echo_final_check_requests(&((struct echoback *)priv)->ring);
 }
 
-/* The I/O thread: passes until the ring stays empty for a spin, then the
- * final check (req_event re-armed, req_prod re-read) before sleeping. */
+static const struct pvdev_loop echoback_loop = {
+	.pass = echoback_loop_pass,
+	.pending = echoback_pending,
+	.final_check = echoback_final_check,
+	.budget = ECHOBACK_BUDGET,
+	.spin_ns = PVDEV_SPIN_NS,
+};
+
 static void *echoback_thread(void *arg)
 {
 	struct pvdev *dev = arg;
 	struct echoback *eb = dev->priv;
-	uint64_t zero = 0;
 
-	for (;;) {
-		long done = echoback_pass(dev, eb);
-
-		if (done < 0) {
-			pvdev_release(dev);
-			break;
-		}
-		eb->st.passes++;
-		if (done == ECHOBACK_BUDGET || echoback_spin(eb) ||
-		    echo_final_check_requests(&eb->ring)) {
-			/* More work: stop if asked, else go on at once. */
-			if (read(dev->stop_efd, &zero, sizeof(zero)) > 0)
-				break;
-			continue;
-		}
-		if (!echoback_wait(dev, eb))
-			break;
-	}
+	pvdev_loop_run(dev, &echoback_loop, eb, &eb->st);
 	return NULL;
 }
 
@@ -175,11 +124,8 @@ static int echoback_start(struct pvdev *dev)
 static void echoback_stop(struct pvdev *dev)
 {
 	struct echoback *eb = dev->priv;
-	uint64_t one = 1;
 
-	if (write(dev->stop_efd, &one, sizeof(one)) < 0)
-		perror("atoll: pvdev echo");
-	pthread_join(eb->thread, NULL);
+	pvdev_stop_thread(dev, eb->thread);
 	free(eb);
 	dev->priv = NULL;
 }

@@ -17,7 +17,6 @@
  * NETIF_RSP_ERROR and the frame is dropped (the MTU is 1500 and a frame
  * fits one granted page, so front-ends need neither). */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +27,7 @@
 #include "io/io_dom.h"
 #include "io/netback.h"
 #include "io/netback_internal.h"
+#include "io/pvdev_thread.h"
 
 /* Publish the responses of both rings; one event if either side asked. */
 static void netback_push(struct pvdev *dev, struct netback *nb)
@@ -258,30 +258,6 @@ void netback_fini(struct netback *nb)
 	pthread_mutex_destroy(&nb->rxq_lock);
 }
 
-/* Wait for the guest's event, a frame or stop.  1 to go on, 0 to stop. */
-static int netback_wait(struct pvdev *dev, struct netback *nb)
-{
-	struct pollfd pfd[3] = { { dev->efd, POLLIN, 0 },
-				 { nb->rx_efd, POLLIN, 0 },
-				 { dev->stop_efd, POLLIN, 0 } };
-	uint64_t count;
-
-	if (poll(pfd, 3, -1) < 0 && errno != EINTR)
-		return 0;
-	if (pfd[2].revents)
-		return 0;
-	if (pfd[0].revents) {
-		if (read(dev->efd, &count, sizeof(count)) < 0 &&
-		    errno != EAGAIN)
-			return 0;
-		nb->st.wakeups++;
-	}
-	if (pfd[1].revents && read(nb->rx_efd, &count, sizeof(count)) < 0 &&
-	    errno != EAGAIN)
-		return 0;
-	return 1;
-}
-
 /* More to do at once?  Re-arms the event indices before saying no: tx
  * always, rx only while frames wait for buffers. */
 static bool netback_more(struct netback *nb, long tx, long rx)
@@ -298,7 +274,6 @@ static void *netback_thread(void *arg)
 {
 	struct pvdev *dev = arg;
 	struct netback *nb = dev->priv;
-	uint64_t zero = 0;
 
 	for (;;) {
 		long tx = netback_tx_pass(dev, nb);
@@ -312,11 +287,11 @@ static void *netback_thread(void *arg)
 		nb->st.passes++;
 		if (netback_more(nb, tx, rx)) {
 			/* More work: stop if asked, else go on at once. */
-			if (read(dev->stop_efd, &zero, sizeof(zero)) > 0)
+			if (pvdev_stop_requested(dev))
 				break;
 			continue;
 		}
-		if (!netback_wait(dev, nb))
+		if (!pvdev_wait(dev, nb->rx_efd, -1, &nb->st.wakeups))
 			break;
 	}
 	return NULL;
@@ -367,11 +342,8 @@ err_free:
 static void netback_stop(struct pvdev *dev)
 {
 	struct netback *nb = dev->priv;
-	uint64_t one = 1;
 
-	if (write(dev->stop_efd, &one, sizeof(one)) < 0)
-		perror("atoll: pvdev net");
-	pthread_join(nb->thread, NULL);
+	pvdev_stop_thread(dev, nb->thread);
 	netback_fini(nb);
 	/* The tx ring is the core's (dev->ring); the rx ring is ours. */
 	grant_unmap(&nb->rx_ring);

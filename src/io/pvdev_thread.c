@@ -1,0 +1,109 @@
+/* Back-end threads' common sleeping, polling and stopping
+ * (pvdev_thread.h). */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io/pvdev_thread.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#else
+#define cpu_relax() __asm__ volatile("" ::: "memory")
+#endif
+
+/* Read an eventfd that fired: false on a real error. */
+static bool pvdev_drain(int fd)
+{
+	uint64_t count;
+
+	return read(fd, &count, sizeof(count)) >= 0 || errno == EAGAIN;
+}
+
+int pvdev_wait(struct pvdev *dev, int extra_fd, int ms, uint64_t *wakeups)
+{
+	struct pollfd pfd[3] = { { dev->stop_efd, POLLIN, 0 },
+				 { dev->efd, POLLIN, 0 },
+				 { extra_fd, POLLIN, 0 } };
+
+	if (poll(pfd, extra_fd >= 0 ? 3 : 2, ms) < 0 && errno != EINTR)
+		return 0;
+	if (pfd[0].revents)
+		return 0;
+	if (pfd[1].revents) {
+		if (!pvdev_drain(dev->efd))
+			return 0;
+		(*wakeups)++;
+	}
+	if (extra_fd >= 0 && pfd[2].revents && !pvdev_drain(extra_fd))
+		return 0;
+	return 1;
+}
+
+bool pvdev_stop_requested(struct pvdev *dev)
+{
+	struct pollfd pfd = { dev->stop_efd, POLLIN, 0 };
+
+	/* Look without reading: the request stays for pvdev_wait. */
+	return poll(&pfd, 1, 0) > 0 && pfd.revents;
+}
+
+static uint64_t pvdev_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns)
+{
+	uint64_t end;
+
+	if (!ns)
+		return false;
+	end = pvdev_now_ns() + ns;
+	do {
+		for (int k = 0; k < 64; k++) {
+			if (pending(arg))
+				return true;
+			cpu_relax();
+		}
+	} while (pvdev_now_ns() < end);
+	return false;
+}
+
+void pvdev_stop_thread(struct pvdev *dev, pthread_t thread)
+{
+	uint64_t one = 1;
+
+	if (write(dev->stop_efd, &one, sizeof(one)) < 0)
+		perror("atoll: pvdev");
+	pthread_join(thread, NULL);
+}
+
+void pvdev_loop_run(struct pvdev *dev, const struct pvdev_loop *l, void *priv,
+		    struct pvdev_stats *st)
+{
+	for (;;) {
+		long done = l->pass(dev, priv);
+
+		if (done < 0) {
+			pvdev_release(dev);
+			return;
+		}
+		st->passes++;
+		if (done == l->budget ||
+		    pvdev_spin(l->pending, priv, l->spin_ns) ||
+		    l->final_check(priv)) {
+			/* More work: stop if asked, else go on at once. */
+			if (pvdev_stop_requested(dev))
+				return;
+			continue;
+		}
+		if (!pvdev_wait(dev, -1, -1, &st->wakeups))
+			return;
+	}
+}

@@ -1,0 +1,53 @@
+/* What every back-end's I/O thread does the same way (pvdev_thread.c):
+ * sleep until the guest's event, another wake-up or a stop request; poll
+ * a ring for a bounded time before sleeping; stop and join the thread.
+ * Single-ring back-ends (block, echo) run their whole thread through
+ * pvdev_loop_run; net and console use the pieces. */
+#ifndef ATOLL_IO_PVDEV_THREAD_H
+#define ATOLL_IO_PVDEV_THREAD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "io/pvdev.h"
+
+/* How long an idle back-end keeps polling req_prod before it re-arms
+ * req_event and sleeps: a front-end that keeps producing then needs no
+ * notifications (Xen's netback/blkback sleep at once; atoll spins a
+ * little because its front-ends run on other host threads). */
+#define PVDEV_SPIN_NS 50000
+
+/* Sleep until the guest's event (counted in *wakeups), a wake-up on
+ * extra_fd (if >= 0) or a stop request, or ms milliseconds pass (-1: no
+ * limit).  Drains the eventfds that fired.  1 to go on, 0 to stop. */
+int pvdev_wait(struct pvdev *dev, int extra_fd, int ms, uint64_t *wakeups);
+
+/* Has the back-end been asked to stop?  (Non-blocking.) */
+bool pvdev_stop_requested(struct pvdev *dev);
+
+/* Poll pending(arg) for up to ns nanoseconds: true once it is. */
+bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns);
+
+/* Ask dev's back-end thread to stop and wait for it. */
+void pvdev_stop_thread(struct pvdev *dev, pthread_t thread);
+
+/* A back-end serving one request ring. */
+struct pvdev_loop {
+	/* Serve up to `budget` requests: how many, or < 0 if the
+	 * front-end broke the protocol (logged; the device is released). */
+	long (*pass)(struct pvdev *dev, void *priv);
+	/* Unconsumed requests on the ring (read without re-arming). */
+	bool (*pending)(void *priv);
+	/* Re-arm req_event and re-read req_prod: true if requests came. */
+	bool (*final_check)(void *priv);
+	long budget;
+	uint64_t spin_ns; /* 0: sleep at once */
+};
+
+/* The thread body: passes while there is work, a spin, the final check,
+ * then sleep until the guest's event.  Counts passes and wakeups in st. */
+void pvdev_loop_run(struct pvdev *dev, const struct pvdev_loop *l, void *priv,
+		    struct pvdev_stats *st);
+
+#endif
