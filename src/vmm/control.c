@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "machine/diag.h"
+#include "vmm/conn_io.h"
 #include "vmm/control.h"
 #include "vmm/control_cmd.h"
 #include "vmm/control_console.h"
@@ -52,42 +53,17 @@ const char *control_default_path(void)
 	return buf;
 }
 
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	       (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/* Wait for fd to be ready for ev within the client's time.  0 or -1. */
-static int client_wait(int fd, short ev, const struct timespec *t0)
-{
-	struct pollfd p = { .fd = fd, .events = ev };
-	long left = CONTROL_CLIENT_MS - ms_since(t0);
-
-	if (left <= 0)
-		return -1;
-	return poll(&p, 1, (int)left) == 1 ? 0 : -1;
-}
-
 /* Read the request: up to a newline or the end of the stream.  Returns its
  * length (without what follows a newline); CONTROL_REQUEST_MAX + 1 if too
  * long; -1 on error or timeout. */
-static long client_read(int fd, char *buf, const struct timespec *t0)
+static long client_read(struct conn *c, char *buf)
 {
 	size_t n = 0;
-	ssize_t r;
+	long r;
 	char *nl;
 
 	while (n <= CONTROL_REQUEST_MAX) {
-		if (client_wait(fd, POLLIN, t0))
-			return -1;
-		r = recv(fd, buf + n, CONTROL_REQUEST_MAX + 1 - n,
-			 MSG_DONTWAIT);
-		if (r < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
+		r = conn_recv(c, buf + n, CONTROL_REQUEST_MAX + 1 - n);
 		if (r < 0)
 			return -1;
 		if (r == 0)
@@ -100,40 +76,22 @@ static long client_read(int fd, char *buf, const struct timespec *t0)
 	return (long)n;
 }
 
-static void client_write(int fd, const char *s, const struct timespec *t0)
-{
-	size_t len = strlen(s);
-	ssize_t r;
-
-	while (len) {
-		if (client_wait(fd, POLLOUT, t0))
-			return;
-		r = send(fd, s, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (r < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (r <= 0)
-			return;
-		s += r;
-		len -= (size_t)r;
-	}
-}
-
 /* One connection: request, reply.  Returns true if the connection became
  * a console stream (then it is not ours to close). */
 static bool control_serve(struct control *c, int fd, char *buf)
 {
-	struct timespec t0;
+	struct conn conn;
 	struct domain *attach = NULL;
 	long n;
 	char *reply;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	n = client_read(fd, buf, &t0);
+	conn_begin(&conn, fd, CONTROL_CLIENT_MS);
+	n = client_read(&conn, buf);
 	if (n < 0)
 		return false;
 	reply = control_handle_conn(c->h, buf, (size_t)n, &attach);
 	if (reply)
-		client_write(fd, reply, &t0);
+		conn_send(&conn, reply, strlen(reply));
 	free(reply);
 	return reply && attach && !control_console_attach(c->h, attach, fd);
 }

@@ -21,6 +21,7 @@
 
 #include "machine/diag.h"
 #include "vmm/control_cmd.h"
+#include "vmm/conn_io.h"
 #include "vmm/http.h"
 
 #define HTTP_REQ_MAX 8192
@@ -65,32 +66,15 @@ err:
 	return err;
 }
 
-/* Wait up to the client's deadline for fd to be ready; 0 or -1. */
-static int http_wait(int fd, short ev, const struct timespec *t0)
-{
-	struct pollfd p = { .fd = fd, .events = ev };
-	struct timespec t;
-	long left;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	left = HTTP_CLIENT_MS - ((t.tv_sec - t0->tv_sec) * 1000 +
-				 (t.tv_nsec - t0->tv_nsec) / 1000000);
-	return left > 0 && poll(&p, 1, (int)left) == 1 ? 0 : -1;
-}
-
 /* The request head (up to the blank line), NUL-terminated in buf.
  * Returns its length, or -1 (closed, timed out or too large). */
-static long http_read(int fd, char *buf, const struct timespec *t0)
+static long http_read(struct conn *c, char *buf)
 {
 	size_t n = 0;
-	ssize_t r;
+	long r;
 
 	while (n < HTTP_REQ_MAX) {
-		if (http_wait(fd, POLLIN, t0))
-			return -1;
-		r = recv(fd, buf + n, HTTP_REQ_MAX - n, MSG_DONTWAIT);
-		if (r < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
+		r = conn_recv(c, buf + n, HTTP_REQ_MAX - n);
 		if (r <= 0)
 			return -1;
 		n += (size_t)r;
@@ -101,26 +85,8 @@ static long http_read(int fd, char *buf, const struct timespec *t0)
 	return -1;
 }
 
-static void http_write(int fd, const char *p, size_t n,
-		       const struct timespec *t0)
-{
-	ssize_t r;
-
-	while (n) {
-		if (http_wait(fd, POLLOUT, t0))
-			return;
-		r = send(fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (r < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (r <= 0)
-			return;
-		p += r;
-		n -= (size_t)r;
-	}
-}
-
-static void http_reply(int fd, const char *status, const char *type,
-		       const char *body, size_t len, const struct timespec *t0)
+static void http_reply(struct conn *c, const char *status, const char *type,
+		       const char *body, size_t len)
 {
 	char head[256];
 	int n = snprintf(head, sizeof(head),
@@ -129,13 +95,12 @@ static void http_reply(int fd, const char *status, const char *type,
 			 "Connection: close\r\n\r\n",
 			 status, type, len);
 
-	http_write(fd, head, (size_t)n, t0);
-	http_write(fd, body, len, t0);
+	conn_send(c, head, (size_t)n);
+	conn_send(c, body, len);
 }
 
 /* Route one request head. */
-static void http_route(struct http *s, int fd, char *req,
-		       const struct timespec *t0)
+static void http_route(struct http *s, struct conn *c, char *req)
 {
 	static const char stats_req[] = "{\"cmd\":\"stats\"}";
 	char *sp1 = strchr(req, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
@@ -143,26 +108,25 @@ static void http_route(struct http *s, int fd, char *req,
 
 	if (!sp1 || !sp2 || strncmp(sp2 + 1, "HTTP/1.", 7)) {
 		diag_error("--http: malformed request refused");
-		http_reply(fd, "400 Bad Request", "text/plain", "bad request\n",
-			   12, t0);
+		http_reply(c, "400 Bad Request", "text/plain", "bad request\n",
+			   12);
 		return;
 	}
 	*sp2 = 0;
 	if (strncmp(req, "GET ", 4)) {
-		http_reply(fd, "405 Method Not Allowed", "text/plain",
-			   "GET only\n", 9, t0);
+		http_reply(c, "405 Method Not Allowed", "text/plain",
+			   "GET only\n", 9);
 	} else if (!strcmp(sp1 + 1, "/") || !strcmp(sp1 + 1, "/index.html")) {
-		http_reply(fd, "200 OK", "text/html; charset=utf-8", http_page,
-			   http_page_len, t0);
+		http_reply(c, "200 OK", "text/html; charset=utf-8", http_page,
+			   http_page_len);
 	} else if (!strcmp(sp1 + 1, "/stats.json")) {
 		json = control_handle(s->h, stats_req, sizeof(stats_req) - 1);
 		if (json)
-			http_reply(fd, "200 OK", "application/json", json,
-				   strlen(json), t0);
+			http_reply(c, "200 OK", "application/json", json,
+				   strlen(json));
 		free(json);
 	} else {
-		http_reply(fd, "404 Not Found", "text/plain", "not found\n", 10,
-			   t0);
+		http_reply(c, "404 Not Found", "text/plain", "not found\n", 10);
 	}
 }
 
@@ -172,7 +136,7 @@ static void *http_thread(void *arg)
 	struct pollfd p[2] = { { .fd = s->lfd, .events = POLLIN },
 			       { .fd = s->wake_fd, .events = POLLIN } };
 	char *buf = malloc(HTTP_REQ_MAX + 1);
-	struct timespec t0;
+	struct conn c;
 	int fd;
 
 	while (buf) {
@@ -192,9 +156,9 @@ static void *http_thread(void *arg)
 					NULL);
 			continue;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (http_read(fd, buf, &t0) >= 0)
-			http_route(s, fd, buf, &t0);
+		conn_begin(&c, fd, HTTP_CLIENT_MS);
+		if (http_read(&c, buf) >= 0)
+			http_route(s, &c, buf);
 		close(fd);
 	}
 	free(buf);
