@@ -37,7 +37,7 @@ INI
 atoll_start "$tmp/cfg.ini"
 
 rogue_big() { tr -d '\r' <"$tmp/out" 2>/dev/null | grep -q "^rogue| *memhog: phase 0"; }
-wait_until 15 rogue_big || fail "rogue never reached its phase 0"
+wait_until $((15 * SLOW)) rogue_big || fail "rogue never reached its phase 0"
 echo "rogue holds $(($(mstat rogue populated) / 256)) MiB," \
 	"good $(($(mstat good populated) / 256)) MiB"
 "$ATOLL" sla --socket "$sock" good limit=48M ||
@@ -49,7 +49,7 @@ good_big() {
 	[ -n "$g" ] && [ "$g" -lt "$min_good" ] && min_good=$g
 	[ "${g:-0}" -ge $((32 * 256)) ]
 }
-wait_until 8 good_big ||
+wait_until $((8 * SLOW)) good_big ||
 	fail "good holds $(($(mstat good populated) / 256)) MiB, not 32"
 for d in rogue good; do
 	echo "$d: target $(($(mstat $d target) / 256)) MiB, holds" \

@@ -12,7 +12,7 @@ SYS_T=${SYS_T:-40}
 source "$(dirname "$0")/lib/sys.bash" "$1"
 # shellcheck source=tests/system/lib/policy.bash
 source "$(dirname "$0")/lib/policy.bash"
-TTT_MS=${TTT_MS:-1000}
+TTT_MS=${TTT_MS:-$((1000 * SLOW))}
 os=$(need_elf atoll-os)
 
 cat >"$tmp/cfg.ini" <<INI
@@ -38,14 +38,14 @@ atoll_start "$tmp/cfg.ini"
 
 # idle has shrunk to 10 MiB (phase 1 printed): 30 MiB of it is idle.
 idle_shrunk() { tr -d "\r" <"$tmp/out" 2>/dev/null | grep -q "^idle| *memhog: phase 1"; }
-wait_until 15 idle_shrunk || fail "idle never reached its phase 1"
+wait_until $((15 * SLOW)) idle_shrunk || fail "idle never reached its phase 1"
 held0=$(mstat idle populated)
 echo "idle holds $((held0 / 256)) MiB before needy may grow"
 "$ATOLL" sla --socket "$sock" needy limit=64M ||
 	fail "atoll sla needy limit=64M failed"
 t0=$(date +%s%N)
 needy_big() { [ "$(mstat needy populated)" -ge $((38 * 256)) ]; }
-wait_until 4 needy_big ||
+wait_until $((4 * SLOW)) needy_big ||
 	fail "needy holds $(($(mstat needy populated) / 256)) MiB, not 38"
 echo "needy holds 38 MiB $((($(date +%s%N) - t0) / 1000000)) ms after the sla"
 sleep 0.3 # the time-to-target of idle's last cut

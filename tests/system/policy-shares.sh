@@ -42,7 +42,7 @@ grown() {
 	tr -d '\r' <"$tmp/out" | grep -q "^small| *memhog: phase 0" &&
 		tr -d '\r' <"$tmp/out" | grep -q "^big| *memhog: phase 0"
 }
-wait_until 20 grown || fail "the memhogs did not finish growing"
+wait_until $((20 * SLOW)) grown || fail "the memhogs did not finish growing"
 # A few manager periods to settle, then the ratio of the holdings above
 # the reservation (2048 frames), sampled three times.
 ok=0

@@ -73,7 +73,7 @@ echo "bad policy configuration refused (file:line: key, exit 2)"
 } >"$tmp/cfg.ini"
 atoll_start "$tmp/cfg.ini"
 up() { [ -n "$(mstat a target)" ]; }
-wait_until 10 up || fail "atoll did not come up"
+wait_until $((10 * SLOW)) up || fail "atoll did not come up"
 
 sla_of() { # the four values of domain a
 	echo "$(mstat a reservation) $(mstat a limit) $(mstat a shares)" \

@@ -14,6 +14,9 @@ GUEST=$BUILD/guest
 SAN=${SAN:-0}
 SYS_T=${SYS_T:-60}
 [ "$SAN" = 1 ] && SYS_T=$((SYS_T * 4))
+# Wall-clock bounds inside tests stretch by this under the sanitizers.
+SLOW=1
+[ "$SAN" = 1 ] && SLOW=4
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/atoll-sys.XXXXXX")
 atoll_pid=
 peak_rss_kib=0
