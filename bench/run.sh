@@ -4,7 +4,7 @@
 # side is reported with the targets of the performance issue.
 #
 # usage: bench/run.sh [-n REPS] [-t ATOLL_TIMEOUT_S] [WORKLOAD...]
-#   workloads: intloop mixed tlbmiss mem io (default: all), policy
+#   workloads: intloop mixed tlbmiss mem io policy (default: all)
 #   mem: memory virtualization (bench/mem_bench.c on the host, and memhog's
 #   first-touch cost of fresh guest pages on atoll and QEMU)
 #   io: PV I/O (bench/io.sh: host ring vs Xen's ring.h, ringbench,
@@ -43,7 +43,7 @@ shift $((OPTIND - 1))
 	echo "bench: -n and -t take positive integers" >&2
 	exit 2
 }
-WORKLOADS=${*:-intloop mixed tlbmiss mem io}
+WORKLOADS=${*:-intloop mixed tlbmiss mem io policy}
 MEM=0
 IO=0
 cpu_workloads=
@@ -52,7 +52,7 @@ for w in $WORKLOADS; do
 	intloop | mixed | tlbmiss) cpu_workloads+=" $w" ;;
 	mem) MEM=1 ;;
 	io) IO=1 ;;
-	policy) POLICY=1 ;; # bench/policy.sh, not in the default set
+	policy) POLICY=1 ;; # bench/policy.sh
 	*) echo "bench: unknown workload '$w'" >&2; exit 2 ;;
 	esac
 done
@@ -76,7 +76,7 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
 	elfs=()
 	for w in $WORKLOADS; do elfs+=("$GUEST/bench-$w.elf"); done
 	[ $MEM = 1 ] && elfs+=("$GUEST/mem-memhog.elf")
-	[ $IO = 1 ] && elfs+=("$GUEST/atoll-os.elf")
+	[ $IO = 1 ] || [ "${POLICY:-0}" = 1 ] && elfs+=("$GUEST/atoll-os.elf")
 	if ! make --no-print-directory "${elfs[@]}" >"$OUT/make-guest.log" 2>&1; then
 		tail -20 "$OUT/make-guest.log"
 		echo "bench: FAIL: cannot build the workloads"
