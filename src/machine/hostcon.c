@@ -133,6 +133,28 @@ static void hostcon_pv_push(struct hostcon *c, uint8_t b)
 	c->pv_count++;
 }
 
+/* Room for input, lock held.  Flow control follows the console the guest
+ * reads: the PV console's copy once one asked for input (the UART's copy
+ * then keeps the newest bytes), else the UART's. */
+static size_t hostcon_room_locked(const struct hostcon *c)
+{
+	if (c->pv_efd >= 0)
+		return HOSTCON_RING - c->pv_count;
+	return HOSTCON_RING - c->count;
+}
+
+/* Buffer one input byte for both consoles.  Lock held, room checked. */
+static void hostcon_put(struct hostcon *c, uint8_t b)
+{
+	if (c->count == HOSTCON_RING) { /* only while PV reads: drop oldest */
+		c->head = (c->head + 1) % HOSTCON_RING;
+		c->count--;
+	}
+	c->ring[(c->head + c->count) % HOSTCON_RING] = b;
+	c->count++;
+	hostcon_pv_push(c, b);
+}
+
 /* Tell the PV console that input arrived. */
 static void hostcon_pv_kick(struct hostcon *c)
 {
@@ -162,9 +184,7 @@ static int hostcon_feed_byte(struct hostcon *c, uint8_t b)
 		c->escape = true;
 		return 0;
 	}
-	c->ring[(c->head + c->count) % HOSTCON_RING] = b;
-	c->count++;
-	hostcon_pv_push(c, b);
+	hostcon_put(c, b);
 	return 1;
 }
 
@@ -194,9 +214,9 @@ static size_t hostcon_wait_space(struct hostcon *c)
 	size_t room;
 
 	pthread_mutex_lock(&c->lock);
-	while (!c->stopping && c->count == HOSTCON_RING)
+	while (!c->stopping && !hostcon_room_locked(c))
 		pthread_cond_wait(&c->space, &c->lock);
-	room = c->stopping ? 0 : HOSTCON_RING - c->count;
+	room = c->stopping ? 0 : hostcon_room_locked(c);
 	pthread_mutex_unlock(&c->lock);
 	return room;
 }
@@ -447,6 +467,8 @@ size_t hostcon_pv_read(struct hostcon *c, void *buf, size_t n)
 		c->pv_head = (c->pv_head + 1) % HOSTCON_RING;
 		c->pv_count--;
 	}
+	if (got)
+		pthread_cond_signal(&c->space);
 	pthread_mutex_unlock(&c->lock);
 	return got;
 }
@@ -457,10 +479,8 @@ size_t hostcon_pv_read(struct hostcon *c, void *buf, size_t n)
 static void hostcon_feed_raw(struct hostcon *c, const uint8_t *buf, size_t n)
 {
 	pthread_mutex_lock(&c->lock);
-	for (size_t i = 0; i < n && c->count < HOSTCON_RING; i++) {
-		c->ring[(c->head + c->count++) % HOSTCON_RING] = buf[i];
-		hostcon_pv_push(c, buf[i]);
-	}
+	for (size_t i = 0; i < n && hostcon_room_locked(c); i++)
+		hostcon_put(c, buf[i]);
 	pthread_mutex_unlock(&c->lock);
 	hostcon_pv_kick(c);
 	if (c->ops->input_ready)
@@ -473,7 +493,7 @@ static size_t hostcon_room(struct hostcon *c)
 	size_t room;
 
 	pthread_mutex_lock(&c->lock);
-	room = HOSTCON_RING - c->count;
+	room = hostcon_room_locked(c);
 	pthread_mutex_unlock(&c->lock);
 	return room;
 }
