@@ -85,6 +85,22 @@ cJSON *control_json_mem(const struct dom_mem_stats *m)
 	return json_kvs(cJSON_CreateObject(), kv, NKV(kv));
 }
 
+/* The emulated disk's counters: every register access is a device exit. */
+static cJSON *control_json_ata(const struct ata_stats *a)
+{
+	const struct kv kv[] = {
+		{ "exits", a->exits },
+		{ "data_exits", a->data },
+		{ "commands", a->commands },
+		{ "sectors_read", a->sectors_read },
+		{ "sectors_written", a->sectors_written },
+		{ "errors", a->errors },
+		{ "flushes", a->flushes },
+	};
+
+	return json_kvs(cJSON_CreateObject(), kv, NKV(kv));
+}
+
 cJSON *control_json_domain_stats(const struct domain_stats *st)
 {
 	cJSON *o = json_domain_head(st);
@@ -97,6 +113,8 @@ cJSON *control_json_domain_stats(const struct domain_stats *st)
 		return NULL;
 	cJSON_AddNumberToObject(o, "shootdown_ns_avg", st->shootdown_ns_avg);
 	cJSON_AddItemToObject(o, "mem", control_json_mem(&st->mem));
+	if (st->has_ata)
+		cJSON_AddItemToObject(o, "ata", control_json_ata(&st->ata));
 	return o;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "io/netnat.h"
+#include "machine/ata.h"
 #include "machine/machine.h"
 #include "mem/dom_mem.h"
 #include "mem/memhost.h"
@@ -56,6 +57,8 @@ struct domain_stats {
 	uint64_t shootdowns; /* requests served by its vCPUs */
 	double shootdown_ns_avg; /* mean cost of one shootdown (initiator) */
 	struct dom_mem_stats mem;
+	bool has_ata; /* the emulated disk: its trapped accesses */
+	struct ata_stats ata;
 };
 
 struct host;

@@ -43,6 +43,10 @@ void domain_get_stats(struct domain *d, struct domain_stats *st)
 	st->shootdown_ns_avg = n ? (double)ns / (double)n : 0;
 	if (d->mem)
 		dom_mem_get_stats(d->mem, &st->mem);
+	if (d->m && d->m->ata) {
+		st->has_ata = true;
+		ata_get_stats(d->m, &st->ata);
+	}
 }
 
 /* Memory and shootdown figures of one domain, one line. */
