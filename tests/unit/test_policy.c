@@ -2,7 +2,8 @@
  * its manager thread: requests for more served from the pool and then by
  * shares per page (a requester never takes from a domain that pays more
  * per page than it would), the 2:1 split two contenders settle at, and
- * live SLA changes that are refused whole (no change) or applied. */
+ * live SLA changes that are refused whole (no change) or applied, and a
+ * guest that lies in its pressure reports. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -122,6 +123,41 @@ static void test_sla(void)
 	dom_mem_destroy(b);
 }
 
+/* A guest that lies in its reports (all pressure, nothing free, asking
+ * again and again) gets no more than its limit and never dips into what
+ * another domain has reserved. */
+static void test_liar(void)
+{
+	struct dom_mem *a = mkdom(1, 100, 0, 1000000);
+	struct dom_mem *b = mkdom(2, 300, 300, 1);
+	struct dom_mem_sla s = { .has_limit = true, .limit = 600 };
+	char why[200];
+	uint64_t *g = malloc(POOL_FRAMES * sizeof(*g));
+
+	CHECK_EQ(dom_mem_set_sla(a, &s, why, sizeof(why)), 0);
+	hold(b, 300);
+	atomic_store(&a->guest_reports, 1);
+	atomic_store(&a->guest_pressure, 100);
+	atomic_store(&a->guest_free_frames, 0);
+	for (int i = 0; i < 50; i++)
+		dom_mem_request_more(a, 1000000);
+	CHECK(a->target <= 600);
+	CHECK(b->target >= 300);
+	/* Populating everything it has: held up to the limit, no more. */
+	for (uint64_t i = 0; i < POOL_FRAMES; i++)
+		g[i] = BASE_GFN + i;
+	dom_mem_populate(a, g, POOL_FRAMES, 0);
+	printf("liar: target %llu, holds %llu (limit 600)\n",
+	       (unsigned long long)a->target,
+	       (unsigned long long)atomic_load(&a->populated));
+	CHECK(atomic_load(&a->populated) <= 600);
+	CHECK_EQ(atomic_load(&b->populated), 300);
+	CHECK_EQ(mem_host_check(&mh), 0);
+	free(g);
+	dom_mem_destroy(a);
+	dom_mem_destroy(b);
+}
+
 int main(void)
 {
 	struct mem_host_config hc = { .machine_memory = POOL_FRAMES * 4096 };
@@ -130,6 +166,7 @@ int main(void)
 		return 1;
 	test_requests();
 	test_sla();
+	test_liar();
 	mem_host_destroy(&mh);
 	return mt_finish("test_policy");
 }
