@@ -66,6 +66,7 @@ unpack_source() {
 # Build /init and the initramfs description gen_init_cpio consumes.
 make_initramfs() {
 	local dir=$1
+	msg "initramfs: /init from tests/linux/init.c"
 	mkdir -p "$dir"
 	${CROSS}gcc -static -nostdlib -ffreestanding -fno-stack-protector \
 		-fno-pie -no-pie -O2 -march=rv64gc -mabi=lp64d -s \
@@ -83,7 +84,8 @@ EOF
 # Configure OBJ as tinyconfig + fragment, then prove each fragment line
 # survived Kconfig's dependency resolution.
 configure_kernel() {
-	local obj=$1 initramfs=$2 line sym want got bad=0
+	local obj=$1 initramfs=$2 line sym want got bad=0 start=$SECONDS
+	msg "configuring: tinyconfig + tests/linux/atoll.config"
 	"${KMAKE[@]}" -C "$SRC" O="$obj" tinyconfig >/dev/null
 	cat "$FRAGMENT" >>"$obj/.config"
 	echo "CONFIG_INITRAMFS_SOURCE=\"$initramfs\"" >>"$obj/.config"
@@ -103,6 +105,7 @@ configure_kernel() {
 		fi
 	done <"$FRAGMENT"
 	[ $bad -eq 0 ] || fail "tests/linux/atoll.config does not apply cleanly"
+	msg "configured in $((SECONDS - start)) s"
 }
 
 # Count kernel build steps on stdin and print a line every 100 of them:
@@ -146,6 +149,7 @@ main() {
 	rm -rf "$CACHE"/linux-*.tmp # left by an interrupted or failed build
 	if [ ! -f "$entry/Image" ]; then
 		local t0=$SECONDS
+		msg "no cached kernel for these inputs: building (minutes)"
 		unpack_source
 		obj=$CACHE/obj
 		mkdir -p "$obj"

@@ -203,14 +203,12 @@ static void balloon_ask(uint32_t pressure)
 		       pressure, r);
 }
 
-/* The balloon size atoll wants now: maxmem - target (target clamped to
- * maxmem, with one log line); -1 if the target cannot be read. */
-static long balloon_want(void)
+/* The balloon size atoll wants for `target` frames: maxmem - target
+ * (target clamped to maxmem, with one log line). */
+static uint64_t balloon_want(long target)
 {
-	long target = balloon_query(ATOLL_MEM_get_target);
-
 	if (target < 0)
-		return -1;
+		return 0;
 	if ((uint64_t)target > maxmem) {
 		if (!warned_max++)
 			printf("balloon: target %ld frames > maxmem %lu, "
@@ -218,7 +216,19 @@ static long balloon_want(void)
 			       target, (unsigned long)maxmem);
 		target = (long)maxmem;
 	}
-	return (long)(maxmem - (uint64_t)target);
+	return maxmem - (uint64_t)target;
+}
+
+long balloon_plan(long target, uint64_t free, uint32_t pressure)
+{
+	uint64_t want = balloon_want(target), n;
+
+	if (nballoon > want)
+		return -(long)(nballoon - want);
+	if (pressure || nballoon == want || free <= floor_pages)
+		return 0;
+	n = want - nballoon;
+	return (long)(n < free - floor_pages ? n : free - floor_pages);
 }
 
 /* Move n pages with fn, a batch at a time, at most BALLOON_STEP_BATCHES
@@ -245,27 +255,20 @@ static int balloon_step(void)
 	struct atoll_mem_report rep = { 0 };
 	uint64_t moved = 0, free = page_free_count();
 	uint32_t pressure = balloon_pressure();
-	long want;
+	long target, n;
 
 	if (pressure && nballoon)
 		balloon_ask(pressure);
 	else if (!pressure)
 		ask = BALLOON_ASK;
-	want = balloon_want();
-	if (want < 0)
+	target = balloon_query(ATOLL_MEM_get_target);
+	if (target < 0)
 		return 0;
-	if (nballoon > (uint64_t)want) {
-		uint64_t n = nballoon - (uint64_t)want;
-
-		moved = balloon_move(balloon_deflate, n);
-	} else if (!pressure && nballoon < (uint64_t)want &&
-		   free > floor_pages) {
-		uint64_t n = (uint64_t)want - nballoon;
-
-		if (n > free - floor_pages)
-			n = free - floor_pages;
-		moved = balloon_move(balloon_inflate, n);
-	}
+	n = balloon_plan(target, free, pressure);
+	if (n < 0)
+		moved = balloon_move(balloon_deflate, (uint64_t)-n);
+	else if (n > 0)
+		moved = balloon_move(balloon_inflate, (uint64_t)n);
 	rep.free_frames = page_free_count();
 	rep.pressure = pressure;
 	memop(ATOLL_MEM_report, &rep);

@@ -11,6 +11,7 @@
 #ifndef ATOLL_OS_BLKDEV_H
 #define ATOLL_OS_BLKDEV_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define BLK_SECTOR_SIZE 512u
@@ -51,6 +52,17 @@ struct blkdev *ata_open(const void *dtb);
  * event after every response, instead of only when the other side asked
  * (Xen's discipline, the default). */
 void blkfront_tune(struct blkdev *b, unsigned qd, int holdoff);
+
+/* Self-test only (workload pvhostile): a PV front-end over `ring` (a
+ * page the caller plays atoll's back-end on; no device, no event
+ * channel), its state in mem[0..size): NULL if size is too small.
+ * blkfront_post puts reqs on the ring as blkdev_io does (status
+ * -EINPROGRESS until completed) and returns how many went on it;
+ * blkfront_poll consumes the published responses with blkdev_io's own
+ * code and returns how many completed.  Neither waits. */
+struct blkdev *blkfront_attach(void *mem, size_t size, void *ring);
+unsigned blkfront_post(struct blkdev *b, struct blkreq *reqs, unsigned n);
+unsigned blkfront_poll(struct blkdev *b);
 
 /* Submit and wait for all n; 0 if every status is 0, else the first
  * error. */

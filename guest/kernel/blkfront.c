@@ -4,8 +4,10 @@
  * back, several per push, with an event only when atoll asked for one.
  * The calling thread consumes the responses itself and sleeps on the
  * upcall only after a final check.  Responses are copied once and
- * checked: an id never issued, or more responses than outstanding, is
- * logged once and ignored. */
+ * checked: an id not outstanding (never issued, or already completed),
+ * or more responses than outstanding, is logged once and ignored; a status
+ * out of range is logged once and taken as -EIO.  blkfront_attach runs
+ * the same code over a ring the caller owns (the pvhostile self-test). */
 #include <errno.h>
 #include <string.h>
 
@@ -34,7 +36,7 @@ struct blkfront {
 	evtchn_port_t port;
 	struct pv_waiter waiter;
 	unsigned qd, outstanding;
-	int holdoff, dead, logged_id, logged_count;
+	int holdoff, dead, logged_id, logged_count, logged_status;
 	struct blkfront_slot slot[NSLOTS];
 };
 
@@ -66,6 +68,11 @@ static void blkfront_complete(struct blkfront *f, unsigned id, int16_t st)
 			printf("blkfront: grant %u still mapped after its "
 			       "response: leaked\n",
 			       sl->gref[i]);
+	if ((st < BLKIF_RSP_EOPNOTSUPP || st > BLKIF_RSP_OKAY) &&
+	    !f->logged_status++)
+		printf("blkfront: response status %d out of range: taken as "
+		       "-EIO\n",
+		       st);
 	r->status = st == BLKIF_RSP_OKAY	 ? 0
 		    : st == BLKIF_RSP_EOPNOTSUPP ? -EOPNOTSUPP
 						 : -EIO;
@@ -99,8 +106,8 @@ static unsigned blkfront_collect(struct blkfront *f)
 		blkif_copy_response(fr, fr->rsp_cons++, &rsp);
 		if (rsp.id >= NSLOTS || !f->slot[rsp.id].req) {
 			if (!f->logged_id++)
-				printf("blkfront: response with id %lu never "
-				       "issued: ignored\n",
+				printf("blkfront: response with id %lu not "
+				       "outstanding: ignored\n",
 				       (unsigned long)rsp.id);
 			continue;
 		}
@@ -355,4 +362,38 @@ void blkfront_tune(struct blkdev *b, unsigned qd, int holdoff)
 		qd = 1;
 	f->qd = qd < f->front.nr_ents ? qd : f->front.nr_ents;
 	f->holdoff = holdoff;
+}
+
+/* A front-end over `ring` (one page) with its state in mem[0..size), for
+ * a self-test that plays atoll's back-end itself: no device, no port. */
+struct blkdev *blkfront_attach(void *mem, size_t size, void *ring)
+{
+	struct blkfront *f = mem;
+
+	if (size < sizeof(*f))
+		return NULL;
+	memset(f, 0, sizeof(*f));
+	blkif_sring_init(ring);
+	blkif_front_init(&f->front, ring, PAGE_SIZE);
+	f->dev =
+		(struct blkdev){ .name = "test", .io = blkfront_io, .priv = f };
+	f->qd = f->front.nr_ents < NSLOTS ? f->front.nr_ents : NSLOTS;
+	f->holdoff = 1;
+	return &f->dev;
+}
+
+/* blkdev_io's two halves without its wait: put reqs on the ring (how many
+ * went), and consume the published responses (how many completed). */
+unsigned blkfront_post(struct blkdev *b, struct blkreq *reqs, unsigned n)
+{
+	unsigned next = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		reqs[i].status = -EINPROGRESS;
+	return blkfront_submit(b->priv, reqs, n, &next);
+}
+
+unsigned blkfront_poll(struct blkdev *b)
+{
+	return blkfront_collect(b->priv);
 }

@@ -142,6 +142,11 @@ void balloon_start(void);
 void balloon_stop(void);
 void balloon_kick(void);
 uint64_t balloon_size(void);
+/* Pages to give back (> 0) or take again (< 0) toward `target` frames,
+ * as atoll set it (above maxmem: maxmem, logged once), with `free` pages
+ * free: never inflating under pressure or below a floor of free pages.
+ * balloon_step's decision; pvhostile feeds it hostile targets. */
+long balloon_plan(long target, uint64_t free, uint32_t pressure);
 
 /* workloads (guest/workloads) */
 int wl_idle(void);
@@ -155,5 +160,6 @@ int wl_pingpong(void);
 int wl_ringbench(void); /* atoll/abi/echo.h */
 int wl_udpecho(void);
 int wl_iostream(void); /* blkbench + a UDP stream through the NAT */
+int wl_pvhostile(void); /* front-ends against a hostile back-end */
 
 #endif

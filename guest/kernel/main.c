@@ -24,6 +24,7 @@ static const struct workload workloads[] = {
 	{ "ringbench", wl_ringbench },
 	{ "udpecho", wl_udpecho },
 	{ "iostream", wl_iostream },
+	{ "pvhostile", wl_pvhostile },
 };
 
 static struct boot_info bi;

@@ -57,6 +57,15 @@ int net_recv(void *buf, size_t max, uint64_t timeout);
 void net_set_spin(unsigned polls);
 void net_get_stats(struct net_stats *st);
 
+/* Self-test only (workload pvhostile): interface 0 over a tx and an rx
+ * ring page (*tx_ring, *rx_ring) the caller plays atoll's back-end on,
+ * not connected to atoll, the rx ring already holding RX requests; then
+ * the calls above with NET_NOWAIT / a 0 timeout (no event wakes a
+ * sleeper).  0, -EBUSY (already open), -ENODEV, -ENOMEM.
+ * net_close_private ends it. */
+int net_open_private(void **tx_ring, void **rx_ring);
+void net_close_private(void);
+
 /* inet.c.  Addresses are host-order uint32_t. */
 #define INET_GATEWAY 0x0a000202u /* 10.0.2.2 */
 #define IP_PROTO_ICMP 1

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
+#include "cli/mem_wait.h"
 #include "machine/diag.h"
 #include "vmm/control.h"
 
@@ -18,7 +19,10 @@ const char ctl_usage[] =
 	"  atoll stats [OPTIONS] [DOMAIN]     statistics of domains and host\n"
 	"  atoll p2m [OPTIONS] DOMAIN         the domain's P2M as ranges\n"
 	"  atoll pause|unpause|destroy [OPTIONS] DOMAIN\n"
-	"  atoll mem-set [OPTIONS] DOMAIN SIZE   set its memory target\n"
+	"  atoll mem-set [OPTIONS] [--wait[=SECS]] DOMAIN SIZE\n"
+	"                                     set its memory target; --wait:\n"
+	"                                     show progress until it is\n"
+	"                                     reached (default 30 s)\n"
 	"options:\n"
 	"  --socket PATH   atoll's control socket (default $ATOLL_SOCKET,\n"
 	"                  else $XDG_RUNTIME_DIR/atoll.sock, else\n"
@@ -32,6 +36,8 @@ struct ctl_args {
 	const char *verb;
 	const char *socket;
 	bool json;
+	bool wait; /* mem-set --wait, for wait_secs */
+	unsigned wait_secs;
 	const char *op[CTL_MAX_OPERANDS];
 	int nop;
 };
@@ -42,6 +48,7 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 		     const char *operands, struct ctl_args *a)
 {
 	bool opts = true;
+	int r;
 
 	memset(a, 0, sizeof(*a));
 	a->verb = argv[0];
@@ -65,6 +72,11 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 			a->socket = argv[i];
 		} else if (opts && !strncmp(s, "--socket=", 9)) {
 			a->socket = s + 9;
+		} else if (opts && !strcmp(a->verb, "mem-set") &&
+			   (r = mem_wait_option(a->verb, s, &a->wait_secs))) {
+			if (r < 0)
+				return -1;
+			a->wait = true;
 		} else if (opts && s[0] == '-' && s[1]) {
 			diag_error("%s: unknown option '%s'", a->verb, s);
 			return -1;
@@ -200,6 +212,7 @@ int cmd_destroy(int argc, char **argv)
 int cmd_mem_set(int argc, char **argv)
 {
 	struct ctl_args a;
+	struct mem_sample before;
 	uint64_t bytes;
 	cJSON *req;
 	int r = ctl_parse(argc, argv, 2, 2, "DOMAIN SIZE", &a);
@@ -216,10 +229,17 @@ int cmd_mem_set(int argc, char **argv)
 			   a.op[1]);
 		return CLI_EXIT_USAGE;
 	}
+	/* Before the change: where progress starts from. */
+	if (a.wait && (r = mem_wait_sample(a.socket, a.verb, a.op[0], &before)))
+		return r;
 	req = ctl_request("mem-set", a.op[0]);
 	if (req && !cJSON_AddNumberToObject(req, "bytes", (double)bytes)) {
 		cJSON_Delete(req);
 		req = NULL;
 	}
-	return ctl_run(&a, req, NULL);
+	r = ctl_run(&a, req, NULL);
+	if (r || !a.wait)
+		return r;
+	return mem_wait_run(a.socket, a.verb, a.op[0], &before, a.wait_secs,
+			    a.json ? stderr : stdout);
 }

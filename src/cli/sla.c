@@ -9,21 +9,27 @@
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
+#include "cli/mem_wait.h"
 #include "machine/diag.h"
 #include "mem/policy.h"
 #include "vmm/control.h"
 
 const char sla_usage[] =
-	"usage: atoll sla [--socket PATH] [--json] DOMAIN KEY=VALUE...\n"
+	"usage: atoll sla [--socket PATH] [--json] [--wait[=SECS]] DOMAIN "
+	"KEY=VALUE...\n"
 	"  reservation=SIZE  memory always guaranteed (admission control)\n"
 	"  limit=SIZE        memory never held above this (<= maxmem)\n"
 	"  shares=N          weight in memory contention, 1..1000000\n"
 	"  target=SIZE       the balloon target now (reservation..limit)\n"
-	"SIZE is bytes or 512K, 64M, 1G (a multiple of 4K).\n";
+	"SIZE is bytes or 512K, 64M, 1G (a multiple of 4K).\n"
+	"--wait[=SECS]: then show progress until the domain holds its target\n"
+	"(default 30 s; exit status 1 if it does not in time).\n";
 
 struct sla_args {
 	const char *socket;
 	bool json;
+	bool wait;
+	unsigned wait_secs;
 	const char *dom;
 	cJSON *req;
 };
@@ -68,7 +74,7 @@ static int sla_pair(struct sla_args *a, const char *s)
 /* Options, the domain and its pairs.  0, 1 (help printed) or -1. */
 static int sla_parse(int argc, char **argv, struct sla_args *a)
 {
-	int npairs = 0;
+	int npairs = 0, w;
 
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
@@ -76,6 +82,10 @@ static int sla_parse(int argc, char **argv, struct sla_args *a)
 		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
 			fputs(sla_usage, stdout);
 			return 1;
+		} else if ((w = mem_wait_option("sla", s, &a->wait_secs))) {
+			if (w < 0)
+				return -1;
+			a->wait = true;
 		} else if (!strcmp(s, "--json")) {
 			a->json = true;
 		} else if (!strcmp(s, "--socket") && i + 1 < argc) {
@@ -136,6 +146,7 @@ static int sla_send(struct sla_args *a)
 int cmd_sla(int argc, char **argv)
 {
 	struct sla_args a = { .socket = control_default_path() };
+	struct mem_sample before;
 	int r;
 
 	a.req = cJSON_CreateObject();
@@ -145,10 +156,18 @@ int cmd_sla(int argc, char **argv)
 		return 1;
 	}
 	r = sla_parse(argc, argv, &a);
+	if (r) {
+		cJSON_Delete(a.req);
+		return r < 0 ? CLI_EXIT_USAGE : 0;
+	}
+	/* Before the change: where progress starts from. */
+	if (a.wait)
+		r = mem_wait_sample(a.socket, "sla", a.dom, &before);
 	if (!r)
 		r = sla_send(&a);
-	else
-		r = r < 0 ? CLI_EXIT_USAGE : 0;
 	cJSON_Delete(a.req);
-	return r;
+	if (r || !a.wait)
+		return r;
+	return mem_wait_run(a.socket, "sla", a.dom, &before, a.wait_secs,
+			    a.json ? stderr : stdout);
 }
