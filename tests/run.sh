@@ -154,8 +154,11 @@ job_script() {
 	if [ $rc = 0 ]; then
 		result "$res" PASS "$name" </dev/null
 	else
-		tail -n $DETAIL "$out" |
-			result "$res" FAIL "$name" "$(status_reason $rc "$limit")"
+		# The script's own verdict first: atoll's output follows it.
+		{
+			grep -m 1 '^FAIL:' "$out"
+			tail -n $DETAIL "$out"
+		} | result "$res" FAIL "$name" "$(status_reason $rc "$limit")"
 	fi
 }
 

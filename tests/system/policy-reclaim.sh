@@ -21,6 +21,7 @@ machine_memory = 64M
 swap_file = $tmp/swap
 swap_size = 128M
 control_socket = $sock
+balloon_timeout = ${SLOW}s
 
 [domain idle]
 memory = 48M

@@ -7,7 +7,7 @@
 sock=$tmp/ctl.sock
 
 stats_json() {
-	timeout 5 "$ATOLL" stats --json --socket "$sock" 2>/dev/null
+	timeout $((5 * SLOW)) "$ATOLL" stats --json --socket "$sock" 2>/dev/null
 }
 
 mstat() {
