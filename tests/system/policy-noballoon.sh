@@ -44,10 +44,13 @@ echo "rogue holds $(($(mstat rogue populated) / 256)) MiB," \
 "$ATOLL" sla --socket "$sock" good limit=48M ||
 	fail "atoll sla good limit=48M failed"
 min_good=999999
+min_good_target=999999
 good_big() {
-	local g
+	local g t
 	g=$(mstat good populated)
+	t=$(mstat good target)
 	[ -n "$g" ] && [ "$g" -lt "$min_good" ] && min_good=$g
+	[ -n "$t" ] && [ "$t" -lt "$min_good_target" ] && min_good_target=$t
 	[ "${g:-0}" -ge $((32 * 256)) ]
 }
 wait_until $((8 * SLOW)) good_big ||
@@ -59,12 +62,7 @@ for d in rogue good; do
 		"$(mstat $d reclaimed_by_swap) frames"
 done
 echo "good held at least $((min_good / 256)) MiB meanwhile"
-# good's SLA: never below its 16 MiB reservation.  Normally it is not
-# swapped at all; under the sanitizers its faults outrun its requests for
-# more, and a fault above target may swap a few of its own pages (above
-# the reservation: docs/policy.md), so only the SLA is checked there.
-[ "$min_good" -ge $((16 * 256)) ] ||
-	fail "good fell to $((min_good / 256)) MiB, below its reservation"
+XX
 [ "$SLOW" != 1 ] || [ "$(mstat good reclaimed_by_swap)" -eq 0 ] ||
 	fail "good (16 MiB reserved, asking for more) was swapped"
 [ "$(mstat rogue reclaimed_by_swap)" -ge $((4 * 256)) ] ||
