@@ -62,15 +62,27 @@ for d in rogue good; do
 		"$(mstat $d reclaimed_by_swap) frames"
 done
 echo "good held at least $((min_good / 256)) MiB meanwhile"
-XX
-[ "$SLOW" != 1 ] || [ "$(mstat good reclaimed_by_swap)" -eq 0 ] ||
-	fail "good (16 MiB reserved, asking for more) was swapped"
-# Under the sanitizers the guests run so slowly that the pool may not run
-# short before good is done: the scenario's timing is checked at full speed.
-[ "$SLOW" != 1 ] || [ "$(mstat rogue reclaimed_by_swap)" -ge $((4 * 256)) ] ||
-	fail "rogue was not swapped"
-[ "$(mstat rogue reclaimed_by_balloon)" -eq 0 ] ||
-	fail "rogue has no balloon yet gave frames back"
+# good's SLA: atoll never sets its target below its 16 MiB reservation.
+[ "$min_good_target" -ge $((16 * 256)) ] ||
+	fail "good's target fell to $((min_good_target / 256)) MiB," \
+		"below its reservation"
+good_swapped=$(mstat good reclaimed_by_swap)
+rogue_swapped=$(mstat rogue reclaimed_by_swap)
+rogue_ballooned=$(mstat rogue reclaimed_by_balloon)
+[ -n "$good_swapped" ] && [ -n "$rogue_swapped" ] &&
+	[ -n "$rogue_ballooned" ] || fail "no statistics from atoll"
+[ "$rogue_ballooned" -eq 0 ] ||
+	fail "rogue has no balloon yet gave $rogue_ballooned frames back"
+# At full speed good is never swapped and rogue is.  Under the sanitizers
+# the guests run so slowly that good's faults can outrun its requests for
+# more (a fault above target swaps a few of its own pages, above its
+# reservation: docs/policy.md) and the pool may not run short before good
+# is done, so only the SLA is checked there.
+if [ "$SLOW" = 1 ]; then
+	[ "$good_swapped" -eq 0 ] ||
+		fail "good (16 MiB reserved, asking for more) was swapped"
+	[ "$rogue_swapped" -ge $((4 * 256)) ] || fail "rogue was not swapped"
+fi
 atoll_wait
 rc=$?
 [ $rc = 0 ] || fail "atoll run exited with status $rc"
