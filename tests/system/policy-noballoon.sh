@@ -25,7 +25,7 @@ balloon_timeout = ${SLOW}s
 [domain rogue]
 memory = 40M
 kernel = $os
-cmdline = balloon=0 workload=memhog mib=36 phases=1 wait_ms=5000 seed=1
+cmdline = balloon=0 workload=memhog mib=36 phases=1 wait_ms=$((5000 * SLOW)) seed=1
 
 [domain good]
 memory = 16M
