@@ -36,6 +36,7 @@ kernel = $os
 cmdline = workload=memhog mib=40 phases=8 wait_ms=500 seed=2
 INI
 atoll_start "$tmp/cfg.ini"
+policy_san_only policy-reclaim idle needy
 
 # idle has shrunk to 10 MiB (phase 1 printed): 30 MiB of it is idle.
 idle_shrunk() { tr -d "\r" <"$tmp/out" 2>/dev/null | grep -q "^idle| *memhog: phase 1"; }
