@@ -15,7 +15,6 @@
  * follow in ring order. */
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -245,12 +244,8 @@ long blkback_pass(struct pvdev *dev, struct blkback *bb)
 
 	ring_rmb(); /* requests after the index that publishes them */
 	if (blkif_request_prod_overflow(r, prod)) {
-		fprintf(stderr,
-			"atoll: pvdev: domain %u block %u: req_prod %u "
-			"is %u "
-			"past rsp_prod %u (ring of %u): disconnected\n",
-			dev->domid, dev->index, prod, prod - r->rsp_prod_pvt,
-			r->rsp_prod_pvt, r->nr_ents);
+		pvdev_log_overflow(dev, "block", "", prod, r->rsp_prod_pvt,
+				   r->nr_ents);
 		return -EPROTO;
 	}
 	while (r->req_cons != prod && done < BLKBACK_BUDGET) {

@@ -8,7 +8,6 @@
  * are written field by field, and a pass answers a bounded number. */
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -39,11 +38,8 @@ long echoback_pass(struct pvdev *dev, struct echoback *eb)
 
 	ring_rmb(); /* requests after the index that publishes them */
 	if (echo_request_prod_overflow(r, prod)) {
-		fprintf(stderr,
-			"atoll: pvdev: domain %u echo %u: req_prod %u is %u "
-			"past rsp_prod %u (ring of %u): disconnected\n",
-			dev->domid, dev->index, prod, prod - r->rsp_prod_pvt,
-			r->rsp_prod_pvt, r->nr_ents);
+		pvdev_log_overflow(dev, "echo", "", prod, r->rsp_prod_pvt,
+				   r->nr_ents);
 		return -EPROTO;
 	}
 	while (r->req_cons != prod && done < ECHOBACK_BUDGET) {

@@ -91,11 +91,8 @@ long netback_tx_pass(struct pvdev *dev, struct netback *nb)
 
 	ring_rmb(); /* requests after the index that publishes them */
 	if (netif_tx_request_prod_overflow(r, prod)) {
-		fprintf(stderr,
-			"atoll: pvdev: domain %u net %u: tx req_prod %u is %u "
-			"past rsp_prod %u (ring of %u): disconnected\n",
-			dev->domid, dev->index, prod, prod - r->rsp_prod_pvt,
-			r->rsp_prod_pvt, r->nr_ents);
+		pvdev_log_overflow(dev, "net", "tx ", prod, r->rsp_prod_pvt,
+				   r->nr_ents);
 		return -EPROTO;
 	}
 	while (r->req_cons != prod && done < NETBACK_BUDGET) {
@@ -166,11 +163,8 @@ long netback_rx_pass(struct pvdev *dev, struct netback *nb)
 
 	ring_rmb();
 	if (netif_rx_request_prod_overflow(r, prod)) {
-		fprintf(stderr,
-			"atoll: pvdev: domain %u net %u: rx req_prod %u is %u "
-			"past rsp_prod %u (ring of %u): disconnected\n",
-			dev->domid, dev->index, prod, prod - r->rsp_prod_pvt,
-			r->rsp_prod_pvt, r->nr_ents);
+		pvdev_log_overflow(dev, "net", "rx ", prod, r->rsp_prod_pvt,
+				   r->nr_ents);
 		return -EPROTO;
 	}
 	while (r->req_cons != prod && done < NETBACK_BUDGET &&

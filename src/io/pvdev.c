@@ -36,6 +36,17 @@ static struct pvdev **pvdev_find(domid_t domid, uint32_t type, uint32_t index)
 	return pp;
 }
 
+void pvdev_log_overflow(const struct pvdev *dev, const char *kind,
+			const char *ring, uint32_t prod, uint32_t rsp_prod_pvt,
+			uint32_t nr_ents)
+{
+	fprintf(stderr,
+		"atoll: pvdev: domain %u %s %u: %sreq_prod %u is %u past "
+		"rsp_prod %u (ring of %u): disconnected\n",
+		dev->domid, kind, dev->index, ring, prod, prod - rsp_prod_pvt,
+		rsp_prod_pvt, nr_ents);
+}
+
 void pvdev_release(struct pvdev *dev)
 {
 	if (atomic_exchange(&dev->released, true))

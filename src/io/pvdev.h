@@ -117,6 +117,13 @@ void pvdev_for_each(domid_t domid,
 			       const struct pvdev_stats *st, void *arg),
 		    void *arg);
 
+/* The one log line of a front-end whose req_prod claims more requests
+ * than its ring holds (kind: "block", "net", ...; ring: "" or "tx "/"rx "
+ * for devices with two). */
+void pvdev_log_overflow(const struct pvdev *dev, const char *kind,
+			const char *ring, uint32_t prod, uint32_t rsp_prod_pvt,
+			uint32_t nr_ents);
+
 /* Unmap the ring and unbind the port, once (any thread; the back-end's own
  * on a protocol violation). */
 void pvdev_release(struct pvdev *dev);

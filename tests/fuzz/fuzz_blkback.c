@@ -146,41 +146,6 @@ static const struct disk_ops fz_disk_ops = {
 };
 static struct disk fz_disk = { &fz_disk_ops, sizeof(fz_disk_bytes), -1 };
 
-/* Domain 1's grant table: refs granting data frames, or anything. */
-static void guest_grants(struct fz_in *in)
-{
-	uint64_t t = TABLE_GFN;
-
-	FZ_ASSERT(grant_set_table(fz_dom[0], &t, 1) == 0);
-	for (grant_ref_t ref = 0; ref < NR_REFS; ref++) {
-		uint8_t v = fz_u8(in);
-		struct grant_entry_v1 e = { GTF_permit_access |
-						    (v & 1 ? GTF_readonly : 0),
-					    DOMID_BACKEND,
-					    (uint32_t)(DATA_GFN + v / 2 % 8) };
-
-		if (v >= 240) {
-			e.flags = fz_u16(in);
-			e.domid = fz_domid(in);
-			e.frame = (uint32_t)fz_gfn(in);
-		}
-		FZ_ASSERT(!dom_mem_write(
-			fz_mem[0], (TABLE_GFN << PAGE_SHIFT) + ref * sizeof(e),
-			&e, sizeof(e)));
-	}
-}
-
-/* Only the grant table and the ring stay pinned between passes. */
-static void check_pins(void)
-{
-	unsigned pinned = 0;
-
-	for (uint32_t m = 0; m < fz_mh.pool.nframes; m++)
-		pinned += atomic_load(&fz_mh.pool.ft[m].refs);
-	FZ_ASSERT(pinned == 2);
-	fz_check();
-}
-
 static void run_passes(struct pvdev *dev)
 {
 	struct blkif_back *r = &fz_bb.ring;
@@ -191,7 +156,7 @@ static void run_passes(struct pvdev *dev)
 
 		guest_queue(&fz_guest, fz_u8(&fz_guest) % 8);
 		rc = blkback_pass(dev, &fz_bb);
-		check_pins();
+		fz_check_pins(2);
 		if (rc == -EPROTO) {
 			FZ_ASSERT(blkif_request_prod_overflow(
 				r, fz_sring->req_prod));
@@ -213,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fz_guest = (struct fz_in){ data, size };
 	fz_doms_create(NULL);
-	guest_grants(&fz_guest);
+	fz_backend_grants(&fz_guest, TABLE_GFN, DATA_GFN, NR_REFS);
 	FZ_ASSERT(!io_pin(fz_mem[0], RING_GFN, true, &ring, &ring_mfn));
 	fz_sring = ring;
 	memset(&fz_bb, 0, sizeof(fz_bb));

@@ -107,4 +107,43 @@ static inline uint64_t fz_arg(struct fz_in *in, size_t len)
 	return va;
 }
 
+/* Back-end targets: domain 1's grant table at table_gfn, nr_refs entries
+ * granting one of the 8 data frames from data_gfn to the back-ends
+ * (read-only or not, by the input), or now and then anything at all. */
+static inline void fz_backend_grants(struct fz_in *in, uint64_t table_gfn,
+				     uint64_t data_gfn, grant_ref_t nr_refs)
+{
+	uint64_t t = table_gfn;
+
+	FZ_ASSERT(grant_set_table(fz_dom[0], &t, 1) == 0);
+	for (grant_ref_t ref = 0; ref < nr_refs; ref++) {
+		uint8_t v = fz_u8(in);
+		struct grant_entry_v1 e = { GTF_permit_access |
+						    (v & 1 ? GTF_readonly : 0),
+					    DOMID_BACKEND,
+					    (uint32_t)(data_gfn + v / 2 % 8) };
+
+		if (v >= 240) {
+			e.flags = fz_u16(in);
+			e.domid = fz_domid(in);
+			e.frame = (uint32_t)fz_gfn(in);
+		}
+		FZ_ASSERT(!dom_mem_write(
+			fz_mem[0], (table_gfn << PAGE_SHIFT) + ref * sizeof(e),
+			&e, sizeof(e)));
+	}
+}
+
+/* Between a back-end's passes only `want` frames stay pinned (the grant
+ * table and the ring pages): no grant mapping leaks out of a pass. */
+static inline void fz_check_pins(unsigned want)
+{
+	unsigned pinned = 0;
+
+	for (uint32_t m = 0; m < fz_mh.pool.nframes; m++)
+		pinned += atomic_load(&fz_mh.pool.ft[m].refs);
+	FZ_ASSERT(pinned == want);
+	fz_check();
+}
+
 #endif

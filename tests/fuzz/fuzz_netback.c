@@ -102,41 +102,6 @@ static void peer_send(struct vswitch_port *sink, struct fz_in *in, unsigned n)
 	}
 }
 
-/* Domain 1's grant table: refs granting data frames, or anything. */
-static void guest_grants(struct fz_in *in)
-{
-	uint64_t t = TABLE_GFN;
-
-	FZ_ASSERT(grant_set_table(fz_dom[0], &t, 1) == 0);
-	for (grant_ref_t ref = 0; ref < NR_REFS; ref++) {
-		uint8_t v = fz_u8(in);
-		struct grant_entry_v1 e = { GTF_permit_access |
-						    (v & 1 ? GTF_readonly : 0),
-					    DOMID_BACKEND,
-					    (uint32_t)(DATA_GFN + v / 2 % 8) };
-
-		if (v >= 240) {
-			e.flags = fz_u16(in);
-			e.domid = fz_domid(in);
-			e.frame = (uint32_t)fz_gfn(in);
-		}
-		FZ_ASSERT(!dom_mem_write(
-			fz_mem[0], (TABLE_GFN << PAGE_SHIFT) + ref * sizeof(e),
-			&e, sizeof(e)));
-	}
-}
-
-/* Only the grant table and the two rings stay pinned between passes. */
-static void check_pins(void)
-{
-	unsigned pinned = 0;
-
-	for (uint32_t m = 0; m < fz_mh.pool.nframes; m++)
-		pinned += atomic_load(&fz_mh.pool.ft[m].refs);
-	FZ_ASSERT(pinned == 3);
-	fz_check();
-}
-
 /* A pass's result against the ring it worked on. */
 static int check_pass(long rc, ring_idx_t cons0, ring_idx_t rsp0,
 		      ring_idx_t cons, ring_idx_t rsp, ring_idx_t shared_rsp)
@@ -178,7 +143,7 @@ static void run_passes(struct pvdev *dev, struct vswitch_port *sink)
 		guest_rx(&fz_guest, fz_u8(&fz_guest) % 8);
 		peer_send(sink, &fz_guest, fz_u8(&fz_guest) % 6);
 		rc = netback_tx_pass(dev, nb);
-		check_pins();
+		fz_check_pins(3);
 		if (rc == -EPROTO)
 			FZ_ASSERT(netif_tx_request_prod_overflow(
 				&nb->tx, fz_tx->req_prod));
@@ -186,7 +151,7 @@ static void run_passes(struct pvdev *dev, struct vswitch_port *sink)
 			       fz_tx->rsp_prod))
 			return;
 		rc = netback_rx_pass(dev, nb);
-		check_pins();
+		fz_check_pins(3);
 		if (rc == -EPROTO)
 			FZ_ASSERT(netif_rx_request_prod_overflow(
 				&nb->rx, fz_rx->req_prod));
@@ -218,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ASSERT(!vswitch_create(&fz_sw));
 	fz_guest = (struct fz_in){ data, size };
 	fz_doms_create(NULL);
-	guest_grants(&fz_guest);
+	fz_backend_grants(&fz_guest, TABLE_GFN, DATA_GFN, NR_REFS);
 	fz_tx = ring_page(TX_GFN, fz_u32(&fz_guest), &tx_mfn);
 	fz_rx = ring_page(RX_GFN, fz_u32(&fz_guest), &rx_mfn);
 	memset(&fz_nb, 0, sizeof(fz_nb));
