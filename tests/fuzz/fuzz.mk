@@ -1,6 +1,7 @@
-# libFuzzer targets (tests/fuzz/fuzz_NAME.c): each drives the real src/mem
-# and src/io code with bytes standing for a hostile guest's memory and
-# hypercall arguments.  Built with clang (libFuzzer + ASan + UBSan) into
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c, found by glob): each drives
+# the real atoll code with bytes standing for what a hostile guest or user
+# controls (memory, hypercall arguments, instructions, device registers,
+# images, configuration).  Built with clang (libFuzzer + ASan + UBSan) into
 # build-fuzz/, separate from the gcc build.  `make fuzz` runs each target
 # for FUZZ_SECONDS with a corpus under build-fuzz/corpus/NAME;
 # `make test` runs each briefly (tests/system/fuzz-smoke.sh).  See
@@ -16,8 +17,9 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
 	-fno-strict-aliasing -pthread -Isrc -Iinclude -Itests/unit $(FUZZ_SAN)
 
-# The code under test: the memory manager and the PV I/O core.
-FUZZ_LIB_SRC := $(sort $(wildcard src/mem/*.c src/io/*.c))
+# The code under test: the core library of the gcc build (CORE_SRC, every
+# folder but cli/).
+FUZZ_LIB_SRC := $(CORE_SRC)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_OUT)/%.o)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,\
 	$(sort $(wildcard tests/fuzz/fuzz_*.c)))
@@ -39,7 +41,7 @@ $(FUZZ_OUT)/libatoll-fuzz.a: $(FUZZ_LIB_OBJ)
 	ar rcs $@ $^
 
 $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/tests/fuzz/fuzz_%.o $(FUZZ_OUT)/libatoll-fuzz.a
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -pthread -o $@ $^
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -pthread -o $@ $^ $(LDLIBS)
 
 .SECONDARY: $(FUZZ_NAMES:%=$(FUZZ_OUT)/tests/fuzz/fuzz_%.o)
 

@@ -71,14 +71,14 @@ static void disk_access(const void *buf, uint64_t off, uint64_t len)
 	const uint8_t *p = buf, *base = fz_mh.pool.base;
 	uint64_t m;
 
-	FZ_ASSERT(len && off <= sizeof(fz_disk_bytes) &&
-		  len <= sizeof(fz_disk_bytes) - off);
-	FZ_ASSERT(p >= base &&
-		  p + len <= base + (uint64_t)fz_mh.pool.nframes * PAGE_SIZE);
+	CHECK(len && off <= sizeof(fz_disk_bytes) &&
+	      len <= sizeof(fz_disk_bytes) - off);
+	CHECK(p >= base &&
+	      p + len <= base + (uint64_t)fz_mh.pool.nframes * PAGE_SIZE);
 	m = (uint64_t)(p - base) / PAGE_SIZE;
-	FZ_ASSERT((uint64_t)(p + len - 1 - base) / PAGE_SIZE == m);
-	FZ_ASSERT(atomic_load(&fz_mh.pool.ft[m].owner) == 1);
-	FZ_ASSERT(atomic_load(&fz_mh.pool.ft[m].refs) > 0);
+	CHECK((uint64_t)(p + len - 1 - base) / PAGE_SIZE == m);
+	CHECK(atomic_load(&fz_mh.pool.ft[m].owner) == 1);
+	CHECK(atomic_load(&fz_mh.pool.ft[m].refs) > 0);
 	if (fz_u8(&fz_guest) & 1)
 		guest_queue(&fz_guest, fz_u8(&fz_guest) % 3);
 }
@@ -100,7 +100,7 @@ static int fd_write(struct disk *d, uint64_t off, const void *buf, uint64_t len)
 /* Vectored (merged requests): every piece checked as one access. */
 static int fd_rwv(uint64_t off, const struct iovec *iov, int n, bool write)
 {
-	FZ_ASSERT(n >= 1 && n <= BLKBACK_MERGE_SEGS);
+	CHECK(n >= 1 && n <= BLKBACK_MERGE_SEGS);
 	for (int i = 0; i < n; i++) {
 		if (write)
 			fd_write(NULL, off, iov[i].iov_base, iov[i].iov_len);
@@ -130,8 +130,8 @@ static int fd_flush(struct disk *d)
 
 static int fd_discard(struct disk *d, uint64_t off, uint64_t len)
 {
-	FZ_ASSERT(len && off <= sizeof(fz_disk_bytes) &&
-		  len <= sizeof(fz_disk_bytes) - off);
+	CHECK(len && off <= sizeof(fz_disk_bytes) &&
+	      len <= sizeof(fz_disk_bytes) - off);
 	memset(fz_disk_bytes + off, 0, len);
 	return 0;
 }
@@ -158,14 +158,14 @@ static void run_passes(struct pvdev *dev)
 		rc = blkback_pass(dev, &fz_bb);
 		fz_check_pins(2);
 		if (rc == -EPROTO) {
-			FZ_ASSERT(blkif_request_prod_overflow(
-				r, fz_sring->req_prod));
+			CHECK(blkif_request_prod_overflow(r,
+							  fz_sring->req_prod));
 			return; /* disconnected */
 		}
-		FZ_ASSERT(rc >= 0 && rc <= BLKBACK_BUDGET);
-		FZ_ASSERT(r->req_cons - cons == (ring_idx_t)rc);
-		FZ_ASSERT(r->rsp_prod_pvt - rsp == (ring_idx_t)rc);
-		FZ_ASSERT(fz_sring->rsp_prod == r->rsp_prod_pvt);
+		CHECK(rc >= 0 && rc <= BLKBACK_BUDGET);
+		CHECK(r->req_cons - cons == (ring_idx_t)rc);
+		CHECK(r->rsp_prod_pvt - rsp == (ring_idx_t)rc);
+		CHECK(fz_sring->rsp_prod == r->rsp_prod_pvt);
 	}
 }
 
@@ -179,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_guest = (struct fz_in){ data, size };
 	fz_doms_create(NULL);
 	fz_backend_grants(&fz_guest, TABLE_GFN, DATA_GFN, NR_REFS);
-	FZ_ASSERT(!io_pin(fz_mem[0], RING_GFN, true, &ring, &ring_mfn));
+	CHECK(!io_pin(fz_mem[0], RING_GFN, true, &ring, &ring_mfn));
 	fz_sring = ring;
 	memset(&fz_bb, 0, sizeof(fz_bb));
 	fz_bb.disk = &fz_disk;

@@ -52,9 +52,9 @@ static void fz_con_write(void *ctx, const void *buf, size_t n)
 	const char *b = buf;
 	xencons_ring_idx_t start = fz_cb.cons - (xencons_ring_idx_t)n;
 
-	FZ_ASSERT(n > 0 && n <= RING);
+	CHECK(n > 0 && n <= RING);
 	for (size_t i = 0; i < n; i++)
-		FZ_ASSERT(b[i] == r->out[XENCONS_IDX(start + i, r->out)]);
+		CHECK(b[i] == r->out[XENCONS_IDX(start + i, r->out)]);
 	fz_written += n;
 	fz_chunks++;
 	guest_move(&fz_guest);
@@ -80,20 +80,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_written = 0;
 		fz_chunks = 0;
 		rc = consback_pass(&dev, &fz_cb);
-		FZ_ASSERT(fz_cb.cons - before == fz_written);
-		FZ_ASSERT(fz_written <= MAX_PASS);
+		CHECK(fz_cb.cons - before == fz_written);
+		CHECK(fz_written <= MAX_PASS);
 		if (fz_written)
-			FZ_ASSERT(r->out_cons == fz_cb.cons);
+			CHECK(r->out_cons == fz_cb.cons);
 		if (rc == -EPROTO) {
-			FZ_ASSERT((xencons_ring_idx_t)(r->out_prod -
-						       fz_cb.cons) > RING);
+			CHECK((xencons_ring_idx_t)(r->out_prod - fz_cb.cons) >
+			      RING);
 			break; /* disconnected */
 		}
-		FZ_ASSERT(rc >= 0 && (uint64_t)rc == fz_written);
-		FZ_ASSERT(fz_chunks <= ROUNDS);
+		CHECK(rc >= 0 && (uint64_t)rc == fz_written);
+		CHECK(fz_chunks <= ROUNDS);
 		/* Stopped before its bound: it saw the ring empty. */
 		if (fz_chunks < ROUNDS)
-			FZ_ASSERT(r->out_prod == fz_cb.cons);
+			CHECK(r->out_prod == fz_cb.cons);
 	}
 	return 0;
 }

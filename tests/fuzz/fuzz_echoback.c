@@ -52,22 +52,22 @@ static void run_passes(struct pvdev *dev)
 		rc = echoback_pass(dev, &fz_eb);
 		fz_check();
 		if (rc == -EPROTO) {
-			FZ_ASSERT(echo_request_prod_overflow(
-				r, fz_sring->req_prod));
+			CHECK(echo_request_prod_overflow(r,
+							 fz_sring->req_prod));
 			return; /* disconnected */
 		}
-		FZ_ASSERT(rc >= 0 && rc <= ECHOBACK_BUDGET);
-		FZ_ASSERT((uint32_t)rc <= r->nr_ents);
-		FZ_ASSERT(r->req_cons - cons == (ring_idx_t)rc);
-		FZ_ASSERT(r->rsp_prod_pvt - rsp == (ring_idx_t)rc);
-		FZ_ASSERT(fz_sring->rsp_prod == r->rsp_prod_pvt);
+		CHECK(rc >= 0 && rc <= ECHOBACK_BUDGET);
+		CHECK((uint32_t)rc <= r->nr_ents);
+		CHECK(r->req_cons - cons == (ring_idx_t)rc);
+		CHECK(r->rsp_prod_pvt - rsp == (ring_idx_t)rc);
+		CHECK(fz_sring->rsp_prod == r->rsp_prod_pvt);
 		/* A response overwrites its request's slot: read it back. */
 		for (long k = 0; k < rc; k++) {
 			const struct echo_response *p =
 				&fz_sring->ring[(rsp + k) & (r->nr_ents - 1)]
 					 .rsp;
 
-			FZ_ASSERT(p->id == ids[k] && p->status == 0);
+			CHECK(p->id == ids[k] && p->status == 0);
 		}
 	}
 }
@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fz_guest = (struct fz_in){ data, size };
 	fz_doms_create(NULL);
-	FZ_ASSERT(!io_pin(fz_mem[0], RING_GFN, true, &ring, &ring_mfn));
+	CHECK(!io_pin(fz_mem[0], RING_GFN, true, &ring, &ring_mfn));
 	fz_sring = ring;
 	memset(&fz_eb, 0, sizeof(fz_eb));
 	start = fz_u32(&fz_guest);

@@ -176,17 +176,17 @@ static void check_dom(struct io_dom *d)
 
 		if (e->state != EVTCHN_INTERDOMAIN)
 			continue;
-		FZ_ASSERT(e->remote_dom == 1 || e->remote_dom == 2);
-		FZ_ASSERT(e->remote_port < ATOLL_EVTCHN_MAX_PORTS);
+		CHECK(e->remote_dom == 1 || e->remote_dom == 2);
+		CHECK(e->remote_port < ATOLL_EVTCHN_MAX_PORTS);
 		r = &fz_dom[e->remote_dom - 1]->ev.port[e->remote_port];
-		FZ_ASSERT(r->state == EVTCHN_INTERDOMAIN);
-		FZ_ASSERT(r->remote_dom == d->domid && r->remote_port == p);
+		CHECK(r->state == EVTCHN_INTERDOMAIN);
+		CHECK(r->remote_dom == d->domid && r->remote_port == p);
 	}
 	if (d->ev.si) {
 		struct p2m_entry e = p2m_get(&d->mem->p2m, gfn(d->ev.si_gfn));
 
-		FZ_ASSERT(e.type == P2M_PRESENT && e.val == d->ev.si_mfn);
-		FZ_ASSERT(atomic_load(&fz_mh.pool.ft[e.val].refs) > 0);
+		CHECK(e.type == P2M_PRESENT && e.val == d->ev.si_mfn);
+		CHECK(atomic_load(&fz_mh.pool.ft[e.val].refs) > 0);
 	}
 }
 

@@ -179,10 +179,9 @@ static void check_maps(void)
 		if (!fz_live[s])
 			continue;
 		e = p2m_get(&m->granter->mem->p2m, gfn(m->gfn));
-		FZ_ASSERT(e.type == P2M_PRESENT && e.val == m->mfn);
-		FZ_ASSERT(atomic_load(&fz_mh.pool.ft[m->mfn].refs) > 0);
-		FZ_ASSERT(m->ptr ==
-			  fz_mh.pool.base + (uint64_t)m->mfn * PAGE_SIZE);
+		CHECK(e.type == P2M_PRESENT && e.val == m->mfn);
+		CHECK(atomic_load(&fz_mh.pool.ft[m->mfn].refs) > 0);
+		CHECK(m->ptr == fz_mh.pool.base + (uint64_t)m->mfn * PAGE_SIZE);
 	}
 	fz_check();
 }

@@ -40,16 +40,15 @@ static inline void fz_doms_create(io_upcall_fn upcall)
 	fz_host_once();
 	for (int k = 0; k < 2; k++) {
 		fz_mem[k] = it_dom(&fz_mh, (domid_t)(k + 1));
-		FZ_ASSERT(fz_mem[k]);
-		FZ_ASSERT(!io_dom_attach(fz_mem[k], upcall,
-					 (void *)(intptr_t)(k + 1),
-					 &fz_dom[k]));
+		CHECK(fz_mem[k]);
+		CHECK(!io_dom_attach(fz_mem[k], upcall,
+				     (void *)(intptr_t)(k + 1), &fz_dom[k]));
 	}
 }
 
 static inline void fz_check(void)
 {
-	FZ_ASSERT(mem_host_check(&fz_mh) == 0);
+	CHECK(mem_host_check(&fz_mh) == 0);
 }
 
 /* Tear both domains down (every mapping already unmapped) and check that
@@ -64,9 +63,9 @@ static inline void fz_doms_destroy(void)
 	for (int k = 0; k < 2; k++)
 		dom_mem_destroy(fz_mem[k]);
 	mem_host_get_stats(&fz_mh, &st);
-	FZ_ASSERT(st.free == st.frames);
-	FZ_ASSERT(st.swap_free == st.swap_slots);
-	FZ_ASSERT(mpool_check(&fz_mh.pool) == 0);
+	CHECK(st.free == st.frames);
+	CHECK(st.swap_free == st.swap_slots);
+	CHECK(mpool_check(&fz_mh.pool) == 0);
 }
 
 /* A gfn as a guest would pick it: mostly a few frames of its RAM (so
@@ -115,7 +114,7 @@ static inline void fz_backend_grants(struct fz_in *in, uint64_t table_gfn,
 {
 	uint64_t t = table_gfn;
 
-	FZ_ASSERT(grant_set_table(fz_dom[0], &t, 1) == 0);
+	CHECK(grant_set_table(fz_dom[0], &t, 1) == 0);
 	for (grant_ref_t ref = 0; ref < nr_refs; ref++) {
 		uint8_t v = fz_u8(in);
 		struct grant_entry_v1 e = { GTF_permit_access |
@@ -128,7 +127,7 @@ static inline void fz_backend_grants(struct fz_in *in, uint64_t table_gfn,
 			e.domid = fz_domid(in);
 			e.frame = (uint32_t)fz_gfn(in);
 		}
-		FZ_ASSERT(!dom_mem_write(
+		CHECK(!dom_mem_write(
 			fz_mem[0], (table_gfn << PAGE_SHIFT) + ref * sizeof(e),
 			&e, sizeof(e)));
 	}
@@ -142,7 +141,7 @@ static inline void fz_check_pins(unsigned want)
 
 	for (uint32_t m = 0; m < fz_mh.pool.nframes; m++)
 		pinned += atomic_load(&fz_mh.pool.ft[m].refs);
-	FZ_ASSERT(pinned == want);
+	CHECK(pinned == want);
 	fz_check();
 }
 

@@ -80,9 +80,9 @@ static void host_once(void)
 	if (mh.pool.nframes)
 		return;
 	snprintf(dir, sizeof(dir), "%s/atoll-fz-XXXXXX", tmp ? tmp : "/tmp");
-	FZ_ASSERT(mkdtemp(dir));
+	CHECK(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/swap", dir);
-	FZ_ASSERT(mem_host_init(&mh, &hc) == 0);
+	CHECK(mem_host_init(&mh, &hc) == 0);
 	unlink(path); /* stays open; nothing left behind */
 	rmdir(dir);
 }
@@ -99,12 +99,12 @@ static void doms_create(void)
 	};
 
 	host_once();
-	FZ_ASSERT(dom_mem_create(&mh, &c, &dom) == 0);
+	CHECK(dom_mem_create(&mh, &c, &dom) == 0);
 	c.domid = 2;
 	c.name = "two";
 	c.memory = c.maxmem = 128;
 	c.reservation = 16;
-	FZ_ASSERT(dom_mem_create(&mh, &c, &other) == 0);
+	CHECK(dom_mem_create(&mh, &c, &other) == 0);
 }
 
 /* A gfn the guest names: mostly in its RAM, sometimes wild. */
@@ -161,8 +161,8 @@ static void op_reservation(struct fz_in *in)
 	set_pages(in);
 	rc = memop_call(dom, &guest, cmd,
 			fz_u8(in) < 248 ? VA0 : fz_u64(in) % (VA0 * 2));
-	FZ_ASSERT(rc < 0 || (uint64_t)rc <= r.nr_extents);
-	FZ_ASSERT(rc < 0 || rc <= ATOLL_MEMOP_MAX_EXTENTS);
+	CHECK(rc < 0 || (uint64_t)rc <= r.nr_extents);
+	CHECK(rc < 0 || rc <= ATOLL_MEMOP_MAX_EXTENTS);
 }
 
 /* The queries and atoll's own operations, on raw argument bytes. */
@@ -207,11 +207,11 @@ static void check(void)
 	dom_mem_get_stats(dom, &st);
 	memcpy(gmem[3], &self, sizeof(self));
 	gprot[3] = P_R;
-	FZ_ASSERT(memop_call(dom, &guest, XENMEM_current_reservation,
-			     VA0 + 3 * 4096) ==
-		  (long)(st.populated + st.swapped + st.shared));
-	FZ_ASSERT(st.populated + st.swapped + st.shared <= st.maxmem);
-	FZ_ASSERT(mem_host_check(&mh) == 0);
+	CHECK(memop_call(dom, &guest, XENMEM_current_reservation,
+			 VA0 + 3 * 4096) ==
+	      (long)(st.populated + st.swapped + st.shared));
+	CHECK(st.populated + st.swapped + st.shared <= st.maxmem);
+	CHECK(mem_host_check(&mh) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -234,7 +234,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dom_mem_destroy(other);
 	dom_mem_destroy(dom);
 	mem_host_get_stats(&mh, &st);
-	FZ_ASSERT(st.free == st.frames && st.swap_free == st.swap_slots);
-	FZ_ASSERT(mpool_check(&mh.pool) == 0);
+	CHECK(st.free == st.frames && st.swap_free == st.swap_slots);
+	CHECK(mpool_check(&mh.pool) == 0);
 	return 0;
 }

@@ -78,7 +78,7 @@ static void guest_rx(struct fz_in *in, unsigned n)
  * guest may move meanwhile. */
 static int sink_deliver(struct vswitch_port *p, const void *frame, size_t len)
 {
-	FZ_ASSERT(len >= VSWITCH_FRAME_MIN && len <= VSWITCH_FRAME_MAX);
+	CHECK(len >= VSWITCH_FRAME_MIN && len <= VSWITCH_FRAME_MAX);
 	fz_sent++;
 	if (fz_u8(&fz_guest) & 1)
 		guest_tx(&fz_guest, fz_u8(&fz_guest) % 3);
@@ -108,10 +108,10 @@ static int check_pass(long rc, ring_idx_t cons0, ring_idx_t rsp0,
 {
 	if (rc == -EPROTO)
 		return 1; /* disconnected */
-	FZ_ASSERT(rc >= 0 && rc <= NETBACK_BUDGET);
-	FZ_ASSERT(cons - cons0 == (ring_idx_t)rc);
-	FZ_ASSERT(rsp - rsp0 == (ring_idx_t)rc);
-	FZ_ASSERT(shared_rsp == rsp);
+	CHECK(rc >= 0 && rc <= NETBACK_BUDGET);
+	CHECK(cons - cons0 == (ring_idx_t)rc);
+	CHECK(rsp - rsp0 == (ring_idx_t)rc);
+	CHECK(shared_rsp == rsp);
 	return 0;
 }
 
@@ -123,10 +123,10 @@ static void check_rx_responses(ring_idx_t from, ring_idx_t to)
 		struct netif_rx_response *r =
 			&fz_rx->ring[i & (fz_nb.rx.nr_ents - 1)].rsp;
 
-		FZ_ASSERT(r->offset == 0 && r->flags == 0);
-		FZ_ASSERT(r->status == NETIF_RSP_ERROR ||
-			  (r->status >= VSWITCH_FRAME_MIN &&
-			   r->status <= VSWITCH_FRAME_MAX));
+		CHECK(r->offset == 0 && r->flags == 0);
+		CHECK(r->status == NETIF_RSP_ERROR ||
+		      (r->status >= VSWITCH_FRAME_MIN &&
+		       r->status <= VSWITCH_FRAME_MAX));
 	}
 }
 
@@ -145,16 +145,16 @@ static void run_passes(struct pvdev *dev, struct vswitch_port *sink)
 		rc = netback_tx_pass(dev, nb);
 		fz_check_pins(3);
 		if (rc == -EPROTO)
-			FZ_ASSERT(netif_tx_request_prod_overflow(
-				&nb->tx, fz_tx->req_prod));
+			CHECK(netif_tx_request_prod_overflow(&nb->tx,
+							     fz_tx->req_prod));
 		if (check_pass(rc, c0, r0, nb->tx.req_cons, nb->tx.rsp_prod_pvt,
 			       fz_tx->rsp_prod))
 			return;
 		rc = netback_rx_pass(dev, nb);
 		fz_check_pins(3);
 		if (rc == -EPROTO)
-			FZ_ASSERT(netif_rx_request_prod_overflow(
-				&nb->rx, fz_rx->req_prod));
+			CHECK(netif_rx_request_prod_overflow(&nb->rx,
+							     fz_rx->req_prod));
 		if (check_pass(rc, rc0, rr0, nb->rx.req_cons,
 			       nb->rx.rsp_prod_pvt, fz_rx->rsp_prod))
 			return;
@@ -167,7 +167,7 @@ static void *ring_page(uint64_t gfn, ring_idx_t start, uint32_t *mfn)
 {
 	void *p;
 
-	FZ_ASSERT(!io_pin(fz_mem[0], gfn, true, &p, mfn));
+	CHECK(!io_pin(fz_mem[0], gfn, true, &p, mfn));
 	((ring_idx_t *)p)[0] = start; /* req_prod */
 	((ring_idx_t *)p)[2] = start; /* rsp_prod */
 	return p;
@@ -180,7 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t tx_mfn, rx_mfn;
 
 	if (!fz_sw)
-		FZ_ASSERT(!vswitch_create(&fz_sw));
+		CHECK(!vswitch_create(&fz_sw));
 	fz_guest = (struct fz_in){ data, size };
 	fz_doms_create(NULL);
 	fz_backend_grants(&fz_guest, TABLE_GFN, DATA_GFN, NR_REFS);
@@ -192,9 +192,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dev.dom = fz_dom[0];
 	dev.ring.ptr = fz_tx;
 	dev.priv = &fz_nb;
-	FZ_ASSERT(!netback_init(&dev, &fz_nb, fz_sw));
+	CHECK(!netback_init(&dev, &fz_nb, fz_sw));
 	sink = vswitch_port_add(fz_sw, "sink", &sink_ops, NULL);
-	FZ_ASSERT(sink);
+	CHECK(sink);
 	fz_sent = 0;
 	run_passes(&dev, sink);
 	vswitch_port_remove(sink);

@@ -1,6 +1,6 @@
 /* Shared by the fuzz targets: reading the input as a stream of hostile
- * values, and the invariant check that ends every input (a violated
- * invariant aborts, which libFuzzer reports as a crash with the input). */
+ * values; the invariant checks are tests/unit/check.h's CHECK macros,
+ * which abort here (libFuzzer reports a crash with the input). */
 #ifndef ATOLL_TESTS_FUZZ_UTIL_H
 #define ATOLL_TESTS_FUZZ_UTIL_H
 
@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A failed CHECK (tests/unit/check.h) aborts: libFuzzer keeps the input. */
+#define CHECK_ABORTS
+#include "check.h"
 
 /* The rest of the input; reads past its end give zeros. */
 struct fz_in {
@@ -57,15 +61,5 @@ static inline uint64_t fz_u64(struct fz_in *in)
 	fz_bytes(in, &v, sizeof(v));
 	return v;
 }
-
-/* Fail the input: a line naming the broken invariant, then abort. */
-#define FZ_ASSERT(cond)                                                        \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n",       \
-				__FILE__, __LINE__, #cond);                    \
-			abort();                                               \
-		}                                                              \
-	} while (0)
 
 #endif

@@ -11,7 +11,9 @@
  * req_prod far ahead): atoll disconnects the device; it disconnects,
  * reconnects and goes on.  With mode=nonet (no `net`) connecting must fail
  * with -ENODEV; mode=connect only connects.  Frames: dst, src, type 0x88b5, kind, flag, seq (LE),
- * then a pattern of (seq, index, sender). */
+ * then a pattern of (seq, index, sender).  Before it ends, each waits until
+ * its transmit ring is drained, so that its last frame (the final
+ * acknowledgement) reaches the peer. */
 #include "atoll/abi/grant_table.h"
 #include "atoll/abi/hypercall.h"
 #include "atoll/abi/netif.h"
@@ -88,6 +90,19 @@ static void tx_reap(void)
 }
 
 /* Queue one frame of len bytes built by the caller in page (id % NTX). */
+/* Wait (bounded) until every queued frame has its transmit response: the
+ * back-end has taken it.  Before leaving, or the last frame (the final
+ * acknowledgement) may still sit in the ring when the domain ends, and the
+ * peer waits for it in vain. */
+static void tx_drain(uint64_t secs)
+{
+	uint64_t end = wl_time() + secs * HZ;
+
+	while (tx.rsp_cons != tx.req_prod_pvt && wl_time() < end)
+		tx_reap();
+	hc_check("tx ring drained", tx.req_prod_pvt - tx.rsp_cons, 0);
+}
+
 static uint8_t *tx_buf(void)
 {
 	while (tx.req_prod_pvt - tx.rsp_cons >= NTX)
@@ -249,7 +264,7 @@ static void bad_tx(const char *what, grant_ref_t gref, unsigned off,
 	struct netif_tx_request *q =
 		netif_tx_request_slot(&tx, tx.req_prod_pvt);
 	struct netif_tx_response r = { 0, 0 };
-	uint64_t end = wl_time() + 2 * HZ;
+	uint64_t end = wl_time() + 10 * HZ;
 
 	*q = (struct netif_tx_request){ gref, (uint16_t)off, flags, 7777,
 					(uint16_t)len };
@@ -267,7 +282,7 @@ static void bad_tx(const char *what, grant_ref_t gref, unsigned off,
 static void hostile(void)
 {
 	struct netif_tx_sring *s = (void *)tx_page;
-	uint64_t end = wl_time() + 2 * HZ;
+	uint64_t end = wl_time() + 10 * HZ;
 
 	bad_tx("tx: runt frame", TXB_REF, 0, 10, 0);
 	bad_tx("tx: frame too long", TXB_REF, 0, 1515, 0);
@@ -356,6 +371,7 @@ int main(void)
 		rt_printf("pvnet: still running\n");
 	}
 	exchange(secs);
+	tx_drain(10);
 	rt_printf("pvnet: peer %02x:%02x:%02x:%02x:%02x:%02x got %u acked %u "
 		  "bad %u foreign %u rx_errors %u tx_errors %u\n",
 		  peer[0], peer[1], peer[2], peer[3], peer[4], peer[5], got,

@@ -45,9 +45,9 @@ mac = 02:00:00:00:00:0b
 EOF2
 timeout 60 "$atoll" run "$tmp/pair.ini" </dev/null >"$tmp/pair.out" 2>&1 ||
 	fail "pair: exit status $?"
-grep -q "a| pv-net: 26 checks, 0 failed" "$tmp/pair.out" ||
+grep -q "a| pv-net: 27 checks, 0 failed" "$tmp/pair.out" ||
 	fail "pair: domain a has no clean summary"
-grep -q "b| pv-net: 13 checks, 0 failed" "$tmp/pair.out" ||
+grep -q "b| pv-net: 14 checks, 0 failed" "$tmp/pair.out" ||
 	fail "pair: domain b has no clean summary"
 grep -q "a| pvnet: mac 02:a7:0d:00:01:00$" "$tmp/pair.out" ||
 	fail "pair: domain a did not get the default MAC"

@@ -18,6 +18,8 @@
 #include "cpu/tlb.h"
 #include "cpu/trap.h"
 
+#include "check.h"
+
 #define FX_RAM_BASE 0x80000000ULL
 #define FX_RAM_SIZE (16ULL << 20)
 #define FX_PT_BASE (FX_RAM_BASE + (8ULL << 20)) /* page-table pool */
@@ -46,27 +48,6 @@ struct fx {
 };
 
 static struct fx *fx_cur; /* for the code-cache stand-ins */
-static int fx_failures;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-			fx_failures++;                                         \
-		}                                                              \
-	} while (0)
-#define CHECK_EQ(got, want)                                                    \
-	do {                                                                   \
-		uint64_t g_ = (uint64_t)(got), w_ = (uint64_t)(want);          \
-		if (g_ != w_) {                                                \
-			printf("FAIL %s:%d: %s = %#llx, want %#llx\n",         \
-			       __FILE__, __LINE__, #got,                       \
-			       (unsigned long long)g_,                         \
-			       (unsigned long long)w_);                        \
-			fx_failures++;                                         \
-		}                                                              \
-	} while (0)
-
 static void *fx_ram_page(void *ctx, uint64_t gpa_page, bool write)
 {
 	struct fx *f = ctx;
@@ -85,11 +66,9 @@ static int fx_mmio_read(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
 	f->mmio_reads++;
 	f->mmio_addr = gpa;
 	f->mmio_size = size;
-	if ((size & (size - 1)) || size > 8 || (gpa & (size - 1))) {
-		printf("FAIL device read of %u bytes at %#llx\n", size,
-		       (unsigned long long)gpa);
-		fx_failures++;
-	}
+	if ((size & (size - 1)) || size > 8 || (gpa & (size - 1)))
+		FAIL("device read of %u bytes at %#llx", size,
+		     (unsigned long long)gpa);
 	if ((gpa & ~0xfffULL) != FX_DEV)
 		return -1;
 	*val = 0x5a5a5a5a5a5a5a5aULL >> (64 - 8 * size);
@@ -105,11 +84,9 @@ static int fx_mmio_write(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
 	f->mmio_addr = gpa;
 	f->mmio_size = size;
 	f->mmio_val = val;
-	if ((size & (size - 1)) || size > 8 || (gpa & (size - 1))) {
-		printf("FAIL device write of %u bytes at %#llx\n", size,
-		       (unsigned long long)gpa);
-		fx_failures++;
-	}
+	if ((size & (size - 1)) || size > 8 || (gpa & (size - 1)))
+		FAIL("device write of %u bytes at %#llx", size,
+		     (unsigned long long)gpa);
 	return (gpa & ~0xfffULL) == FX_DEV ? 0 : -1;
 }
 
@@ -248,16 +225,6 @@ static inline void fx_enter(struct fx *f, unsigned p, uint64_t satp,
 	f->h.mstatus = (f->h.mstatus & ~clr) | set;
 	f->h.priv = (uint8_t)p;
 	mmu_update_ctx(&f->h);
-}
-
-static inline int fx_done(const char *name)
-{
-	if (fx_failures) {
-		printf("%s: %d failure(s)\n", name, fx_failures);
-		return 1;
-	}
-	printf("%s: all passed\n", name);
-	return 0;
 }
 
 #endif

@@ -12,7 +12,7 @@
 #include "atoll/abi/ata_pio.h"
 #include "io/disk.h"
 #include "machine/ata.h"
-#include "mem_test.h"
+#include "check.h"
 
 #define DISK_SECTORS 40
 #define DISK_BYTES (DISK_SECTORS * ATA_SECTOR_SIZE)
@@ -201,5 +201,5 @@ int main(void)
 	test_storm(a);
 	printf("ata: %ld disk calls in the storm and before\n", disk_calls);
 	ata_free(a);
-	return mt_finish("ata");
+	return check_done("ata");
 }

@@ -9,7 +9,7 @@
 #include "atoll/abi/console.h"
 #include "atoll/abi/hypercall.h"
 #include "io/pvdev.h"
-#include "mem_test.h"
+#include "check.h"
 
 #include "io_test_util.h"
 
@@ -252,5 +252,5 @@ int main(void)
 	dom_mem_destroy(ma);
 	CHECK_EQ(mpool_check(&mh.pool), 0);
 	it_host_done(&mh);
-	return mt_finish("consback");
+	return check_done("consback");
 }

@@ -7,7 +7,7 @@
 
 #include "atoll/abi/console.h"
 #include "io/consback_internal.h"
-#include "mem_test.h"
+#include "check.h"
 
 static char input[4096];
 static size_t in_len, in_pos;
@@ -73,5 +73,5 @@ int main(void)
 	CHECK_EQ(consback_in_pass(&dev, &cb), -EPROTO);
 	ring.in_cons = 1505 - 1025;
 	CHECK_EQ(consback_in_pass(&dev, &cb), -EPROTO);
-	return mt_finish("consback_in");
+	return check_done("consback_in");
 }

@@ -13,18 +13,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "vmm/control.h"
 #include "vmm/control_cmd.h"
 #include "vmm/host.h"
-
-static int failed;
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
-			failed++;                                              \
-		}                                                              \
-	} while (0)
 
 static char dir[64];
 
@@ -63,9 +55,7 @@ static void expect_code(struct host *h, const char *req, const char *code)
 
 	if (is_ok(r) || strcmp(code_of(r), code) ||
 	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "error"))) {
-		printf("FAIL: %s: expected %s, got code '%s'\n", req, code,
-		       code_of(r));
-		failed++;
+		FAIL("%s: expected %s, got code '%s'", req, code, code_of(r));
 	}
 	cJSON_Delete(r);
 }
@@ -74,10 +64,8 @@ static void expect_ok(struct host *h, const char *req)
 {
 	cJSON *r = ask(h, req);
 
-	if (!is_ok(r)) {
-		printf("FAIL: %s: %s\n", req, code_of(r));
-		failed++;
-	}
+	if (!is_ok(r))
+		FAIL("%s: %s", req, code_of(r));
 	cJSON_Delete(r);
 }
 
@@ -274,9 +262,5 @@ int main(void)
 	CHECK(access(sock, F_OK) && errno == ENOENT);
 	unlink(kernel);
 	rmdir(dir);
-	if (failed)
-		printf("%d checks failed\n", failed);
-	else
-		printf("test_control: all checks passed\n");
-	return failed != 0;
+	return check_done("test_control");
 }

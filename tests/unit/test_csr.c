@@ -469,5 +469,5 @@ int main(void)
 	test_xret();
 	test_timers();
 	test_wfi();
-	return fx_done("test_csr");
+	return check_done("test_csr");
 }

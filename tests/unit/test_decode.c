@@ -22,15 +22,8 @@
 #include "cpu/hart.h"
 #include "cpu/ops.h"
 #include "cpu/trap.h"
+#include "check.h"
 #include "decode_vectors.h"
-
-static int failures;
-
-#define FAIL(...)                                                              \
-	do {                                                                   \
-		printf("FAIL " __VA_ARGS__);                                   \
-		failures++;                                                    \
-	} while (0)
 
 /* ---- RVC expansion -------------------------------------------------- */
 
@@ -42,14 +35,14 @@ static void test_rvc(void)
 		uint32_t got = decode_expand_rvc(rvc_cases[k].c);
 
 		if (got != rvc_cases[k].w)
-			FAIL("expand %04x = %08x, want %08x\n", rvc_cases[k].c,
+			FAIL("expand %04x = %08x, want %08x", rvc_cases[k].c,
 			     got, rvc_cases[k].w);
 	}
 	for (k = 0; k < sizeof(rvc_reserved) / sizeof(rvc_reserved[0]); k++) {
 		uint32_t got = decode_expand_rvc(rvc_reserved[k]);
 
 		if (got)
-			FAIL("expand reserved %04x = %08x, want 0\n",
+			FAIL("expand reserved %04x = %08x, want 0",
 			     rvc_reserved[k], got);
 	}
 }
@@ -60,8 +53,8 @@ static void check_field(const struct dec_case *c, const char *name, int64_t got,
 			int64_t want)
 {
 	if (want != NA && got != want)
-		FAIL("%s: %s = %lld, want %lld\n", c->text, name,
-		     (long long)got, (long long)want);
+		FAIL("%s: %s = %lld, want %lld", c->text, name, (long long)got,
+		     (long long)want);
 }
 
 static void test_decode(void)
@@ -74,7 +67,7 @@ static void test_decode(void)
 
 		decode_insn(c->raw, c->len, &out);
 		if (out.fn != c->fn) {
-			FAIL("%s: handler is not %s\n", c->text, c->fn_name);
+			FAIL("%s: handler is not %s", c->text, c->fn_name);
 			continue;
 		}
 		check_field(c, "rd", out.rd, c->rd);
@@ -86,12 +79,12 @@ static void test_decode(void)
 	for (k = 0; k < sizeof(dec_illegal) / sizeof(dec_illegal[0]); k++) {
 		decode_insn(dec_illegal[k], 4, &out);
 		if (out.fn != op_illegal)
-			FAIL("%08x: not illegal\n", dec_illegal[k]);
+			FAIL("%08x: not illegal", dec_illegal[k]);
 	}
 	for (k = 0; k < sizeof(rvc_reserved) / sizeof(rvc_reserved[0]); k++) {
 		decode_insn(rvc_reserved[k], 2, &out);
 		if (out.fn != op_illegal)
-			FAIL("%04x (16-bit): not illegal\n", rvc_reserved[k]);
+			FAIL("%04x (16-bit): not illegal", rvc_reserved[k]);
 	}
 }
 
@@ -123,7 +116,7 @@ static void test_decode_at(void)
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		decode_insn_at(cases[k].raw, cases[k].len, cases[k].off, &out);
 		if (out.fn != cases[k].fn || out.imm != cases[k].imm)
-			FAIL("%s: wrong handler or imm %d\n", cases[k].text,
+			FAIL("%s: wrong handler or imm %d", cases[k].text,
 			     out.imm);
 	}
 }
@@ -146,9 +139,9 @@ static void test_semantics(void)
 		h->budget = 0; /* return the successor, do not run it */
 		next = slot[0].fn(h, &slot[0]);
 		if (next != &slot[2])
-			FAIL("%s: wrong successor\n", c->text);
+			FAIL("%s: wrong successor", c->text);
 		if (h->x[10] != c->want)
-			FAIL("%s (%#llx, %#llx) = %#llx, want %#llx\n", c->text,
+			FAIL("%s (%#llx, %#llx) = %#llx, want %#llx", c->text,
 			     (unsigned long long)c->a1,
 			     (unsigned long long)c->a2,
 			     (unsigned long long)h->x[10],
@@ -206,19 +199,19 @@ static struct machine *run(const char *name, const struct chunk *prog)
 	int r;
 
 	if (!m || !(m->ram = calloc(1, RAM_SIZE))) {
-		FAIL("%s: out of memory\n", name);
+		FAIL("%s: out of memory", name);
 		exit(2);
 	}
 	bus.ctx = m;
 	for (; prog->len; prog++)
 		memcpy(m->ram + prog->off, prog->bytes, prog->len);
 	if (hart_init(&m->h, 0, RAM_BASE, &bus)) {
-		FAIL("%s: hart_init\n", name);
+		FAIL("%s: hart_init", name);
 		exit(2);
 	}
 	r = hart_run(&m->h);
 	if (r != HART_EXIT_STOP)
-		FAIL("%s: hart_run returned %d\n", name, r);
+		FAIL("%s: hart_run returned %d", name, r);
 	return m;
 }
 
@@ -233,7 +226,7 @@ static void done(struct machine *m)
 	do {                                                                   \
 		uint64_t g_ = (m)->h.x[reg], w_ = (want);                      \
 		if (g_ != w_)                                                  \
-			FAIL("%s: x%d = %#llx, want %#llx\n", name, reg,       \
+			FAIL("%s: x%d = %#llx, want %#llx", name, reg,         \
 			     (unsigned long long)g_, (unsigned long long)w_);  \
 	} while (0)
 
@@ -260,7 +253,7 @@ static void test_programs(void)
 	CHECK_REG("loop", m, A2, 6 + 3 * 16384);
 	CHECK_REG("loop", m, A3, 7 + 3 * 16384);
 	if (m->h.instret != 10 + 3 * 16384)
-		FAIL("loop: instret %llu\n", (unsigned long long)m->h.instret);
+		FAIL("loop: instret %llu", (unsigned long long)m->h.instret);
 	done(m);
 
 	/* addi at 0x80000ffe spans two pages; an illegal 32-bit word at
@@ -290,7 +283,7 @@ static void test_programs(void)
 	m->h.x[A0] = 0;
 	m->h.instret = 0;
 	if (hart_run(&m->h) != HART_EXIT_STOP)
-		FAIL("cross: second run did not stop\n");
+		FAIL("cross: second run did not stop");
 	CHECK_REG("cross (again)", m, A0, 1113);
 	CHECK_REG("cross (again)", m, A2, 13);
 	done(m);
@@ -311,10 +304,5 @@ int main(void)
 	test_decode_at();
 	test_semantics();
 	test_programs();
-	if (failures) {
-		printf("test_decode: %d failure(s)\n", failures);
-		return 1;
-	}
-	printf("test_decode: all passed\n");
-	return 0;
+	return check_done("test_decode");
 }

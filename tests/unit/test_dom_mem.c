@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "dom_mem_util.h"
-#include "mem_test.h"
+#include "check.h"
 
 static struct mem_host mh;
 static unsigned sd_calls, sd_pages;
@@ -208,7 +208,7 @@ static void verify(struct dom_mem *d, unsigned n)
 		if (!ok) {
 			printf("gfn %#llx: pattern lost\n",
 			       (unsigned long long)(BASE_GFN + k));
-			mt_failures++;
+			check_failures++;
 			return;
 		}
 	}
@@ -371,6 +371,6 @@ int main(void)
 	test_isolation();
 	test_swap_broken();
 	util_host_done(&mh);
-	mt_failures += churn_run();
-	return mt_finish("test_dom_mem");
+	check_failures += churn_run();
+	return check_done("test_dom_mem");
 }

@@ -6,7 +6,7 @@
 
 #include "atoll/abi/hypercall.h"
 #include "io/evtchn.h"
-#include "mem_test.h"
+#include "check.h"
 
 #include "io_test_util.h"
 
@@ -307,5 +307,5 @@ int main(void)
 	dom_mem_destroy(mb);
 	CHECK_EQ(mpool_check(&mh.pool), 0);
 	it_host_done(&mh);
-	return mt_finish("evtchn");
+	return check_done("evtchn");
 }

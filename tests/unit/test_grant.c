@@ -5,7 +5,7 @@
 
 #include "atoll/abi/hypercall.h"
 #include "io/grant.h"
-#include "mem_test.h"
+#include "check.h"
 
 #include "io_test_util.h"
 
@@ -340,5 +340,5 @@ int main(void)
 	dom_mem_destroy(mb);
 	CHECK_EQ(mpool_check(&mh.pool), 0);
 	it_host_done(&mh);
-	return mt_finish("grant");
+	return check_done("grant");
 }

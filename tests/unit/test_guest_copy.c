@@ -123,5 +123,5 @@ int main(void)
 	test_bare();
 	test_sv39();
 	test_retry();
-	return fx_done("guest_copy");
+	return check_done("guest_copy");
 }

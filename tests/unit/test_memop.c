@@ -9,6 +9,7 @@
 
 #include "atoll/abi/hypercall.h"
 #include "atoll/abi/memory.h"
+#include "check.h"
 #include "mem/memhost.h"
 #include "mem/memop.h"
 
@@ -54,18 +55,6 @@ static int fake_write(void *ctx, uint64_t va, const void *buf, size_t len)
 static const struct guest_access guest = { fake_read, fake_write, NULL };
 static struct mem_host mh;
 static struct dom_mem *dom, *other;
-static unsigned failures, checks;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		checks++;                                                      \
-		if (!(cond)) {                                                 \
-			failures++;                                            \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);            \
-			printf(__VA_ARGS__);                                   \
-			printf("\n");                                          \
-		}                                                              \
-	} while (0)
 
 static void no_shootdown(void *ctx, const uint64_t *pages, unsigned n)
 {
@@ -109,114 +98,117 @@ static void check_accounting(const char *when)
 	struct dom_mem_stats st;
 
 	dom_mem_get_stats(dom, &st);
-	CHECK(mpool_check(&mh.pool) == 0, "pool invariant after %s", when);
-	CHECK(mpool_owned_by(&mh.pool, dom->domid) == st.populated,
-	      "owned %llu vs populated %llu after %s",
-	      (unsigned long long)mpool_owned_by(&mh.pool, dom->domid),
-	      (unsigned long long)st.populated, when);
+	CHECK_MSG(mpool_check(&mh.pool) == 0, "pool invariant after %s", when);
+	CHECK_MSG(mpool_owned_by(&mh.pool, dom->domid) == st.populated,
+		  "owned %llu vs populated %llu after %s",
+		  (unsigned long long)mpool_owned_by(&mh.pool, dom->domid),
+		  (unsigned long long)st.populated, when);
 }
 
 static void test_queries(void)
 {
-	CHECK(query(XENMEM_maximum_reservation, DOMID_SELF) == MAXMEM,
-	      "maximum_reservation");
-	CHECK(held() == 0, "nothing held at start: %ld", held());
-	CHECK(query(ATOLL_MEM_get_target, DOMID_SELF) == MAXMEM, "target");
-	CHECK(query(XENMEM_current_reservation, dom->domid) == 0, "own id");
-	CHECK(query(XENMEM_current_reservation, other->domid) == -EPERM,
-	      "other domain -> EPERM");
-	CHECK(query(XENMEM_current_reservation, 77) == -ESRCH,
-	      "no domain -> ESRCH");
-	CHECK(memop_call(dom, &guest, XENMEM_current_reservation, 0) == -EFAULT,
-	      "NULL domid pointer");
-	CHECK(memop_call(dom, &guest, 5, RES_VA) == -ENOSYS, "unknown op");
+	CHECK_MSG(query(XENMEM_maximum_reservation, DOMID_SELF) == MAXMEM,
+		  "maximum_reservation");
+	CHECK_MSG(held() == 0, "nothing held at start: %ld", held());
+	CHECK_MSG(query(ATOLL_MEM_get_target, DOMID_SELF) == MAXMEM, "target");
+	CHECK_MSG(query(XENMEM_current_reservation, dom->domid) == 0, "own id");
+	CHECK_MSG(query(XENMEM_current_reservation, other->domid) == -EPERM,
+		  "other domain -> EPERM");
+	CHECK_MSG(query(XENMEM_current_reservation, 77) == -ESRCH,
+		  "no domain -> ESRCH");
+	CHECK_MSG(memop_call(dom, &guest, XENMEM_current_reservation, 0) ==
+			  -EFAULT,
+		  "NULL domid pointer");
+	CHECK_MSG(memop_call(dom, &guest, 5, RES_VA) == -ENOSYS, "unknown op");
 }
 
 static void test_batches(void)
 {
 	set_list(0, BASE_GFN, 512, 1);
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 512, 0, 0,
-		       DOMID_SELF) == 512,
-	      "populate 512");
-	CHECK(held() == 512, "held 512: %ld", held());
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA, 512, 0, 0,
-		       DOMID_SELF) == 512,
-	      "decrease 512");
-	CHECK(held() == 0, "held 0 after decrease: %ld", held());
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 512, 0, 0,
+			   DOMID_SELF) == 512,
+		  "populate 512");
+	CHECK_MSG(held() == 512, "held 512: %ld", held());
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA, 512, 0, 0,
+			   DOMID_SELF) == 512,
+		  "decrease 512");
+	CHECK_MSG(held() == 0, "held 0 after decrease: %ld", held());
 	/* 4096 extents: the list spans 8 pages. */
 	set_list(0, BASE_GFN, 4096, 1);
-	CHECK(call_res(XENMEM_increase_reservation, LIST_VA, 4096, 0, 0,
-		       DOMID_SELF) == 4096,
-	      "increase 4096");
-	CHECK(held() == 4096, "held 4096: %ld", held());
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA, 4096, 0, 0,
-		       DOMID_SELF) == 4096,
-	      "decrease 4096");
+	CHECK_MSG(call_res(XENMEM_increase_reservation, LIST_VA, 4096, 0, 0,
+			   DOMID_SELF) == 4096,
+		  "increase 4096");
+	CHECK_MSG(held() == 4096, "held 4096: %ld", held());
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA, 4096, 0, 0,
+			   DOMID_SELF) == 4096,
+		  "decrease 4096");
 	/* Order 9: two 2 MiB extents. */
 	set_list(0, BASE_GFN + 512, 2, 512);
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 2, 9, 0, DOMID_SELF) ==
-		      2,
-	      "populate 2 x order 9");
-	CHECK(held() == 1024, "held 1024: %ld", held());
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA, 2, 9, 0,
-		       DOMID_SELF) == 2,
-	      "decrease 2 x order 9");
-	CHECK(held() == 0, "held 0: %ld", held());
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 2, 9, 0,
+			   DOMID_SELF) == 2,
+		  "populate 2 x order 9");
+	CHECK_MSG(held() == 1024, "held 1024: %ld", held());
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA, 2, 9, 0,
+			   DOMID_SELF) == 2,
+		  "decrease 2 x order 9");
+	CHECK_MSG(held() == 0, "held 0: %ld", held());
 	check_accounting("batches");
 }
 
 static void test_bad_args(void)
 {
 	set_list(0, BASE_GFN, 4, 1);
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1ULL << 40, 0, 0,
-		       DOMID_SELF) == -EINVAL,
-	      "nr_extents 2^40");
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA,
-		       ATOLL_MEMOP_MAX_EXTENTS + 1, 0, 0,
-		       DOMID_SELF) == -EINVAL,
-	      "nr_extents above the bound");
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1,
-		       ATOLL_MEMOP_MAX_ORDER + 1, 0, DOMID_SELF) == -EINVAL,
-	      "order 10");
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 1, DOMID_SELF) ==
-		      -EINVAL,
-	      "mem_flags");
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0,
-		       other->domid) == -EPERM,
-	      "other domain");
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0, 77) == -ESRCH,
-	      "no such domain");
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 0, 0, 0, DOMID_SELF) ==
-		      0,
-	      "nr_extents 0");
-	CHECK(memop_call(dom, &guest, XENMEM_populate_physmap, 0) == -EFAULT,
-	      "NULL reservation");
-	CHECK(call_res(XENMEM_populate_physmap, 0, 1, 0, 0, DOMID_SELF) ==
-		      -EFAULT,
-	      "NULL extent_start");
-	CHECK(call_res(XENMEM_populate_physmap, VA0 + NPAGES * 4096ULL, 1, 0, 0,
-		       DOMID_SELF) == -EFAULT,
-	      "unmapped extent_start");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1ULL << 40, 0, 0,
+			   DOMID_SELF) == -EINVAL,
+		  "nr_extents 2^40");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA,
+			   ATOLL_MEMOP_MAX_EXTENTS + 1, 0, 0,
+			   DOMID_SELF) == -EINVAL,
+		  "nr_extents above the bound");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1,
+			   ATOLL_MEMOP_MAX_ORDER + 1, 0, DOMID_SELF) == -EINVAL,
+		  "order 10");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 1,
+			   DOMID_SELF) == -EINVAL,
+		  "mem_flags");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0,
+			   other->domid) == -EPERM,
+		  "other domain");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0, 77) ==
+			  -ESRCH,
+		  "no such domain");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 0, 0, 0,
+			   DOMID_SELF) == 0,
+		  "nr_extents 0");
+	CHECK_MSG(memop_call(dom, &guest, XENMEM_populate_physmap, 0) ==
+			  -EFAULT,
+		  "NULL reservation");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, 0, 1, 0, 0, DOMID_SELF) ==
+			  -EFAULT,
+		  "NULL extent_start");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, VA0 + NPAGES * 4096ULL, 1,
+			   0, 0, DOMID_SELF) == -EFAULT,
+		  "unmapped extent_start");
 	set_list(0, BASE_GFN + 1, 1, 1);
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1, 9, 0, DOMID_SELF) ==
-		      -EINVAL,
-	      "unaligned order-9 extent");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1, 9, 0,
+			   DOMID_SELF) == -EINVAL,
+		  "unaligned order-9 extent");
 	set_list(0, BASE_GFN + MAXMEM, 1, 1);
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0, DOMID_SELF) ==
-		      -EINVAL,
-	      "gfn past the end");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0,
+			   DOMID_SELF) == -EINVAL,
+		  "gfn past the end");
 	set_list(0, BASE_GFN + MAXMEM - 512, 1, 1);
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1, 9, 0, DOMID_SELF) ==
-		      1,
-	      "last order-9 extent");
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA, 1, 9, 0,
-		       DOMID_SELF) == 1,
-	      "decrease last extent");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1, 9, 0,
+			   DOMID_SELF) == 1,
+		  "last order-9 extent");
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA, 1, 9, 0,
+			   DOMID_SELF) == 1,
+		  "decrease last extent");
 	set_list(0, BASE_GFN - 1, 1, 1);
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0, DOMID_SELF) ==
-		      -EINVAL,
-	      "gfn below the base");
-	CHECK(held() == 0, "nothing held after bad calls: %ld", held());
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0,
+			   DOMID_SELF) == -EINVAL,
+		  "gfn below the base");
+	CHECK_MSG(held() == 0, "nothing held after bad calls: %ld", held());
 	check_accounting("bad arguments");
 }
 
@@ -225,54 +217,54 @@ static void test_short_counts(void)
 	/* Two good gfns, then one outside: 2 done, the third untouched. */
 	set_list(0, BASE_GFN + 100, 2, 1);
 	set_list(2, 0x90000000ULL, 1, 1);
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 3, 0, 0, DOMID_SELF) ==
-		      2,
-	      "short count at a gfn outside");
-	CHECK(held() == 2, "held 2: %ld", held());
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA, 3, 0, 0,
-		       DOMID_SELF) == 2,
-	      "decrease short count");
-	CHECK(held() == 0, "held 0: %ld", held());
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 3, 0, 0,
+			   DOMID_SELF) == 2,
+		  "short count at a gfn outside");
+	CHECK_MSG(held() == 2, "held 2: %ld", held());
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA, 3, 0, 0,
+			   DOMID_SELF) == 2,
+		  "decrease short count");
+	CHECK_MSG(held() == 0, "held 0: %ld", held());
 	/* A list whose second page is unmapped: stops exactly there, also
 	 * for an entry straddling the two pages. */
 	gprot[2] = P_NONE;
 	set_list(512 - 3, BASE_GFN + 200, 3, 1);
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA + (512 - 3) * 8, 5, 0,
-		       0, DOMID_SELF) == 3,
-	      "short count at an unmapped page");
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA + (512 - 3) * 8, 5,
-		       0, 0, DOMID_SELF) == 3,
-	      "decrease short count at an unmapped page");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA + (512 - 3) * 8, 5,
+			   0, 0, DOMID_SELF) == 3,
+		  "short count at an unmapped page");
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA + (512 - 3) * 8,
+			   5, 0, 0, DOMID_SELF) == 3,
+		  "decrease short count at an unmapped page");
 	for (unsigned k = 0; k < 2; k++) {
 		uint64_t g = BASE_GFN + 300 + k;
 
 		memcpy(gmem[1] + 4076 + 8 * k, &g, 8);
 	}
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA + 4076, 3, 0, 0,
-		       DOMID_SELF) == 2,
-	      "short count at a straddling entry");
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA + 4076, 3, 0, 0,
-		       DOMID_SELF) == 2,
-	      "decrease up to the straddling entry");
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA + 4092, 1, 0, 0,
-		       DOMID_SELF) == -EFAULT,
-	      "straddling entry alone");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA + 4076, 3, 0, 0,
+			   DOMID_SELF) == 2,
+		  "short count at a straddling entry");
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA + 4076, 3, 0, 0,
+			   DOMID_SELF) == 2,
+		  "decrease up to the straddling entry");
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA + 4092, 1, 0, 0,
+			   DOMID_SELF) == -EFAULT,
+		  "straddling entry alone");
 	gprot[2] = P_RW;
-	CHECK(held() == 0, "held 0: %ld", held());
+	CHECK_MSG(held() == 0, "held 0: %ld", held());
 	/* increase_reservation writes the list back: a read-only list fails
 	 * with nothing done; populate_physmap only reads it. */
 	gprot[1] = P_R;
 	set_list(0, BASE_GFN + 300, 8, 1);
-	CHECK(call_res(XENMEM_increase_reservation, LIST_VA, 8, 0, 0,
-		       DOMID_SELF) == -EFAULT,
-	      "increase with a read-only list");
-	CHECK(held() == 0, "nothing populated: %ld", held());
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 8, 0, 0, DOMID_SELF) ==
-		      8,
-	      "populate with a read-only list");
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA, 8, 0, 0,
-		       DOMID_SELF) == 8,
-	      "decrease with a read-only list");
+	CHECK_MSG(call_res(XENMEM_increase_reservation, LIST_VA, 8, 0, 0,
+			   DOMID_SELF) == -EFAULT,
+		  "increase with a read-only list");
+	CHECK_MSG(held() == 0, "nothing populated: %ld", held());
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 8, 0, 0,
+			   DOMID_SELF) == 8,
+		  "populate with a read-only list");
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA, 8, 0, 0,
+			   DOMID_SELF) == 8,
+		  "decrease with a read-only list");
 	gprot[1] = P_RW;
 	check_accounting("short counts");
 }
@@ -285,21 +277,21 @@ static void test_scrub(void)
 	int dirty = 0;
 
 	memset(page, 0xa5, sizeof(page));
-	CHECK(dom_mem_write(dom, gpa, page, sizeof(page)) == 0, "write");
+	CHECK_MSG(dom_mem_write(dom, gpa, page, sizeof(page)) == 0, "write");
 	set_list(0, BASE_GFN + 42, 1, 1);
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA, 1, 0, 0,
-		       DOMID_SELF) == 1,
-	      "balloon out");
-	CHECK(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0, DOMID_SELF) ==
-		      1,
-	      "populate again");
-	CHECK(dom_mem_read(dom, gpa, page, sizeof(page)) == 0, "read");
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA, 1, 0, 0,
+			   DOMID_SELF) == 1,
+		  "balloon out");
+	CHECK_MSG(call_res(XENMEM_populate_physmap, LIST_VA, 1, 0, 0,
+			   DOMID_SELF) == 1,
+		  "populate again");
+	CHECK_MSG(dom_mem_read(dom, gpa, page, sizeof(page)) == 0, "read");
 	for (unsigned i = 0; i < sizeof(page); i++)
 		dirty |= page[i];
-	CHECK(!dirty, "repopulated page is not zero");
-	CHECK(call_res(XENMEM_decrease_reservation, LIST_VA, 1, 0, 0,
-		       DOMID_SELF) == 1,
-	      "balloon out again");
+	CHECK_MSG(!dirty, "repopulated page is not zero");
+	CHECK_MSG(call_res(XENMEM_decrease_reservation, LIST_VA, 1, 0, 0,
+			   DOMID_SELF) == 1,
+		  "balloon out again");
 	check_accounting("scrub");
 }
 
@@ -310,37 +302,39 @@ static void test_atoll_ops(void)
 	long got;
 
 	memset(gmem[2], 0, sizeof(gmem[2]));
-	CHECK(dom_mem_set_target(dom, MAXMEM / 2) == 0, "set_target");
-	CHECK(query(ATOLL_MEM_get_target, DOMID_SELF) == MAXMEM / 2,
-	      "get_target after set_target");
+	CHECK_MSG(dom_mem_set_target(dom, MAXMEM / 2) == 0, "set_target");
+	CHECK_MSG(query(ATOLL_MEM_get_target, DOMID_SELF) == MAXMEM / 2,
+		  "get_target after set_target");
 	memcpy(gmem[2], &req, sizeof(req));
 	got = memop_call(dom, &guest, ATOLL_MEM_request_more, VA0 + 8192);
 	memcpy(&req, gmem[2], sizeof(req));
-	CHECK(got >= 0 && (uint64_t)got == req.granted, "request_more: %ld",
-	      got);
-	CHECK(query(ATOLL_MEM_get_target, DOMID_SELF) == MAXMEM / 2 + got,
-	      "target raised by what was granted");
+	CHECK_MSG(got >= 0 && (uint64_t)got == req.granted, "request_more: %ld",
+		  got);
+	CHECK_MSG(query(ATOLL_MEM_get_target, DOMID_SELF) == MAXMEM / 2 + got,
+		  "target raised by what was granted");
 	gprot[2] = P_R;
-	CHECK(memop_call(dom, &guest, ATOLL_MEM_request_more, VA0 + 8192) ==
-		      -EFAULT,
-	      "request_more into a read-only page");
-	CHECK(query(ATOLL_MEM_get_target, DOMID_SELF) == MAXMEM / 2 + got,
-	      "target unchanged by the failed request");
-	CHECK(memop_call(dom, &guest, ATOLL_MEM_report, VA0 + 8192 + 16) == 0,
-	      "report from a read-only page");
+	CHECK_MSG(memop_call(dom, &guest, ATOLL_MEM_request_more, VA0 + 8192) ==
+			  -EFAULT,
+		  "request_more into a read-only page");
+	CHECK_MSG(query(ATOLL_MEM_get_target, DOMID_SELF) == MAXMEM / 2 + got,
+		  "target unchanged by the failed request");
+	CHECK_MSG(memop_call(dom, &guest, ATOLL_MEM_report, VA0 + 8192 + 16) ==
+			  0,
+		  "report from a read-only page");
 	gprot[2] = P_RW;
 	memcpy(gmem[2] + 16, &rep, sizeof(rep));
-	CHECK(memop_call(dom, &guest, ATOLL_MEM_report, VA0 + 8192 + 16) == 0,
-	      "report");
-	CHECK(dom->guest_pressure == 50 && dom->guest_free_frames == 10,
-	      "report stored");
+	CHECK_MSG(memop_call(dom, &guest, ATOLL_MEM_report, VA0 + 8192 + 16) ==
+			  0,
+		  "report");
+	CHECK_MSG(dom->guest_pressure == 50 && dom->guest_free_frames == 10,
+		  "report stored");
 	rep.pressure = 101;
 	memcpy(gmem[2] + 16, &rep, sizeof(rep));
-	CHECK(memop_call(dom, &guest, ATOLL_MEM_report, VA0 + 8192 + 16) ==
-		      -EINVAL,
-	      "report pressure 101");
-	CHECK(memop_call(dom, &guest, ATOLL_MEM_report, 0) == -EFAULT,
-	      "report NULL");
+	CHECK_MSG(memop_call(dom, &guest, ATOLL_MEM_report, VA0 + 8192 + 16) ==
+			  -EINVAL,
+		  "report pressure 101");
+	CHECK_MSG(memop_call(dom, &guest, ATOLL_MEM_report, 0) == -EFAULT,
+		  "report NULL");
 }
 
 static int setup(void)
@@ -379,6 +373,5 @@ int main(void)
 	dom_mem_destroy(other);
 	dom_mem_destroy(dom);
 	mem_host_destroy(&mh);
-	printf("memop: %u checks, %u failed\n", checks, failures);
-	return failures != 0;
+	return check_done("memop");
 }

@@ -524,7 +524,8 @@ static void bench_miss(void)
 			uint64_t n = (i * TLB_SIZE + i / 2) % PAGES;
 
 			if (mmu_load(h, VA + n * 4096, 8, &v))
-				fx_failures++;
+				FAIL("load of page %llu",
+				     (unsigned long long)n);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 +
@@ -555,5 +556,5 @@ int main(void)
 	test_code_pages();
 	test_flush_gpa();
 	bench_miss();
-	return fx_done("test_mmu");
+	return check_done("test_mmu");
 }

@@ -4,16 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "io/netnat.h"
-
-static int failed;
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
-			failed++;                                              \
-		}                                                              \
-	} while (0)
 
 static int addr_is(struct in_addr a, const char *s)
 {
@@ -70,10 +62,8 @@ static void test_bad(void)
 		struct netnat_config c = { 0 };
 		const char *why = NULL;
 
-		if (!netnat_parse_hostfwd(&c, bad[i], &why) || !why) {
-			printf("FAIL: accepted '%s'\n", bad[i]);
-			failed++;
-		}
+		CHECK_MSG(netnat_parse_hostfwd(&c, bad[i], &why) && why,
+			  "accepted '%s'", bad[i]);
 	}
 }
 
@@ -96,8 +86,5 @@ int main(void)
 	test_good();
 	test_bad();
 	test_limit();
-	if (failed)
-		return 1;
-	printf("netnat: ok\n");
-	return 0;
+	return check_done("netnat");
 }

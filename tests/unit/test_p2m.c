@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "mem/p2m.h"
-#include "mem_test.h"
+#include "check.h"
 
 /* p2m_print into a string (caller frees). */
 static char *print_str(const struct p2m *p)
@@ -65,7 +65,7 @@ static void test_print(void)
 	CHECK(strstr(s, "  0x80203-0x803ff unpopulated (509)\n") != NULL);
 	CHECK(strstr(s, "1024 gfns in 6 ranges: unpopulated 761 present 260 "
 			"ballooned 1 swapped 2 shared 0 busy 0\n") != NULL);
-	if (mt_failures)
+	if (check_failures)
 		fputs(s, stdout);
 	free(s);
 	p2m_destroy(&p);
@@ -75,5 +75,5 @@ int main(void)
 {
 	test_states();
 	test_print();
-	return mt_finish("test_p2m");
+	return check_done("test_p2m");
 }

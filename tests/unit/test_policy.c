@@ -9,7 +9,7 @@
 
 #include "mem/mem_internal.h"
 #include "mem/policy.h"
-#include "mem_test.h"
+#include "check.h"
 
 #define BASE_GFN 0x80000ull
 #define POOL_FRAMES 1024ull
@@ -168,5 +168,5 @@ int main(void)
 	test_sla();
 	test_liar();
 	mem_host_destroy(&mh);
-	return mt_finish("test_policy");
+	return check_done("test_policy");
 }

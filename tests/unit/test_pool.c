@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "mem/pool.h"
-#include "mem_test.h"
+#include "check.h"
 
 #define POOL_BYTES (8u << 20) /* 2048 frames */
 
@@ -148,5 +148,5 @@ int main(void)
 	test_rss();
 	test_scattered();
 	test_speed();
-	return mt_finish("test_pool");
+	return check_done("test_pool");
 }

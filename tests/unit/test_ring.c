@@ -4,20 +4,12 @@
 #include <stdlib.h>
 
 #include "atoll/abi/ring.h"
+#include "check.h"
 
 struct msg {
 	uint64_t v[8]; /* 64-byte messages */
 };
 ATOLL_RING_DEFINE(test, struct msg, struct msg)
-
-static int failed;
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
-			failed++;                                              \
-		}                                                              \
-	} while (0)
 
 int main(void)
 {
@@ -73,6 +65,5 @@ int main(void)
 	CHECK(!test_response_prod_overflow(&f, s->rsp_prod));
 	CHECK(test_response_prod_overflow(&f, f.rsp_cons + 33));
 
-	printf("ring: %s\n", failed ? "FAILED" : "ok");
-	return failed != 0;
+	return check_done("ring");
 }

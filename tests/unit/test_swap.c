@@ -9,7 +9,7 @@
 
 #include "mem/swap.h"
 #include "mem/types.h"
-#include "mem_test.h"
+#include "check.h"
 
 static char dir[64];
 static char path[128];
@@ -98,5 +98,5 @@ int main(void)
 	test_write_error();
 	unlink(path);
 	rmdir(dir);
-	return mt_finish("test_swap");
+	return check_done("test_swap");
 }

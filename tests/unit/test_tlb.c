@@ -290,7 +290,7 @@ static void test_forget_code(void)
 	struct fx *f = fx_new();
 	struct hart *h = &f->h;
 	struct tlb_entry *e;
-	struct code_page *cp = (struct code_page *)&fx_failures;
+	struct code_page *cp = (struct code_page *)&fx_cur;
 
 	CHECK_EQ(mmu_fetch(h, FX_RAM_BASE, &e), 0);
 	e->code = cp;
@@ -313,5 +313,5 @@ int main(void)
 	test_slot_exhaustion();
 	test_flush_gpa();
 	test_forget_code();
-	return fx_done("test_tlb");
+	return check_done("test_tlb");
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "io/vswitch.h"
-#include "mem_test.h"
+#include "check.h"
 
 #define NP 3
 
@@ -172,5 +172,5 @@ int main(void)
 	test_learning();
 	test_port_limit();
 	test_race();
-	return mt_finish("vswitch");
+	return check_done("vswitch");
 }
