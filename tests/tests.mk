@@ -11,10 +11,14 @@ $(eval $(call guest_prog,$(1),$(2) $(ISA_LIB),-Itests/isa $(3)))
 $(GUEST_OUT)/$(1).elf: $(ISA_LIB_HDR)
 endef
 
-ISA_TESTS := alu muldiv mem branch rvc amo csr counter trap deleg priv \
-	fencei spec
-$(foreach t,$(ISA_TESTS),$(eval $(call isa_prog,isa-$(t),tests/isa/$(t).c)))
-$(eval $(call isa_prog,isa-irq,tests/isa/irq.c tests/isa/irq_vec.S))
+# Every tests/isa/NAME.c is the program isa-NAME (with its helpers
+# tests/isa/NAME_*.S), found by glob; apart from the library (lib*.c), the
+# FP programs (fp_*.c, tests/isa/fp.mk) and the paging test (vm*.c, built
+# twice below).
+ISA_TESTS := $(filter-out lib lib_% fp_% vm vm_%,\
+	$(patsubst tests/isa/%.c,%,$(sort $(wildcard tests/isa/*.c))))
+$(foreach t,$(ISA_TESTS),$(eval $(call isa_prog,isa-$(t),\
+	tests/isa/$(t).c $(wildcard tests/isa/$(t)_*.S))))
 VM_SRC := tests/isa/vm.c tests/isa/vm_perm.c
 $(eval $(call isa_prog,isa-vm39,$(VM_SRC),-DPT_LEVELS=3))
 $(eval $(call isa_prog,isa-vm48,$(VM_SRC),-DPT_LEVELS=4))
