@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "mem/mem_internal.h"
 
 /* 0 if the configuration is consistent; else one line and -EINVAL. */
@@ -27,7 +28,7 @@ static int dom_mem_check_config(const struct dom_mem_config *c, uint64_t limit)
 		why = "shares above 1000000";
 	if (!why)
 		return 0;
-	fprintf(stderr, "atoll: domain %s: %s\n", c->name ? c->name : "?", why);
+	log_dom_error(c->name ? c->name : "?", "%s", why);
 	return -EINVAL;
 }
 
@@ -41,15 +42,13 @@ static int dom_mem_admit(struct mem_host *mh, struct dom_mem *d)
 		if (o->domid == d->domid)
 			err = -EEXIST;
 	if (err) {
-		fprintf(stderr, "atoll: domain %s: id %u is in use\n", d->name,
-			d->domid);
+		log_dom_error(d->name, "id %u is in use", d->domid);
 	} else if (mh->reserved + d->reservation > mh->pool.nframes) {
-		fprintf(stderr,
-			"atoll: domain %s: reservation of %" PRIu64
-			" frames does not fit: %" PRIu64
-			" of %u frames are reserved already\n",
-			d->name, d->reservation, mh->reserved,
-			mh->pool.nframes);
+		log_dom_error(d->name,
+			      "reservation of %" PRIu64
+			      " frames does not fit: %" PRIu64
+			      " of %u frames are reserved already",
+			      d->reservation, mh->reserved, mh->pool.nframes);
 		err = -ENOMEM;
 	} else {
 		mh->reserved += d->reservation;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 
+#include "lib/log.h"
 #include "mem/mem_internal.h"
 
 uint64_t dom_mem_allowance(const struct dom_mem *d)
@@ -21,8 +22,7 @@ static void dom_mem_warn_once(struct dom_mem *d, unsigned bit, const char *what,
 {
 	if (atomic_fetch_or(&d->warned, bit) & bit)
 		return;
-	fprintf(stderr, "atoll: domain %s: gfn 0x%" PRIx64 ": %s\n", d->name,
-		g.v, what);
+	log_dom_warn(d->name, "gfn 0x%" PRIx64 ": %s", g.v, what);
 }
 
 /* A frame for gfn g of d, charged to d.  0; -EAGAIN: retry later (the
