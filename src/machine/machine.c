@@ -30,7 +30,9 @@ static void *machine_ram_page(void *ctx, uint64_t gpa_page, bool write)
 	for (unsigned i = 0; i < m->nr_trap_pages; i++)
 		if (m->trap_pages[i] == gpa_page)
 			return 0;
-	return ram_page(&m->ram, gpa_page, write);
+	/* dom_mem_page answers NULL outside RAM (the P2M spans exactly
+	 * it): no range check of our own on the TLB-miss path. */
+	return dom_mem_page(m->ram.mem, gpa_page, write);
 }
 
 /* The bus's mem_wait: one bounded wait for the domain's memory (the CPU
