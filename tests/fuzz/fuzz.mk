@@ -18,7 +18,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	-fno-strict-aliasing -pthread -Isrc -Iinclude -Itests/unit $(FUZZ_SAN)
 
 # The code under test: the core library of the gcc build (CORE_SRC, every
-# folder but cli/).
+# folder but cli/, src/lib/ included).
 FUZZ_LIB_SRC := $(CORE_SRC)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_OUT)/%.o)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,\
