@@ -1,8 +1,8 @@
 /* The control protocol's requests and replies (docs/control-api.md),
  * apart from the socket that carries them (control.c), so that they can be
  * tested without one. */
-#ifndef ATOLL_VMM_CONTROL_CMD_H
-#define ATOLL_VMM_CONTROL_CMD_H
+#ifndef ATOLL_CONTROL_CONTROL_CMD_H
+#define ATOLL_CONTROL_CONTROL_CMD_H
 
 #include <stddef.h>
 
