@@ -22,7 +22,7 @@ struct domain;
 /* As control_handle, on a connection that can become a console stream: a
  * "console" request that succeeds sets *attach to its domain, and the
  * caller, after writing the reply, hands the connection over with
- * control_console_attach (vmm/control_console.h).  control_handle refuses
+ * control_console_attach (control/control_console.h).  control_handle refuses
  * "console". */
 char *control_handle_conn(struct host *h, const char *req, size_t len,
 			  struct domain **attach);
