@@ -1,4 +1,4 @@
-/* The configuration file of `atoll run` (src/vmm/config*.c): the input is
+/* The configuration file of `atoll run` (src/control/config*.c): the input is
  * the INI file a user wrote, loaded through a memfd.  A third of the
  * inputs add "key = value" lines to a valid file; a third are assembled
  * from the format's own words (sections, every known key, sizes, yes/no,
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_util.h"
-#include "vmm/config.h"
+#include "control/config.h"
 
 static int mfd = -1, err_fd;
 static char path[64], kernel[64];
