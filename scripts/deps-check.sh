@@ -7,89 +7,92 @@
 # (docs/architecture.md).  Also: include/atoll/ (the guest ABI, written like
 # a specification) includes nothing of src/ or guest/; guest/ (atoll's own
 # guest OS) includes nothing of src/, only include/atoll/, its own folder's
-# headers and guest/kernel/'s (the workloads are programs on that kernel).  A folder of src/ missing from the order fails too, so a new
-# one must be placed in it.
+# headers and guest/kernel/'s (the workloads are programs on that kernel).
+# A folder of src/ missing from the order fails too, so a new one must be
+# placed in it.  Relative includes ("../x.h") are refused everywhere.
 #
 #   scripts/deps-check.sh [ROOT]   ROOT: the tree to check (default: .)
 #
 # Prints one line per violation and exits 1 if there is any, else prints
-# "deps-check: ok (N includes in M files)" and exits 0.
+# "deps-check: ok (N includes in M files)" and exits 0.  One awk pass over
+# every file (a loaded machine must not make it slow).
 set -u
-ORDER=(lib cpu mem io virtio machine vmm control cli)
+ORDER="lib cpu mem io virtio machine vmm control cli"
 root=${1:-.}
 cd "$root" || exit 2
 
-declare -A rank
-for i in "${!ORDER[@]}"; do rank[${ORDER[$i]}]=$i; done
+# Every file to check and every header that exists (for unqualified
+# includes), then the files themselves.
+files=$(find src include guest -name '*.[chS]' 2>/dev/null | sort)
+[ -n "$files" ] || { echo "deps-check: no sources under $root"; exit 2; }
+dirs=$(find src -mindepth 1 -maxdepth 1 -type d | sort)
 
-bad=0
-nfiles=0
-nincl=0
-violation() {
-	echo "deps-check: $*"
-	bad=$((bad + 1))
+# shellcheck disable=SC2086
+awk -v order="$ORDER" -v dirs="$dirs" -v files="$files" '
+function violation(msg) { print "deps-check: " msg; bad++ }
+function dirname(f) { sub(/\/[^\/]*$/, "", f); return f }
+BEGIN {
+	n = split(order, o, " ")
+	for (i = 1; i <= n; i++)
+		rank[o[i]] = i
+	nd = split(dirs, d, "\n")
+	for (i = 1; i <= nd; i++) {
+		top = d[i]
+		sub(/^src\//, "", top)
+		if (!(top in rank))
+			violation(d[i] "/ is not in the layer order (" order ")")
+	}
+	nf = split(files, f, "\n")
+	for (i = 1; i <= nf; i++)
+		exists[f[i]] = 1
 }
-
-# includes FILE: the quoted #include targets of FILE, one per line.
-includes() {
-	sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$1"
+FNR == 1 { nfiles++ }
+/^[ \t]*#[ \t]*include[ \t]*"/ {
+	inc = $0
+	sub(/^[^"]*"/, "", inc)
+	sub(/".*$/, "", inc)
+	nincl++
+	file = FILENAME
+	if (inc ~ /\.\./) {
+		violation(file " includes \"" inc "\" (no relative paths)")
+		next
+	}
+	if (file ~ /^include\//) {
+		if (inc !~ /^atoll\//)
+			violation(file " includes \"" inc "\" (the ABI headers include only include/atoll/)")
+		next
+	}
+	if (file ~ /^guest\//) {
+		if (inc ~ /^atoll\//)
+			next
+		if (inc ~ /\//)
+			violation(file " includes \"" inc "\" (guest/ includes only include/atoll/ and its own headers)")
+		else if (!((dirname(file) "/" inc) in exists) && !(("guest/kernel/" inc) in exists))
+			violation(file " includes \"" inc "\" (not a guest/ header)")
+		next
+	}
+	split(file, parts, "/")
+	me = parts[2]
+	if (!(me in rank))
+		next # reported with its folder
+	if (inc ~ /^atoll\//)
+		next # the guest ABI (include/): allowed everywhere
+	if (inc !~ /\//) {
+		if (!((dirname(file) "/" inc) in exists))
+			violation(file " includes \"" inc "\" (name its folder)")
+		next
+	}
+	top = inc
+	sub(/\/.*$/, "", top)
+	if (!(top in rank))
+		violation(file " includes \"" inc "\" (not a src/ folder)")
+	else if (rank[top] > rank[me])
+		violation(file " includes \"" inc "\": " me "/ is below " top "/ (" order ")")
 }
-
-for dir in src/*/; do
-	d=$(basename "$dir")
-	[ -n "${rank[$d]:-}" ] ||
-		violation "src/$d/ is not in the layer order (${ORDER[*]})"
-done
-
-while IFS= read -r f; do
-	nfiles=$((nfiles + 1))
-	d=${f#src/}
-	d=${d%%/*}
-	r=${rank[$d]:-}
-	[ -n "$r" ] || continue # reported above
-	while IFS= read -r inc; do
-		nincl=$((nincl + 1))
-		case $inc in
-		*..*) violation "$f includes \"$inc\" (no relative paths)" ;;
-		atoll/*) ;; # the guest ABI (include/): allowed everywhere
-		*/*)
-			top=${inc%%/*}
-			tr=${rank[$top]:-}
-			if [ -z "$tr" ]; then
-				violation "$f includes \"$inc\" (not a src/ folder)"
-			elif [ "$tr" -gt "$r" ]; then
-				violation "$f includes \"$inc\": $d/ is below $top/" \
-					"(${ORDER[*]})"
-			fi
-			;;
-		*) [ -f "$(dirname "$f")/$inc" ] ||
-			violation "$f includes \"$inc\" (name its folder)" ;;
-		esac
-	done < <(includes "$f")
-done < <(find src -name '*.[ch]' | sort)
-
-# The guest ABI and the guest OS stand apart from the host's code.
-while IFS= read -r f; do
-	nfiles=$((nfiles + 1))
-	while IFS= read -r inc; do
-		nincl=$((nincl + 1))
-		case $f:$inc in
-		*..*) violation "$f includes \"$inc\" (no relative paths)" ;;
-		include/*:atoll/*) ;;
-		include/*) violation "$f includes \"$inc\" (the ABI headers" \
-			"include only include/atoll/)" ;;
-		guest/*:atoll/*) ;;
-		guest/*:*/*) violation "$f includes \"$inc\" (guest/ includes" \
-			"only include/atoll/ and its own headers)" ;;
-		guest/*) [ -f "$(dirname "$f")/$inc" ] ||
-			[ -f "guest/kernel/$inc" ] ||
-			violation "$f includes \"$inc\" (not a guest/ header)" ;;
-		esac
-	done < <(includes "$f")
-done < <(find include guest -name '*.[chS]' 2>/dev/null | sort)
-
-if [ $bad != 0 ]; then
-	echo "deps-check: $bad violation(s) of the layer order"
-	exit 1
-fi
-echo "deps-check: ok ($nincl includes in $nfiles files)"
+END {
+	if (bad) {
+		print "deps-check: " bad " violation(s) of the layer order"
+		exit 1
+	}
+	print "deps-check: ok (" nincl " includes in " nfiles " files)"
+}' $files

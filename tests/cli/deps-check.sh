@@ -12,17 +12,20 @@ grep -q '^deps-check: ok' <<<"$out" || { echo "no verdict: $out"; exit 1; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# inject FILE LINE WHAT [NAMED]: copy the tree, add LINE at the top of FILE
+mkdir "$tmp/t" && cp -r src include guest "$tmp/t/" || exit 1
+
+# inject FILE LINE WHAT [NAMED]: in the copy, add LINE at the top of FILE
 # (created if missing); the check must fail and name NAMED (default FILE).
+# FILE is restored (or removed) afterwards.
 inject() {
-	local file=$1 line=$2 what=$3 named=${4:-$1} rc
-	rm -rf "$tmp/t" && mkdir "$tmp/t" &&
-		cp -r src include guest "$tmp/t/" || exit 1
-	mkdir -p "$(dirname "$tmp/t/$file")"
-	{ echo "$line"; cat "$tmp/t/$file" 2>/dev/null; } >"$tmp/new"
-	mv "$tmp/new" "$tmp/t/$file"
+	local file=$1 line=$2 what=$3 named=${4:-$1} rc t=$tmp/t/$1
+	mkdir -p "$(dirname "$t")"
+	if [ -f "$t" ]; then cp "$t" "$tmp/saved"; else rm -f "$tmp/saved"; fi
+	{ echo "$line"; cat "$tmp/saved" 2>/dev/null; } >"$t"
 	out=$("$PWD/$check" "$tmp/t")
 	rc=$?
+	if [ -f "$tmp/saved" ]; then mv "$tmp/saved" "$t"; else
+		rm -f "$t"; rmdir "$(dirname "$t")" 2>/dev/null; fi
 	[ $rc = 1 ] || { echo "$what: exit status $rc, not 1: $out"; exit 1; }
 	grep -q "^deps-check: $named" <<<"$out" ||
 		{ echo "$what: $named not named: $out"; exit 1; }
