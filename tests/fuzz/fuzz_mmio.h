@@ -22,7 +22,7 @@
 #include "fuzz_io.h"
 #include "io/disk.h"
 #include "machine/devices.h"
-#include "machine/hostcon.h"
+#include "io/hostcon.h"
 #include "machine/machine.h"
 #include "machine/ram.h"
 
@@ -48,18 +48,11 @@ static void fzb_exit(void *ctx, int status)
 
 static const struct machine_host_ops fzb_host = { .exit = fzb_exit };
 
-static void fzb_con_input(void *ctx)
-{
-}
-
 static void fzb_con_quit(void *ctx)
 {
 }
 
-static const struct hostcon_ops fzb_con_ops = {
-	.input_ready = fzb_con_input,
-	.quit = fzb_con_quit,
-};
+static const struct hostcon_ops fzb_con_ops = { .quit = fzb_con_quit };
 
 static const struct cpu_bus_ops fzb_bus_ops;
 
@@ -102,6 +95,8 @@ static struct machine *fzb_board(void)
 	m->disk = fzb_disk();
 	CHECK(hostcon_create(&m->con, &fzb_con_ops, m) == 0);
 	CHECK(hostcon_configure(m->con, NULL, false) == 0);
+	m->console = hostcon_port(m->con, HOSTCON_PORT_BOARD);
+	CHECK(m->console);
 	CHECK(testdev_init(m) == 0);
 	CHECK(clint_init(m) == 0);
 	CHECK(plic_init(m) == 0);
