@@ -102,10 +102,11 @@ void plic_set_irq(struct plic *p, unsigned irq, int level)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Claim: hand out the best source for ctx and mark it in flight. */
+/* Claim: hand out the best source for ctx above its threshold (masked
+ * ones are not for it, as QEMU) and mark it in flight. */
 static uint32_t plic_claim(struct plic *p, unsigned ctx)
 {
-	unsigned src = plic_best(p, ctx, 0);
+	unsigned src = plic_best(p, ctx, p->threshold[ctx]);
 
 	if (src) {
 		plic_assign(p->pending, src, false);
@@ -175,11 +176,14 @@ static void plic_write_reg(struct plic *p, uint64_t off, uint32_t val)
 		uint64_t reg = (off - PLIC_CONTEXT) % PLIC_CONTEXT_STRIDE;
 		if (ctx >= p->nr_ctx)
 			return;
-		if (reg == 0)
-			p->threshold[ctx] = val & PLIC_PRIO_MASK;
-		else if (reg == 4)
+		if (reg == 4) {
 			plic_complete(p, val);
-		return; /* complete already updated the outputs */
+			return; /* complete already updated the outputs */
+		}
+		if (reg != 0)
+			return;
+		/* A new threshold may mask or unmask a pending source. */
+		p->threshold[ctx] = val & PLIC_PRIO_MASK;
 	}
 	plic_update(p);
 }
