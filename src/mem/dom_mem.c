@@ -83,6 +83,8 @@ int dom_mem_create(struct mem_host *mh, const struct dom_mem_config *cfg,
 	d->shares = cfg->shares ? cfg->shares : POLICY_SHARES_DEFAULT;
 	d->shootdown = cfg->shootdown;
 	d->shootdown_ctx = cfg->shootdown_ctx;
+	d->crash = cfg->crash;
+	d->crash_ctx = cfg->crash_ctx;
 	err = p2m_init(&d->p2m, cfg->base_gfn, cfg->maxmem);
 	if (err)
 		goto err_free;

@@ -35,6 +35,12 @@ struct dom_mem_config {
 	 * others.  May be NULL (no vCPUs: host tests, benchmarks). */
 	void (*shootdown)(void *ctx, const uint64_t *gpa_pages, unsigned n);
 	void *shootdown_ctx;
+	/* The domain's memory is lost (a swapped page came back corrupt):
+	 * end the domain.  Called once, with no memory lock held, from the
+	 * thread that found it; the line saying why is printed already.
+	 * NULL: the accesses fault instead. */
+	void (*crash)(void *ctx);
+	void *crash_ctx;
 	uint32_t shares; /* policy weight, 1..1000000 (0 = 1000) */
 };
 
@@ -62,6 +68,9 @@ struct dom_mem {
 		retries;
 	void (*shootdown)(void *ctx, const uint64_t *gpa_pages, unsigned n);
 	void *shootdown_ctx;
+	void (*crash)(void *ctx);
+	void *crash_ctx;
+	_Atomic bool crashed; /* no access is served any more */
 	bool dying;
 	struct dom_mem *next; /* mem_host's list */
 	/* The guest's last ATOLL_MEM_report (memop.c), for atoll's policy;

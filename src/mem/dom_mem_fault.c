@@ -88,10 +88,30 @@ static void *dom_mem_populate_one(struct dom_mem *d, gfn_t g,
 	return mpool_ptr(&d->host->pool, m);
 }
 
+/* A swapped page came back other than it was written: the domain's memory
+ * is not what it wrote, so it must not run on.  One line; *crash tells
+ * the caller to end the domain once the lock is dropped.  Caller holds
+ * d->lock. */
+static void *dom_mem_corrupt(struct dom_mem *d, gfn_t g, uint32_t slot,
+			     bool *crash)
+{
+	if (!atomic_exchange(&d->crashed, true)) {
+		fprintf(stderr,
+			"atoll: domain %s: gfn 0x%" PRIx64
+			": swap slot %" PRIu32
+			" fails its checksum (the swap file was changed behind "
+			"atoll's back): domain crashed\n",
+			d->name, g.v, slot);
+		*crash = d->crash != NULL;
+	}
+	return NULL;
+}
+
 /* Caller holds d->lock (dropped and retaken around the read); e is
- * SWAPPED.  A read error loses the page: the access faults, once said. */
+ * SWAPPED.  A read error loses the page: the access faults, once said; a
+ * checksum mismatch crashes the domain (dom_mem_corrupt). */
 static void *dom_mem_swap_in(struct dom_mem *d, gfn_t g, struct p2m_entry e,
-			     bool host)
+			     bool host, bool *crash)
 {
 	struct mem_host *mh = d->host;
 	mfn_t m;
@@ -110,6 +130,8 @@ static void *dom_mem_swap_in(struct dom_mem *d, gfn_t g, struct p2m_entry e,
 		p2m_set(&d->p2m, g, P2M_SWAPPED, e.val);
 		atomic_fetch_sub(&d->populated, 1);
 		mpool_free(&mh->pool, &m, 1);
+		if (err == -EBADMSG)
+			return dom_mem_corrupt(d, g, e.val, crash);
 		dom_mem_warn_once(d, DOM_MEM_WARNED_SWAPIN,
 				  "swap-in read failed: access faults", g);
 		return NULL;
@@ -124,10 +146,16 @@ static void *dom_mem_swap_in(struct dom_mem *d, gfn_t g, struct p2m_entry e,
 void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 {
 	struct p2m_entry e;
+	bool crash = false;
 	void *p = NULL;
 
 	if (!p2m_contains(&d->p2m, g))
 		return NULL;
+	/* Crashed: nothing more for it.  Its vCPUs retry until they see the
+	 * stop the crash posted (host copies and a domain without a crash
+	 * callback fault instead). */
+	if (atomic_load_explicit(&d->crashed, memory_order_relaxed))
+		return host || !d->crash ? NULL : CPU_RAM_RETRY;
 	pthread_mutex_lock(&d->lock);
 	e = p2m_get(&d->p2m, g);
 	switch (e.type) {
@@ -139,12 +167,16 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 		break;
 	case P2M_UNPOPULATED:
 	case P2M_BALLOONED: p = dom_mem_populate_one(d, g, e, host); break;
-	case P2M_SWAPPED: p = dom_mem_swap_in(d, g, e, host); break;
+	case P2M_SWAPPED: p = dom_mem_swap_in(d, g, e, host, &crash); break;
 	default: /* BUSY: someone else is moving it */
 		atomic_fetch_add(&d->retries, 1);
 		p = CPU_RAM_RETRY;
 		break;
 	}
 	pthread_mutex_unlock(&d->lock);
+	if (crash)
+		d->crash(d->crash_ctx);
+	if (!p && !host && d->crash && atomic_load(&d->crashed))
+		return CPU_RAM_RETRY; /* the stop is posted: no guest fault */
 	return p;
 }
