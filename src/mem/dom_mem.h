@@ -53,6 +53,11 @@ struct dom_mem_stats {
 	uint64_t shares, pressure, guest_free;
 	uint64_t reclaimed_by_balloon, reclaimed_by_swap;
 	uint64_t time_to_target_ms; /* of the last target lowered, reached */
+	/* How long it has held more than its target (0: it does not), and
+	 * whether that lasted past the grace period (named in the log:
+	 * docs/policy.md). */
+	uint64_t over_target_ms;
+	bool ignoring_balloon;
 };
 
 struct dom_mem {
@@ -89,6 +94,10 @@ struct dom_mem {
 	uint64_t ttt_start_ns; /* under lock: target lowered, not reached */
 	uint64_t seen_reports, seen_report_ns; /* manager's own */
 	_Atomic bool steal_ok; /* overdue: the reclaimer may swap it */
+	/* The manager's watch (policy.c): since when it holds more than its
+	 * target (0: it does not), and named for it once. */
+	_Atomic uint64_t over_since_ns;
+	_Atomic bool ignoring;
 };
 
 /* Largest extent order of populate/decrease (2 MiB extents, as the

@@ -26,8 +26,9 @@ static void dom_mem_warn_once(struct dom_mem *d, unsigned bit, const char *what,
 }
 
 /* A frame for gfn g of d, charged to d.  0; -EAGAIN: retry later (the
- * reclaimer was asked to make room); -E2BIG: at its limit and nothing can
- * be swapped out.  Caller holds d->lock. */
+ * reclaimer was asked to make room); -EDQUOT: at its limit and nothing can
+ * be swapped out (it waits: a limit is a hard cap).  Caller holds
+ * d->lock. */
 static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 {
 	struct mem_host *mh = d->host;
@@ -37,8 +38,9 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 	if (held >= allow) {
 		/* At its allowance: the domain pays with its own random
 		 * victims (the reclaimer swaps them out, since the shootdown
-		 * needs this vCPU to come back and serve it). */
-		if (!host && mem_host_can_swap(mh)) {
+		 * needs this vCPU to come back and serve it); host copies
+		 * only at the limit. */
+		if (mem_host_can_swap(mh) && (!host || held >= d->limit)) {
 			/* With the manager, only its new pages are paid for
 			 * now: the rest above target is the balloon's to
 			 * give back first (policy.c). */
@@ -50,7 +52,7 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 		}
 		/* Nothing can be stolen: a target is soft, a limit is not. */
 		if (held >= d->limit)
-			return -E2BIG;
+			return -EDQUOT;
 	}
 	if (mem_host_take(mh, d, 1, m)) {
 		mem_host_kick_reclaim(mh);
@@ -60,16 +62,18 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 	return 0;
 }
 
-/* What a failed dom_mem_get_frame means for the access. */
+/* What a failed dom_mem_get_frame means for the access: always a wait (at
+ * its limit without swap until the limit is raised or the domain gives
+ * frames back; said once). */
 static void *dom_mem_no_frame(struct dom_mem *d, gfn_t g, int err)
 {
-	if (err == -EAGAIN) {
-		atomic_fetch_add(&d->retries, 1);
-		return CPU_RAM_RETRY;
-	}
-	dom_mem_warn_once(d, DOM_MEM_WARNED_LIMIT,
-			  "above its limit with no swap: access faults", g);
-	return NULL;
+	if (err == -EDQUOT)
+		dom_mem_warn_once(d, DOM_MEM_WARNED_LIMIT,
+				  "at its limit with no swap: its accesses "
+				  "wait for frames",
+				  g);
+	atomic_fetch_add(&d->retries, 1);
+	return CPU_RAM_RETRY;
 }
 
 /* Caller holds d->lock; e is UNPOPULATED or BALLOONED. */
