@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "mem/policy_impl.h"
 
 static const char *const state_names[] = { "high", "soft", "hard", "low" };
@@ -86,11 +87,10 @@ static void policy_set_state(struct mem_host *mh, enum mem_state s,
 		return;
 	atomic_store(&mh->state, s);
 	atomic_fetch_add(&mh->stat_transitions, 1);
-	fprintf(stderr,
-		"atoll: memory: %s -> %s (%llu of %u frames free beyond "
-		"reservations)\n",
-		mem_state_name(old), mem_state_name(s),
-		(unsigned long long)free, mh->pool.nframes);
+	log_info("memory: %s -> %s (%llu of %u frames free beyond "
+		 "reservations)",
+		 mem_state_name(old), mem_state_name(s),
+		 (unsigned long long)free, mh->pool.nframes);
 }
 
 /* Balloon first, steal last: a domain above its target is handed to the
@@ -149,11 +149,11 @@ static void policy_watch_over(struct mem_host *mh, const struct pol_view *v,
 		if (now - since < grace_ns || atomic_load(&d->ignoring))
 			continue;
 		atomic_store(&d->ignoring, true);
-		fprintf(stderr,
-			"atoll: domain %s ignores its balloon: holds %llu MiB, "
-			"above its target of %llu MiB for %.1f s; %s (limit "
-			"%llu MiB)\n",
-			d->name, (unsigned long long)(p->held >> 8),
+		log_dom_warn(
+			d->name,
+			"ignores its balloon: holds %llu MiB, above its target "
+			"of %llu MiB for %.1f s; %s (limit %llu MiB)",
+			(unsigned long long)(p->held >> 8),
 			(unsigned long long)(p->target >> 8),
 			(double)(now - since) / 1e9,
 			mem_host_can_swap(mh) ? "swapping it down"
@@ -224,8 +224,8 @@ int mem_policy_start(struct mem_host *mh)
 	err = -pthread_create(&mh->policy_thread, NULL, policy_main, mh);
 	if (err) {
 		mh->policy_running = false;
-		fprintf(stderr, "atoll: cannot start the memory manager: %s\n",
-			strerror(-err));
+		log_error("cannot start the memory manager: %s",
+			  strerror(-err));
 	}
 	return err;
 }

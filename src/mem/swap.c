@@ -14,6 +14,7 @@
 #define XXH_INLINE_ALL /* header-only: the hash inlined, no library */
 #include <xxhash.h>
 
+#include "lib/log.h"
 #include "mem/swap.h"
 #include "mem/types.h"
 
@@ -32,8 +33,8 @@ int swap_init(struct swap *s, const char *path, uint64_t bytes)
 
 	swap_init_none(s);
 	if (n == 0 || n > UINT32_MAX) {
-		fprintf(stderr, "atoll: swap file %s: bad size %llu bytes\n",
-			path, (unsigned long long)bytes);
+		log_error("swap file %s: bad size %llu bytes", path,
+			  (unsigned long long)bytes);
 		return -EINVAL;
 	}
 	s->path = strdup(path);
@@ -117,10 +118,9 @@ static void swap_mark_broken(struct swap *s, int err)
 	s->stat_errors++;
 	pthread_mutex_unlock(&s->lock);
 	if (first)
-		fprintf(stderr,
-			"atoll: swap file %s: write failed: %s; swapping "
-			"disabled, domains keep their frames\n",
-			s->path ? s->path : "?", strerror(-err));
+		log_error("swap file %s: write failed: %s; swapping "
+			  "disabled, domains keep their frames",
+			  s->path ? s->path : "?", strerror(-err));
 }
 
 int swap_write(struct swap *s, uint32_t slot, const void *page)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/hostfile.h"
+#include "lib/log.h"
 #include "mem/swap.h"
 
 /* A lock file that another atoll unlinks while we wait is stale: retry. */
@@ -37,15 +38,15 @@ static int swap_lock(const char *path)
 		int err;
 
 		if (fd < 0) {
-			fprintf(stderr, "atoll: swap file %s: %s\n", path,
-				hostfile_strerror(fd));
+			log_error("swap file %s: %s", path,
+				  hostfile_strerror(fd));
 			return fd;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 			err = errno == EWOULDBLOCK ? -EBUSY : -errno;
-			fprintf(stderr, "atoll: swap file %s: %s\n", path,
-				err == -EBUSY ? "in use by another atoll"
-					      : strerror(-err));
+			log_error("swap file %s: %s", path,
+				  err == -EBUSY ? "in use by another atoll"
+						: strerror(-err));
 			close(fd);
 			return err;
 		}
@@ -56,18 +57,16 @@ static int swap_lock(const char *path)
 			if (fst.st_size == 0)
 				return fd;
 			/* Not ours: an atoll lock file is always empty. */
-			fprintf(stderr,
-				"atoll: swap file %s: exists and is not empty "
-				"(not an atoll swap file; remove it or name "
-				"another)\n",
-				path);
+			log_error("swap file %s: exists and is not empty "
+				  "(not an atoll swap file; remove it or name "
+				  "another)",
+				  path);
 			close(fd);
 			return -EEXIST;
 		}
 		close(fd);
 	}
-	fprintf(stderr, "atoll: swap file %s: keeps changing under atoll\n",
-		path);
+	log_error("swap file %s: keeps changing under atoll", path);
 	return -EAGAIN;
 }
 
@@ -121,17 +120,16 @@ int swap_file_open(struct swap *s, const char *path, uint64_t bytes)
 	s->fd = swap_data_open(path);
 	if (s->fd < 0) {
 		err = s->fd;
-		fprintf(stderr,
-			"atoll: swap file %s: cannot create its data "
-			"file in that folder: %s\n",
-			path, strerror(-err));
+		log_error("swap file %s: cannot create its data file in that "
+			  "folder: %s",
+			  path, strerror(-err));
 		goto err_unlock;
 	}
 	/* Sparse: disk blocks are used only by slots written. */
 	if (ftruncate(s->fd, (off_t)bytes)) {
 		err = -errno;
-		fprintf(stderr, "atoll: swap file %s: cannot size it: %s\n",
-			path, strerror(-err));
+		log_error("swap file %s: cannot size it: %s", path,
+			  strerror(-err));
 		goto err_close;
 	}
 	return 0;

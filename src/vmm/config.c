@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "lib/hostfile.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 #include "vmm/config_impl.h"
 
 /* Record the first problem; later ones are consequences. */
@@ -223,7 +223,7 @@ int config_load(struct run_config *c, const char *path)
 
 	memset(c, 0, sizeof(*c));
 	if (!p) {
-		diag_error("out of memory");
+		log_error("out of memory");
 		return -ENOMEM;
 	}
 	p->cfg = c;
@@ -235,7 +235,7 @@ int config_load(struct run_config *c, const char *path)
 		err = fd >= 0 ? -errno : fd;
 		if (fd >= 0)
 			close(fd);
-		diag_error("%s: cannot open: %s", path, hostfile_strerror(err));
+		log_error("%s: cannot open: %s", path, hostfile_strerror(err));
 		free(p);
 		return err;
 	}
@@ -249,7 +249,7 @@ int config_load(struct run_config *c, const char *path)
 		cfg_check(p);
 	fclose(p->f);
 	if (p->failed) {
-		diag_error("%s", p->msg);
+		log_error("%s", p->msg);
 		config_free(c);
 	} else {
 		err = 0;

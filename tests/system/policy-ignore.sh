@@ -37,7 +37,7 @@ kernel = $os
 cmdline = workload=memhog mib=12 phases=3 wait_ms=$((1000 * SLOW)) seed=2
 INI
 atoll_start "$tmp/cfg.ini"
-named() { grep -q "domain rogue ignores its balloon" "$tmp/err"; }
+named() { grep -q "domain rogue: ignores its balloon" "$tmp/err"; }
 over() { [ "$(mstat rogue over_target_ms)" -gt 0 ] 2>/dev/null; }
 wait_until $((30 * SLOW)) over || fail "rogue never held more than its target"
 t0=$SECONDS

@@ -36,7 +36,7 @@ static void *vtouch(struct dom_mem *d, uint64_t gpa, bool write)
 	for (int k = 0; k < 10000; k++) {
 		void *p = dom_mem_page(d, gpa, write);
 
-		if (p != CPU_RAM_RETRY) {
+		if (p != PAGE_RETRY) {
 			if (!p)
 				pthread_mutex_unlock(&vcpu_lock);
 			return p;
@@ -103,7 +103,7 @@ static void test_touch(void)
 	CHECK(dom_mem_page(d, GUEST_RAM - 4096, false) == NULL);
 	CHECK(dom_mem_page(d, GUEST_RAM + 256 * 4096, true) == NULL);
 	p = dom_mem_page(d, GUEST_RAM + 5 * 4096, true);
-	CHECK(p && p != CPU_RAM_RETRY && *p == 0);
+	CHECK(p && p != PAGE_RETRY && *p == 0);
 	*p = 42;
 	q = dom_mem_page(d, GUEST_RAM + 5 * 4096, false);
 	CHECK(p == q);
@@ -412,10 +412,10 @@ static void test_swap_corrupt(void)
 	       "expected)\n");
 	/* The vCPU is told to retry (its stop is posted), never given the
 	 * page; host copies fault. */
-	CHECK(dom_mem_page(a, GUEST_RAM + 5 * 4096ull, false) == CPU_RAM_RETRY);
+	CHECK(dom_mem_page(a, GUEST_RAM + 5 * 4096ull, false) == PAGE_RETRY);
 	CHECK_EQ(crashes, 1);
 	CHECK_EQ(mh.swap.stat_corrupt, 1);
-	CHECK(dom_mem_page(a, GUEST_RAM + 6 * 4096ull, false) == CPU_RAM_RETRY);
+	CHECK(dom_mem_page(a, GUEST_RAM + 6 * 4096ull, false) == PAGE_RETRY);
 	CHECK_EQ(dom_mem_read(a, GUEST_RAM + 5 * 4096, &v, 8), -EFAULT);
 	CHECK_EQ(crashes, 1);
 	verify(b, 64);
