@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "io/pvdev.h"
+#include "control/config_impl.h"
 #include "lib/hostfile.h"
-#include "vmm/config_impl.h"
 
 #define CFG_MACHINE_MEMORY_MAX (1ULL << 40)
 
