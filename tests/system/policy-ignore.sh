@@ -28,13 +28,13 @@ balloon_timeout = ${SLOW}s
 [domain rogue]
 memory = 52M
 kernel = $os
-cmdline = balloon=0 workload=memhog mib=46 phases=1 wait_ms=$((12000 * SLOW)) seed=1
+cmdline = balloon=0 workload=memhog mib=46 phases=1 wait_ms=$((20000 * SLOW)) seed=1
 
 [domain good]
 memory = 16M
 reservation = 16M
 kernel = $os
-cmdline = workload=memhog mib=12 phases=3 wait_ms=$((1000 * SLOW)) seed=2
+cmdline = workload=memhog mib=12 phases=3 wait_ms=$((5000 * SLOW)) seed=2
 INI
 atoll_start "$tmp/cfg.ini"
 named() { grep -q "domain rogue: ignores its balloon" "$tmp/err"; }
@@ -65,14 +65,15 @@ timeout $((10 * SLOW)) "$ATOLL" top --socket "$sock" -b -n 1 >"$tmp/top" ||
 grep -q "rogue .*ignores its balloon" "$tmp/top" || fail "atoll top does not show it"
 echo "top: $(grep "rogue" "$tmp/top" | head -n 1)"
 # good keeps its reservation: it holds its working set, its target never
-# fell below 16 MiB.
+# fell below 16 MiB (good runs ~15 s: still there).
 good_full() { [ "$(mstat good populated)" -ge $((12 * 256)) ] 2>/dev/null; }
 wait_until $((20 * SLOW)) good_full ||
-	fail "good holds $(($(mstat good populated) / 256)) MiB, not 12"
-[ "$(mstat good target)" -ge $((16 * 256)) ] ||
-	fail "good's target fell below its reservation"
-echo "good: holds $(($(mstat good populated) / 256)) MiB," \
-	"target $(($(mstat good target) / 256)) MiB"
+	fail "good holds $(mstat good populated) frames, not 12 MiB"
+gt=$(mstat good target)
+[ -n "$gt" ] || fail "no statistics from atoll for good"
+[ "$gt" -ge $((16 * 256)) ] ||
+	fail "good's target fell to $gt frames, below its reservation"
+echo "good: holds 12 MiB or more, target $((gt / 256)) MiB"
 atoll_wait
 rc=$?
 [ $rc = 0 ] || fail "atoll run exited with status $rc"
