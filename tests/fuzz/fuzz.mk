@@ -63,8 +63,11 @@ fuzz: fuzz-build
 			-print_final_stats=1 $(FUZZ_OUT)/corpus/$$n \
 			2>$(FUZZ_OUT)/fuzz_$$n.log || \
 			{ tail -n 40 $(FUZZ_OUT)/fuzz_$$n.log; exit 1; }; \
-		grep -E 'stat::number_of_executed_units|cov:' \
-			$(FUZZ_OUT)/fuzz_$$n.log | tail -n 2; \
+		echo "fuzz_$$n: $$(sed -n \
+			's/^stat::number_of_executed_units: *//p' \
+			$(FUZZ_OUT)/fuzz_$$n.log) inputs, $$(sed -n \
+			's/^stat::average_exec_per_sec: *//p' \
+			$(FUZZ_OUT)/fuzz_$$n.log) exec/s"; \
 	done
 
 .PHONY: fuzz fuzz-build
