@@ -21,11 +21,11 @@
 #include "control/control_cmd.h"
 #include "control/conn_io.h"
 #include "control/http.h"
+#include "control/http_parse.h"
 #include "control/serve.h"
 
 #define HTTP_REQ_MAX 8192
 #define HTTP_CLIENT_MS 2000
-#define HTTP_TOKEN_HEX 32 /* 128 random bits */
 
 struct http {
 	struct host *h;
@@ -103,15 +103,6 @@ const char *http_url(const struct http *s)
 	return s->url;
 }
 
-/* The request head is complete at its blank line; one that does not end
- * within HTTP_REQ_MAX bytes, or before the client stops, is dropped. */
-static long http_complete(const char *buf, size_t n, bool eof, bool full)
-{
-	if (strstr(buf, "\r\n\r\n") || strstr(buf, "\n\n"))
-		return (long)n;
-	return SERVE_MORE;
-}
-
 static void http_reply(struct conn *c, const char *status, const char *type,
 		       const char *body, size_t len)
 {
@@ -126,65 +117,42 @@ static void http_reply(struct conn *c, const char *status, const char *type,
 	conn_send(c, body, len);
 }
 
-/* Does the target's query carry token=TOKEN?  Compared in constant time:
- * how long a wrong guess took says nothing of the right one.  The query
- * is cut off the target. */
-static bool http_token_ok(const struct http *s, char *target)
-{
-	char *q = strchr(target, '?');
-	unsigned char diff = 0;
-	const char *v = NULL;
-
-	if (!q)
-		return false;
-	*q++ = 0;
-	for (char *p = q; p; p = strchr(p, '&')) {
-		if (*p == '&')
-			p++;
-		if (!strncmp(p, "token=", 6))
-			v = p + 6;
-	}
-	if (!v || strcspn(v, "&") != HTTP_TOKEN_HEX)
-		return false;
-	for (int i = 0; i < HTTP_TOKEN_HEX; i++)
-		diff |= (unsigned char)(v[i] ^ s->token[i]);
-	return diff == 0;
-}
-
-/* Route one request head. */
+/* Answer one request head. */
 static void http_route(struct http *s, struct conn *c, char *req)
 {
 	static const char stats_req[] = "{\"cmd\":\"stats\"}";
 	static const char forbidden[] =
 		"token missing or wrong (use the URL atoll printed)\n";
-	char *sp1 = strchr(req, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-	char *json, *target;
+	char *json;
 
-	if (!sp1 || !sp2 || strncmp(sp2 + 1, "HTTP/1.", 7)) {
+	switch (http_parse(req, s->token)) {
+	case HTTP_BAD:
 		log_error("--http: malformed request refused");
 		http_reply(c, "400 Bad Request", "text/plain", "bad request\n",
 			   12);
-		return;
-	}
-	*sp2 = 0;
-	target = sp1 + 1;
-	if (strncmp(req, "GET ", 4)) {
+		break;
+	case HTTP_METHOD:
 		http_reply(c, "405 Method Not Allowed", "text/plain",
 			   "GET only\n", 9);
-	} else if (!http_token_ok(s, target)) {
+		break;
+	case HTTP_FORBIDDEN:
 		http_reply(c, "403 Forbidden", "text/plain", forbidden,
 			   sizeof(forbidden) - 1);
-	} else if (!strcmp(target, "/") || !strcmp(target, "/index.html")) {
+		break;
+	case HTTP_PAGE:
 		http_reply(c, "200 OK", "text/html; charset=utf-8", http_page,
 			   http_page_len);
-	} else if (!strcmp(target, "/stats.json")) {
+		break;
+	case HTTP_STATS:
 		json = control_handle(s->h, stats_req, sizeof(stats_req) - 1);
 		if (json)
 			http_reply(c, "200 OK", "application/json", json,
 				   strlen(json));
 		free(json);
-	} else {
+		break;
+	case HTTP_NOT_FOUND:
 		http_reply(c, "404 Not Found", "text/plain", "not found\n", 10);
+		break;
 	}
 }
 
@@ -198,7 +166,7 @@ static const struct serve_ops http_ops = {
 	.name = "--http",
 	.req_max = HTTP_REQ_MAX,
 	.client_ms = HTTP_CLIENT_MS,
-	.complete = http_complete,
+	.complete = http_head_complete,
 	.handle = http_answer,
 };
 
