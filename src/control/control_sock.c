@@ -37,16 +37,6 @@ const char *control_default_path(void)
 	return buf;
 }
 
-bool control_is_default(const char *path)
-{
-	const char *s = getenv("ATOLL_SOCKET");
-	const char *dir = control_default_dir();
-	size_t n = strlen(dir);
-
-	return !(s && *s) && !strncmp(path, dir, n) && path[n] == '/' &&
-	       !strchr(path + n + 1, '/');
-}
-
 int control_private_dir(const char *dir, bool create)
 {
 	struct stat st;

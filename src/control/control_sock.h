@@ -15,8 +15,6 @@ const char *control_default_dir(void);
 /* The default socket path: $ATOLL_SOCKET, else control_default_dir()
  * + "/atoll.sock".  Returns a static buffer. */
 const char *control_default_path(void);
-/* Is path the default one (in the private directory, not $ATOLL_SOCKET)? */
-bool control_is_default(const char *path);
 
 /* The directory dir is ours alone: a real directory (not a symlink),
  * owned by this uid, no group or other permission bits.  With create, it

@@ -62,6 +62,7 @@ print("ready", flush=True)
 time.sleep(60)
 PY
 silent=$!
+trap 'kill "$silent" 2>/dev/null; sys_cleanup' EXIT
 read -r -t $((20 * SLOW)) line <"$tmp/ready"
 [ "$line" = ready ] || fail "the 50 silent clients could not connect"
 python3 "$lib/ctl_time.py" "$sock" 5 '{"cmd":"list"}' >"$tmp/times" ||

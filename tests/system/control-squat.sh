@@ -49,6 +49,7 @@ while True:
     c.close()
 PY
 squatter=$!
+trap 'kill "$squatter" 2>/dev/null; sys_cleanup' EXIT
 for _ in $(seq 100); do [ -S "$sq" ] && [ -e "$tmp/shared/got" ] && break; sleep 0.1; done
 [ -S "$sq" ] || fail "the squatter did not listen (test premise)"
 
