@@ -158,8 +158,14 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (host_create(&h, &cfg.host) < 0)
 		goto out;
-	if (!control_serve(ctl, h))
+	if (!control_serve(ctl, h)) {
+		/* Said once running: a refusal must stay one line. */
+		if (control_beside_default(ctl))
+			log_info("another atoll holds the default control "
+				 "socket; this one listens on %s",
+				 control_path(ctl));
 		r = run_host(h, &cfg, &o, web);
+	}
 	control_stop(ctl); /* servers before the host they read */
 	ctl = NULL;
 	http_close(web);

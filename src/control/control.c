@@ -34,6 +34,7 @@ struct control {
 	int lfd; /* listening socket, until control_serve takes it */
 	struct serve *srv;
 	bool refused_logged; /* a client of another uid: said once */
+	bool beside; /* the default was taken: atoll-PID.sock */
 	dev_t dev; /* the socket file we bound, to unlink only that */
 	ino_t ino;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -276,9 +277,7 @@ int control_bind(const char *path, struct control **out)
 	snprintf(buf, sizeof(buf), "%s/atoll-%ld.sock", dir, (long)getpid());
 	r = control_bind_path(buf, out);
 	if (!r)
-		log_info("control socket: another atoll holds the default; "
-			 "this one listens on %s",
-			 buf);
+		(*out)->beside = true;
 	return r;
 }
 
@@ -297,6 +296,11 @@ int control_serve(struct control *c, struct host *h)
 const char *control_path(const struct control *c)
 {
 	return c->path;
+}
+
+bool control_beside_default(const struct control *c)
+{
+	return c->beside;
 }
 
 int control_start(struct host *h, const char *path, struct control **out)
