@@ -67,4 +67,5 @@ for cmd in list stats p2m; do
 			"(bound $bound)"
 done
 atoll_stop >/dev/null
+grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 echo "control-swap: ok"
