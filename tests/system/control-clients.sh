@@ -95,6 +95,7 @@ echo "second atoll refused: $(cat "$tmp/err2")"
 	fail "second atoll replaced the first one's socket file"
 up || fail "the first atoll stopped answering after the second one"
 
+grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 # kill -9: the socket file stays, stale; the next atoll replaces it.
 kill -KILL "$atoll_pid"
 wait "$atoll_pid" 2>/dev/null
@@ -105,6 +106,7 @@ wait_until $((20 * SLOW)) up ||
 	fail "a new atoll did not replace the stale socket: $(cat "$tmp/err")"
 echo "stale socket of a killed atoll replaced"
 atoll_stop >/dev/null
+grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 [ -e "$sock" ] && fail "socket left after atoll ended"
 
 # No configuration: the default socket, in a private directory.
@@ -123,6 +125,7 @@ grep -q calm "$tmp/list" || fail "atoll list: $(cat "$tmp/list")"
 [ "$(stat -c %a "$XDG_RUNTIME_DIR/atoll/atoll.sock")" = 600 ] ||
 	fail "default socket mode not 600"
 atoll_stop >/dev/null
+grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 "$ATOLL" boot --append "workload=idle ticks=$((6000 * SLOW))" "$os" \
 	</dev/null >"$tmp/out" 2>"$tmp/err" &
 atoll_pid=$!
@@ -131,6 +134,7 @@ wait_until $((20 * SLOW)) dflt ||
 		"$(cat "$tmp/list")"
 grep -q boot "$tmp/list" || fail "atoll list (boot): $(cat "$tmp/list")"
 atoll_stop >/dev/null
+grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 [ -e "$XDG_RUNTIME_DIR/atoll/atoll.sock" ] && fail "default socket left"
 echo "atoll run and atoll boot listen on the default socket"
 echo "control-clients: ok"

@@ -121,6 +121,7 @@ grep -q "refused a client of uid $nobody" "$tmp/err" ||
 	fail "the refusal was not logged: $(cat "$tmp/err")"
 echo "atoll refused a client of uid $nobody: $reply"
 atoll_stop >/dev/null
+grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 
 # The default directory must be ours alone.
 sed '/control_socket/d' "$tmp/a.ini" >"$tmp/d.ini"
