@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "mem_test.h"
+#include "check.h"
 
 static char got[2048];
 
@@ -74,5 +74,5 @@ int main(void)
 	CHECK(strlen(got) < 600);
 	CHECK(!strncmp(got, "atoll: yyyy", 11));
 	CHECK(strstr(got, "y\natoll: after\n") != NULL);
-	return mt_finish("log");
+	return check_done("log");
 }
