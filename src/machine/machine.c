@@ -174,7 +174,7 @@ static int machine_add_devices(struct machine *m,
 	if (!err)
 		err = uart_init(m);
 	if (!err)
-		err = virtio_stub_init(m);
+		err = virtio_slots_init(m, cfg);
 	if (!err)
 		err = ata_init(m);
 	return err;
@@ -247,6 +247,7 @@ void machine_destroy(struct machine *m)
 		hostcon_stop(m->con);
 	htif_destroy(m);
 	uart_destroy(m);
+	virtio_slots_destroy(m); /* threads stopped before the PLIC goes */
 	plic_destroy(m);
 	ata_destroy(m);
 	hostcon_destroy(m->con);
@@ -280,12 +281,15 @@ int machine_start(struct machine *m)
 {
 	int err = hostcon_start(m->con);
 
-	if (err)
+	if (err) {
 		diag_error("cannot set up the console: %s", strerror(-err));
-	return err;
+		return err;
+	}
+	return virtio_slots_start(m);
 }
 
 void machine_stop(struct machine *m)
 {
+	virtio_slots_stop(m); /* before the domain's memory goes */
 	hostcon_stop(m->con);
 }
