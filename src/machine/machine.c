@@ -197,6 +197,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	m->host_ctx = host_ctx;
 	m->bus = (struct cpu_bus){ &machine_bus_ops, m };
 	m->time_base = mtime_now();
+	m->vswitch = cfg->vswitch;
 	err = ram_init(&m->ram, cfg->mem, VIRT_DRAM_BASE, cfg->ram_size);
 	if (err) {
 		diag_error("no guest RAM of %llu bytes: %s",

@@ -61,7 +61,7 @@ enum machine_virtio_type {
 
 struct machine_virtio {
 	enum machine_virtio_type type;
-	const char *file; /* blk: raw image */
+	const char *file; /* blk: raw image; net: the -netdev id */
 	bool readonly; /* blk */
 	uint8_t mac[6]; /* net: all-zero for the vmm's default */
 };
@@ -154,6 +154,7 @@ struct machine {
 	struct hostcon *con;
 	struct disk *disk; /* PV block image (io/disk.h), or NULL */
 	struct pvdev_net_env *net; /* PV network (io/pvdev.h), or NULL */
+	struct vswitch *vswitch; /* the host's switch (virtio-net), or NULL */
 	struct ata *ata; /* ATA PIO controller on that disk, or NULL */
 	struct virtio_slots *virtio; /* the eight virtio-mmio slots */
 

@@ -102,6 +102,12 @@ static int virtio_slot_create(struct virtio_slot *s, uint64_t base,
 	case MACHINE_VIRTIO_RNG:
 		return virtio_rng_create(&s->dev, name, s->m->ram.mem,
 					 virtio_slot_irq, s);
+	case MACHINE_VIRTIO_NET:
+		if (!s->m->vswitch)
+			break;
+		return virtio_net_create(&s->dev, name, s->m->ram.mem,
+					 s->m->vswitch, c->mac, virtio_slot_irq,
+					 s);
 	default: break;
 	}
 	diag_error("virtio-%s: not available yet", kind[c->type]);

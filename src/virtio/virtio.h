@@ -134,6 +134,11 @@ void virtio_dev_used(struct virtio_dev *dev, unsigned q);
  * I/O thread, or here for a device without one. */
 void virtio_dev_notify(struct virtio_dev *dev);
 
+/* One bounded pass over the queues on the caller's thread, as the I/O
+ * thread makes (tests and fuzz targets without threads): true if more
+ * work may be waiting. */
+bool virtio_dev_serve_once(struct virtio_dev *dev);
+
 /* Wake the I/O thread (a back-end has something for the device). */
 void virtio_dev_kick(struct virtio_dev *dev);
 

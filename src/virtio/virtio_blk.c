@@ -51,7 +51,7 @@
 
 #define BLK_QUEUE_SIZE 256
 #define BLK_SEG_MAX (VIRTQ_MAX_SEGS - 2) /* plus header and status */
-#define BLK_SIZE_MAX (1u << 20) /* bytes in one data buffer */
+#define BLK_SIZE_MAX (128u << 10) /* per buffer: 258 of them < 64 MiB */
 #define BLK_BOUNCE (256u << 10) /* bytes moved per disk call */
 #define BLK_BUDGET 32 /* requests per pass */
 #define BLK_DISCARD_MAX_SECTORS (1u << 22) /* 2 GiB per range */

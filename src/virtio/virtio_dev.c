@@ -73,6 +73,11 @@ static int virtio_dev_pass(struct virtio_dev *dev)
 	return more > 0;
 }
 
+bool virtio_dev_serve_once(struct virtio_dev *dev)
+{
+	return virtio_dev_pass(dev);
+}
+
 static void *virtio_dev_thread(void *arg)
 {
 	struct virtio_dev *dev = arg;

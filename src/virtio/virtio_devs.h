@@ -11,6 +11,7 @@
 #include "virtio/virtio.h"
 
 struct disk;
+struct vswitch;
 
 /* virtio-blk on `disk` (taken over: closed with the device). */
 int virtio_blk_create(struct virtio_dev **out, const char *name,
@@ -20,6 +21,12 @@ int virtio_blk_create(struct virtio_dev **out, const char *name,
 /* virtio-rng from the host's getrandom. */
 int virtio_rng_create(struct virtio_dev **out, const char *name,
 		      struct dom_mem *mem,
+		      void (*set_irq)(void *ctx, int level), void *irq_ctx);
+
+/* virtio-net as a new port of switch sw, with address mac. */
+int virtio_net_create(struct virtio_dev **out, const char *name,
+		      struct dom_mem *mem, struct vswitch *sw,
+		      const uint8_t mac[6],
 		      void (*set_irq)(void *ctx, int level), void *irq_ctx);
 
 #endif
