@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli/boot_args.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 
 /* The next key=value of a comma list at *s: 1 (key/val set, copies in
  * a->strings), 0 at the end, -EINVAL (no room). */
@@ -53,11 +53,11 @@ static bool parse_onoff(const char *v, bool *out)
 static int check_image(const char *flag, const char *file, bool readonly)
 {
 	if (!file || !*file) {
-		diag_error("%s: no file= given", flag);
+		log_error("%s: no file= given", flag);
 		return -EINVAL;
 	}
 	if (access(file, readonly ? R_OK : R_OK | W_OK)) {
-		diag_error("%s file=%s: %s", flag, file, strerror(errno));
+		log_error("%s file=%s: %s", flag, file, strerror(errno));
 		return -EINVAL;
 	}
 	return 0;
@@ -69,8 +69,8 @@ static int add_virtio(struct boot_args *a, const char *flag,
 	struct machine_config *mc = &a->machine;
 
 	if (mc->nr_virtio == VIRT_VIRTIO_COUNT) {
-		diag_error("%s: more than %d virtio devices", flag,
-			   VIRT_VIRTIO_COUNT);
+		log_error("%s: more than %d virtio devices", flag,
+			  VIRT_VIRTIO_COUNT);
 		return -EINVAL;
 	}
 	mc->virtio[mc->nr_virtio++] = *v;
@@ -92,21 +92,20 @@ int boot_qemu_drive(struct boot_args *a, const char *v)
 			iface = val;
 		else if (!strcmp(key, "format") && val) {
 			if (strcmp(val, "raw")) {
-				diag_error("-drive format=%s: only raw images",
-					   val);
+				log_error("-drive format=%s: only raw images",
+					  val);
 				return -EINVAL;
 			}
 		} else if (!strcmp(key, "readonly")) {
 			if (!parse_onoff(val ? val : "on", &ro)) {
-				diag_error("-drive readonly=%s: on or off",
-					   val);
+				log_error("-drive readonly=%s: on or off", val);
 				return -EINVAL;
 			}
 		} else if (!strcmp(key, "media") && val &&
 			   !strcmp(val, "disk")) {
 		} else {
-			diag_error("-drive: unknown or unsupported key '%s'",
-				   key);
+			log_error("-drive: unknown or unsupported key '%s'",
+				  key);
 			return -EINVAL;
 		}
 	}
@@ -119,12 +118,12 @@ int boot_qemu_drive(struct boot_args *a, const char *v)
 						  .file = file,
 						  .readonly = ro });
 	if (strcmp(iface, "none")) {
-		diag_error("-drive if=%s: only if=virtio or if=none", iface);
+		log_error("-drive if=%s: only if=virtio or if=none", iface);
 		return -EINVAL;
 	}
 	if (!id || strlen(id) >= BOOT_ID_MAX || a->nr_drive == BOOT_MAX_IDS) {
-		diag_error("-drive if=none: needs a short id= (at most %d)",
-			   BOOT_MAX_IDS);
+		log_error("-drive if=none: needs a short id= (at most %d)",
+			  BOOT_MAX_IDS);
 		return -EINVAL;
 	}
 	snprintf(a->drive[a->nr_drive].id, BOOT_ID_MAX, "%s", id);
@@ -139,7 +138,7 @@ int boot_qemu_netdev(struct boot_args *a, const char *v)
 	int r = kv_next(a, &v, &key, &val);
 
 	if (r != 1 || val || strcmp(key, "user")) {
-		diag_error("-netdev: only 'user' (the NAT) is supported");
+		log_error("-netdev: only 'user' (the NAT) is supported");
 		return -EINVAL;
 	}
 	while ((r = kv_next(a, &v, &key, &val)) == 1) {
@@ -147,19 +146,19 @@ int boot_qemu_netdev(struct boot_args *a, const char *v)
 			id = val;
 		} else if (!strcmp(key, "hostfwd") && val) {
 			if (netnat_parse_hostfwd(&a->nat, val, &why)) {
-				diag_error("-netdev hostfwd=%s: %s", val, why);
+				log_error("-netdev hostfwd=%s: %s", val, why);
 				return -EINVAL;
 			}
 		} else {
-			diag_error("-netdev user: unknown or unsupported key "
-				   "'%s'",
-				   key);
+			log_error("-netdev user: unknown or unsupported key "
+				  "'%s'",
+				  key);
 			return -EINVAL;
 		}
 	}
 	if (r < 0 || !id || strlen(id) >= BOOT_ID_MAX ||
 	    a->nr_netdev == BOOT_MAX_IDS) {
-		diag_error("-netdev user: needs a short id=");
+		log_error("-netdev user: needs a short id=");
 		return -EINVAL;
 	}
 	a->nat.enabled = true;
@@ -196,9 +195,9 @@ static int device_ref(struct boot_args *a, struct machine_virtio *mv,
 				mv->readonly = a->drive[i].readonly;
 				return 0;
 			}
-		diag_error("-device virtio-blk-device: no unused -drive "
-			   "if=none,id=%s before it",
-			   val);
+		log_error("-device virtio-blk-device: no unused -drive "
+			  "if=none,id=%s before it",
+			  val);
 		return -EINVAL;
 	}
 	if (mv->type == MACHINE_VIRTIO_NET && !strcmp(key, "netdev") && val) {
@@ -208,15 +207,15 @@ static int device_ref(struct boot_args *a, struct machine_virtio *mv,
 				mv->file = a->netdev[i].id;
 				return 0;
 			}
-		diag_error("-device virtio-net-device: no -netdev id=%s "
-			   "before it",
-			   val);
+		log_error("-device virtio-net-device: no -netdev id=%s "
+			  "before it",
+			  val);
 		return -EINVAL;
 	}
 	if (mv->type == MACHINE_VIRTIO_NET && !strcmp(key, "mac")) {
 		if (parse_mac(val, mv->mac))
 			return 0;
-		diag_error("-device virtio-net-device: bad mac=%s", val);
+		log_error("-device virtio-net-device: bad mac=%s", val);
 		return -EINVAL;
 	}
 	if (mv->type == MACHINE_VIRTIO_BALLOON &&
@@ -228,7 +227,7 @@ static int device_ref(struct boot_args *a, struct machine_virtio *mv,
 	}
 	if (!strcmp(key, "id") && val)
 		return 0;
-	diag_error("-device: unknown or unsupported key '%s'", key);
+	log_error("-device: unknown or unsupported key '%s'", key);
 	return -EINVAL;
 }
 
@@ -253,10 +252,10 @@ int boot_qemu_device(struct boot_args *a, const char *v)
 		if (!strcmp(key, devs[i].name))
 			break;
 	if (r != 1 || val || i == sizeof(devs) / sizeof(devs[0])) {
-		diag_error("-device %s: unknown device (virtio-blk-device, "
-			   "virtio-net-device, virtio-rng-device, "
-			   "virtio-balloon-device, virtio-console-device)",
-			   r == 1 ? key : "");
+		log_error("-device %s: unknown device (virtio-blk-device, "
+			  "virtio-net-device, virtio-rng-device, "
+			  "virtio-balloon-device, virtio-console-device)",
+			  r == 1 ? key : "");
 		return -EINVAL;
 	}
 	mv.type = devs[i].type;
@@ -264,11 +263,11 @@ int boot_qemu_device(struct boot_args *a, const char *v)
 		if (device_ref(a, &mv, key, val))
 			return -EINVAL;
 	if (r < 0 || (mv.type == MACHINE_VIRTIO_BLK && !mv.file)) {
-		diag_error("-device %s: needs drive=ID", devs[i].name);
+		log_error("-device %s: needs drive=ID", devs[i].name);
 		return -EINVAL;
 	}
 	if (mv.type == MACHINE_VIRTIO_NET && !mv.file) {
-		diag_error("-device %s: needs netdev=ID", devs[i].name);
+		log_error("-device %s: needs netdev=ID", devs[i].name);
 		return -EINVAL;
 	}
 	return add_virtio(a, "-device", &mv);
@@ -278,14 +277,14 @@ int boot_qemu_finish(struct boot_args *a)
 {
 	for (unsigned i = 0; i < a->nr_drive; i++)
 		if (!a->drive[i].used) {
-			diag_error("-drive id=%s: no -device uses it",
-				   a->drive[i].id);
+			log_error("-drive id=%s: no -device uses it",
+				  a->drive[i].id);
 			return -EINVAL;
 		}
 	for (unsigned i = 0; i < a->nr_netdev; i++)
 		if (!a->netdev[i].used) {
-			diag_error("-netdev id=%s: no -device uses it",
-				   a->netdev[i].id);
+			log_error("-netdev id=%s: no -device uses it",
+				  a->netdev[i].id);
 			return -EINVAL;
 		}
 	return 0;

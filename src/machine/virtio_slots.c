@@ -10,7 +10,7 @@
 
 #include "io/disk.h"
 #include "machine/devices.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 #include "virtio/virtio_abi.h"
 #include "virtio/virtio_devs.h"
 
@@ -70,9 +70,9 @@ static int virtio_slot_blk(struct virtio_slot *s, const char *name,
 			      : disk_raw_open(c->file, &disk);
 
 	if (err) {
-		diag_error("drive %s: %s", c->file,
-			   err == -EBUSY ? "in use by another domain or program"
-					 : strerror(-err));
+		log_error("drive %s: %s", c->file,
+			  err == -EBUSY ? "in use by another domain or program"
+					: strerror(-err));
 		return err;
 	}
 	err = virtio_blk_create(&s->dev, name, s->m->ram.mem, disk, c->readonly,
@@ -110,7 +110,7 @@ static int virtio_slot_create(struct virtio_slot *s, uint64_t base,
 					 s);
 	default: break;
 	}
-	diag_error("virtio-%s: not available yet", kind[c->type]);
+	log_error("virtio-%s: not available yet", kind[c->type]);
 	return -ENOSYS;
 }
 
@@ -123,7 +123,7 @@ int virtio_slots_init(struct machine *m, const struct machine_config *cfg)
 		return -ENOMEM;
 	m->virtio = vs;
 	if (cfg->nr_virtio > VIRT_VIRTIO_COUNT) {
-		diag_error("more than %d virtio devices", VIRT_VIRTIO_COUNT);
+		log_error("more than %d virtio devices", VIRT_VIRTIO_COUNT);
 		return -EINVAL;
 	}
 	for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
@@ -155,8 +155,8 @@ int virtio_slots_start(struct machine *m)
 		int err = dev ? virtio_dev_start(dev) : 0;
 
 		if (err) {
-			diag_error("%s: cannot start: %s", dev->name,
-				   strerror(-err));
+			log_error("%s: cannot start: %s", dev->name,
+				  strerror(-err));
 			return err;
 		}
 	}

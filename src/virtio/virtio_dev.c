@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "virtio/virtio.h"
 
 /* Passes a notifying vCPU serves for a device without a thread before it
@@ -171,10 +172,9 @@ int virtio_dev_fail(struct virtio_dev *dev, const char *why)
 	    VIRTIO_STATUS_NEEDS_RESET)
 		return -EPROTO;
 	if (!atomic_exchange(&dev->logged, true))
-		fprintf(stderr,
-			"atoll: %s: driver error: %s; device needs reset "
-			"(further errors not logged)\n",
-			dev->name, why);
+		log_error("%s: driver error: %s; device needs reset "
+			  "(further errors not logged)",
+			  dev->name, why);
 	if (atomic_load(&dev->status) & VIRTIO_STATUS_DRIVER_OK)
 		virtio_dev_raise(dev, VIRTIO_ISR_CONFIG);
 	return -EPROTO;
