@@ -102,6 +102,9 @@ static int virtio_slot_create(struct virtio_slot *s, uint64_t base,
 	case MACHINE_VIRTIO_RNG:
 		return virtio_rng_create(&s->dev, name, s->m->ram.mem,
 					 virtio_slot_irq, s);
+	case MACHINE_VIRTIO_BALLOON:
+		return virtio_balloon_create(&s->dev, name, s->m->ram.mem,
+					     virtio_slot_irq, s);
 	case MACHINE_VIRTIO_NET:
 		if (!s->m->vswitch)
 			break;

@@ -52,6 +52,11 @@ struct virtio_dev_ops {
 	void (*destroy)(struct virtio_dev *dev);
 	/* Serve on an I/O thread of its own (else on the notifying vCPU). */
 	bool threaded;
+	/* Threaded devices: every tick_ms (0: never), tick(dev) with qlock
+	 * held while the device is live (periodic work: balloon targets and
+	 * statistics). */
+	void (*tick)(struct virtio_dev *dev);
+	unsigned tick_ms;
 };
 
 struct virtio_stats {

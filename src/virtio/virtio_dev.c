@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -79,17 +80,44 @@ bool virtio_dev_serve_once(struct virtio_dev *dev)
 	return virtio_dev_pass(dev);
 }
 
+static uint64_t virtio_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The device's periodic work, if due: the poll timeout until the next. */
+static int virtio_dev_tick(struct virtio_dev *dev, uint64_t *next)
+{
+	uint64_t now;
+
+	if (!dev->ops->tick_ms)
+		return -1;
+	now = virtio_now_ms();
+	if (now >= *next) {
+		pthread_mutex_lock(&dev->qlock);
+		if (virtio_dev_live(dev))
+			dev->ops->tick(dev);
+		pthread_mutex_unlock(&dev->qlock);
+		*next = now + dev->ops->tick_ms;
+	}
+	return (int)(*next - now);
+}
+
 static void *virtio_dev_thread(void *arg)
 {
 	struct virtio_dev *dev = arg;
-	uint64_t count;
+	uint64_t count, next_tick = 0;
 
 	for (;;) {
 		struct pollfd pfd[2] = { { dev->stop_fd, POLLIN, 0 },
 					 { dev->kick_fd, POLLIN, 0 } };
 		int more = virtio_dev_pass(dev);
+		int wait = virtio_dev_tick(dev, &next_tick);
 
-		if (poll(pfd, 2, more ? 0 : -1) < 0 && errno != EINTR)
+		if (poll(pfd, 2, more ? 0 : wait) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents)
 			break;

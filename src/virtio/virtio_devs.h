@@ -29,4 +29,9 @@ int virtio_net_create(struct virtio_dev **out, const char *name,
 		      const uint8_t mac[6],
 		      void (*set_irq)(void *ctx, int level), void *irq_ctx);
 
+/* virtio-balloon driven by the memory policy of the domain's memory. */
+int virtio_balloon_create(struct virtio_dev **out, const char *name,
+			  struct dom_mem *mem,
+			  void (*set_irq)(void *ctx, int level), void *irq_ctx);
+
 #endif
