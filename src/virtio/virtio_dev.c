@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/pvdev_thread.h"
 #include "lib/log.h"
 #include "virtio/virtio.h"
 
@@ -15,6 +16,10 @@
  * returns to its guest (bounds what a driver on other harts can make one
  * vCPU do). */
 #define VIRTIO_INLINE_PASSES 8
+
+/* How long an idle I/O thread keeps looking at its rings before it asks
+ * for notifications and sleeps (as the PV back-ends, PVDEV_SPIN_NS). */
+#define VIRTIO_SPIN_NS PVDEV_SPIN_NS
 
 int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 		    void *priv, const char *name, struct dom_mem *mem,
@@ -59,8 +64,9 @@ static bool virtio_dev_rearm(struct virtio_dev *dev)
 	return more;
 }
 
-/* One pass under qlock: 1 if there may be more work right away. */
-static int virtio_dev_pass(struct virtio_dev *dev)
+/* One pass under qlock: 1 if there may be more work right away.  With
+ * rearm, an idle device asks for notifications before returning 0. */
+static int virtio_dev_pass_rearm(struct virtio_dev *dev, bool rearm)
 {
 	int more = 0;
 
@@ -68,11 +74,46 @@ static int virtio_dev_pass(struct virtio_dev *dev)
 	if (virtio_dev_live(dev)) {
 		more = dev->ops->serve(dev);
 		atomic_fetch_add(&dev->st.passes, 1);
-		if (more == 0 && virtio_dev_live(dev))
+		if (more == 0 && rearm && virtio_dev_live(dev))
 			more = virtio_dev_rearm(dev);
 	}
 	pthread_mutex_unlock(&dev->qlock);
 	return more > 0;
+}
+
+static int virtio_dev_pass(struct virtio_dev *dev)
+{
+	return virtio_dev_pass_rearm(dev, true);
+}
+
+/* Has the driver added chains we have not taken?  (The spin's probe: a
+ * busy qlock means a reset or set-up is under way: look again.) */
+static bool virtio_dev_pending(void *arg)
+{
+	struct virtio_dev *dev = arg;
+	bool any = false;
+
+	if (pthread_mutex_trylock(&dev->qlock))
+		return false;
+	for (unsigned q = 0; q < dev->nr_vq && !any; q++)
+		any = dev->vq[q].ready && virtq_pending(&dev->vq[q]);
+	pthread_mutex_unlock(&dev->qlock);
+	return any;
+}
+
+/* Idle: poll the rings for VIRTIO_SPIN_NS before asking the driver for
+ * notifications (with EVENT_IDX a driver that keeps producing then sends
+ * none), then re-arm and look once more.  True if work came. */
+static bool virtio_dev_idle(struct virtio_dev *dev)
+{
+	bool more;
+
+	if (pvdev_spin(virtio_dev_pending, dev, VIRTIO_SPIN_NS))
+		return true;
+	pthread_mutex_lock(&dev->qlock);
+	more = virtio_dev_live(dev) && virtio_dev_rearm(dev);
+	pthread_mutex_unlock(&dev->qlock);
+	return more;
 }
 
 bool virtio_dev_serve_once(struct virtio_dev *dev)
@@ -114,8 +155,12 @@ static void *virtio_dev_thread(void *arg)
 	for (;;) {
 		struct pollfd pfd[2] = { { dev->stop_fd, POLLIN, 0 },
 					 { dev->kick_fd, POLLIN, 0 } };
-		int more = virtio_dev_pass(dev);
-		int wait = virtio_dev_tick(dev, &next_tick);
+		int more = virtio_dev_pass_rearm(dev, false);
+		int wait;
+
+		if (!more)
+			more = virtio_dev_idle(dev);
+		wait = virtio_dev_tick(dev, &next_tick);
 
 		if (poll(pfd, 2, more ? 0 : wait) < 0 && errno != EINTR)
 			break;
