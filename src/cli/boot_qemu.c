@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/boot_args.h"
+#include "io/vswitch.h"
 #include "lib/log.h"
 
 /* The next key=value of a comma list at *s: 1 (key/val set, copies in
@@ -166,23 +167,6 @@ int boot_qemu_netdev(struct boot_args *a, const char *v)
 	return 0;
 }
 
-/* Parse a MAC address "52:54:00:12:34:56". */
-static bool parse_mac(const char *s, uint8_t *mac)
-{
-	unsigned b[6];
-	char tail;
-
-	if (!s || sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
-			 &b[4], &b[5], &tail) != 6)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		if (b[i] > 255)
-			return false;
-		mac[i] = (uint8_t)b[i];
-	}
-	return !(mac[0] & 1); /* unicast */
-}
-
 /* virtio-blk-device,drive=ID / virtio-net-device,netdev=ID[,mac=M]. */
 static int device_ref(struct boot_args *a, struct machine_virtio *mv,
 		      const char *key, const char *val)
@@ -213,7 +197,7 @@ static int device_ref(struct boot_args *a, struct machine_virtio *mv,
 		return -EINVAL;
 	}
 	if (mv->type == MACHINE_VIRTIO_NET && !strcmp(key, "mac")) {
-		if (parse_mac(val, mv->mac))
+		if (vswitch_parse_mac(val, mv->mac))
 			return 0;
 		log_error("-device virtio-net-device: bad mac=%s", val);
 		return -EINVAL;
