@@ -1,6 +1,7 @@
 /* The board: creation in a fixed order, the cpu_bus (RAM pages, MMIO
  * dispatch, SBI), and the hooks between devices and the host console. */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +87,18 @@ static int machine_mmio_write(void *ctx, struct hart *h, uint64_t gpa,
 		return -EFAULT;
 	if (size < 8)
 		val &= (1ULL << (size * 8)) - 1;
-	return r->ops->write(r->opaque, gpa - r->base, size, val);
+	for (;;) {
+		int err = r->ops->write(r->opaque, gpa - r->base, size, val);
+
+		if (err != -EAGAIN)
+			return err;
+		/* The device's queues are busy with work that may wait for
+		 * this hart's shootdown service: serve it, then retry. */
+		hart_shootdown_service(h);
+		if (atomic_load(&h->requests) & REQ_STOP)
+			return 0;
+		sched_yield();
+	}
 }
 
 static void machine_sbi_call(void *ctx, struct hart *h)

@@ -96,7 +96,8 @@ struct machine_config {
 
 /* One device's registers.  Offsets are relative to the region base and the
  * access lies entirely inside the region.  Return 0, or a negative value to
- * make the CPU raise an access fault (bad size or alignment). */
+ * make the CPU raise an access fault (bad size or alignment); a write may
+ * return -EAGAIN: the hart serves its TLB shootdowns and retries it. */
 struct mmio_ops {
 	int (*read)(void *opaque, uint64_t off, unsigned size, uint64_t *val);
 	int (*write)(void *opaque, uint64_t off, unsigned size, uint64_t val);

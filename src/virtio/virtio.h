@@ -14,8 +14,10 @@
  *             bounded pass; reset and QueueReady take it to change them.
  *   cfg_lock  the config space and its generation (a leaf).
  *   irq_lock  InterruptStatus and the line's level (a leaf).
- * A device's I/O thread never takes `lock`, so a reset (lock, then qlock)
- * waits at most one bounded pass. */
+ * A device's I/O thread never takes `lock`.  A vCPU never blocks on
+ * qlock: a pass may wait for a TLB shootdown only vCPUs serve (balloon
+ * inflation, reclaim), so the transport tries it and returns -EAGAIN, and
+ * the board retries the store after serving the hart's shootdowns. */
 #ifndef ATOLL_VIRTIO_VIRTIO_H
 #define ATOLL_VIRTIO_VIRTIO_H
 
@@ -136,8 +138,9 @@ int virtio_dev_fail(struct virtio_dev *dev, const char *why);
 void virtio_dev_used(struct virtio_dev *dev, unsigned q);
 
 /* The guest kicked a queue (the transport, without locks): serve on the
- * I/O thread, or here for a device without one. */
-void virtio_dev_notify(struct virtio_dev *dev);
+ * I/O thread, or here for a device without one.  0, or -EAGAIN if
+ * another thread is serving it now (retry). */
+int virtio_dev_notify(struct virtio_dev *dev);
 
 /* One bounded pass over the queues on the caller's thread, as the I/O
  * thread makes (tests and fuzz targets without threads): true if more
@@ -162,7 +165,10 @@ static inline bool virtio_dev_live(const struct virtio_dev *dev)
 }
 
 /* The slot's MMIO window (offsets from its base), as struct mmio_ops of
- * the board: 0 always (a bad access is ignored, as QEMU does). */
+ * the board: 0 (a bad access is ignored, as QEMU does), or, for a write,
+ * -EAGAIN when it needs the queues while a pass holds them: the vCPU
+ * must serve its TLB shootdowns (the pass may be waiting for them) and
+ * retry, rather than block. */
 int virtio_mmio_read(void *opaque, uint64_t off, unsigned size, uint64_t *val);
 int virtio_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t val);
 

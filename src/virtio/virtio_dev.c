@@ -270,16 +270,24 @@ void virtio_dev_kick(struct virtio_dev *dev)
 		perror("atoll: virtio kick");
 }
 
-void virtio_dev_notify(struct virtio_dev *dev)
+int virtio_dev_notify(struct virtio_dev *dev)
 {
 	atomic_fetch_add(&dev->st.notifies, 1);
 	if (dev->ops->threaded) {
 		virtio_dev_kick(dev);
-		return;
+		return 0;
 	}
-	for (unsigned i = 0; i < VIRTIO_INLINE_PASSES; i++)
-		if (!virtio_dev_pass(dev))
+	for (unsigned i = 0; i < VIRTIO_INLINE_PASSES; i++) {
+		int more;
+
+		if (pthread_mutex_trylock(&dev->qlock))
+			return i ? 0 : -EAGAIN;
+		pthread_mutex_unlock(&dev->qlock);
+		more = virtio_dev_pass(dev);
+		if (!more)
 			break;
+	}
+	return 0;
 }
 
 void virtio_config_update(struct virtio_dev *dev, unsigned off, const void *buf,

@@ -30,10 +30,12 @@ static bool mmio_features_ok(struct virtio_dev *dev)
 	return true;
 }
 
-/* Status 0: back to the state after power-on.  lock held. */
-static void mmio_reset(struct virtio_dev *dev)
+/* Status 0: back to the state after power-on.  lock held.  -EAGAIN
+ * while the queues are being served (the caller retries). */
+static int mmio_reset(struct virtio_dev *dev)
 {
-	pthread_mutex_lock(&dev->qlock);
+	if (pthread_mutex_trylock(&dev->qlock))
+		return -EAGAIN;
 	if (dev->ops->reset)
 		dev->ops->reset(dev);
 	for (unsigned q = 0; q < dev->nr_vq; q++)
@@ -46,6 +48,7 @@ static void mmio_reset(struct virtio_dev *dev)
 	dev->isr = 0;
 	dev->set_irq(dev->irq_ctx, 0);
 	pthread_mutex_unlock(&dev->irq_lock);
+	return 0;
 }
 
 /* A status write other than 0: bits only get added, FEATURES_OK only if
@@ -68,30 +71,29 @@ static bool mmio_set_status(struct virtio_dev *dev, uint32_t val)
 	return set & VIRTIO_STATUS_DRIVER_OK;
 }
 
-/* QueueReady: check the set-up, then let the server see it. */
-static void mmio_queue_ready(struct virtio_dev *dev, struct virtq *vq,
-			     uint32_t val)
+/* QueueReady: check the set-up, then let the server see it.  -EAGAIN
+ * while the queues are being served. */
+static int mmio_queue_ready(struct virtio_dev *dev, struct virtq *vq,
+			    uint32_t val)
 {
 	const char *why;
 
-	if (!val) {
-		pthread_mutex_lock(&dev->qlock);
-		vq->ready = false;
-		pthread_mutex_unlock(&dev->qlock);
-		return;
-	}
-	if (vq->ready)
-		return;
-	if (virtq_check(vq, &why)) {
+	if (val && vq->ready)
+		return 0;
+	if (val && virtq_check(vq, &why)) {
 		virtio_dev_fail(dev, why);
-		return;
+		return 0;
 	}
-	vq->event_idx = virtio_has(dev, VIRTIO_F_EVENT_IDX);
-	vq->indirect = virtio_has(dev, VIRTIO_F_INDIRECT_DESC);
-	virtq_start(vq);
-	pthread_mutex_lock(&dev->qlock);
-	vq->ready = true;
+	if (pthread_mutex_trylock(&dev->qlock))
+		return -EAGAIN;
+	if (val) {
+		vq->event_idx = virtio_has(dev, VIRTIO_F_EVENT_IDX);
+		vq->indirect = virtio_has(dev, VIRTIO_F_INDIRECT_DESC);
+		virtq_start(vq);
+	}
+	vq->ready = val != 0;
 	pthread_mutex_unlock(&dev->qlock);
+	return 0;
 }
 
 /* The selected queue, or NULL (QueueSel past the device's queues). */
@@ -132,19 +134,17 @@ static uint32_t mmio_reg_read(struct virtio_dev *dev, uint64_t off)
 }
 
 /* Queue set-up registers take effect only while the queue is not ready
- * (4.2.3.2); lock held. */
-static void mmio_queue_write(struct virtio_dev *dev, uint64_t off, uint32_t val)
+ * (4.2.3.2); lock held.  0 or -EAGAIN. */
+static int mmio_queue_write(struct virtio_dev *dev, uint64_t off, uint32_t val)
 {
 	struct virtq *vq = mmio_vq(dev);
 
 	if (!vq)
-		return;
-	if (off == VIRTIO_MMIO_QUEUE_READY) {
-		mmio_queue_ready(dev, vq, val);
-		return;
-	}
+		return 0;
+	if (off == VIRTIO_MMIO_QUEUE_READY)
+		return mmio_queue_ready(dev, vq, val);
 	if (vq->ready)
-		return;
+		return 0;
 	switch (off) {
 	case VIRTIO_MMIO_QUEUE_NUM: vq->num = (uint16_t)val; break;
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
@@ -166,16 +166,18 @@ static void mmio_queue_write(struct virtio_dev *dev, uint64_t off, uint32_t val)
 		vq->used = (vq->used & 0xffffffffull) | (uint64_t)val << 32;
 		break;
 	}
+	return 0;
 }
 
-/* lock held.  True if the device went live (kick it after unlocking). */
-static bool mmio_reg_write(struct virtio_dev *dev, uint64_t off, uint32_t val)
+/* lock held.  1 if the device went live (kick it after unlocking), 0,
+ * or -EAGAIN (retry). */
+static int mmio_reg_write(struct virtio_dev *dev, uint64_t off, uint32_t val)
 {
 	uint32_t s = atomic_load(&dev->status);
 
 	switch (off) {
-	case VIRTIO_MMIO_DEVICE_FEATURES_SEL: dev->dev_fsel = val; return false;
-	case VIRTIO_MMIO_DRIVER_FEATURES_SEL: dev->drv_fsel = val; return false;
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL: dev->dev_fsel = val; return 0;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL: dev->drv_fsel = val; return 0;
 	case VIRTIO_MMIO_DRIVER_FEATURES:
 		/* Fixed once FEATURES_OK is set (3.1.1). */
 		if (dev->drv_fsel < 2 && !(s & VIRTIO_STATUS_FEATURES_OK)) {
@@ -183,24 +185,21 @@ static bool mmio_reg_write(struct virtio_dev *dev, uint64_t off, uint32_t val)
 			dev->driver_features &= ~(0xffffffffull << sh);
 			dev->driver_features |= (uint64_t)val << sh;
 		}
-		return false;
-	case VIRTIO_MMIO_QUEUE_SEL: dev->queue_sel = val; return false;
+		return 0;
+	case VIRTIO_MMIO_QUEUE_SEL: dev->queue_sel = val; return 0;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		pthread_mutex_lock(&dev->irq_lock);
 		dev->isr &= ~val;
 		if (!dev->isr)
 			dev->set_irq(dev->irq_ctx, 0);
 		pthread_mutex_unlock(&dev->irq_lock);
-		return false;
+		return 0;
 	case VIRTIO_MMIO_STATUS:
-		if (!val) {
-			mmio_reset(dev);
-			return false;
-		}
+		if (!val)
+			return mmio_reset(dev);
 		return mmio_set_status(dev, val);
 	}
-	mmio_queue_write(dev, off, val);
-	return false;
+	return mmio_queue_write(dev, off, val);
 }
 
 /* Config space: size 1, 2 or 4 inside config_len. */
@@ -256,7 +255,7 @@ static void mmio_config_write(struct virtio_dev *dev, uint64_t off,
 int virtio_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 {
 	struct virtio_dev *dev = opaque;
-	bool live;
+	int r;
 
 	if (off >= VIRTIO_MMIO_CONFIG) {
 		mmio_config_write(dev, off, size, (uint32_t)val);
@@ -267,13 +266,13 @@ int virtio_mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 	if (off == VIRTIO_MMIO_QUEUE_NOTIFY) {
 		/* Without the register lock: the fast path of every kick. */
 		if (val < dev->nr_vq && virtio_dev_live(dev))
-			virtio_dev_notify(dev);
+			return virtio_dev_notify(dev);
 		return 0;
 	}
 	pthread_mutex_lock(&dev->lock);
-	live = mmio_reg_write(dev, off, (uint32_t)val);
+	r = mmio_reg_write(dev, off, (uint32_t)val);
 	pthread_mutex_unlock(&dev->lock);
-	if (live)
-		virtio_dev_notify(dev);
-	return 0;
+	if (r > 0)
+		virtio_dev_notify(dev); /* -EAGAIN: the first kick suffices */
+	return r < 0 ? r : 0;
 }

@@ -5,6 +5,7 @@
 #ifndef ATOLL_TESTS_VIRTIO_DRV_H
 #define ATOLL_TESTS_VIRTIO_DRV_H
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
@@ -47,9 +48,11 @@ static inline uint32_t vd_rd(struct vdrv *d, uint64_t off)
 	return (uint32_t)v;
 }
 
+/* A store; the device may be busy (-EAGAIN): retry, as a hart does. */
 static inline void vd_wr(struct vdrv *d, uint64_t off, uint32_t v)
 {
-	virtio_mmio_write(d->dev, off, 4, v);
+	while (virtio_mmio_write(d->dev, off, 4, v) == -EAGAIN)
+		sched_yield();
 }
 
 static inline uint64_t vd_qbase(const struct vdrv *d, unsigned q)
