@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "io/vswitch.h"
-#include "vmm/config_impl.h"
+#include "control/config_impl.h"
 
 #define SPEC_MAX 512
 
