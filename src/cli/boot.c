@@ -29,7 +29,7 @@ const char boot_usage[] =
 	"  --stats            print per-hart statistics to stderr at exit\n"
 	"QEMU's spellings (docs/virtio.md):\n"
 	"  -kernel FILE, -append, -initrd, -bios, -smp N, -nographic,\n"
-	"  -machine virt\n"
+	"  -no-reboot, -machine virt\n"
 	"  -drive file=IMG,format=raw,if=virtio[,readonly=on]\n"
 	"  -drive file=IMG,format=raw,if=none,id=ID\n"
 	"      -device virtio-blk-device,drive=ID\n"
@@ -57,6 +57,7 @@ enum boot_opt {
 	OPT_DEVICE,
 	OPT_NOGRAPHIC,
 	OPT_MACHINE,
+	OPT_NO_REBOOT,
 };
 
 static const struct boot_option {
@@ -87,6 +88,7 @@ static const struct boot_option {
 	{ "-nographic", OPT_NOGRAPHIC, false },
 	{ "-machine", OPT_MACHINE, true },
 	{ "-M", OPT_MACHINE, true },
+	{ "-no-reboot", OPT_NO_REBOOT, false },
 };
 
 static int boot_set_mem(struct machine_config *mc, const char *v)
@@ -163,6 +165,7 @@ static int boot_apply(struct boot_args *cfg, enum boot_opt id, const char *v)
 	case OPT_NETDEV: return boot_qemu_netdev(cfg, v);
 	case OPT_DEVICE: return boot_qemu_device(cfg, v);
 	case OPT_NOGRAPHIC: return 0; /* atoll's console is the terminal */
+	case OPT_NO_REBOOT: return 0; /* a guest's reset always ends atoll */
 	case OPT_MACHINE:
 		if (strcmp(v, "virt") && strncmp(v, "virt,", 5)) {
 			log_error("-machine %s: atoll has only 'virt'", v);

@@ -11,7 +11,7 @@
 #include "lib_cmdline.h"
 #include "rt.h"
 
-#define SLOT(n) (0x10001000ul + (n) * 0x1000ul)
+#define SLOT(n) (0x10001000ul + (n)*0x1000ul)
 #define QN 16 /* queue size: room for a 10-descriptor chain */
 #define POLL_MAX 20000000ul
 
@@ -132,8 +132,8 @@ static void set(struct desc *d, void *p, uint32_t len, uint16_t flags,
 
 /* A request of `type` at `sector` with n bytes of data, direct (8
  * buffers) or through the indirect table: the status byte, or 0xff. */
-static uint8_t blk_req(uint32_t type, uint64_t sector, uint8_t *buf,
-		       uint32_t n, int indirect)
+static uint8_t blk_req(uint32_t type, uint64_t sector, uint8_t *buf, uint32_t n,
+		       int indirect)
 {
 	struct ring *r = &blk_ring;
 	struct desc *t = indirect ? r->ind : r->d;
