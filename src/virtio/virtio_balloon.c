@@ -327,6 +327,12 @@ int virtio_balloon_create(struct virtio_dev **out, const char *name,
 		free(b);
 		return err;
 	}
+	/* Page lists and statistics are small (Linux: 256 pfns a buffer);
+	 * a report names free ranges of up to 4 MiB each, 32 of them or
+	 * more, and moves no bytes: bounded by the segments only. */
+	for (unsigned q = 0; q < BQ_COUNT; q++)
+		b->dev.vq[q].max_bytes = 1u << 20;
+	b->dev.vq[2].max_bytes = b->dev.vq[3].max_bytes = UINT64_MAX;
 	b->mem = mem;
 	dom_mem_get_stats(mem, &st);
 	b->maxmem = st.maxmem;

@@ -54,18 +54,21 @@ void virtq_start(struct virtq *vq)
 void virtq_reset(struct virtq *vq)
 {
 	uint16_t num_max = vq->num_max;
+	uint64_t max_bytes = vq->max_bytes;
 	struct dom_mem *mem = vq->mem;
 
 	memset(vq, 0, sizeof(*vq));
 	vq->num_max = num_max;
+	vq->max_bytes = max_bytes;
 	vq->num = num_max; /* QueueNum reads back the maximum after reset */
 	vq->mem = mem;
 }
 
 /* Append one descriptor's buffer to c, checking it. */
-static int virtq_add_seg(struct virtq_chain *c, const struct virtq_desc *d,
-			 const struct dom_mem *mem, const char **why)
+static int virtq_add_seg(const struct virtq *vq, struct virtq_chain *c,
+			 const struct virtq_desc *d, const char **why)
 {
+	uint64_t max = vq->max_bytes ? vq->max_bytes : VIRTQ_MAX_CHAIN_BYTES;
 	bool w = d->flags & VIRTQ_DESC_F_WRITE;
 	uint64_t *total = w ? &c->in_len : &c->out_len;
 
@@ -75,7 +78,7 @@ static int virtq_add_seg(struct virtq_chain *c, const struct virtq_desc *d,
 	}
 	if (!d->len)
 		return 0; /* nothing to move; its address is never used */
-	if (!dom_mem_contains(mem, d->addr, d->len)) {
+	if (!dom_mem_contains(vq->mem, d->addr, d->len)) {
 		*why = "buffer outside guest RAM";
 		return -EPROTO;
 	}
@@ -84,7 +87,7 @@ static int virtq_add_seg(struct virtq_chain *c, const struct virtq_desc *d,
 		return -EPROTO;
 	}
 	*total += d->len;
-	if (*total > VIRTQ_MAX_CHAIN_BYTES) {
+	if (*total > max) {
 		*why = "chain's buffers too large";
 		return -EPROTO;
 	}
@@ -128,7 +131,7 @@ static int virtq_walk_indirect(const struct virtq *vq,
 			*why = "nested indirect descriptor";
 			return -EPROTO;
 		}
-		if (virtq_add_seg(c, &d, vq->mem, why))
+		if (virtq_add_seg(vq, c, &d, why))
 			return -EPROTO;
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			return 0;
@@ -169,7 +172,7 @@ static int virtq_walk(const struct virtq *vq, uint16_t head,
 			}
 			return virtq_walk_indirect(vq, &d, c, why);
 		}
-		if (virtq_add_seg(c, &d, vq->mem, why))
+		if (virtq_add_seg(vq, c, &d, why))
 			return -EPROTO;
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			return 0;

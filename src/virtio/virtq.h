@@ -24,11 +24,14 @@ struct dom_mem;
 
 #define VIRTQ_NUM_MAX 1024 /* largest queue any device offers */
 #define VIRTQ_MAX_SEGS 260 /* buffers in one chain (blk: seg_max + 2) */
-#define VIRTQ_MAX_CHAIN_BYTES (64ull << 20) /* sum of a chain's lengths */
+#define VIRTQ_MAX_CHAIN_BYTES (64ull << 20) /* default bound of a chain */
 
 struct virtq {
 	/* Written by the transport while !ready (the driver's setup). */
 	uint16_t num, num_max;
+	/* The device's bound on the sum of a chain's lengths (0: the
+	 * default, VIRTQ_MAX_CHAIN_BYTES); kept across resets. */
+	uint64_t max_bytes;
 	uint64_t desc, avail, used;
 	bool ready;
 	/* Negotiated features, fixed while ready. */
@@ -52,7 +55,7 @@ struct virtq_seg {
 struct virtq_chain {
 	uint16_t head;
 	unsigned nout, nin;
-	uint64_t out_len, in_len; /* bytes, each <= VIRTQ_MAX_CHAIN_BYTES */
+	uint64_t out_len, in_len; /* bytes, each <= the queue's max_bytes */
 	struct virtq_seg seg[VIRTQ_MAX_SEGS];
 };
 
