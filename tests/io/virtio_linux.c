@@ -4,7 +4,10 @@
  * the devices atoll (or QEMU) offers.  Reads the MBR the host wrote on
  * /dev/vda, writes 64 KiB at 1 MiB with O_DIRECT (straight to the device,
  * no page cache), fsyncs, reads it back and compares; reads /dev/hwrng
- * (virtio-rng); then powers off.  Each step prints one line.
+ * (virtio-rng); then powers off.  Each step prints one line.  With the
+ * argument `hold` (the kernel command line's `-- hold`), it first waits
+ * until the balloon holds about 128 MiB of the guest's RAM
+ * (virtio-balloon following atoll's target), at most 60 s.
  *
  * Built -static -nostdlib with riscv64-linux-gnu-gcc: raw system calls,
  * Linux's stable riscv64 ABI numbers (asm-generic/unistd.h).
@@ -20,7 +23,9 @@
 #define SYS_pwrite64 68
 #define SYS_fsync 82
 #define SYS_exit 93
+#define SYS_nanosleep 101
 #define SYS_reboot 142
+#define SYS_sysinfo 179
 
 #define AT_FDCWD (-100)
 #define O_RDONLY 0
@@ -37,6 +42,7 @@ __asm__(".section .text._start\n"
 	".option norelax\n"
 	"	la gp, __global_pointer$\n"
 	".option pop\n"
+	"	mv a0, sp\n"
 	"	andi sp, sp, -16\n"
 	"	call init_main\n"
 	"1:	j 1b\n");
@@ -116,15 +122,76 @@ static void rng(void)
 	check(n > 0, "hwrng read");
 }
 
-void init_main(void);
+/* Linux's struct sysinfo (riscv64). */
+struct sysinfo {
+	long uptime;
+	unsigned long loads[3];
+	unsigned long totalram, freeram, sharedram, bufferram;
+	unsigned long totalswap, freeswap;
+	unsigned short procs, pad;
+	unsigned long totalhigh, freehigh;
+	unsigned int mem_unit;
+	char f[8];
+};
 
-void init_main(void)
+/* MiB of RAM the guest cannot use: with DEFLATE_ON_OOM the balloon's
+ * pages stay in totalram but are not free. */
+static unsigned long used_mib(unsigned long *total)
 {
+	struct sysinfo si;
+
+	if (sys6(SYS_sysinfo, (long)&si, 0, 0, 0, 0))
+		return 0;
+	*total = si.totalram * si.mem_unit >> 20;
+	return (si.totalram - si.freeram) * si.mem_unit >> 20;
+}
+
+static void put_uint(unsigned long v)
+{
+	char b[24];
+	int i = sizeof(b) - 1;
+
+	b[i] = 0;
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && i > 0);
+	put(b + i);
+}
+
+/* Wait until at least 120 MiB are not free (the balloon's target: 128
+ * MiB), at most 60 s. */
+static void hold(void)
+{
+	long ts[2] = { 0, 200000000 };
+	unsigned long total = 0, used = used_mib(&total);
+
+	for (int i = 0; i < 300 && used < 120; i++) {
+		sys6(SYS_nanosleep, (long)ts, 0, 0, 0, 0);
+		used = used_mib(&total);
+	}
+	put("virtio-linux: ");
+	put_uint(used);
+	put(" MiB of ");
+	put_uint(total);
+	put(" MiB not free\n");
+	check(used >= 120, "balloon inflated");
+}
+
+void init_main(long *sp);
+
+void init_main(long *sp)
+{
+	long argc = sp[0];
+	char **argv = (char **)(sp + 1);
+
 	sys6(SYS_mkdirat, AT_FDCWD, (long)"/dev", 0755, 0, 0);
 	sys6(SYS_mount, (long)"devtmpfs", (long)"/dev", (long)"devtmpfs", 0, 0);
 	put("virtio-linux: start\n");
 	blk();
 	rng();
+	if (argc > 1 && argv[1][0] == 'h')
+		hold();
 	put(fails ? "virtio-linux: FAILED\n" : "virtio-linux: all ok\n");
 	sys6(SYS_reboot, 0xfee1deadL, 672274793L, 0x4321fedcL, 0, 0);
 	sys6(SYS_exit, 1, 0, 0, 0, 0);

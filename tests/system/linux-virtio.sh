@@ -5,6 +5,10 @@
 # the host wrote on /dev/vda (virtio-blk), writes 64 KiB at 1 MiB with
 # O_DIRECT, fsyncs, reads it back, and reads /dev/hwrng (virtio-rng).
 # Both must print the same verdicts and leave byte-identical images.
+# Then `atoll run` with the xl-style keys (disk = [...], virtio = rng,
+# balloon), maxmem 256M and a target of 128M: Linux's virtio-balloon must
+# give atoll about 128 MiB (the guest sees it gone, atoll counts it
+# ballooned).
 # Usage:
 #   linux-virtio.sh ATOLL   (exit status 0 = pass)
 set -u
@@ -80,11 +84,33 @@ if command -v qemu-system-riscv64 >/dev/null; then
 else
 	fail "qemu-system-riscv64 not found (scripts/setup.sh)"
 fi
+# The balloon, driven by atoll's target (memory = 128M of 256M).
+cp "$tmp/q.img" "$tmp/r.img"
+cat >"$tmp/lin.ini" <<EOF2
+[host]
+machine_memory = 512M
+
+[domain lin]
+kernel = $kernel
+initrd = $tmp/initrd
+cmdline = console=ttyS0 panic=-1 -- hold
+maxmem = 256M
+memory = 128M
+disk = [ '$tmp/r.img,raw,vda,rw' ]
+virtio = rng, balloon
+EOF2
+timeout 300 "$atoll" run "$tmp/lin.ini" </dev/null >"$tmp/run.log" 2>&1 ||
+	fail "atoll run with the balloon: exit status $?"
+grep -q "virtio-linux: balloon inflated ok" "$tmp/run.log" ||
+	fail "the guest's balloon did not inflate"
+balln=$(awk '$1 == "lin" && $2 == "exit" { print int($8) }' "$tmp/run.log")
+[ "${balln:-0}" -ge 112 ] || fail "atoll counts ${balln:-no} MiB ballooned"
 if [ $fails != 0 ]; then
+	grep -E "virtio-linux|BALLN|lin " "$tmp/run.log" | tail -n 6
 	for n in atoll qemu; do
 		echo "--- $n"
 		grep -E "virtio|vda|panic|atoll:" "$tmp/$n.log" | tail -n 12
 	done
 	exit 1
 fi
-echo "linux-virtio: ok (Linux reads and writes /dev/vda and reads /dev/hwrng, as on QEMU)"
+echo "linux-virtio: ok (Linux reads and writes /dev/vda and reads /dev/hwrng as on QEMU; its balloon gave atoll $balln MiB)"
