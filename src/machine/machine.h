@@ -133,6 +133,7 @@ struct plic;
 struct uart;
 struct htif;
 struct hostcon;
+struct chardev;
 struct ata;
 struct virtio_slots;
 
@@ -152,7 +153,8 @@ struct machine {
 	struct plic *plic;
 	struct uart *uart;
 	struct htif *htif;
-	struct hostcon *con;
+	struct hostcon *con; /* the host terminal: started, stopped, attached */
+	struct chardev *console; /* its board port: UART, SBI DBCN, HTIF */
 	struct disk *disk; /* PV block image (io/disk.h), or NULL */
 	struct pvdev_net_env *net; /* PV network (io/pvdev.h), or NULL */
 	struct vswitch *vswitch; /* the host's switch (virtio-net), or NULL */
