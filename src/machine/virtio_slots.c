@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "io/disk.h"
+#include "io/hostcon.h"
 #include "machine/devices.h"
 #include "lib/log.h"
 #include "virtio/virtio_abi.h"
@@ -102,6 +103,13 @@ static int virtio_slot_create(struct virtio_slot *s, uint64_t base,
 	case MACHINE_VIRTIO_RNG:
 		return virtio_rng_create(&s->dev, name, s->m->ram.mem,
 					 virtio_slot_irq, s);
+	case MACHINE_VIRTIO_CONSOLE:
+		if (!s->m->con)
+			break;
+		return virtio_console_create(
+			&s->dev, name, s->m->ram.mem,
+			hostcon_port(s->m->con, HOSTCON_PORT_VIRTIO),
+			virtio_slot_irq, s);
 	case MACHINE_VIRTIO_BALLOON:
 		return virtio_balloon_create(&s->dev, name, s->m->ram.mem,
 					     virtio_slot_irq, s);
@@ -113,7 +121,7 @@ static int virtio_slot_create(struct virtio_slot *s, uint64_t base,
 					 s);
 	default: break;
 	}
-	log_error("virtio-%s: not available yet", kind[c->type]);
+	log_error("virtio-%s: no host back-end for it", kind[c->type]);
 	return -ENOSYS;
 }
 

@@ -10,6 +10,7 @@
 
 #include "virtio/virtio.h"
 
+struct chardev;
 struct disk;
 struct vswitch;
 
@@ -32,6 +33,11 @@ int virtio_net_create(struct virtio_dev **out, const char *name,
 /* virtio-balloon driven by the memory policy of the domain's memory. */
 int virtio_balloon_create(struct virtio_dev **out, const char *name,
 			  struct dom_mem *mem,
+			  void (*set_irq)(void *ctx, int level), void *irq_ctx);
+
+/* virtio-console (hvc0) on the host character back-end cd. */
+int virtio_console_create(struct virtio_dev **out, const char *name,
+			  struct dom_mem *mem, struct chardev *cd,
 			  void (*set_irq)(void *ctx, int level), void *irq_ctx);
 
 #endif

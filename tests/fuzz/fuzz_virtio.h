@@ -35,7 +35,7 @@ static inline void fv_op(struct vdrv *d, struct fz_in *in, unsigned nq)
 	uint64_t v64;
 	unsigned q = fz_u8(in) % nq, len;
 
-	switch (fz_u8(in) % 8) {
+	switch (fz_u8(in) % 9) {
 	case 0:
 		virtio_mmio_write(d->dev, fz_u16(in) % 0x180,
 				  1u << (fz_u8(in) % 4), fz_u32(in));
@@ -66,6 +66,14 @@ static inline void fv_op(struct vdrv *d, struct fz_in *in, unsigned nq)
 		if (d->num)
 			vd_submit_step(d, q, fz_u16(in) % (d->num + 2),
 				       fz_u8(in) < 240 ? 1 : fz_u16(in));
+		break;
+	case 6:
+		/* The periodic work of devices that have some. */
+		if (d->dev->ops->tick && virtio_dev_live(d->dev)) {
+			pthread_mutex_lock(&d->dev->qlock);
+			d->dev->ops->tick(d->dev);
+			pthread_mutex_unlock(&d->dev->qlock);
+		}
 		break;
 	default:
 		for (int i = 0; i < 4 && virtio_dev_serve_once(d->dev); i++)
