@@ -9,6 +9,7 @@
 #include "cpu/mmu.h"
 #include "cpu/shootdown.h"
 #include "io/disk.h"
+#include "lib/hostfile.h"
 #include "io/pvdev.h"
 #include "machine/devices.h"
 #include "lib/log.h"
@@ -191,8 +192,6 @@ static int machine_add_devices(struct machine *m,
 	if (!err)
 		err = uart_init(m);
 	if (!err)
-		err = virtio_slots_init(m, cfg);
-	if (!err)
 		err = ata_init(m);
 	return err;
 }
@@ -224,7 +223,8 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	if (cfg->disk) {
 		err = disk_raw_open(cfg->disk, &m->disk);
 		if (err) {
-			log_error("disk %s: %s", cfg->disk, strerror(-err));
+			log_error("disk %s: %s", cfg->disk,
+				  hostfile_strerror(err));
 			goto err_free;
 		}
 	}
@@ -243,6 +243,11 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 		log_error("cannot create devices: %s", strerror(-err));
 		goto err_destroy;
 	}
+	/* After the console (virtio-console uses it); it names a bad image
+	 * or back-end in its own line. */
+	err = virtio_slots_init(m, cfg);
+	if (err)
+		goto err_destroy;
 	err = machine_load(m, cfg);
 	if (err)
 		goto err_destroy;

@@ -11,6 +11,7 @@
 #include "io/disk.h"
 #include "io/hostcon.h"
 #include "machine/devices.h"
+#include "lib/hostfile.h"
 #include "lib/log.h"
 #include "virtio/virtio_abi.h"
 #include "virtio/virtio_devs.h"
@@ -73,13 +74,15 @@ static int virtio_slot_blk(struct virtio_slot *s, const char *name,
 	if (err) {
 		log_error("drive %s: %s", c->file,
 			  err == -EBUSY ? "in use by another domain or program"
-					: strerror(-err));
+					: hostfile_strerror(err));
 		return err;
 	}
 	err = virtio_blk_create(&s->dev, name, s->m->ram.mem, disk, c->readonly,
 				virtio_slot_irq, s);
-	if (err)
+	if (err) {
+		log_error("%s: %s", name, strerror(-err));
 		disk_close(disk);
+	}
 	return err;
 }
 
@@ -95,34 +98,39 @@ static int virtio_slot_create(struct virtio_slot *s, uint64_t base,
 		[MACHINE_VIRTIO_BALLOON] = "balloon",
 	};
 	char name[32];
+	int err = -ENOSYS;
 
 	snprintf(name, sizeof(name), "virtio-%s@%llx", kind[c->type],
 		 (unsigned long long)base);
 	switch (c->type) {
 	case MACHINE_VIRTIO_BLK: return virtio_slot_blk(s, name, c);
 	case MACHINE_VIRTIO_RNG:
-		return virtio_rng_create(&s->dev, name, s->m->ram.mem,
-					 virtio_slot_irq, s);
+		err = virtio_rng_create(&s->dev, name, s->m->ram.mem,
+					virtio_slot_irq, s);
+		break;
 	case MACHINE_VIRTIO_CONSOLE:
-		if (!s->m->con)
-			break;
-		return virtio_console_create(
-			&s->dev, name, s->m->ram.mem,
-			hostcon_port(s->m->con, HOSTCON_PORT_VIRTIO),
-			virtio_slot_irq, s);
+		if (s->m->con)
+			err = virtio_console_create(
+				&s->dev, name, s->m->ram.mem,
+				hostcon_port(s->m->con, HOSTCON_PORT_VIRTIO),
+				virtio_slot_irq, s);
+		break;
 	case MACHINE_VIRTIO_BALLOON:
-		return virtio_balloon_create(&s->dev, name, s->m->ram.mem,
-					     virtio_slot_irq, s);
+		err = virtio_balloon_create(&s->dev, name, s->m->ram.mem,
+					    virtio_slot_irq, s);
+		break;
 	case MACHINE_VIRTIO_NET:
-		if (!s->m->vswitch)
-			break;
-		return virtio_net_create(&s->dev, name, s->m->ram.mem,
-					 s->m->vswitch, c->mac, virtio_slot_irq,
-					 s);
-	default: break;
+		if (s->m->vswitch)
+			err = virtio_net_create(&s->dev, name, s->m->ram.mem,
+						s->m->vswitch, c->mac,
+						virtio_slot_irq, s);
+		break;
 	}
-	log_error("virtio-%s: no host back-end for it", kind[c->type]);
-	return -ENOSYS;
+	if (err)
+		log_error("%s: %s", name,
+			  err == -ENOSYS ? "no host back-end for it"
+					 : strerror(-err));
+	return err;
 }
 
 int virtio_slots_init(struct machine *m, const struct machine_config *cfg)
@@ -130,8 +138,10 @@ int virtio_slots_init(struct machine *m, const struct machine_config *cfg)
 	struct virtio_slots *vs = calloc(1, sizeof(*vs));
 	int err;
 
-	if (!vs)
+	if (!vs) {
+		log_error("out of memory");
 		return -ENOMEM;
+	}
 	m->virtio = vs;
 	if (cfg->nr_virtio > VIRT_VIRTIO_COUNT) {
 		log_error("more than %d virtio devices", VIRT_VIRTIO_COUNT);
@@ -153,8 +163,10 @@ int virtio_slots_init(struct machine *m, const struct machine_config *cfg)
 				       s->dev ? &virtio_dev_mmio_ops
 					      : &virtio_empty_ops,
 				       s->dev ? (void *)s->dev : (void *)s);
-		if (err)
+		if (err) {
+			log_error("virtio slot %u: %s", i, strerror(-err));
 			return err;
+		}
 	}
 	return 0;
 }
