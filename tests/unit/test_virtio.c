@@ -9,7 +9,7 @@
 #include "io/chardev.h"
 #include "io/disk.h"
 #include "io/vswitch.h"
-#include "mem_test.h"
+#include "check.h"
 #include "virtio/virtio_devs.h"
 
 #include "io_test_util.h"
@@ -613,5 +613,5 @@ int main(void)
 	dom_mem_destroy(mem);
 	CHECK_EQ(mpool_check(&mh.pool), 0);
 	it_host_done(&mh);
-	return mt_finish("virtio");
+	return check_done("virtio");
 }

@@ -3,7 +3,7 @@
  * go back to the host's pool (the domain's holdings fall), statistics
  * become the domain's guest_free, a deflate past the target is asked of
  * the policy like request_more. */
-#include "mem_test.h"
+#include "check.h"
 #include "virtio/virtio_devs.h"
 
 #include "io_test_util.h"
@@ -135,5 +135,5 @@ int main(void)
 	dom_mem_destroy(mem);
 	CHECK_EQ(mpool_check(&mh.pool), 0);
 	it_host_done(&mh);
-	return mt_finish("virtio_balloon");
+	return check_done("virtio_balloon");
 }
