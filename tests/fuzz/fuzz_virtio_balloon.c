@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fv_dom_create(&d);
 	CHECK(!virtio_balloon_create(&d.dev, "virtio-balloon@fuzz", d.mem,
-					 vd_set_irq, &d));
+				     vd_set_irq, &d));
 	dom_mem_set_target(d.mem, IT_FRAMES / 2 + fz_u8(&in) % 32);
 	fv_run(&d, &in, 4);
 	fv_dom_destroy();

@@ -21,7 +21,7 @@ static struct disk *fv_disk(bool ro)
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fv_disk_fd);
 	CHECK(!(ro ? disk_raw_open_ro(path, &disk)
-		       : disk_raw_open(path, &disk)));
+		   : disk_raw_open(path, &disk)));
 	return disk;
 }
 
@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool ro = fz_u8(&in) & 1;
 
 	fv_dom_create(&d);
-	CHECK(!virtio_blk_create(&d.dev, "virtio-blk@fuzz", d.mem,
-				     fv_disk(ro), ro, vd_set_irq, &d));
+	CHECK(!virtio_blk_create(&d.dev, "virtio-blk@fuzz", d.mem, fv_disk(ro),
+				 ro, vd_set_irq, &d));
 	fv_run(&d, &in, 1);
 	fv_dom_destroy();
 	return 0;

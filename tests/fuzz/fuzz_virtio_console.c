@@ -25,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vdrv d;
 
 	fv_dom_create(&d);
-	CHECK(!virtio_console_create(&d.dev, "virtio-console@fuzz", d.mem,
-					 &cd, vd_set_irq, &d));
+	CHECK(!virtio_console_create(&d.dev, "virtio-console@fuzz", d.mem, &cd,
+				     vd_set_irq, &d));
 	fv_run(&d, &in, 2);
 	fv_dom_destroy();
 	return 0;

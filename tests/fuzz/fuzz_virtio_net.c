@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fn_echo = vswitch_port_add(sw, "echo", &fn_ops, 0);
 	CHECK(fn_echo);
 	CHECK(!virtio_net_create(&d.dev, "virtio-net@fuzz", d.mem, sw, mac,
-				     vd_set_irq, &d));
+				 vd_set_irq, &d));
 	fv_run(&d, &in, 2);
 	vswitch_port_remove(fn_echo);
 	vswitch_destroy(sw);

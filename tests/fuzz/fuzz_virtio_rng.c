@@ -8,8 +8,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vdrv d;
 
 	fv_dom_create(&d);
-	CHECK(!virtio_rng_create(&d.dev, "virtio-rng@fuzz", d.mem,
-				     vd_set_irq, &d));
+	CHECK(!virtio_rng_create(&d.dev, "virtio-rng@fuzz", d.mem, vd_set_irq,
+				 &d));
 	fv_run(&d, &in, 1);
 	fv_dom_destroy();
 	return 0;

@@ -16,7 +16,7 @@ static void fq_check_chain(const struct virtq_chain *c, uint16_t num)
 	for (unsigned i = 0; i < c->nout + c->nin; i++) {
 		CHECK(c->seg[i].len);
 		CHECK(dom_mem_contains(fz_mem[0], c->seg[i].gpa,
-					   c->seg[i].len));
+				       c->seg[i].len));
 		*(i < c->nout ? &out : &in) += c->seg[i].len;
 	}
 	CHECK(out == c->out_len && in == c->in_len);
@@ -86,9 +86,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = c.in_len < sizeof(buf) ? (unsigned)c.in_len
 						     : sizeof(buf);
 			CHECK(!virtq_read(&vq, &c, 0, buf,
-					      c.out_len < sizeof(buf)
-						      ? c.out_len
-						      : sizeof(buf)));
+					  c.out_len < sizeof(buf)
+						  ? c.out_len
+						  : sizeof(buf)));
 			CHECK(!virtq_write(&vq, &c, 0, buf, len));
 			CHECK(virtq_write(&vq, &c, c.in_len, buf, 1));
 			CHECK(!virtq_push(&vq, c.head, len));
