@@ -25,6 +25,8 @@ const char boot_usage[] =
 	"  --disk FILE        raw image for the PV block device\n"
 	"  --net              a PV network interface on atoll's switch\n"
 	"  --dtb-out FILE     also write the generated device tree to FILE\n"
+	"  --engine jit|interp  CPU engine: translator (x86-64 hosts) or\n"
+	"                     interpreter (default: interp)\n"
 	"  --stats            print per-hart statistics to stderr at exit\n"
 	"The exit status is the guest's (test device, HTIF, SBI reset).\n"
 	"On the console, C-a x quits and C-a h lists the escapes.\n";
@@ -44,6 +46,7 @@ enum boot_opt {
 	OPT_NET,
 	OPT_DTB_OUT,
 	OPT_STATS,
+	OPT_ENGINE,
 	OPT_HELP
 };
 
@@ -57,7 +60,7 @@ static const struct boot_option {
 	{ "--initrd", OPT_INITRD, true }, { "--dtb-out", OPT_DTB_OUT, true },
 	{ "--disk", OPT_DISK, true },	  { "--stats", OPT_STATS, false },
 	{ "--help", OPT_HELP, false },	  { "-h", OPT_HELP, false },
-	{ "--net", OPT_NET, false },
+	{ "--net", OPT_NET, false },	  { "--engine", OPT_ENGINE, true },
 };
 
 static int boot_set_mem(struct machine_config *mc, const char *v)
@@ -114,6 +117,7 @@ static int boot_apply(struct boot_args *cfg, enum boot_opt id, const char *v)
 	case OPT_NET: mc->net = true; return 0;
 	case OPT_DTB_OUT: mc->dtb_out = v; return 0;
 	case OPT_STATS: cfg->stats = true; return 0;
+	case OPT_ENGINE: return cli_engine(v, &mc->engine);
 	case OPT_HELP: return 1;
 	}
 	return -EINVAL;

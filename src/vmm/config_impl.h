@@ -39,6 +39,7 @@ enum cfg_dom_key {
 	D_NET,
 	D_MAC,
 	D_SHARES,
+	D_ENGINE,
 	D_NR
 };
 
