@@ -40,6 +40,8 @@ int cpu_engine_parse(const char *s, enum cpu_engine *e)
 
 #if defined(__x86_64__)
 
+size_t jit_cache_size = JIT_CACHE_SIZE;
+
 bool jit_supported(void)
 {
 	return true;
@@ -78,7 +80,8 @@ static int jit_map(struct jit *j)
 
 	if (fd < 0)
 		return -errno;
-	j->size = JIT_CACHE_SIZE;
+	j->size = jit_cache_size < 2 * JIT_BLOCK_ROOM ? 2 * JIT_BLOCK_ROOM
+						      : jit_cache_size;
 	if (ftruncate(fd, (off_t)j->size) < 0) {
 		err = -errno;
 		goto out;

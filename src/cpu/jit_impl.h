@@ -21,6 +21,9 @@
 #define JIT_EXIT_STEP 1
 
 #define JIT_CACHE_SIZE (16u << 20) /* code cache per hart */
+/* The size new code caches get: JIT_CACHE_SIZE, smaller in tests that
+ * fill it (at least 2 * JIT_BLOCK_ROOM). */
+extern size_t jit_cache_size;
 #define JIT_BLOCK_MAX_INSNS 64 /* guest instructions per block */
 #define JIT_BLOCK_ROOM (32u << 10) /* bytes a block may need, at most */
 #define JIT_JC_BITS 15 /* lookup table: 32768 entries */

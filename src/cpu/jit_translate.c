@@ -52,7 +52,7 @@ enum jk {
 	JK_J,
 	JK_JAL,
 	JK_JALR,
-	JK_LOAD, /* aux = size | 8 for sign extension */
+	JK_LOAD, /* aux = size | 16 for sign extension */
 	JK_STORE, /* aux = size */
 };
 
@@ -174,9 +174,9 @@ static const struct jk_map jk_table[] = {
 	{ op_jal_far_4, op_jal_far_2, JK_JAL, 0, 0 },
 	M(op_jalr, JK_JALR, 0),
 	M(op_jr, JK_JALR, 0),
-	M(op_lb, JK_LOAD, 1 | 8),
-	M(op_lh, JK_LOAD, 2 | 8),
-	M(op_lw, JK_LOAD, 4 | 8),
+	M(op_lb, JK_LOAD, 1 | 16),
+	M(op_lh, JK_LOAD, 2 | 16),
+	M(op_lw, JK_LOAD, 4 | 16),
 	M(op_ld, JK_LOAD, 8),
 	M(op_lbu, JK_LOAD, 1),
 	M(op_lhu, JK_LOAD, 2),
@@ -350,8 +350,8 @@ static void jt_load(struct jt *t, const struct insn *in, unsigned aux,
 		    uint64_t pc, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
-	unsigned size = aux & 7;
-	int sx = aux & 8;
+	unsigned size = aux & 15;
+	int sx = aux & 16;
 
 	jt_tlb(t, in, size, HLOAD, pc, retired);
 	switch (size) {
