@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 
 static int size_shift(const char *suffix, unsigned *shift)
 {
@@ -70,12 +70,11 @@ int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 int cli_engine(const char *v, enum cpu_engine *e)
 {
 	if (cpu_engine_parse(v, e)) {
-		diag_error("--engine '%s': must be jit or interp", v);
+		log_error("--engine '%s': must be jit or interp", v);
 		return -EINVAL;
 	}
 	if (*e == CPU_ENGINE_JIT && !jit_supported()) {
-		diag_error(
-			"--engine jit: this host is not x86-64 (use interp)");
+		log_error("--engine jit: this host is not x86-64 (use interp)");
 		return -EINVAL;
 	}
 	return 0;
