@@ -204,10 +204,16 @@ static const struct jk_map *jk_find(insn_fn fn)
 #define HCTX ((int32_t)offsetof(struct hart, ctx_data))
 #define HLOAD ((int32_t)offsetof(struct hart, tlb.load))
 #define HSTORE ((int32_t)offsetof(struct hart, tlb.store))
+#define HFETCH ((int32_t)offsetof(struct hart, tlb.fetch))
+#define HCTXF ((int32_t)offsetof(struct hart, ctx_fetch))
 
 _Static_assert(sizeof(struct tlb_entry) == 32, "tlb entry is 32 bytes");
 _Static_assert(offsetof(struct tlb_entry, tag) == 0, "tag first");
 _Static_assert(offsetof(struct tlb_entry, addend) == 8, "addend second");
+_Static_assert(offsetof(struct tlb_entry, code) == 24, "code last");
+_Static_assert(sizeof(struct jit_entry) == 24, "jc entry: 3 words");
+_Static_assert(JIT_JC_BITS == 15, "hash below");
+_Static_assert((uintptr_t)JIT_NONE == 1, "jbe below");
 _Static_assert(TLB_SIZE == 1024, "index mask below");
 _Static_assert(sizeof(((struct hart *)0)->requests) == 4, "cmp dword");
 
@@ -273,8 +279,63 @@ static void jt_leave(struct jt *t, uint64_t pc, uint64_t ret)
 	x_patch(rel, t->j->rw + (t->j->epilogue - t->j->rx));
 }
 
+/* Continue at the guest address in rdx, in any page: the dispatcher's
+ * lookup done inline (fetch TLB entry of the target, its decoded page's
+ * gen, the lookup table entry), jumping straight to the block when it
+ * exists; otherwise leave with pc = rdx.  The target block's entry check
+ * polls as every chained edge does. */
+static void jt_lookup(struct jt *t)
+{
+	struct xbuf *b = &t->b;
+	uint8_t *miss[6], *rel;
+	unsigned n = 0;
+
+	x_store64(b, RDX, RBX, HPC);
+	x_mov_rr(b, RAX, RDX);
+	x_shift_ri(b, 1, SH_SHR, RAX, 7);
+	x_alu_ri(b, 0, ALU_AND, RAX, (int32_t)(TLB_MASK << 5));
+	x_mov_rr(b, RCX, RDX);
+	x_alu_ri(b, 1, ALU_AND, RCX, -4096);
+	x_load32(b, RSI, RBX, HCTXF);
+	x_alu_rr(b, 1, ALU_OR, RCX, RSI);
+	x_alu_rm(b, 1, ALU_CMP, RCX, RBX, RAX, HFETCH);
+	miss[n++] = x_jcc(b, CC_NE);
+	x_op_mem(b, 1, X_OP(0x8b), 1, RSI, RBX, RAX, HFETCH + 24); /* code */
+	x_op_rr(b, 1, X_OP(0x85), 1, RSI, RSI); /* test rsi, rsi */
+	miss[n++] = x_jcc(b, CC_E);
+	x_load64(b, RSI, RSI, (int32_t)offsetof(struct code_page, gen));
+	x_mov_rr(b, RCX, RDX);
+	x_shift_ri(b, 1, SH_SHR, RCX, 1);
+	x_mov_rr(b, RAX, RDX);
+	x_shift_ri(b, 1, SH_SHR, RAX, JIT_JC_BITS + 1);
+	x_alu_rr(b, 1, ALU_XOR, RCX, RAX);
+	x_alu_ri(b, 0, ALU_AND, RCX, JIT_JC_SIZE - 1);
+	/* lea rcx, [rcx + rcx * 2]; then * 8: the entry's offset */
+	x_b(b, 0x48);
+	x_b(b, 0x8d);
+	x_b(b, 0x0c);
+	x_b(b, 0x49);
+	x_shift_ri(b, 1, SH_SHL, RCX, 3);
+	x_mov_imm(b, RAX, (uint64_t)(uintptr_t)t->j->jc);
+	x_alu_rr(b, 1, ALU_ADD, RCX, RAX);
+	x_alu_rm(b, 1, ALU_CMP, RDX, RCX, NOREG, 0);
+	miss[n++] = x_jcc(b, CC_NE);
+	x_alu_rm(b, 1, ALU_CMP, RSI, RCX, NOREG, 8);
+	miss[n++] = x_jcc(b, CC_NE);
+	x_load64(b, RAX, RCX, 16);
+	x_alu_ri(b, 1, ALU_CMP, RAX, 1);
+	miss[n++] = x_jcc(b, CC_BE); /* none yet, or JIT_NONE */
+	x_b(b, 0xff); /* jmp rax */
+	x_b(b, 0xe0);
+	for (unsigned k = 0; k < n; k++)
+		x_patch(miss[k], b->p);
+	x_mov_imm(b, RAX, JIT_EXIT_LOOKUP);
+	rel = x_jmp(b);
+	x_patch(rel, t->j->rw + (t->j->epilogue - t->j->rx));
+}
+
 /* Continue at pc after `retired` instructions: a patchable jump when pc
- * is in the block's page, else an exit to the dispatcher. */
+ * is in the block's page, else the inline lookup. */
 static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired)
 {
 	jt_spend(t, retired);
@@ -283,7 +344,8 @@ static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired)
 
 		jt_stub(t, site, pc, 0, STUB_CHAIN);
 	} else {
-		jt_leave(t, pc, JIT_EXIT_LOOKUP);
+		x_mov_imm(&t->b, RDX, pc);
+		jt_lookup(t);
 	}
 }
 
@@ -494,7 +556,6 @@ static void jt_jalr(struct jt *t, const struct insn *in, uint64_t pc,
 		    unsigned len, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
-	uint8_t *rel;
 
 	ld_rs(t, RDX, in->rs1);
 	if (in->imm)
@@ -504,11 +565,8 @@ static void jt_jalr(struct jt *t, const struct insn *in, uint64_t pc,
 		x_mov_imm(b, RAX, pc + len);
 		st_rd(t, RAX, in->rd);
 	}
-	x_store64(b, RDX, RBX, HPC);
 	jt_spend(t, retired);
-	x_mov_imm(b, RAX, JIT_EXIT_LOOKUP);
-	rel = x_jmp(b);
-	x_patch(rel, t->j->rw + (t->j->epilogue - t->j->rx));
+	jt_lookup(t);
 }
 
 /* Decode the instruction at pc (in the current page); 0 if it cannot be
