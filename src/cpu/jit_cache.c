@@ -47,18 +47,28 @@ bool jit_supported(void)
 	return true;
 }
 
-/* enter(h, code): save rbx, pin h there, jump to the block.  Blocks leave
- * through the epilogue with the exit value in rax.  One push keeps the
- * stack 16-byte aligned for the helpers blocks call. */
+/* enter(h, code): save rbx and r15, pin h in rbx and the budget in r15,
+ * jump to the block.  Blocks leave through the epilogue (budget back to
+ * the hart) with the exit value in rax.  The stack stays 16-byte aligned
+ * for the helpers blocks call. */
 void jit_emit_stubs(struct jit *j)
 {
+	const int32_t budget = (int32_t)offsetof(struct hart, budget);
 	struct xbuf b = { j->rw };
 
 	x_b(&b, 0x53); /* push rbx */
+	x_b(&b, 0x41); /* push r15 */
+	x_b(&b, 0x57);
+	x_alu_ri(&b, 1, ALU_SUB, RSP, 8);
 	x_mov_rr(&b, RBX, RDI);
+	x_load64(&b, R15, RBX, budget);
 	x_b(&b, 0xff); /* jmp rsi */
 	x_b(&b, 0xe6);
 	j->epilogue = j->rx + (b.p - j->rw);
+	x_store64(&b, R15, RBX, budget);
+	x_alu_ri(&b, 1, ALU_ADD, RSP, 8);
+	x_b(&b, 0x41); /* pop r15 */
+	x_b(&b, 0x5f);
 	x_b(&b, 0x5b); /* pop rbx */
 	x_b(&b, 0xc3); /* ret */
 	j->enter = (jit_enter_fn)(uintptr_t)j->rx;

@@ -8,10 +8,12 @@
  * context and alignment; host = va + addend); a miss leaves the block with
  * pc at that instruction for the interpreter, which takes the slow path,
  * traps precisely or does the MMIO.  Instructions not translated here (FP,
- * CSRs, AMOs, fences, system) end the block the same way.  Budget: every
- * exit subtracts the instructions the block retired before it, and every
- * block starts with the exit check (requests from other threads, budget),
- * so chained edges and loops poll like the interpreter does.
+ * CSRs, AMOs, fences, system) end the block the same way.  Budget: it
+ * lives in r15 while translated code runs; every exit subtracts the
+ * instructions the block retired before it, and every block starts with
+ * the exit check (requests from other threads, budget), so chained edges
+ * and loops poll like the interpreter does.  rax caches the guest register
+ * last loaded or stored through it, along the block's straight line.
  *
  * Decoding goes through decode.c: the handler it picks names the
  * operation, so both engines read the same fields.
@@ -235,6 +237,7 @@ struct jt {
 	uint64_t page; /* guest-virtual page of the block */
 	struct stub stubs[2 * JIT_BLOCK_MAX_INSNS + 4];
 	unsigned nstubs;
+	int rax; /* guest register whose value rax holds, or -1 */
 };
 
 static inline const uint8_t *jt_rx(struct jt *t, const uint8_t *rw)
@@ -255,11 +258,11 @@ static struct stub *jt_stub(struct jt *t, uint8_t *fix, uint64_t pc,
 	return s;
 }
 
-/* budget -= retired */
+/* budget -= retired (r15 holds it) */
 static void jt_spend(struct jt *t, uint32_t retired)
 {
 	if (retired)
-		x_alu_mi32(&t->b, ALU_SUB, RBX, HBUDGET, (int32_t)retired);
+		x_alu_ri(&t->b, 1, ALU_SUB, R15, (int32_t)retired);
 }
 
 static void jt_set_pc(struct jt *t, uint64_t pc)
@@ -375,15 +378,34 @@ static void jt_emit_stubs(struct jt *t)
 	}
 }
 
-/* rax = x[rs1] (0 for x0 is in the register file already) */
+/* reg = x[r] (x[0] holds 0), from rax when it has it. */
 static void ld_rs(struct jt *t, int reg, unsigned r)
 {
+	if (t->rax == (int)r) {
+		if (reg != RAX)
+			x_mov_rr(&t->b, reg, RAX);
+		return;
+	}
 	x_load64(&t->b, reg, RBX, HX(r));
+	if (reg == RAX)
+		t->rax = (int)r;
 }
 
+/* x[r] = reg.  The caller has already invalidated t->rax if it changed
+ * rax since (see jt_clobber). */
 static void st_rd(struct jt *t, int reg, unsigned r)
 {
 	x_store64(&t->b, reg, RBX, HX(r));
+	if (reg == RAX)
+		t->rax = (int)r;
+	else if (t->rax == (int)r)
+		t->rax = -1;
+}
+
+/* rax is about to hold something other than a guest register. */
+static void jt_clobber(struct jt *t)
+{
+	t->rax = -1;
 }
 
 /* The inline soft-TLB check of ops_mem.c: rsi = host address on a hit;
@@ -394,6 +416,7 @@ static void jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 	struct xbuf *b = &t->b;
 
 	ld_rs(t, RSI, in->rs1);
+	jt_clobber(t);
 	if (in->imm)
 		x_alu_ri(b, 1, ALU_ADD, RSI, in->imm);
 	x_mov_rr(b, RAX, RSI);
@@ -463,7 +486,11 @@ static void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 	struct xbuf *b = &t->b;
 
 	switch (m->kind) {
-	case JK_LI: x_store_imm(b, RBX, HX(in->rd), in->imm); return;
+	case JK_LI:
+		x_store_imm(b, RBX, HX(in->rd), in->imm);
+		if (t->rax == in->rd)
+			jt_clobber(t);
+		return;
 	case JK_MV: ld_rs(t, RAX, in->rs1); break;
 	case JK_ALUI:
 		ld_rs(t, RAX, in->rs1);
@@ -525,6 +552,7 @@ static void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 	case JK_MULH:
 		ld_rs(t, RAX, in->rs1);
 		x_mul_m(b, m->aux, RBX, HX(in->rs2));
+		jt_clobber(t);
 		st_rd(t, RDX, in->rd);
 		return;
 	case JK_CALL:
@@ -545,7 +573,10 @@ static void jt_branch(struct jt *t, const struct jk_map *m,
 	uint8_t *fix;
 
 	ld_rs(t, RAX, in->rs1);
-	x_alu_rm(b, 1, ALU_CMP, RAX, RBX, NOREG, HX(in->rs2));
+	if (in->rs2 == 0)
+		x_op_rr(b, 1, X_OP(0x85), 1, RAX, RAX); /* test rax, rax */
+	else
+		x_alu_rm(b, 1, ALU_CMP, RAX, RBX, NOREG, HX(in->rs2));
 	fix = x_jcc(b, m->aux);
 	jt_stub(t, fix, target, retired,
 		(target & ~0xfffULL) == t->page ? STUB_SIDE : STUB_EXIT);
@@ -600,10 +631,11 @@ const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc)
 	t.b.p = start;
 	t.page = pc & ~0xfffULL;
 	t.nstubs = 0;
+	t.rax = -1;
 	/* The exit check: other threads' requests, then the budget. */
 	x_alu_mi8(&t.b, 0, ALU_CMP, RBX, HREQ, 0);
 	fix = x_jcc(&t.b, CC_NE);
-	x_alu_mi8(&t.b, 1, ALU_CMP, RBX, HBUDGET, 0);
+	x_op_rr(&t.b, 1, X_OP(0x85), 1, R15, R15); /* test r15, r15 */
 	jt_stub(&t, fix, pc, 0, STUB_EXIT)->fix[1] = x_jcc(&t.b, CC_LE);
 
 	while (open && n < JIT_BLOCK_MAX_INSNS) {
