@@ -9,8 +9,9 @@
 #include "cli/cli.h"
 #include "cli/summary.h"
 #include "lib/log.h"
-#include "vmm/config.h"
-#include "vmm/http.h"
+#include "control/config.h"
+#include "control/control.h"
+#include "control/http.h"
 
 const char run_usage[] =
 	"usage: atoll run [--stats] [--http PORT] [--no-summary] "
@@ -125,6 +126,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { .summary = true };
 	const char *path = 0;
 	struct http *web = NULL;
+	struct control *ctl = NULL;
 	struct host *h;
 	int r = run_parse(argc, argv, &path, &o);
 
@@ -143,8 +145,10 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (host_create(&h, &cfg.host) < 0)
 		goto out;
-	r = run_host(h, &cfg, &o, web);
-	http_close(web); /* before the host it reads */
+	if (!cfg.control_socket || !control_start(h, cfg.control_socket, &ctl))
+		r = run_host(h, &cfg, &o, web);
+	control_stop(ctl); /* servers before the host they read */
+	http_close(web);
 	web = NULL;
 	host_destroy(h);
 out:

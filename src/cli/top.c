@@ -15,7 +15,7 @@
 #include "cli/cli.h"
 #include "cli/ctl.h"
 #include "lib/log.h"
-#include "vmm/control.h"
+#include "control/control.h"
 
 #define TOP_MAX_DOMAINS 64
 #define TOP_BAR 50 /* characters of the widest memory bar */

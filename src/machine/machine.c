@@ -11,7 +11,7 @@
 #include "io/pvdev.h"
 #include "machine/devices.h"
 #include "lib/log.h"
-#include "machine/hostcon.h"
+#include "io/hostcon.h"
 #include "machine/machine.h"
 #include "mem/dom_mem.h"
 
@@ -153,7 +153,6 @@ static void machine_console_quit(void *ctx)
 }
 
 static const struct hostcon_ops machine_console_ops = {
-	.input_ready = machine_console_input,
 	.quit = machine_console_quit,
 };
 
@@ -167,6 +166,10 @@ static int machine_add_devices(struct machine *m,
 	if (!err)
 		err = hostcon_configure(m->con, cfg->console_prefix,
 					!cfg->console_detached);
+	if (!err) {
+		m->console = hostcon_port(m->con, HOSTCON_PORT_BOARD);
+		chardev_set_ready(m->console, machine_console_input, m);
+	}
 	if (!err)
 		err = testdev_init(m);
 	if (!err)

@@ -1,4 +1,4 @@
-/* The host: machine memory, the list of domains, the control socket, and
+/* The host: machine memory, the list of domains, and
  * host_run, the main thread's loop that reaps ended domains and turns
  * signals into a clean stop.
  *
@@ -18,7 +18,6 @@
 
 #include "io/vswitch.h"
 #include "lib/log.h"
-#include "vmm/control.h"
 #include "vmm/domain.h"
 
 void host_wake(struct host *h)
@@ -78,11 +77,6 @@ int host_create(struct host **out, const struct host_config *cfg)
 		if (err) /* it printed the line */
 			goto err;
 	}
-	if (cfg->control_socket) {
-		err = control_start(h, cfg->control_socket, &h->control);
-		if (err)
-			goto err;
-	}
 	*out = h;
 	return 0;
 err:
@@ -104,8 +98,6 @@ void host_destroy(struct host *h)
 {
 	if (!h)
 		return;
-	if (h->control)
-		control_stop(h->control);
 	pthread_mutex_lock(&h->lock);
 	host_stop_all(h, 0);
 	while (h->domains) {

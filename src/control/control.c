@@ -20,10 +20,10 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "vmm/conn_io.h"
-#include "vmm/control.h"
-#include "vmm/control_cmd.h"
-#include "vmm/control_console.h"
+#include "control/conn_io.h"
+#include "control/control.h"
+#include "control/control_cmd.h"
+#include "control/control_console.h"
 
 /* How long one client may take to send its request or read the reply. */
 #define CONTROL_CLIENT_MS 2000

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "lib/log.h"
-#include "vmm/config_impl.h"
+#include "control/config_impl.h"
 
 /* Record the first problem; later ones are consequences. */
 void cfg_error(struct cfg_parser *p, unsigned line, const char *key,

@@ -20,9 +20,9 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "vmm/control_cmd.h"
-#include "vmm/conn_io.h"
-#include "vmm/http.h"
+#include "control/control_cmd.h"
+#include "control/conn_io.h"
+#include "control/http.h"
 
 #define HTTP_REQ_MAX 8192
 #define HTTP_CLIENT_MS 2000
