@@ -25,7 +25,8 @@ measure() {
 	local elf=$1 tag=$2 cg=$OUT/callgrind.$2.out log=$OUT/callgrind.$2.log
 	local ir insns
 	rm -f "$cg"
-	timeout -k 5 600 valgrind --tool=callgrind --callgrind-out-file="$cg" \
+	timeout -k 5 600 valgrind --tool=callgrind --smc-check=all \
+		--callgrind-out-file="$cg" \
 		"$ATOLL" boot ${ATOLL_ARGS:-} --bios none "$elf" </dev/null >"$log" \
 		2>"$log.err"
 	local rc=$?
