@@ -35,4 +35,9 @@ int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
  * (also for jit on a host that cannot translate). */
 int cli_engine(const char *v, enum cpu_engine *e);
 
+/* The socket a server verb (run, boot) listens on: explicit (the config's
+ * control_socket) if given, else $ATOLL_SOCKET, else NULL for the default
+ * (control_bind). */
+const char *cli_socket_path(const char *explicit_path);
+
 #endif
