@@ -122,12 +122,15 @@ compile_kernel() {
 }
 
 main() {
-	local hash entry obj
+	local hash entry obj tmp
 	check_tools
 	hash=$(input_hash)
 	mkdir -p "$CACHE"
 	CACHE=$(cd "$CACHE" && pwd) # kbuild's O= wants an absolute path
 	entry=$CACHE/linux-$hash
+	# Not linux-*.tmp: older versions of this script delete those while
+	# holding another lock.
+	tmp=$CACHE/building-$hash
 	obj=$CACHE/$OBJ_NAME
 	# One build at a time per object tree: concurrent make runs share it.
 	exec 9>"$obj.lock"
@@ -137,17 +140,17 @@ main() {
 		msg "no cached kernel for these inputs: building (minutes)"
 		unpack_source
 		mkdir -p "$obj"
-		rm -rf "$entry.tmp" # left by an interrupted or failed build
-		mkdir -p "$entry.tmp"
+		rm -rf "$tmp" # left by an interrupted or failed build
+		mkdir -p "$tmp"
 		configure_kernel "$obj"
-		compile_kernel "$obj" "$entry.tmp/build.log"
-		cp "$obj/arch/riscv/boot/Image" "$entry.tmp/Image"
-		cp "$obj/.config" "$entry.tmp/config"
+		compile_kernel "$obj" "$tmp/build.log"
+		cp "$obj/arch/riscv/boot/Image" "$tmp/Image"
+		cp "$obj/.config" "$tmp/config"
 		# Built for the kernel's default initramfs; the tests use it
 		# for theirs, so the cpio format is the kernel's own.
-		cp "$obj/usr/gen_init_cpio" "$entry.tmp/gen_init_cpio"
+		cp "$obj/usr/gen_init_cpio" "$tmp/gen_init_cpio"
 		rm -rf "$entry"
-		mv "$entry.tmp" "$entry"
+		mv "$tmp" "$entry"
 		msg "built in $((SECONDS - t0)) s"
 	fi
 	mkdir -p "$OUTDIR"

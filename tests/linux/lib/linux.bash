@@ -117,3 +117,20 @@ stop() {
 	wait "$RUN_PID" 2>/dev/null
 	RUN_RC=$?
 }
+
+# scratch_disk NAME [MIB]: a private copy of rootfs.img (no MIB) or an empty
+# sparse disk of MIB MiB, as $OUT/NAME.img; prints its path.
+scratch_disk() {
+	local img=$OUT/$1.img
+	rm -f "$img"
+	if [ -z "${2:-}" ]; then
+		cp --sparse=always "$OUT/rootfs.img" "$img"
+	else
+		truncate -s "${2}M" "$img"
+	fi
+	echo "$img"
+}
+
+# The kernel command line of a root-disk boot; `atoll.run=` commands go
+# after it.
+ROOT_APPEND="root=/dev/vda1 rw console=ttyS0"
