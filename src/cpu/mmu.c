@@ -99,8 +99,8 @@ void mmu_update_ctx(struct hart *h)
 		h->ctx_data = mmu_ctx(slot, mmu_class(dpriv, h->mstatus, 0));
 }
 
-/* A PTE page that is RAM but cannot be had now (CPU_RAM_RETRY). */
-#define MMU_PTE_RETRY ((uint64_t *)CPU_RAM_RETRY)
+/* A PTE page that is RAM but cannot be had now (PAGE_RETRY). */
+#define MMU_PTE_RETRY ((uint64_t *)PAGE_RETRY)
 
 /* Host pointer to the PTE at gpa, through the walk cache.  NULL when the
  * page-table page is not RAM, MMU_PTE_RETRY when it must be retried later. */
@@ -112,7 +112,7 @@ static uint64_t *mmu_pte_ptr(struct hart *h, uint64_t gpa, bool write)
 	if (c->gpa_page != page || (write && !c->writable)) {
 		uint8_t *p = h->bus.ops->ram_page(h->bus.ctx, page, write);
 
-		if (!p || p == CPU_RAM_RETRY)
+		if (!p || p == PAGE_RETRY)
 			return (uint64_t *)(void *)p;
 		c->gpa_page = page;
 		c->host = p;
@@ -273,7 +273,7 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 	t->gpa = gpa;
 	t->host = NULL;
 	host = h->bus.ops->ram_page(h->bus.ctx, page, acc == MMU_STORE);
-	if ((void *)host == CPU_RAM_RETRY)
+	if ((void *)host == PAGE_RETRY)
 		return EXC_RETRY;
 	if (!host)
 		return acc == MMU_FETCH ? EXC_INSN_ACCESS : 0; /* MMIO */

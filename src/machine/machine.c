@@ -10,8 +10,8 @@
 #include "io/disk.h"
 #include "io/pvdev.h"
 #include "machine/devices.h"
-#include "machine/diag.h"
-#include "machine/hostcon.h"
+#include "lib/log.h"
+#include "io/hostcon.h"
 #include "machine/machine.h"
 #include "mem/dom_mem.h"
 
@@ -33,7 +33,9 @@ static void *machine_ram_page(void *ctx, uint64_t gpa_page, bool write)
 	for (unsigned i = 0; i < m->nr_trap_pages; i++)
 		if (m->trap_pages[i] == gpa_page)
 			return 0;
-	return ram_page(&m->ram, gpa_page, write);
+	/* dom_mem_page answers NULL outside RAM (the P2M spans exactly
+	 * it): no range check of our own on the TLB-miss path. */
+	return dom_mem_page(m->ram.mem, gpa_page, write);
 }
 
 /* The bus's mem_wait: one bounded wait for the domain's memory (the CPU
@@ -146,7 +148,7 @@ static void machine_console_quit(void *ctx)
 {
 	struct machine *m = ctx;
 
-	diag_error("terminated by C-a x");
+	log_error("terminated by C-a x");
 	if (m->host->quit)
 		m->host->quit(m->host_ctx);
 	else
@@ -154,7 +156,6 @@ static void machine_console_quit(void *ctx)
 }
 
 static const struct hostcon_ops machine_console_ops = {
-	.input_ready = machine_console_input,
 	.quit = machine_console_quit,
 };
 
@@ -168,6 +169,10 @@ static int machine_add_devices(struct machine *m,
 	if (!err)
 		err = hostcon_configure(m->con, cfg->console_prefix,
 					!cfg->console_detached);
+	if (!err) {
+		m->console = hostcon_port(m->con, HOSTCON_PORT_BOARD);
+		chardev_set_ready(m->console, machine_console_input, m);
+	}
 	if (!err)
 		err = testdev_init(m);
 	if (!err)
@@ -191,7 +196,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 
 	m = calloc(1, sizeof(*m));
 	if (!m) {
-		diag_error("out of memory");
+		log_error("out of memory");
 		return -ENOMEM;
 	}
 	m->nr_harts = cfg->nr_harts;
@@ -202,21 +207,21 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	m->time_base = mtime_now();
 	err = ram_init(&m->ram, cfg->mem, VIRT_DRAM_BASE, cfg->ram_size);
 	if (err) {
-		diag_error("no guest RAM of %llu bytes: %s",
-			   (unsigned long long)cfg->ram_size, strerror(-err));
+		log_error("no guest RAM of %llu bytes: %s",
+			  (unsigned long long)cfg->ram_size, strerror(-err));
 		goto err_free;
 	}
 	if (cfg->disk) {
 		err = disk_raw_open(cfg->disk, &m->disk);
 		if (err) {
-			diag_error("disk %s: %s", cfg->disk, strerror(-err));
+			log_error("disk %s: %s", cfg->disk, strerror(-err));
 			goto err_free;
 		}
 	}
 	if (cfg->net && cfg->vswitch) {
 		m->net = calloc(1, sizeof(*m->net));
 		if (!m->net) {
-			diag_error("out of memory");
+			log_error("out of memory");
 			err = -ENOMEM;
 			goto err_destroy;
 		}
@@ -225,7 +230,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	}
 	err = machine_add_devices(m, cfg);
 	if (err) {
-		diag_error("cannot create devices: %s", strerror(-err));
+		log_error("cannot create devices: %s", strerror(-err));
 		goto err_destroy;
 	}
 	err = machine_load(m, cfg);
@@ -302,7 +307,7 @@ int machine_start(struct machine *m)
 	int err = hostcon_start(m->con);
 
 	if (err)
-		diag_error("cannot set up the console: %s", strerror(-err));
+		log_error("cannot set up the console: %s", strerror(-err));
 	return err;
 }
 
