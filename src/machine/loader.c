@@ -306,9 +306,9 @@ static int load_image(struct ram *ram, const struct image_file *f,
 	int err;
 
 	if (text_offset % IMAGE_ALIGN || text_offset >= ram->size) {
-		diag_error("%s: Image header text_offset 0x%llx is not a 2 MiB"
-			   " multiple inside RAM",
-			   f->path, (unsigned long long)text_offset);
+		log_error("%s: Image header text_offset 0x%llx is not a 2 MiB"
+			  " multiple inside RAM",
+			  f->path, (unsigned long long)text_offset);
 		return -ENOEXEC;
 	}
 	addr = ram->base + text_offset;
@@ -319,10 +319,10 @@ static int load_image(struct ram *ram, const struct image_file *f,
 		return err;
 	if (image_size > f->size) {
 		if (!ram_contains(ram, addr, image_size)) {
-			diag_error("%s: Image needs 0x%llx bytes at 0x%llx,"
-				   " beyond the end of RAM",
-				   f->path, (unsigned long long)image_size,
-				   (unsigned long long)addr);
+			log_error("%s: Image needs 0x%llx bytes at 0x%llx,"
+				  " beyond the end of RAM",
+				  f->path, (unsigned long long)image_size,
+				  (unsigned long long)addr);
 			return -EFBIG;
 		}
 		res->hi = addr + image_size;
