@@ -8,6 +8,7 @@
 #include "cpu/mmu.h"
 #include "cpu/shootdown.h"
 #include "io/disk.h"
+#include "lib/hostfile.h"
 #include "io/pvdev.h"
 #include "machine/devices.h"
 #include "lib/log.h"
@@ -214,7 +215,8 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	if (cfg->disk) {
 		err = disk_raw_open(cfg->disk, &m->disk);
 		if (err) {
-			log_error("disk %s: %s", cfg->disk, strerror(-err));
+			log_error("disk %s: %s", cfg->disk,
+				  hostfile_strerror(err));
 			goto err_free;
 		}
 	}
