@@ -80,6 +80,8 @@ wait_line() {
 	local log=$OUT/$1.log deadline=$((SECONDS + $3 * SLOW))
 	while ! grep -qF -- "$2" "$log" 2>/dev/null; do
 		[ $SECONDS -lt $deadline ] || return 1
+		# A panicked kernel prints nothing more: no need to wait.
+		! grep -qF "end Kernel panic" "$log" || return 1
 		kill -0 "$RUN_PID" 2>/dev/null || {
 			sleep 0.2 # let the last lines through the stamper
 			grep -qF -- "$2" "$log"
