@@ -15,3 +15,9 @@ linux-boot-test: $(ATOLL)
 	@tests/linux/boot-test.sh $(ATOLL)
 
 .PHONY: linux-guest linux-boot-test
+
+# Linux I/O on atoll and QEMU side by side (bench/linux.sh).
+bench-linux: $(ATOLL)
+	@bench/linux.sh $(ATOLL)
+
+.PHONY: bench-linux

@@ -93,7 +93,8 @@ wait_line() {
 
 # finish: wait for the background run to end (it powers off); sets RUN_RC.
 finish() {
-	wait "$RUN_PID"
+	# Braces: bash's own "Killed" notice would land in the test output.
+	{ wait "$RUN_PID"; } 2>/dev/null
 	RUN_RC=$?
 }
 
@@ -116,7 +117,7 @@ free_port() {
 # stop: end the background run now (timeout passes SIGTERM on) and reap it.
 stop() {
 	kill "$RUN_PID" 2>/dev/null
-	wait "$RUN_PID" 2>/dev/null
+	{ wait "$RUN_PID"; } 2>/dev/null
 	RUN_RC=$?
 }
 
