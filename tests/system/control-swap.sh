@@ -5,8 +5,9 @@
 # client times them, answer within 100 ms (x SLOW, x the machine's
 # oversubscription when other work shares it): the median of ten of
 # each (one unlucky scheduling on a loaded machine is not a verdict), with
-# every figure printed.  Swapping must be under way around the
-# measurement, or the test proves nothing and fails.
+# every figure printed.  Meanwhile another client pauses and unpauses each
+# domain (all must succeed and end running).  Swapping must be under way
+# around the measurement, or the test proves nothing and fails.
 # shellcheck source=tests/system/lib/sys.bash
 source "$(dirname "$0")/lib/sys.bash" "$1"
 hog=$(need_elf mem-memhog)
@@ -50,9 +51,29 @@ until [ "$(swap_outs)" -gt 1000 ] 2>/dev/null; do
 	sleep 0.2
 done
 before=$(swap_outs)
+# Meanwhile another client pauses and unpauses every domain, over and
+# over: a pause waits for vCPUs that may be waiting for frames, and must
+# not hold up anybody else while it does.
+(
+	for _ in 1 2 3; do
+		for i in 1 2 3 4; do
+			"$ATOLL" pause --socket "$sock" hog$i &&
+				"$ATOLL" unpause --socket "$sock" hog$i ||
+				echo "pause/unpause hog$i failed"
+		done
+	done >"$tmp/pauses" 2>&1
+) &
+pauser=$!
 python3 "$lib/ctl_time.py" "$sock" 10 '{"cmd":"list"}' '{"cmd":"stats"}' \
 	'{"cmd":"p2m","domain":"hog4"}' >"$tmp/times" ||
 	fail "a request failed while swapping: $(tail -n 1 "$tmp/times")"
+wait "$pauser"
+grep -q failed "$tmp/pauses" && fail "$(cat "$tmp/pauses")"
+for i in 1 2 3 4; do
+	timeout 10 "$ATOLL" list --socket "$sock" | grep -q "hog$i .*running" ||
+		fail "hog$i is not running after pause/unpause:" \
+			"$("$ATOLL" list --socket "$sock")"
+done
 after=$(swap_outs)
 [ "$after" -gt "$before" ] ||
 	fail "no swap-out during the measurement ($before -> $after)"
