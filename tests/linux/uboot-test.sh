@@ -1,9 +1,11 @@
 #!/bin/bash
-# Debian's U-Boot for QEMU (u-boot-qemu, S-mode) as a raw u-boot.bin: atoll
-# loads it where QEMU does (0x80200000, where OpenSBI fw_jump jumps) and
-# runs it under its own SBI; QEMU runs it under Debian's OpenSBI fw_jump.
-# Both must get as far as U-Boot's boot scan (its "scanning bus" line) with
-# the machine's RAM seen.
+# The standard boot chain, the way distro images boot on QEMU: firmware ->
+# Debian's U-Boot (u-boot-qemu, S-mode, raw u-boot.bin) -> `virtio scan`
+# and distro boot find /boot/extlinux/extlinux.conf on the root disk ->
+# Linux with root=/dev/vda1 -> atoll's init prompt.  Three ways:
+#   atoll, its own SBI: u-boot.bin loaded at 0x80200000 as QEMU does;
+#   atoll, Debian's OpenSBI fw_jump as -bios (the full chain on atoll);
+#   QEMU, Debian's OpenSBI fw_jump.
 #
 # usage: tests/linux/uboot-test.sh [ATOLL]
 set -uo pipefail
@@ -13,27 +15,33 @@ TEST=linux-uboot
 ATOLL=${1:-$ROOT/build/atoll}
 UBOOT=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 FW_JUMP=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+READY="atoll-linux: ready"
 
-SCAN="scanning bus for devices"
-
-# scan NAME CMD...: CMD must show the banner, 256 MiB and the boot scan.
-scan() {
+# chain NAME CMD...: CMD + the root disk must get from U-Boot to the prompt.
+chain() {
 	local name=$1
 	shift
-	start "$name" 60 "$@"
-	wait_line "$name" "$SCAN" 60
+	start "$name" 300 "$@" -m 256M -kernel "$UBOOT" \
+		-drive "file=$(scratch_disk "$name"),format=raw,if=none,id=d0" \
+		-device virtio-blk-device,drive=d0
+	wait_line "$name" "$READY" 240
 	stop
 	need "$name" "U-Boot 2023.01"
-	need "$name" "DRAM:  256 MiB"
-	need "$name" "$SCAN"
-	echo "$TEST: $name: boot scan after $(secs_to "$name" "$SCAN") s"
+	need "$name" "Found /boot/extlinux/extlinux.conf"
+	need "$name" "Kernel command line: root=/dev/vda1"
+	need "$name" "EXT4-fs (vda1): mounted"
+	need "$name" "$READY"
+	echo "$TEST: $name: U-Boot at $(secs_to "$name" "U-Boot 2023.01") s," \
+		"kernel at $(secs_to "$name" "Starting kernel") s," \
+		"prompt at $(secs_to "$name" "$READY") s"
+	rm -f "$OUT/$name.img"
 }
 
 [ -x "$ATOLL" ] || fail "atoll binary $ATOLL missing (run make)"
 [ -r "$UBOOT" ] && [ -r "$FW_JUMP" ] ||
 	fail "$UBOOT or $FW_JUMP missing (run scripts/setup.sh)"
-mkdir -p "$OUT"
-scan uboot-atoll "$ATOLL" boot -m 256M "$UBOOT"
-scan uboot-qemu "$QEMU" -machine virt -nographic -m 256M -bios "$FW_JUMP" \
-	-kernel "$UBOOT"
+build_guest
+chain uboot-atoll "$ATOLL" boot
+chain uboot-atoll-opensbi "$ATOLL" boot -bios "$FW_JUMP"
+chain uboot-qemu "$QEMU" -machine virt -nographic -bios "$FW_JUMP"
 echo "$TEST: PASS"
