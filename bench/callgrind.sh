@@ -2,7 +2,8 @@
 # Host instructions per guest instruction on the tight loop, measured with
 # callgrind: repeatable and immune to the noise of a shared machine.
 #
-# usage: bench/callgrind.sh ATOLL SHORT.elf LONG.elf
+# usage: bench/callgrind.sh ATOLL SHORT.elf LONG.elf  (env ATOLL_ARGS: extra
+# `atoll boot` flags, e.g. "--engine jit")
 # SHORT and LONG are the same intloop with different iteration counts.
 # Each runs once under callgrind; the difference in host instructions (Ir)
 # divided by the difference in guest instructions is the interpreter's
@@ -24,8 +25,9 @@ measure() {
 	local elf=$1 tag=$2 cg=$OUT/callgrind.$2.out log=$OUT/callgrind.$2.log
 	local ir insns
 	rm -f "$cg"
-	timeout -k 5 600 valgrind --tool=callgrind --callgrind-out-file="$cg" \
-		"$ATOLL" boot --bios none "$elf" </dev/null >"$log" \
+	timeout -k 5 600 valgrind --tool=callgrind --smc-check=all \
+		--callgrind-out-file="$cg" \
+		"$ATOLL" boot ${ATOLL_ARGS:-} --bios none "$elf" </dev/null >"$log" \
 		2>"$log.err"
 	local rc=$?
 	ir=$(sed -n 's/^summary: *//p' "$cg" 2>/dev/null | awk '{print $1}')

@@ -1,7 +1,9 @@
 #!/bin/bash
-# Side-by-side CPU benchmark: every workload runs on atoll and on QEMU TCG
-# in the same session, alternating, REPS times each; the median of each
-# side is reported with the targets of the performance issue.
+# Side-by-side CPU benchmark: every workload runs on atoll (interpreter),
+# atoll's translator (--engine jit, x86-64 hosts) and QEMU TCG in the same
+# session, alternating, REPS times each; the median of each side is
+# reported with the targets of the performance issues.  mixed is the
+# CoreMark-class workload (lists, matrices, a state machine, CRCs).
 #
 # usage: bench/run.sh [-n REPS] [-t ATOLL_TIMEOUT_S] [WORKLOAD...]
 #   workloads: intloop mixed tlbmiss mem io policy (default: all)
@@ -100,10 +102,11 @@ command -v qemu-system-riscv64 >/dev/null || {
 run_guest() {
 	local side=$1 elf=$2 log=$3 rc
 	case $side in
-	atoll)
+	atoll | jit)
 		# shellcheck disable=SC2086 # ATOLL_ARGS is a list of flags
 		timeout -k 5 "$ATOLL_TIMEOUT" "$ATOLL" boot --stats \
-			${ATOLL_ARGS:-} \
+			${ATOLL_ARGS:-} --engine "$([ $side = jit ] && echo jit ||
+				echo interp)" \
 			--bios none "$elf" </dev/null >"$log" 2>"$log.err"
 		rc=$? ;;
 	qemu)
@@ -178,6 +181,10 @@ else
 	echo "bench: atoll unavailable: $atoll_why; running QEMU only"
 fi
 
+# The translator exists on x86-64 hosts only.
+JIT=0
+[ "$(uname -m)" = x86_64 ] && JIT=1
+
 declare -A TICKS INSTRET ACCESSES
 for w in $WORKLOADS; do
 	elf=$GUEST/bench-$w.elf
@@ -190,15 +197,18 @@ for w in $WORKLOADS; do
 		done
 	fi
 	skip_atoll=$((1 - atoll_ok))
+	skip_jit=$((skip_atoll + 1 - JIT))
 	for ((r = 1; r <= REPS; r++)); do
-		for side in atoll qemu; do
+		for side in atoll jit qemu; do
 			[ $side = atoll ] && [ $skip_atoll = 1 ] && continue
+			[ $side = jit ] && [ $skip_jit -ge 1 ] && continue
 			log=$OUT/$w.$side.$r.log
 			rc=$(run_guest $side "$elf" "$log")
 			if ! check_run $side "$w" "$log" "$rc"; then
 				# Once wrong or hung, atoll is not run again on
 				# this workload: the runs would only take time.
 				[ $side = atoll ] && skip_atoll=1
+				[ $side = jit ] && skip_jit=1
 				continue
 			fi
 			for n in $(names "$w"); do
@@ -269,29 +279,32 @@ done
 declare -A R
 printf 'median of %s runs; MIPS = guest instructions / mtime seconds\n' "$REPS"
 { has intloop || has mixed; } &&
-	printf '%-10s %12s %12s %12s %14s\n' workload "atoll MIPS" \
-		"QEMU MIPS" atoll/QEMU "instructions"
+	printf '%-10s %11s %11s %11s %11s %11s %14s\n' workload "atoll MIPS" \
+		"jit MIPS" "QEMU MIPS" atoll/QEMU jit/QEMU "instructions"
 for w in $WORKLOADS; do
 	[ "$w" = tlbmiss ] && continue
 	R[atoll:$w]=$(mips atoll "$w")
+	R[jit:$w]=$(mips jit "$w")
 	R[qemu:$w]=$(mips qemu "$w")
 	R[ratio:$w]=$(ratio "${R[atoll:$w]}" "${R[qemu:$w]}")
-	printf '%-10s %12s %12s %12s %14s\n' "$w" "${R[atoll:$w]}" \
-		"${R[qemu:$w]}" "${R[ratio:$w]}" "$(insns "$w")"
+	R[jratio:$w]=$(ratio "${R[jit:$w]}" "${R[qemu:$w]}")
+	printf '%-10s %11s %11s %11s %11s %11s %14s\n' "$w" "${R[atoll:$w]}" \
+		"${R[jit:$w]}" "${R[qemu:$w]}" "${R[ratio:$w]}" \
+		"${R[jratio:$w]}" "$(insns "$w")"
 done
 if has tlbmiss; then
-	for s in atoll qemu; do
+	for s in atoll jit qemu; do
 		R[$s:walk]=$(ns_per $s tlbmiss)
 		R[$s:hit]=$(ns_per $s tlbhit)
 		R[$s:miss]=$(diff_ns "${R[$s:walk]}" "${R[$s:hit]}")
 	done
-	printf '\ntlbmiss (Sv39, 4 KiB pages, %s pages)   %10s %10s\n' \
-		16384 "atoll ns" "QEMU ns"
-	printf '  %-38s %10s %10s\n' "per access, every access misses" \
-		"${R[atoll:walk]}" "${R[qemu:walk]}" \
+	printf '\ntlbmiss (Sv39, 4 KiB pages, %s pages) %10s %10s %10s\n' \
+		16384 "atoll ns" "jit ns" "QEMU ns"
+	printf '  %-36s %10s %10s %10s\n' "per access, every access misses" \
+		"${R[atoll:walk]}" "${R[jit:walk]}" "${R[qemu:walk]}" \
 		"per access, one page (control)" "${R[atoll:hit]}" \
-		"${R[qemu:hit]}" "TLB miss cost (difference)" \
-		"${R[atoll:miss]}" "${R[qemu:miss]}"
+		"${R[jit:hit]}" "${R[qemu:hit]}" "TLB miss cost (difference)" \
+		"${R[atoll:miss]}" "${R[jit:miss]}" "${R[qemu:miss]}"
 	# atoll's own count shows that the walk run really misses.
 	walks=$(grep -ho 'page_walks=[0-9]*' "$OUT"/tlbmiss.atoll.*.log.err \
 		2>/dev/null | tail -1 | cut -d= -f2)
@@ -325,6 +338,14 @@ has mixed &&
 	target "mixed >= 0.25x QEMU" "${R[ratio:mixed]}" ">=" 0.25
 has tlbmiss &&
 	target "Sv39 TLB miss <= 40 ns" "${R[atoll:miss]}" "<=" 40
+if [ $JIT = 1 ]; then
+	echo "targets (atoll --engine jit):"
+	for w in intloop mixed; do
+		has $w && target "$w >= 1.3x QEMU" "${R[jratio:$w]}" ">=" 1.3
+	done
+	has tlbmiss && target "Sv39 TLB miss below QEMU's (ns)" \
+		"${R[jit:miss]}" "<" "${R[qemu:miss]:-0}"
+fi
 
 echo
 if [ $failures -gt 0 ]; then
