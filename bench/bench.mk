@@ -26,10 +26,17 @@ bench: $(BENCH_ELFS)
 $(eval $(call guest_prog,bench-intloop-short,bench/intloop.c bench/intloop.S,$(BENCH_CFLAGS) -DINTLOOP_ITERS=1000000ULL))
 $(eval $(call guest_prog,bench-intloop-long,bench/intloop.c bench/intloop.S,$(BENCH_CFLAGS) -DINTLOOP_ITERS=3000000ULL))
 
-bench-callgrind: $(ATOLL) $(GUEST_OUT)/bench-intloop-short.elf \
-		$(GUEST_OUT)/bench-intloop-long.elf
-	@bench/callgrind.sh $(ATOLL) $(GUEST_OUT)/bench-intloop-short.elf \
-		$(GUEST_OUT)/bench-intloop-long.elf
+# The same for mixed (1,000 and 3,000 rounds; checksums from a native build
+# of mixed_kern.c) and for the TLB-miss loop alone (16 and 48 passes).
+$(eval $(call guest_prog,bench-mixed-short,bench/mixed.c bench/mixed_kern.c,$(BENCH_CFLAGS) -DMIXED_ROUNDS=1000u -DMIXED_EXPECT=0x268e95fau))
+$(eval $(call guest_prog,bench-mixed-long,bench/mixed.c bench/mixed_kern.c,$(BENCH_CFLAGS) -DMIXED_ROUNDS=3000u -DMIXED_EXPECT=0x74963a02u))
+$(eval $(call guest_prog,bench-tlbmiss-short,bench/tlbmiss.c bench/tlbmiss.S,$(BENCH_CFLAGS) -DTLB_NO_CONTROL -DTLB_ACCESSES=262144ULL))
+$(eval $(call guest_prog,bench-tlbmiss-long,bench/tlbmiss.c bench/tlbmiss.S,$(BENCH_CFLAGS) -DTLB_NO_CONTROL -DTLB_ACCESSES=786432ULL))
+CALLGRIND_ELFS := $(foreach w,intloop mixed tlbmiss,\
+	$(GUEST_OUT)/bench-$(w)-short.elf $(GUEST_OUT)/bench-$(w)-long.elf)
+
+bench-callgrind: $(ATOLL) $(CALLGRIND_ELFS)
+	@bench/callgrind.sh $(ATOLL) $(GUEST_OUT)
 
 # The memory policy's figures (bench/policy.sh, docs/policy.md).
 bench-policy: $(ATOLL) $(GUEST_OUT)/atoll-os.elf

@@ -179,6 +179,12 @@ void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write)
 	return dom_mem_fault(d, gfn(d->p2m.base + i), write, false);
 }
 
+void dom_mem_view(const struct dom_mem *d, struct dom_mem_view *v)
+{
+	*v = (struct dom_mem_view){ d->p2m.e, d->p2m.base, d->p2m.nr,
+				    d->host->pool.base, P2M_PRESENT };
+}
+
 void dom_mem_wait(struct dom_mem *d)
 {
 	struct timespec ts;
