@@ -17,10 +17,11 @@ static inline void *amo_ptr(struct hart *h, uint64_t va, unsigned size,
 			    int is_lr, int *cause, int *slow)
 {
 	struct tlb_entry *arr = is_lr ? h->tlb.load : h->tlb.store;
-	void *p = tlb_host(arr, h->ctx_data, va, size);
+	const struct tlb_entry *e = tlb_hit(arr, h->ctx_data, va, size);
+	void *p;
 
-	if (__builtin_expect(p != 0, 1))
-		return p;
+	if (__builtin_expect(e != 0, 1))
+		return (void *)(uintptr_t)(va + e->addend);
 	*slow = 1;
 	*cause = mmu_atomic_ptr(h, va, size, is_lr, &p);
 	return *cause ? 0 : p;

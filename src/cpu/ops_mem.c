@@ -1,4 +1,4 @@
-/* Loads and stores.  The fast path is tlb_host (tlb.h: one soft-TLB
+/* Loads and stores.  The fast path is tlb_hit (tlb.h: one soft-TLB
  * compare of page, context and natural alignment at once) and a host access; everything else (miss,
  * misaligned, MMIO, fault) goes to mmu_load/mmu_store out of line. */
 #include <stdint.h>
@@ -55,11 +55,12 @@ static __attribute__((noinline, cold)) struct insn *store_slow(
 	OP_DEFINE2_SELF(name)                                                  \
 	{                                                                      \
 		uint64_t va = RS1 + (uint64_t)(int64_t)i->imm;                 \
-		const void *p = tlb_host(h->tlb.load, h->ctx_data, va, size);  \
+		const struct tlb_entry *e =                                    \
+			tlb_hit(h->tlb.load, h->ctx_data, va, size);           \
 		type v;                                                        \
-		if (!p)                                                        \
+		if (!e)                                                        \
 			return load_slow(h, i, va, size, sext, len);           \
-		memcpy(&v, p, size);                                           \
+		memcpy(&v, (const void *)(uintptr_t)(va + e->addend), size);   \
 		RD = (uint64_t)v;                                              \
 		return op_dispatch(h, insn_next(i, len));                      \
 	}
@@ -76,11 +77,12 @@ OP_LOAD(op_lwu, uint32_t, 4, 0)
 	OP_DEFINE2_SELF(name)                                                  \
 	{                                                                      \
 		uint64_t va = RS1 + (uint64_t)(int64_t)i->imm;                 \
-		void *p = tlb_host(h->tlb.store, h->ctx_data, va, size);       \
+		const struct tlb_entry *e =                                    \
+			tlb_hit(h->tlb.store, h->ctx_data, va, size);          \
 		type v = (type)RS2;                                            \
-		if (!p)                                                        \
+		if (!e)                                                        \
 			return store_slow(h, i, va, size, RS2, len);           \
-		memcpy(p, &v, size);                                           \
+		memcpy((void *)(uintptr_t)(va + e->addend), &v, size);         \
 		return op_dispatch(h, insn_next(i, len));                      \
 	}
 

@@ -130,27 +130,17 @@ static inline __attribute__((always_inline)) struct tlb_entry *tlb_hit(
 	return e;
 }
 
-/* tlb_hit's host address for va, or NULL on a miss (a hit is never NULL:
- * the addend comes from a real host page). */
-static inline __attribute__((always_inline)) void *tlb_host(
-	struct tlb_entry *arr, uint32_t ctx, uint64_t va, unsigned size)
-{
-	const struct tlb_entry *e = tlb_hit(arr, ctx, va, size);
-
-	return e ? (void *)(uintptr_t)(va + e->addend) : 0;
-}
-
 /* Load/store of `size` (1, 2, 4, 8) bytes through the TLB: true on a hit,
  * with the access done; on a miss the caller uses mmu_load()/mmu_store(). */
 static inline __attribute__((always_inline)) bool tlb_load(
 	struct tlb *t, uint32_t ctx, uint64_t va, unsigned size, uint64_t *val)
 {
-	const void *p = tlb_host(t->load, ctx, va, size);
+	const struct tlb_entry *e = tlb_hit(t->load, ctx, va, size);
 	uint64_t v = 0; /* little-endian host: the low bytes */
 
-	if (!p)
+	if (!e)
 		return false;
-	memcpy(&v, p, size);
+	memcpy(&v, (const void *)(uintptr_t)(va + e->addend), size);
 	*val = v;
 	return true;
 }
@@ -158,11 +148,12 @@ static inline __attribute__((always_inline)) bool tlb_load(
 static inline __attribute__((always_inline)) bool tlb_store(
 	struct tlb *t, uint32_t ctx, uint64_t va, unsigned size, uint64_t val)
 {
-	void *p = tlb_host(t->store, ctx, va, size);
+	const struct tlb_entry *e = tlb_hit(t->store, ctx, va, size);
 
-	if (!p)
+	if (!e)
 		return false;
-	memcpy(p, &val, size); /* little-endian host: the low bytes */
+	/* little-endian host: the low bytes */
+	memcpy((void *)(uintptr_t)(va + e->addend), &val, size);
 	return true;
 }
 
