@@ -32,8 +32,9 @@ GUEST_LDFLAGS := -nostartfiles -nostdlib -static -Wl,--no-relax -Wl,--no-warn-rw
 
 # Every host source file outside cli/ forms the core library that tests
 # link against; cli/ holds main().
-CORE_SRC := $(sort $(wildcard src/cpu/*.c src/mem/*.c src/io/*.c \
-	src/virtio/*.c src/machine/*.c src/vmm/*.c))
+CORE_SRC := $(sort $(wildcard src/lib/*.c src/cpu/*.c src/mem/*.c src/io/*.c \
+	src/virtio/*.c src/machine/*.c src/vmm/*.c \
+	src/control/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)

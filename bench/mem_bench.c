@@ -62,7 +62,7 @@ static void *page_get(struct dom_mem *d, uint64_t gpa, bool write)
 {
 	for (int tries = 0; tries < 10000; tries++) {
 		void *p = dom_mem_page(d, gpa, write);
-		if (p != CPU_RAM_RETRY)
+		if (p != PAGE_RETRY)
 			return p;
 		dom_mem_wait(d);
 	}

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 #include "vmm/host.h"
 
 #define DEFAULT_RAM (128ULL << 20) /* as QEMU */
@@ -66,19 +66,19 @@ static int boot_set_mem(struct machine_config *mc, const char *v)
 	int err = parse_size(v, &size);
 
 	if (err == -EINVAL) {
-		diag_error("-m '%s': not a size (e.g. 512K, 128M, 2G)", v);
+		log_error("-m '%s': not a size (e.g. 512K, 128M, 2G)", v);
 		return -EINVAL;
 	}
 	if (err || size > MACHINE_RAM_MAX) {
-		diag_error("-m %s: more than the maximum of 64G", v);
+		log_error("-m %s: more than the maximum of 64G", v);
 		return -EINVAL;
 	}
 	if (size < MACHINE_RAM_MIN) {
-		diag_error("-m %s: less than the minimum of 1M", v);
+		log_error("-m %s: less than the minimum of 1M", v);
 		return -EINVAL;
 	}
 	if (size & 0xfff) {
-		diag_error("-m %s: not a multiple of 4K", v);
+		log_error("-m %s: not a multiple of 4K", v);
 		return -EINVAL;
 	}
 	mc->ram_size = size;
@@ -94,15 +94,15 @@ static int boot_apply(struct boot_args *cfg, enum boot_opt id, const char *v)
 	case OPT_MEM: return boot_set_mem(mc, v);
 	case OPT_SMP:
 		if (parse_uint(v, 1, MACHINE_MAX_HARTS, &mc->nr_harts)) {
-			diag_error("--smp '%s': must be a number from 1 to %d",
-				   v, MACHINE_MAX_HARTS);
+			log_error("--smp '%s': must be a number from 1 to %d",
+				  v, MACHINE_MAX_HARTS);
 			return -EINVAL;
 		}
 		return 0;
 	case OPT_BIOS:
 		if (!*v) {
-			diag_error("--bios: empty file name (use 'none' for no "
-				   "firmware)");
+			log_error("--bios: empty file name (use 'none' for no "
+				  "firmware)");
 			return -EINVAL;
 		}
 		mc->mode = strcmp(v, "none") ? BOOT_BIOS_FILE : BOOT_BIOS_NONE;
@@ -139,8 +139,8 @@ static int boot_option(struct boot_args *cfg, int argc, char **argv, int *i)
 	const char *v = 0;
 
 	if (!o) {
-		diag_error("unknown option '%.*s' (try 'atoll help')", (int)len,
-			   arg);
+		log_error("unknown option '%.*s' (try 'atoll help')", (int)len,
+			  arg);
 		return -EINVAL;
 	}
 	if (o->has_arg) {
@@ -149,11 +149,11 @@ static int boot_option(struct boot_args *cfg, int argc, char **argv, int *i)
 		else if (*i + 1 < argc)
 			v = argv[++*i];
 		else {
-			diag_error("option '%s' needs a value", o->name);
+			log_error("option '%s' needs a value", o->name);
 			return -EINVAL;
 		}
 	} else if (arg[len] == '=') {
-		diag_error("option '%s' takes no value", o->name);
+		log_error("option '%s' takes no value", o->name);
 		return -EINVAL;
 	}
 	return boot_apply(cfg, o->id, v);
@@ -176,13 +176,13 @@ static int boot_parse(struct boot_args *cfg, int argc, char **argv)
 		} else if (!mc->kernel) {
 			mc->kernel = arg;
 		} else {
-			diag_error("unexpected argument '%s' (only one KERNEL)",
-				   arg);
+			log_error("unexpected argument '%s' (only one KERNEL)",
+				  arg);
 			return -EINVAL;
 		}
 	}
 	if (!mc->kernel) {
-		diag_error(
+		log_error(
 			"no KERNEL given (usage: atoll boot [options] KERNEL)");
 		return -EINVAL;
 	}

@@ -16,8 +16,8 @@
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
-#include "machine/diag.h"
-#include "vmm/control.h"
+#include "lib/log.h"
+#include "control/control.h"
 
 #define CONSOLE_ESCAPE 0x1d /* Ctrl-], as virsh and telnet */
 #define CONSOLE_REPLY_MAX 4096
@@ -86,7 +86,7 @@ static char *console_reply(int fd, const char *path)
 		n++;
 	}
 	free(buf);
-	diag_error("console: no reply from %s (not an atoll?)", path);
+	log_error("console: no reply from %s (not an atoll?)", path);
 	return NULL;
 }
 
@@ -102,22 +102,21 @@ static int console_request(int fd, const char *path, const char *dom)
 	    cJSON_AddStringToObject(req, "domain", dom))
 		text = cJSON_PrintUnformatted(req);
 	if (!text || dprintf(fd, "%s\n", text) < 0) {
-		diag_error("console: cannot send to %s", path);
+		log_error("console: cannot send to %s", path);
 		goto out;
 	}
 	line = console_reply(fd, path);
 	rep = line ? cJSON_Parse(line) : NULL;
 	ok = cJSON_GetObjectItemCaseSensitive(rep, "ok");
 	if (line && !cJSON_IsBool(ok)) {
-		diag_error("console: %s did not answer as atoll does", path);
+		log_error("console: %s did not answer as atoll does", path);
 		r = CLI_EXIT_USAGE;
 	} else if (cJSON_IsFalse(ok)) {
 		const char *code = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(rep, "code"));
-		diag_error(
-			"console: %s",
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-				rep, "error")));
+		log_error("console: %s",
+			  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				  rep, "error")));
 		r = code && !strcmp(code, "no_such_domain") ? CLI_EXIT_USAGE
 							    : 1;
 	} else if (line) {
@@ -199,27 +198,27 @@ int cmd_console(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--socket")) {
 			if (++i == argc) {
-				diag_error("console: --socket needs a PATH");
+				log_error("console: --socket needs a PATH");
 				return CLI_EXIT_USAGE;
 			}
 			path = argv[i];
 		} else if (!strncmp(argv[i], "--socket=", 9)) {
 			path = argv[i] + 9;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			diag_error("console: unknown option '%s'", argv[i]);
+			log_error("console: unknown option '%s'", argv[i]);
 			return CLI_EXIT_USAGE;
 		} else if (dom) {
-			diag_error("console: unexpected argument '%s' (usage: "
-				   "atoll console [--socket PATH] DOMAIN)",
-				   argv[i]);
+			log_error("console: unexpected argument '%s' (usage: "
+				  "atoll console [--socket PATH] DOMAIN)",
+				  argv[i]);
 			return CLI_EXIT_USAGE;
 		} else {
 			dom = argv[i];
 		}
 	}
 	if (!dom) {
-		diag_error("console: missing DOMAIN (usage: atoll console "
-			   "[--socket PATH] DOMAIN)");
+		log_error("console: missing DOMAIN (usage: atoll console "
+			  "[--socket PATH] DOMAIN)");
 		return CLI_EXIT_USAGE;
 	}
 	fd = ctl_connect(path);

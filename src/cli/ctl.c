@@ -10,8 +10,8 @@
 #include "cli/cli.h"
 #include "cli/ctl.h"
 #include "cli/mem_wait.h"
-#include "machine/diag.h"
-#include "vmm/control.h"
+#include "lib/log.h"
+#include "control/control.h"
 
 const char ctl_usage[] =
 	"control verbs (talk to a running atoll):\n"
@@ -65,8 +65,7 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 			a->json = true;
 		} else if (opts && !strcmp(s, "--socket")) {
 			if (++i == argc) {
-				diag_error("%s: --socket needs a PATH",
-					   a->verb);
+				log_error("%s: --socket needs a PATH", a->verb);
 				return -1;
 			}
 			a->socket = argv[i];
@@ -78,26 +77,26 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 				return -1;
 			a->wait = true;
 		} else if (opts && s[0] == '-' && s[1]) {
-			diag_error("%s: unknown option '%s'", a->verb, s);
+			log_error("%s: unknown option '%s'", a->verb, s);
 			return -1;
 		} else if (a->nop == max) {
-			diag_error("%s: unexpected argument '%s' (usage: atoll "
-				   "%s [--socket PATH] [--json]%s%s)",
-				   a->verb, s, a->verb, *operands ? " " : "",
-				   operands);
+			log_error("%s: unexpected argument '%s' (usage: atoll "
+				  "%s [--socket PATH] [--json]%s%s)",
+				  a->verb, s, a->verb, *operands ? " " : "",
+				  operands);
 			return -1;
 		} else {
 			a->op[a->nop++] = s;
 		}
 	}
 	if (a->nop < min) {
-		diag_error("%s: missing %s (usage: atoll %s [--socket PATH] "
-			   "[--json] %s)",
-			   a->verb, operands, a->verb, operands);
+		log_error("%s: missing %s (usage: atoll %s [--socket PATH] "
+			  "[--json] %s)",
+			  a->verb, operands, a->verb, operands);
 		return -1;
 	}
 	if (!*a->socket) {
-		diag_error("%s: --socket needs a PATH", a->verb);
+		log_error("%s: --socket needs a PATH", a->verb);
 		return -1;
 	}
 	return 0;
@@ -114,7 +113,7 @@ static int ctl_run(const struct ctl_args *a, cJSON *req,
 	int r;
 
 	if (!req) {
-		diag_error("out of memory");
+		log_error("out of memory");
 		return 1;
 	}
 	r = ctl_call(a->socket, req, &reply, &text);
@@ -124,10 +123,9 @@ static int ctl_run(const struct ctl_args *a, cJSON *req,
 	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reply, "ok"))) {
 		code = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(reply, "code"));
-		diag_error(
-			"%s: %s", a->verb,
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-				reply, "error")));
+		log_error("%s: %s", a->verb,
+			  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				  reply, "error")));
 		r = code && !strcmp(code, "no_such_domain") ? CLI_EXIT_USAGE
 							    : 1;
 	} else if (a->json) {
@@ -220,13 +218,13 @@ int cmd_mem_set(int argc, char **argv)
 	if (r)
 		return r < 0 ? CLI_EXIT_USAGE : 0;
 	if (parse_size(a.op[1], &bytes) || bytes > (1ull << 53)) {
-		diag_error("mem-set: SIZE '%s' is not a size (e.g. 512M, 2G)",
-			   a.op[1]);
+		log_error("mem-set: SIZE '%s' is not a size (e.g. 512M, 2G)",
+			  a.op[1]);
 		return CLI_EXIT_USAGE;
 	}
 	if (bytes % 4096) {
-		diag_error("mem-set: SIZE '%s' is not a multiple of 4K",
-			   a.op[1]);
+		log_error("mem-set: SIZE '%s' is not a multiple of 4K",
+			  a.op[1]);
 		return CLI_EXIT_USAGE;
 	}
 	/* Before the change: where progress starts from. */

@@ -13,7 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 
 #define CTL_TIMEOUT_S 5
 #define CTL_REPLY_MAX (64u << 20)
@@ -26,13 +26,13 @@ int ctl_connect(const char *path)
 	int fd, e;
 
 	if (!*path || strlen(path) >= sizeof(a.sun_path)) {
-		diag_error("--socket '%s': not a usable socket path", path);
+		log_error("--socket '%s': not a usable socket path", path);
 		return -1;
 	}
 	memcpy(a.sun_path, path, strlen(path));
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		diag_error("socket: %s", strerror(errno));
+		log_error("socket: %s", strerror(errno));
 		return -1;
 	}
 	/* Bounds connect (a full backlog), send and every recv. */
@@ -43,14 +43,14 @@ int ctl_connect(const char *path)
 	e = errno;
 	close(fd);
 	if (e == ENOENT)
-		diag_error("no control socket at %s (is atoll running? "
-			   "see --socket)",
-			   path);
+		log_error("no control socket at %s (is atoll running? "
+			  "see --socket)",
+			  path);
 	else if (e == ECONNREFUSED)
-		diag_error("nothing listens on %s (atoll is not running there)",
-			   path);
+		log_error("nothing listens on %s (atoll is not running there)",
+			  path);
 	else
-		diag_error("cannot connect to %s: %s", path, strerror(e));
+		log_error("cannot connect to %s: %s", path, strerror(e));
 	return -1;
 }
 
@@ -83,9 +83,9 @@ static char *ctl_recv(int fd, const char *path)
 		if (n + 1 == cap) {
 			nb = cap < CTL_REPLY_MAX ? realloc(buf, cap * 2) : NULL;
 			if (!nb) {
-				diag_error("%s: reply too large (not an atoll "
-					   "control socket?)",
-					   path);
+				log_error("%s: reply too large (not an atoll "
+					  "control socket?)",
+					  path);
 				break;
 			}
 			buf = nb;
@@ -101,19 +101,19 @@ static char *ctl_recv(int fd, const char *path)
 		if (r < 0 && errno == EINTR && time(NULL) - t0 <= CTL_TIMEOUT_S)
 			continue;
 		if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
-			diag_error("%s did not answer within %d s (not an "
-				   "atoll control socket?)",
-				   path, CTL_TIMEOUT_S);
+			log_error("%s did not answer within %d s (not an "
+				  "atoll control socket?)",
+				  path, CTL_TIMEOUT_S);
 			break;
 		}
 		if (r < 0) {
-			diag_error("%s: %s (not an atoll control socket?)",
-				   path, strerror(errno));
+			log_error("%s: %s (not an atoll control socket?)", path,
+				  strerror(errno));
 			break;
 		}
 		if (time(NULL) - t0 > CTL_TIMEOUT_S) {
-			diag_error("%s did not finish its reply within %d s",
-				   path, CTL_TIMEOUT_S);
+			log_error("%s did not finish its reply within %d s",
+				  path, CTL_TIMEOUT_S);
 			break;
 		}
 	}
@@ -143,7 +143,7 @@ int ctl_call(const char *path, const cJSON *req, cJSON **reply, char **text)
 	*text = NULL;
 	if (!line) {
 		free(json);
-		diag_error("out of memory");
+		log_error("out of memory");
 		return r;
 	}
 	/* One send for the request and its newline: a peer that answers
@@ -156,8 +156,8 @@ int ctl_call(const char *path, const cJSON *req, cJSON **reply, char **text)
 	if (fd < 0)
 		goto out;
 	if (ctl_send(fd, line, strlen(line))) {
-		diag_error("%s: %s (not an atoll control socket?)", path,
-			   strerror(errno));
+		log_error("%s: %s (not an atoll control socket?)", path,
+			  strerror(errno));
 		goto out;
 	}
 	shutdown(fd, SHUT_WR);
@@ -166,8 +166,8 @@ int ctl_call(const char *path, const cJSON *req, cJSON **reply, char **text)
 		goto out;
 	*reply = cJSON_Parse(*text);
 	if (!(*text)[0] || !ctl_reply_valid(*reply)) {
-		diag_error("%s is not an atoll control socket (%s)", path,
-			   (*text)[0] ? "unexpected reply" : "no reply");
+		log_error("%s is not an atoll control socket (%s)", path,
+			  (*text)[0] ? "unexpected reply" : "no reply");
 		cJSON_Delete(*reply);
 		*reply = NULL;
 		free(*text);

@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	/* A closed stdout must not kill us in the middle of a run. */
 	signal(SIGPIPE, SIG_IGN);
 	if (!verb) {
-		diag_error("no command given (try 'atoll help')");
+		log_error("no command given (try 'atoll help')");
 		return CLI_EXIT_USAGE;
 	}
 	if (!strcmp(verb, "--help") || !strcmp(verb, "-h"))
@@ -66,6 +66,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NR_VERBS; i++)
 		if (!strcmp(verb, verbs[i].name))
 			return verbs[i].run(argc - 1, argv + 1);
-	diag_error("unknown command '%s' (try 'atoll help')", verb);
+	log_error("unknown command '%s' (try 'atoll help')", verb);
 	return CLI_EXIT_USAGE;
 }

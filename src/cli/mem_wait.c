@@ -16,7 +16,7 @@
 #include "cli/ctl.h"
 #include "cli/mem_wait.h"
 #include "cli/progress.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 
 #define MIB (1024.0 * 1024.0)
 #define MEM_WAIT_POLL_NS 200000000L
@@ -28,9 +28,9 @@ int mem_wait_option(const char *verb, const char *arg, unsigned *secs)
 		return 0;
 	*secs = MEM_WAIT_DEFAULT_S;
 	if (arg[6] == '=' && parse_uint(arg + 7, 0, MEM_WAIT_MAX_S, secs)) {
-		diag_error("%s: --wait=%s: SECS must be a whole number of "
-			   "seconds from 0 to %u",
-			   verb, arg + 7, MEM_WAIT_MAX_S);
+		log_error("%s: --wait=%s: SECS must be a whole number of "
+			  "seconds from 0 to %u",
+			  verb, arg + 7, MEM_WAIT_MAX_S);
 		return -1;
 	}
 	return 1;
@@ -79,7 +79,7 @@ int mem_wait_sample(const char *socket, const char *verb, const char *dom,
 
 	if (!req || !cJSON_AddStringToObject(req, "cmd", "stats") ||
 	    !cJSON_AddStringToObject(req, "domain", dom)) {
-		diag_error("out of memory");
+		log_error("out of memory");
 		goto out;
 	}
 	r = ctl_call(socket, req, &reply, &text);
@@ -90,12 +90,12 @@ int mem_wait_sample(const char *socket, const char *verb, const char *dom,
 			cJSON_GetObjectItemCaseSensitive(reply, "code"));
 		err = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(reply, "error"));
-		diag_error("%s: %s", verb, err);
+		log_error("%s: %s", verb, err);
 		r = code && !strcmp(code, "no_such_domain") ? CLI_EXIT_USAGE
 							    : 1;
 	} else if (mw_parse(reply, s)) {
-		diag_error("%s: atoll's stats reply has no memory for '%s'",
-			   verb, dom);
+		log_error("%s: atoll's stats reply has no memory for '%s'",
+			  verb, dom);
 		r = 1;
 	}
 out:
@@ -180,8 +180,8 @@ int mem_wait_run(const char *socket, const char *verb, const char *dom,
 		if (strcmp(s.state, "running") && strcmp(s.state, "paused") &&
 		    strcmp(s.state, "created")) {
 			mw_final(&p, dom, before, &s, down, false);
-			diag_error("%s: %s is %s: stopped waiting", verb, dom,
-				   s.state);
+			log_error("%s: %s is %s: stopped waiting", verb, dom,
+				  s.state);
 			return 1;
 		}
 		if (mw_reached(&s)) {
@@ -200,9 +200,9 @@ int mem_wait_run(const char *socket, const char *verb, const char *dom,
 		}
 	}
 	mw_final(&p, dom, before, &s, down, false);
-	diag_error("%s: %s did not reach its target %.1f MiB within %u s "
-		   "(holds %.1f MiB; the target stays set)",
-		   verb, dom, s.target * s.frame_size / MIB, secs,
-		   s.populated * s.frame_size / MIB);
+	log_error("%s: %s did not reach its target %.1f MiB within %u s "
+		  "(holds %.1f MiB; the target stays set)",
+		  verb, dom, s.target * s.frame_size / MIB, secs,
+		  s.populated * s.frame_size / MIB);
 	return 1;
 }

@@ -8,9 +8,10 @@
 
 #include "cli/cli.h"
 #include "cli/summary.h"
-#include "machine/diag.h"
-#include "vmm/config.h"
-#include "vmm/http.h"
+#include "lib/log.h"
+#include "control/config.h"
+#include "control/control.h"
+#include "control/http.h"
 
 const char run_usage[] =
 	"usage: atoll run [--stats] [--http PORT] [--no-summary] CONFIG\n"
@@ -34,18 +35,16 @@ static int run_domains(struct host *h, const struct run_config *c)
 			return -1;
 	for (unsigned i = 0; i < c->nr_domains; i++) {
 		dc = &c->dom[i];
-		fprintf(stderr,
-			"atoll: domain %s created: %u vCPU%s, memory %llu "
-			"MiB of maxmem %llu MiB\n",
-			dc->name, dc->machine.nr_harts,
-			dc->machine.nr_harts == 1 ? "" : "s",
-			(unsigned long long)(dc->memory >> 20),
-			(unsigned long long)(dc->machine.ram_size >> 20));
+		log_info("domain %s created: %u vCPU%s, memory %llu "
+			 "MiB of maxmem %llu MiB",
+			 dc->name, dc->machine.nr_harts,
+			 dc->machine.nr_harts == 1 ? "" : "s",
+			 (unsigned long long)(dc->memory >> 20),
+			 (unsigned long long)(dc->machine.ram_size >> 20));
 	}
 	for (unsigned i = 0; i < c->nr_domains; i++)
 		if (!domain_start(d[i])) /* a failure ends that domain (1) */
-			fprintf(stderr, "atoll: domain %s started\n",
-				c->dom[i].name);
+			log_info("domain %s started", c->dom[i].name);
 	return 0;
 }
 
@@ -67,24 +66,24 @@ static int run_parse(int argc, char **argv, const char **path,
 		} else if (!strcmp(argv[i], "--http")) {
 			if (++i == argc ||
 			    parse_uint(argv[i], 1, 65535, &o->http_port)) {
-				diag_error("--http needs a PORT in 1..65535");
+				log_error("--http needs a PORT in 1..65535");
 				return -1;
 			}
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			diag_error("unknown option '%s' (try 'atoll help')",
-				   argv[i]);
+			log_error("unknown option '%s' (try 'atoll help')",
+				  argv[i]);
 			return -1;
 		} else if (*path) {
-			diag_error("unexpected argument '%s' (only one CONFIG)",
-				   argv[i]);
+			log_error("unexpected argument '%s' (only one CONFIG)",
+				  argv[i]);
 			return -1;
 		} else {
 			*path = argv[i];
 		}
 	}
 	if (!*path) {
-		diag_error("no CONFIG given (usage: atoll run [--stats] "
-			   "CONFIG)");
+		log_error("no CONFIG given (usage: atoll run [--stats] "
+			  "CONFIG)");
 		return -1;
 	}
 	return 0;
@@ -100,8 +99,7 @@ static int run_host(struct host *h, const struct run_config *cfg,
 	if (web && http_serve(web, h))
 		return r;
 	if (web)
-		fprintf(stderr, "atoll: live chart on http://127.0.0.1:%u/\n",
-			o->http_port);
+		log_info("live chart on http://127.0.0.1:%u/", o->http_port);
 	if (run_domains(h, cfg) == 0) {
 		if (o->summary)
 			summary_start(h, cfg->host.mem.policy.period_ms, &sum);
@@ -117,6 +115,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { .summary = true };
 	const char *path = 0;
 	struct http *web = NULL;
+	struct control *ctl = NULL;
 	struct host *h;
 	int r = run_parse(argc, argv, &path, &o);
 
@@ -133,8 +132,10 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (host_create(&h, &cfg.host) < 0)
 		goto out;
-	r = run_host(h, &cfg, &o, web);
-	http_close(web); /* before the host it reads */
+	if (!cfg.control_socket || !control_start(h, cfg.control_socket, &ctl))
+		r = run_host(h, &cfg, &o, web);
+	control_stop(ctl); /* servers before the host they read */
+	http_close(web);
 	web = NULL;
 	host_destroy(h);
 out:

@@ -10,9 +10,9 @@
 #include "cli/cli.h"
 #include "cli/ctl.h"
 #include "cli/mem_wait.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 #include "mem/policy.h"
-#include "vmm/control.h"
+#include "control/control.h"
 
 const char sla_usage[] =
 	"usage: atoll sla [--socket PATH] [--json] [--wait[=SECS]] DOMAIN "
@@ -47,9 +47,9 @@ static int sla_pair(struct sla_args *a, const char *s)
 		if (strlen(sizes[i]) != klen || strncmp(s, sizes[i], klen))
 			continue;
 		if (parse_size(eq + 1, &v) || v > (1ull << 53) || v % 4096) {
-			diag_error("sla: %s: '%s' is not a size (a multiple "
-				   "of 4K, e.g. 512M, 2G)",
-				   sizes[i], eq + 1);
+			log_error("sla: %s: '%s' is not a size (a multiple "
+				  "of 4K, e.g. 512M, 2G)",
+				  sizes[i], eq + 1);
 			return -1;
 		}
 		return cJSON_AddNumberToObject(a->req, sizes[i], (double)v)
@@ -58,16 +58,16 @@ static int sla_pair(struct sla_args *a, const char *s)
 	}
 	if (eq && klen == 6 && !strncmp(s, "shares", 6)) {
 		if (parse_uint(eq + 1, 1, POLICY_SHARES_MAX, &n)) {
-			diag_error("sla: shares: '%s' must be a number from "
-				   "1 to %u",
-				   eq + 1, POLICY_SHARES_MAX);
+			log_error("sla: shares: '%s' must be a number from "
+				  "1 to %u",
+				  eq + 1, POLICY_SHARES_MAX);
 			return -1;
 		}
 		return cJSON_AddNumberToObject(a->req, "shares", n) ? 0 : -1;
 	}
-	diag_error("sla: '%s' is not KEY=VALUE with KEY reservation, limit, "
-		   "shares or target",
-		   s);
+	log_error("sla: '%s' is not KEY=VALUE with KEY reservation, limit, "
+		  "shares or target",
+		  s);
 	return -1;
 }
 
@@ -93,7 +93,7 @@ static int sla_parse(int argc, char **argv, struct sla_args *a)
 		} else if (!strncmp(s, "--socket=", 9)) {
 			a->socket = s + 9;
 		} else if (s[0] == '-') {
-			diag_error("sla: unknown option '%s'", s);
+			log_error("sla: unknown option '%s'", s);
 			return -1;
 		} else if (!a->dom) {
 			a->dom = s;
@@ -104,12 +104,12 @@ static int sla_parse(int argc, char **argv, struct sla_args *a)
 		}
 	}
 	if (!a->dom || !npairs || !*a->socket) {
-		diag_error("sla: %s (usage: atoll sla [--socket PATH] DOMAIN "
-			   "reservation=SIZE limit=SIZE shares=N "
-			   "[target=SIZE])",
-			   !*a->socket ? "--socket needs a PATH"
-			   : a->dom    ? "nothing to change"
-				       : "missing DOMAIN");
+		log_error("sla: %s (usage: atoll sla [--socket PATH] DOMAIN "
+			  "reservation=SIZE limit=SIZE shares=N "
+			  "[target=SIZE])",
+			  !*a->socket ? "--socket needs a PATH"
+			  : a->dom    ? "nothing to change"
+				      : "missing DOMAIN");
 		return -1;
 	}
 	return cJSON_AddStringToObject(a->req, "domain", a->dom) ? 0 : -1;
@@ -128,9 +128,9 @@ static int sla_send(struct sla_args *a)
 	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reply, "ok"))) {
 		code = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(reply, "code"));
-		diag_error("sla: %s", cJSON_GetStringValue(
-					      cJSON_GetObjectItemCaseSensitive(
-						      reply, "error")));
+		log_error("sla: %s",
+			  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				  reply, "error")));
 		r = code && (!strcmp(code, "bad_request") ||
 			     !strcmp(code, "no_such_domain"))
 			    ? CLI_EXIT_USAGE
@@ -152,7 +152,7 @@ int cmd_sla(int argc, char **argv)
 	a.req = cJSON_CreateObject();
 	if (!a.req || !cJSON_AddStringToObject(a.req, "cmd", "sla")) {
 		cJSON_Delete(a.req);
-		diag_error("out of memory");
+		log_error("out of memory");
 		return 1;
 	}
 	r = sla_parse(argc, argv, &a);

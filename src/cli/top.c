@@ -14,8 +14,8 @@
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
-#include "machine/diag.h"
-#include "vmm/control.h"
+#include "lib/log.h"
+#include "control/control.h"
 
 #define TOP_MAX_DOMAINS 64
 #define TOP_BAR 50 /* characters of the widest memory bar */
@@ -236,26 +236,26 @@ static int top_parse(int argc, char **argv, struct top *t)
 		} else if (!strcmp(s, "-d") && v) {
 			t->delay = strtod(argv[++i], &end);
 			if (*end || !(t->delay >= 0.1 && t->delay <= 3600)) {
-				diag_error("top: -d '%s': seconds in 0.1..3600",
-					   v);
+				log_error("top: -d '%s': seconds in 0.1..3600",
+					  v);
 				return -1;
 			}
 		} else if (!strcmp(s, "-n") && v) {
 			errno = 0;
 			t->frames = strtoul(argv[++i], &end, 10);
 			if (*end || errno || !t->frames || *v == '-') {
-				diag_error("top: -n '%s': a count of frames "
-					   "(1 or more)",
-					   v);
+				log_error("top: -n '%s': a count of frames "
+					  "(1 or more)",
+					  v);
 				return -1;
 			}
 		} else {
-			diag_error("top: %s '%s' (usage: atoll top [--socket "
-				   "PATH] [-b] [-d SECS] [-n N])",
-				   s[0] == '-' ? "unknown option or missing "
-						 "value"
-					       : "unexpected argument",
-				   s);
+			log_error("top: %s '%s' (usage: atoll top [--socket "
+				  "PATH] [-b] [-d SECS] [-n N])",
+				  s[0] == '-' ? "unknown option or missing "
+						"value"
+					      : "unexpected argument",
+				  s);
 			return -1;
 		}
 	}
@@ -275,7 +275,7 @@ int cmd_top(int argc, char **argv)
 	req = cJSON_CreateObject();
 	if (!req || !cJSON_AddStringToObject(req, "cmd", "stats")) {
 		cJSON_Delete(req);
-		diag_error("out of memory");
+		log_error("out of memory");
 		return 1;
 	}
 	while (!t.frames || shown < t.frames) {

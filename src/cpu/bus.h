@@ -1,6 +1,7 @@
 /* The CPU's only view of the machine: guest-physical memory and a few hooks.
  * The cpu layer knows nothing of domains, devices or the P2M; the machine
- * layer implements these operations (and later the P2M sits behind ram_page). */
+ * layer implements these operations (the domain's P2M, src/mem, sits behind
+ * ram_page). */
 #ifndef ATOLL_CPU_BUS_H
 #define ATOLL_CPU_BUS_H
 
@@ -8,20 +9,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/retry.h"
+
 struct hart;
 
 struct cpu_bus_ops {
 	/* Host pointer to the 4 KiB guest-physical page that starts at gpa_page,
 	 * or NULL when that page is not RAM (then the access goes to MMIO).
-	 * Called only on soft-TLB misses, never on the fast path.  May block
-	 * `write` says the caller will store through it.  It must not block: a
+	 * Called only on soft-TLB misses, never on the fast path.  `write`
+	 * says the caller will store through it.  It must not block: a
 	 * RAM page that cannot be provided now (no free machine frame, being
-	 * swapped in or out) returns CPU_RAM_RETRY; the CPU then abandons the
+	 * swapped in or out) returns PAGE_RETRY; the CPU then abandons the
 	 * instruction without any guest-visible effect, calls mem_wait, and
 	 * executes it again. */
 	void *(*ram_page)(void *ctx, uint64_t gpa_page, bool write);
 
-	/* Block until an access that got CPU_RAM_RETRY may succeed (bounded;
+	/* Block until an access that got PAGE_RETRY may succeed (bounded;
 	 * spurious returns are fine).  It must keep serving the hart's TLB
 	 * shootdowns while it waits (hart_shootdown_service), or a reclaimer
 	 * waiting for this hart would wait forever.  May be NULL. */
@@ -39,9 +42,6 @@ struct cpu_bus_ops {
 	 * the pc past the ecall afterwards. */
 	void (*sbi_call)(void *ctx, struct hart *h);
 };
-
-/* ram_page's "not now": never a valid host page address. */
-#define CPU_RAM_RETRY ((void *)1)
 
 /* A lock-free direct view of guest RAM for the TLB-miss path, so that
  * finding a present page's host address is one load instead of a call

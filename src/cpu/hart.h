@@ -23,7 +23,7 @@ enum hart_request {
 	REQ_STOP = 1u << 3, /* leave hart_run() */
 	REQ_PAUSE = 1u << 4, /* leave hart_run() to be paused */
 	REQ_SHOOTDOWN = 1u << 5, /* serve the shootdown mailbox (shootdown.h) */
-	REQ_MEM_WAIT = 1u << 6, /* own: an access got CPU_RAM_RETRY */
+	REQ_MEM_WAIT = 1u << 6, /* own: an access got PAGE_RETRY */
 };
 
 /* Why hart_run() returned. */

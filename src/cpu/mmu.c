@@ -119,8 +119,8 @@ static inline uint8_t *mmu_ram_page(struct hart *h, uint64_t page, bool write)
 	return h->bus.ops->ram_page(h->bus.ctx, page, write);
 }
 
-/* A PTE page that is RAM but cannot be had now (CPU_RAM_RETRY). */
-#define MMU_PTE_RETRY ((uint64_t *)CPU_RAM_RETRY)
+/* A PTE page that is RAM but cannot be had now (PAGE_RETRY). */
+#define MMU_PTE_RETRY ((uint64_t *)PAGE_RETRY)
 
 /* The walk cache's miss: look the page-table page up and cache it. */
 static __attribute__((noinline)) uint64_t *mmu_pte_fill(struct hart *h,
@@ -131,7 +131,7 @@ static __attribute__((noinline)) uint64_t *mmu_pte_fill(struct hart *h,
 	struct tlb_walk_cache *c = tlb_walk_slot(&h->tlb, page);
 	uint8_t *p = mmu_ram_page(h, page, write);
 
-	if (!p || p == CPU_RAM_RETRY)
+	if (!p || p == PAGE_RETRY)
 		return (uint64_t *)(void *)p;
 	c->gpa_page = page;
 	c->host = p;
@@ -305,7 +305,7 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 	t->gpa = gpa;
 	t->host = NULL;
 	host = mmu_ram_page(h, page, acc == MMU_STORE);
-	if ((void *)host == CPU_RAM_RETRY)
+	if ((void *)host == PAGE_RETRY)
 		return EXC_RETRY;
 	if (!host)
 		return acc == MMU_FETCH ? EXC_INSN_ACCESS : 0; /* MMIO */

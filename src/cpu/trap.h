@@ -25,7 +25,7 @@ enum exc {
 	EXC_LOAD_PAGE = 13,
 	EXC_STORE_PAGE = 15,
 	/* Internal, never seen by the guest: the access must be retried once
-	 * memory is available (bus.h, CPU_RAM_RETRY). */
+	 * memory is available (bus.h, PAGE_RETRY). */
 	EXC_RETRY = 0x100,
 };
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "atoll/abi/console.h"
 #include "io/consback_internal.h"
 #include "io/evtchn.h"
@@ -35,12 +36,11 @@ long consback_pass(struct pvdev *dev, struct consback *cb)
 		prod = __atomic_load_n(&ring->out_prod, __ATOMIC_ACQUIRE);
 		n = prod - cb->cons;
 		if (n > sizeof(ring->out)) {
-			fprintf(stderr,
-				"atoll: pvdev: domain %u console %u: out_prod "
-				"%u is %u past out_cons %u (ring of %zu): "
-				"disconnected\n",
-				dev->domid, dev->index, prod, n, cb->cons,
-				sizeof(ring->out));
+			log_warn("pvdev: domain %u console %u: out_prod "
+				 "%u is %u past out_cons %u (ring of %zu): "
+				 "disconnected",
+				 dev->domid, dev->index, prod, n, cb->cons,
+				 sizeof(ring->out));
 			return -EPROTO;
 		}
 		if (!n)
@@ -72,11 +72,10 @@ long consback_in_pass(struct pvdev *dev, struct consback *cb)
 	cons = __atomic_load_n(&ring->in_cons, __ATOMIC_ACQUIRE);
 	used = cb->in_prod - cons;
 	if (used > sizeof(ring->in)) {
-		fprintf(stderr,
-			"atoll: pvdev: domain %u console %u: in_cons %u is %u "
-			"behind in_prod %u (ring of %zu): disconnected\n",
-			dev->domid, dev->index, cons, used, cb->in_prod,
-			sizeof(ring->in));
+		log_warn("pvdev: domain %u console %u: in_cons %u is %u "
+			 "behind in_prod %u (ring of %zu): disconnected",
+			 dev->domid, dev->index, cons, used, cb->in_prod,
+			 sizeof(ring->in));
 		return -EPROTO;
 	}
 	n = dev->env.con_read(dev->env.ctx, buf, sizeof(ring->in) - used);

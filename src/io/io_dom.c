@@ -3,10 +3,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "cpu/bus.h"
 #include "io/io_dom.h"
 #include "mem/dom_mem.h"
-#include "mem/memhost.h"
 
 #define IO_PIN_TRIES 500 /* x ~10 ms bounded waits */
 
@@ -137,25 +135,6 @@ void io_dom_detach(domid_t domid)
 	io_dom_put(d);
 }
 
-/* Pin the frame if the P2M still shows it usable.  Caller holds
- * mem->lock. */
-static int io_pin_locked(struct dom_mem *mem, uint64_t g, bool write,
-			 uint32_t *mfn)
-{
-	struct p2m_entry e = p2m_get(&mem->p2m, gfn(g));
-	struct frame *f;
-
-	if (e.type != P2M_PRESENT && (write || e.type != P2M_SHARED))
-		return -EAGAIN;
-	f = &mem->host->pool.ft[e.val];
-	if (e.type == P2M_PRESENT && atomic_load(&f->owner) != mem->domid)
-		return -EINVAL; /* cannot happen: the P2M is atoll's */
-	if (atomic_fetch_add(&f->refs, 1) == 0)
-		atomic_fetch_or(&f->flags, FRAME_PINNED);
-	*mfn = e.val;
-	return 0;
-}
-
 int io_pin(struct dom_mem *mem, uint64_t g, bool write, void **ptr,
 	   uint32_t *mfn)
 {
@@ -163,22 +142,23 @@ int io_pin(struct dom_mem *mem, uint64_t g, bool write, void **ptr,
 		return -EINVAL;
 	for (unsigned t = 0; t < IO_PIN_TRIES; t++) {
 		void *p = dom_mem_page(mem, g << PAGE_SHIFT, write);
+		mfn_t m;
 		int rc;
 
 		if (!p)
 			return -EINVAL;
-		if (p == CPU_RAM_RETRY) {
+		if (p == PAGE_RETRY) {
 			if (!io_wait)
 				dom_mem_wait(mem);
 			else if (io_wait(io_wait_ctx, mem))
 				return -EAGAIN;
 			continue;
 		}
-		pthread_mutex_lock(&mem->lock);
-		rc = io_pin_locked(mem, g, write, mfn);
-		pthread_mutex_unlock(&mem->lock);
+		/* Faulted in, but it may be gone again before the pin:
+		 * then fault it in once more. */
+		rc = dom_mem_pin(mem, gfn(g), write, &m, ptr);
 		if (rc == 0) {
-			*ptr = mpool_ptr(&mem->host->pool, (mfn_t){ *mfn });
+			*mfn = m.v;
 			return 0;
 		}
 		if (rc != -EAGAIN)
@@ -195,10 +175,5 @@ void io_set_wait(io_wait_fn fn, void *ctx)
 
 void io_unpin(struct dom_mem *mem, uint32_t m)
 {
-	struct frame *f = &mem->host->pool.ft[m];
-
-	pthread_mutex_lock(&mem->lock);
-	if (atomic_fetch_sub(&f->refs, 1) == 1)
-		atomic_fetch_and(&f->flags, (uint16_t)~FRAME_PINNED);
-	pthread_mutex_unlock(&mem->lock);
+	dom_mem_unpin(mem, mfn(m));
 }

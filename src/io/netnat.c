@@ -17,7 +17,7 @@
 #include <slirp/libslirp.h>
 
 #include "io/netnat.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 
 #define NAT_QUEUE 256 /* frames from the switch waiting for slirp */
 #define NAT_TIMERS 4
@@ -84,7 +84,7 @@ static void nat_guest_error(const char *msg, void *opaque)
 	struct netnat *n = opaque;
 
 	if (n->guest_errors++ < NAT_GUEST_ERRORS)
-		fprintf(stderr, "atoll: nat: guest error: %s\n", msg);
+		log_warn("nat: guest error: %s", msg);
 }
 
 static int64_t nat_clock_get_ns(void *opaque)
@@ -336,10 +336,10 @@ static int nat_add_fwds(struct netnat *n, const struct netnat_config *cfg)
 			continue;
 		inet_ntop(AF_INET, &f->host_addr, host, sizeof(host));
 		inet_ntop(AF_INET, &f->guest_addr, guest, sizeof(guest));
-		diag_error("hostfwd %s:%s:%u-%s:%u: cannot listen on host "
-			   "port %u (in use, or not allowed)",
-			   f->udp ? "udp" : "tcp", host, f->host_port, guest,
-			   f->guest_port, f->host_port);
+		log_error("hostfwd %s:%s:%u-%s:%u: cannot listen on host "
+			  "port %u (in use, or not allowed)",
+			  f->udp ? "udp" : "tcp", host, f->host_port, guest,
+			  f->guest_port, f->host_port);
 		return -EADDRINUSE;
 	}
 	return 0;
@@ -354,7 +354,7 @@ int netnat_start(struct vswitch *sw, const struct netnat_config *cfg,
 	if (n)
 		n->efd = -1;
 	if (!n || !(n->queue = calloc(NAT_QUEUE, sizeof(*n->queue)))) {
-		diag_error("nat: out of memory");
+		log_error("nat: out of memory");
 		goto err;
 	}
 	pthread_mutex_init(&n->lock, NULL);
@@ -362,12 +362,12 @@ int netnat_start(struct vswitch *sw, const struct netnat_config *cfg,
 	n->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (n->efd < 0) {
 		err = -errno;
-		diag_error("nat: eventfd: %s", strerror(-err));
+		log_error("nat: eventfd: %s", strerror(-err));
 		goto err;
 	}
 	n->slirp = nat_slirp_new(n);
 	if (!n->slirp) {
-		diag_error("nat: libslirp refused its configuration");
+		log_error("nat: libslirp refused its configuration");
 		goto err;
 	}
 	err = nat_add_fwds(n, cfg);
@@ -376,12 +376,12 @@ int netnat_start(struct vswitch *sw, const struct netnat_config *cfg,
 	n->port = vswitch_port_add(sw, "nat", &nat_port_ops, n);
 	if (!n->port) {
 		err = -ENOSPC;
-		diag_error("nat: no free port on the virtual switch");
+		log_error("nat: no free port on the virtual switch");
 		goto err;
 	}
 	err = -pthread_create(&n->thread, NULL, nat_thread, n);
 	if (err) {
-		diag_error("nat: cannot start its thread: %s", strerror(-err));
+		log_error("nat: cannot start its thread: %s", strerror(-err));
 		goto err;
 	}
 	n->thread_started = true;
@@ -405,8 +405,8 @@ void netnat_stop(struct netnat *n)
 		n->stop = true;
 		pthread_mutex_unlock(&n->lock);
 		if (write(n->efd, &one, sizeof(one)) < 0)
-			diag_error("nat: cannot wake its thread: %s",
-				   strerror(errno));
+			log_error("nat: cannot wake its thread: %s",
+				  strerror(errno));
 		pthread_join(n->thread, NULL);
 	}
 	if (n->slirp)

@@ -8,6 +8,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "io/evtchn.h"
 #include "io/io_dom.h"
 #include "io/pvdev.h"
@@ -40,11 +41,10 @@ void pvdev_log_overflow(const struct pvdev *dev, const char *kind,
 			const char *ring, uint32_t prod, uint32_t rsp_prod_pvt,
 			uint32_t nr_ents)
 {
-	fprintf(stderr,
-		"atoll: pvdev: domain %u %s %u: %sreq_prod %u is %u past "
-		"rsp_prod %u (ring of %u): disconnected\n",
-		dev->domid, kind, dev->index, ring, prod, prod - rsp_prod_pvt,
-		rsp_prod_pvt, nr_ents);
+	log_warn("pvdev: domain %u %s %u: %sreq_prod %u is %u past "
+		 "rsp_prod %u (ring of %u): disconnected",
+		 dev->domid, kind, dev->index, ring, prod, prod - rsp_prod_pvt,
+		 rsp_prod_pvt, nr_ents);
 }
 
 void pvdev_release(struct pvdev *dev)

@@ -3,11 +3,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
-#include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "io/evtchn.h"
+#include "lib/log.h"
 #include "io/pvdev_thread.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -101,7 +102,7 @@ void pvdev_stop_thread(struct pvdev *dev, pthread_t thread)
 	uint64_t one = 1;
 
 	if (write(dev->stop_efd, &one, sizeof(one)) < 0)
-		perror("atoll: pvdev");
+		log_error("pvdev: %s", strerror(errno));
 	pthread_join(thread, NULL);
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "io/vswitch.h"
 
 #define VSWITCH_MAC_SLOTS 1024 /* learned addresses, all ports */
@@ -140,8 +141,8 @@ void vswitch_destroy(struct vswitch *sw)
 		return;
 	for (unsigned i = 0; i < VSWITCH_MAX_PORTS; i++)
 		if (sw->ports[i])
-			fprintf(stderr, "atoll: vswitch: port %s not removed\n",
-				sw->ports[i]->name);
+			log_error("vswitch: port %s not removed",
+				  sw->ports[i]->name);
 	pthread_rwlock_destroy(&sw->lock);
 	pthread_mutex_destroy(&sw->mac_lock);
 	free(sw);

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "machine/devices.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 #include "machine/loader.h"
 #include "machine/machine.h"
 
@@ -60,8 +60,8 @@ static int boot_check_images(const struct placed *img, unsigned n)
 		for (unsigned j = 0; j < i; j++)
 			if (overlaps(img[i].lo, img[i].hi, img[j].lo,
 				     img[j].hi)) {
-				diag_error("%s: overlaps %s in RAM",
-					   img[i].path, img[j].path);
+				log_error("%s: overlaps %s in RAM", img[i].path,
+					  img[j].path);
 				return -EINVAL;
 			}
 	return 0;
@@ -100,8 +100,8 @@ static int boot_write_dtb(const char *path, const void *blob, uint32_t size)
 			n = -1;
 	}
 	if (n != (ssize_t)size) {
-		diag_error("--dtb-out %s: %s", path,
-			   n < 0 ? strerror(errno) : "short write");
+		log_error("--dtb-out %s: %s", path,
+			  n < 0 ? strerror(errno) : "short write");
 		return -EIO;
 	}
 	return 0;
@@ -117,9 +117,9 @@ static int boot_place_fdt(struct machine *m, const struct machine_config *cfg,
 	int err = fdt_build(m, fp, &blob, &size);
 
 	if (err) {
-		diag_error("cannot build the device tree: %s",
-			   err == -E2BIG ? "--append is too long"
-					 : strerror(-err));
+		log_error("cannot build the device tree: %s",
+			  err == -E2BIG ? "--append is too long"
+					: strerror(-err));
 		return err;
 	}
 	/* Room for the DTB and the fw_dynamic_info behind it. */
@@ -128,17 +128,16 @@ static int boot_place_fdt(struct machine *m, const struct machine_config *cfg,
 	for (unsigned i = 0; i < n && !err; i++)
 		if (overlaps(img[i].lo, img[i].hi, m->fdt_addr,
 			     m->fdt_addr + span)) {
-			diag_error("%s: overlaps the device tree at 0x%llx",
-				   img[i].path,
-				   (unsigned long long)m->fdt_addr);
+			log_error("%s: overlaps the device tree at 0x%llx",
+				  img[i].path, (unsigned long long)m->fdt_addr);
 			err = -EINVAL;
 		}
 	if (!err && !ram_contains(&m->ram, m->fdt_addr, span)) {
-		diag_error("-m: RAM too small for the device tree");
+		log_error("-m: RAM too small for the device tree");
 		err = -EINVAL;
 	}
 	if (!err && ram_write(&m->ram, m->fdt_addr, blob, size)) {
-		diag_error("cannot write the device tree to guest RAM");
+		log_error("cannot write the device tree to guest RAM");
 		err = -ENOMEM;
 	}
 	if (!err && cfg->dtb_out)
@@ -160,7 +159,7 @@ static int boot_fw_info(struct machine *m, uint64_t next_addr)
 		return -EFAULT;
 	m->fw_info_addr = m->fdt_addr + ALIGN_UP(fdt_totalsize(hdr), 8);
 	if (ram_write(&m->ram, m->fw_info_addr, info, sizeof(info))) {
-		diag_error("cannot write fw_dynamic_info to guest RAM");
+		log_error("cannot write fw_dynamic_info to guest RAM");
 		return -ENOMEM;
 	}
 	return 0;
@@ -175,10 +174,10 @@ static int boot_htif(struct machine *m, const char *path,
 		return 0;
 	err = htif_init(m, r->tohost, r->fromhost);
 	if (err == -EINVAL)
-		diag_error("%s: tohost/fromhost are not 8-byte aligned RAM",
-			   path);
+		log_error("%s: tohost/fromhost are not 8-byte aligned RAM",
+			  path);
 	else if (err)
-		diag_error("%s: cannot set up HTIF: %s", path, strerror(-err));
+		log_error("%s: cannot set up HTIF: %s", path, strerror(-err));
 	return err;
 }
 

@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "machine/hostcon.h"
 
 #define HOSTCON_RING 4096
@@ -161,7 +162,7 @@ static void hostcon_pv_kick(struct hostcon *c)
 	uint64_t one = 1;
 
 	if (c->pv_efd >= 0 && write(c->pv_efd, &one, sizeof(one)) < 0)
-		perror("atoll: console");
+		log_error("console: %s", strerror(errno));
 }
 
 /* Put one input byte through the Ctrl-A escape.  Returns 1 if it was
@@ -314,7 +315,7 @@ void hostcon_stop(struct hostcon *c)
 		pthread_cond_broadcast(&c->space);
 		pthread_mutex_unlock(&c->lock);
 		if (write(c->stop_fd, &one, sizeof(one)) < 0)
-			perror("atoll: console");
+			log_error("console: %s", strerror(errno));
 		pthread_join(c->reader, 0);
 		c->reader_running = false;
 	}
@@ -580,6 +581,6 @@ static void hostcon_detach(struct hostcon *c)
 	if (!c->att_joinable)
 		return;
 	if (write(c->att_stop_fd, &one, sizeof(one)) < 0)
-		perror("atoll: console");
+		log_error("console: %s", strerror(errno));
 	hostcon_att_reap(c);
 }

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "machine/diag.h"
+#include "lib/log.h"
 #include "machine/loader.h"
 
 struct image_file {
@@ -34,15 +34,15 @@ static int file_map(const char *path, struct image_file *f)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		diag_error("%s: %s", path, strerror(-err));
+		log_error("%s: %s", path, strerror(-err));
 		return err;
 	}
 	err = fstat(fd, &st) < 0 ? -errno : 0;
 	if (!err && !S_ISREG(st.st_mode)) {
-		diag_error("%s: not a regular file", path);
+		log_error("%s: not a regular file", path);
 		err = -EINVAL;
 	} else if (!err && st.st_size == 0) {
-		diag_error("%s: empty file", path);
+		log_error("%s: empty file", path);
 		err = -EINVAL;
 	}
 	if (!err) {
@@ -50,7 +50,7 @@ static int file_map(const char *path, struct image_file *f)
 			       fd, 0);
 		if (p == MAP_FAILED) {
 			err = -errno;
-			diag_error("%s: %s", path, strerror(-err));
+			log_error("%s: %s", path, strerror(-err));
 		} else {
 			*f = (struct image_file){ path, p, (size_t)st.st_size };
 		}
@@ -69,19 +69,19 @@ static int load_raw(struct ram *ram, const struct image_file *f, uint64_t addr,
 		    struct load_result *res)
 {
 	if (f->size > ram->size) {
-		diag_error("%s: image is larger than RAM (%zu > %llu bytes)",
-			   f->path, f->size, (unsigned long long)ram->size);
+		log_error("%s: image is larger than RAM (%zu > %llu bytes)",
+			  f->path, f->size, (unsigned long long)ram->size);
 		return -EFBIG;
 	}
 	if (!ram_contains(ram, addr, f->size)) {
-		diag_error("%s: image (%zu bytes) at 0x%llx does not fit in RAM"
-			   " (ends at 0x%llx)",
-			   f->path, f->size, (unsigned long long)addr,
-			   (unsigned long long)ram_end(ram));
+		log_error("%s: image (%zu bytes) at 0x%llx does not fit in RAM"
+			  " (ends at 0x%llx)",
+			  f->path, f->size, (unsigned long long)addr,
+			  (unsigned long long)ram_end(ram));
 		return -EFBIG;
 	}
 	if (ram_write(ram, addr, f->data, f->size)) {
-		diag_error("%s: cannot write guest RAM", f->path);
+		log_error("%s: cannot write guest RAM", f->path);
 		return -ENOMEM;
 	}
 	*res = (struct load_result){ .entry = addr,
@@ -94,30 +94,29 @@ static int load_raw(struct ram *ram, const struct image_file *f, uint64_t addr,
 static int elf_check_header(const struct image_file *f, Elf64_Ehdr *eh)
 {
 	if (f->size < sizeof(*eh)) {
-		diag_error("%s: truncated ELF header", f->path);
+		log_error("%s: truncated ELF header", f->path);
 		return -ENOEXEC;
 	}
 	memcpy(eh, f->data, sizeof(*eh));
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB) {
-		diag_error("%s: not a 64-bit little-endian ELF file", f->path);
+		log_error("%s: not a 64-bit little-endian ELF file", f->path);
 		return -ENOEXEC;
 	}
 	if (eh->e_machine != EM_RISCV) {
-		diag_error("%s: not a RISC-V ELF file (e_machine %u)", f->path,
-			   eh->e_machine);
+		log_error("%s: not a RISC-V ELF file (e_machine %u)", f->path,
+			  eh->e_machine);
 		return -ENOEXEC;
 	}
 	if (eh->e_type != ET_EXEC) {
-		diag_error("%s: not an executable ELF file (e_type %u)",
-			   f->path, eh->e_type);
+		log_error("%s: not an executable ELF file (e_type %u)", f->path,
+			  eh->e_type);
 		return -ENOEXEC;
 	}
 	if (eh->e_phnum == 0 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
 	    !file_has(f, eh->e_phoff,
 		      (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr))) {
-		diag_error("%s: truncated or bad program header table",
-			   f->path);
+		log_error("%s: truncated or bad program header table", f->path);
 		return -ENOEXEC;
 	}
 	return 0;
@@ -128,30 +127,28 @@ static int elf_load_segment(struct ram *ram, const struct image_file *f,
 			    unsigned i, const Elf64_Phdr *ph)
 {
 	if (!file_has(f, ph->p_offset, ph->p_filesz)) {
-		diag_error("%s: segment %u extends beyond the end of the file",
-			   f->path, i);
+		log_error("%s: segment %u extends beyond the end of the file",
+			  f->path, i);
 		return -ENOEXEC;
 	}
 	if (ph->p_filesz > ph->p_memsz) {
-		diag_error(
-			"%s: segment %u is larger in the file than in memory",
-			f->path, i);
+		log_error("%s: segment %u is larger in the file than in memory",
+			  f->path, i);
 		return -ENOEXEC;
 	}
 	if (!ram_contains(ram, ph->p_paddr, ph->p_memsz)) {
-		diag_error("%s: segment %u (0x%llx, %llu bytes) is outside RAM"
-			   " (0x%llx-0x%llx)",
-			   f->path, i, (unsigned long long)ph->p_paddr,
-			   (unsigned long long)ph->p_memsz,
-			   (unsigned long long)ram->base,
-			   (unsigned long long)ram_end(ram));
+		log_error("%s: segment %u (0x%llx, %llu bytes) is outside RAM"
+			  " (0x%llx-0x%llx)",
+			  f->path, i, (unsigned long long)ph->p_paddr,
+			  (unsigned long long)ph->p_memsz,
+			  (unsigned long long)ram->base,
+			  (unsigned long long)ram_end(ram));
 		return -EFBIG;
 	}
 	/* The rest up to p_memsz stays as it is: RAM not yet written reads
 	 * as zero, and writing zeros would populate frames for nothing. */
 	if (ram_write(ram, ph->p_paddr, f->data + ph->p_offset, ph->p_filesz)) {
-		diag_error("%s: segment %u: cannot write guest RAM", f->path,
-			   i);
+		log_error("%s: segment %u: cannot write guest RAM", f->path, i);
 		return -ENOMEM;
 	}
 	return 0;
@@ -180,7 +177,7 @@ static int elf_load_segments(struct ram *ram, const struct image_file *f,
 			res->hi = ph.p_paddr + ph.p_memsz;
 	}
 	if (!any) {
-		diag_error("%s: no loadable segment", f->path);
+		log_error("%s: no loadable segment", f->path);
 		return -ENOEXEC;
 	}
 	return 0;
@@ -235,8 +232,7 @@ static int elf_find_htif(const struct image_file *f, const Elf64_Ehdr *eh,
 	if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
 	    !file_has(f, eh->e_shoff,
 		      (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr))) {
-		diag_error("%s: truncated or bad section header table",
-			   f->path);
+		log_error("%s: truncated or bad section header table", f->path);
 		return -ENOEXEC;
 	}
 	for (unsigned i = 0; i < eh->e_shnum; i++) {
@@ -245,7 +241,7 @@ static int elf_find_htif(const struct image_file *f, const Elf64_Ehdr *eh,
 		if (sh.sh_type != SHT_SYMTAB)
 			continue;
 		if (elf_scan_symtab(f, eh, &sh, res) < 0) {
-			diag_error("%s: bad symbol table", f->path);
+			log_error("%s: bad symbol table", f->path);
 			return -ENOEXEC;
 		}
 		break;
@@ -268,8 +264,8 @@ static int load_elf(struct ram *ram, const struct image_file *f,
 	if (err)
 		return err;
 	if (!ram_contains(ram, eh.e_entry, 2)) {
-		diag_error("%s: entry point 0x%llx is outside RAM", f->path,
-			   (unsigned long long)eh.e_entry);
+		log_error("%s: entry point 0x%llx is outside RAM", f->path,
+			  (unsigned long long)eh.e_entry);
 		return -ENOEXEC;
 	}
 	res->entry = eh.e_entry;

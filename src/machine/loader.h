@@ -1,7 +1,7 @@
 /* Image loaders: ELF64 RISC-V executables and raw binaries into guest RAM.
  * Image files are hostile input like guest memory: every offset and size is
  * checked before use.  On error a loader prints one line naming the file
- * (diag_error) and returns -errno. */
+ * (log_error) and returns -errno. */
 #ifndef ATOLL_MACHINE_LOADER_H
 #define ATOLL_MACHINE_LOADER_H
 

@@ -10,7 +10,7 @@
 #include "io/disk.h"
 #include "io/pvdev.h"
 #include "machine/devices.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 #include "machine/hostcon.h"
 #include "machine/machine.h"
 #include "mem/dom_mem.h"
@@ -42,7 +42,9 @@ static void *machine_ram_page(void *ctx, uint64_t gpa_page, bool write)
 	for (unsigned i = 0; i < m->nr_trap_pages; i++)
 		if (m->trap_pages[i] == gpa_page)
 			return 0;
-	return ram_page(&m->ram, gpa_page, write);
+	/* dom_mem_page answers NULL outside RAM (the P2M spans exactly
+	 * it): no range check of our own on the TLB-miss path. */
+	return dom_mem_page(m->ram.mem, gpa_page, write);
 }
 
 /* The bus's mem_wait: one bounded wait for the domain's memory (the CPU
@@ -157,7 +159,7 @@ static void machine_console_quit(void *ctx)
 {
 	struct machine *m = ctx;
 
-	diag_error("terminated by C-a x");
+	log_error("terminated by C-a x");
 	if (m->host->quit)
 		m->host->quit(m->host_ctx);
 	else
@@ -202,7 +204,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 
 	m = calloc(1, sizeof(*m));
 	if (!m) {
-		diag_error("out of memory");
+		log_error("out of memory");
 		return -ENOMEM;
 	}
 	m->nr_harts = cfg->nr_harts;
@@ -213,22 +215,22 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	m->time_base = mtime_now();
 	err = ram_init(&m->ram, cfg->mem, VIRT_DRAM_BASE, cfg->ram_size);
 	if (err) {
-		diag_error("no guest RAM of %llu bytes: %s",
-			   (unsigned long long)cfg->ram_size, strerror(-err));
+		log_error("no guest RAM of %llu bytes: %s",
+			  (unsigned long long)cfg->ram_size, strerror(-err));
 		goto err_free;
 	}
 	machine_map_ram(m);
 	if (cfg->disk) {
 		err = disk_raw_open(cfg->disk, &m->disk);
 		if (err) {
-			diag_error("disk %s: %s", cfg->disk, strerror(-err));
+			log_error("disk %s: %s", cfg->disk, strerror(-err));
 			goto err_free;
 		}
 	}
 	if (cfg->net && cfg->vswitch) {
 		m->net = calloc(1, sizeof(*m->net));
 		if (!m->net) {
-			diag_error("out of memory");
+			log_error("out of memory");
 			err = -ENOMEM;
 			goto err_destroy;
 		}
@@ -237,7 +239,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	}
 	err = machine_add_devices(m, cfg);
 	if (err) {
-		diag_error("cannot create devices: %s", strerror(-err));
+		log_error("cannot create devices: %s", strerror(-err));
 		goto err_destroy;
 	}
 	err = machine_load(m, cfg);
@@ -296,7 +298,7 @@ int machine_start(struct machine *m)
 	int err = hostcon_start(m->con);
 
 	if (err)
-		diag_error("cannot set up the console: %s", strerror(-err));
+		log_error("cannot set up the console: %s", strerror(-err));
 	return err;
 }
 

@@ -2,14 +2,17 @@
  * scattered machine frames, src/mem).  A guest-physical range is contiguous
  * to the guest but not in host memory, so the host side of the board never
  * holds a pointer into RAM: it copies bytes in and out (ram_read,
- * ram_write), and only the CPU gets page pointers (ram_page). */
+ * ram_write), and only the CPU gets page pointers (dom_mem_page, through
+ * the machine's bus).  The domain's P2M spans exactly this RAM (ram_init
+ * checks), so the memory manager's own range checks are the board's. */
 #ifndef ATOLL_MACHINE_RAM_H
 #define ATOLL_MACHINE_RAM_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-struct dom_mem;
+#include "mem/dom_mem.h"
 
 struct ram {
 	uint64_t base; /* guest-physical address of the first byte */
@@ -18,8 +21,20 @@ struct ram {
 };
 
 /* View `size` bytes of `mem` at guest-physical `base`.  Returns 0 or
- * -EINVAL (size not a multiple of 4 KiB, wrapping, mem missing). */
-int ram_init(struct ram *r, struct dom_mem *mem, uint64_t base, uint64_t size);
+ * -EINVAL (size not a multiple of 4 KiB, mem missing or not spanning
+ * exactly that range). */
+static inline int ram_init(struct ram *r, struct dom_mem *mem, uint64_t base,
+			   uint64_t size)
+{
+	if (!mem || size == 0 || (size & 0xfff) ||
+	    base != mem->p2m.base << PAGE_SHIFT ||
+	    size != mem->p2m.nr << PAGE_SHIFT)
+		return -EINVAL;
+	r->base = base;
+	r->size = size;
+	r->mem = mem;
+	return 0;
+}
 
 /* True if [gpa, gpa + len) lies entirely inside RAM (len may be 0). */
 static inline bool ram_contains(const struct ram *r, uint64_t gpa, uint64_t len)
@@ -34,12 +49,18 @@ static inline uint64_t ram_end(const struct ram *r)
 }
 
 /* Host-side copies (loaders, SBI, devices): populate or swap in as needed
- * and may block.  0, or -EFAULT if any byte is outside RAM. */
-int ram_read(const struct ram *r, uint64_t gpa, void *buf, uint64_t len);
-int ram_write(const struct ram *r, uint64_t gpa, const void *buf, uint64_t len);
+ * and may block.  0 (also for len 0), or -EFAULT if any byte is outside
+ * RAM. */
+static inline int ram_read(const struct ram *r, uint64_t gpa, void *buf,
+			   uint64_t len)
+{
+	return len ? dom_mem_read(r->mem, gpa, buf, len) : 0;
+}
 
-/* The CPU bus's view of one page: a host pointer, CPU_RAM_RETRY, or NULL
- * outside RAM (see cpu/bus.h). */
-void *ram_page(const struct ram *r, uint64_t gpa_page, bool write);
+static inline int ram_write(const struct ram *r, uint64_t gpa, const void *buf,
+			    uint64_t len)
+{
+	return len ? dom_mem_write(r->mem, gpa, buf, len) : 0;
+}
 
 #endif

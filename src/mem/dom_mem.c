@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "mem/mem_internal.h"
 
 /* 0 if the configuration is consistent; else one line and -EINVAL. */
@@ -27,7 +28,7 @@ static int dom_mem_check_config(const struct dom_mem_config *c, uint64_t limit)
 		why = "shares above 1000000";
 	if (!why)
 		return 0;
-	fprintf(stderr, "atoll: domain %s: %s\n", c->name ? c->name : "?", why);
+	log_dom_error(c->name ? c->name : "?", "%s", why);
 	return -EINVAL;
 }
 
@@ -41,15 +42,13 @@ static int dom_mem_admit(struct mem_host *mh, struct dom_mem *d)
 		if (o->domid == d->domid)
 			err = -EEXIST;
 	if (err) {
-		fprintf(stderr, "atoll: domain %s: id %u is in use\n", d->name,
-			d->domid);
+		log_dom_error(d->name, "id %u is in use", d->domid);
 	} else if (mh->reserved + d->reservation > mh->pool.nframes) {
-		fprintf(stderr,
-			"atoll: domain %s: reservation of %" PRIu64
-			" frames does not fit: %" PRIu64
-			" of %u frames are reserved already\n",
-			d->name, d->reservation, mh->reserved,
-			mh->pool.nframes);
+		log_dom_error(d->name,
+			      "reservation of %" PRIu64
+			      " frames does not fit: %" PRIu64
+			      " of %u frames are reserved already",
+			      d->reservation, mh->reserved, mh->pool.nframes);
 		err = -ENOMEM;
 	} else {
 		mh->reserved += d->reservation;
@@ -165,18 +164,18 @@ void dom_mem_destroy(struct dom_mem *d)
 
 void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write)
 {
-	uint64_t i = (gpa_page >> PAGE_SHIFT) - d->p2m.base;
-	uint64_t w;
+	gfn_t g = gfn(gpa_page >> PAGE_SHIFT);
+	struct p2m_entry e;
 
-	if (i >= d->p2m.nr)
+	if (!p2m_contains(&d->p2m, g))
 		return NULL;
 	/* The fast path: one acquire load, no lock.  A frame named by a
 	 * PRESENT entry stays the domain's until a shootdown that comes
 	 * after this lookup's TLB fill. */
-	w = atomic_load_explicit(&d->p2m.e[i], memory_order_acquire);
-	if (__builtin_expect((w >> 56) == P2M_PRESENT, 1))
-		return d->host->pool.base + (size_t)(uint32_t)w * PAGE_SIZE;
-	return dom_mem_fault(d, gfn(d->p2m.base + i), write, false);
+	e = p2m_get(&d->p2m, g);
+	if (__builtin_expect(e.type == P2M_PRESENT, 1))
+		return mpool_ptr(&d->host->pool, mfn(e.val));
+	return dom_mem_fault(d, g, write, false);
 }
 
 void dom_mem_view(const struct dom_mem *d, struct dom_mem_view *v)
@@ -255,9 +254,9 @@ static int dom_mem_copy(struct dom_mem *d, uint64_t gpa, void *buf,
 
 			if (!p)
 				return -EFAULT;
-			if (p == CPU_RAM_RETRY && ++tries > 5000)
+			if (p == PAGE_RETRY && ++tries > 5000)
 				return -EAGAIN;
-			if (p == CPU_RAM_RETRY)
+			if (p == PAGE_RETRY)
 				dom_mem_wait(d);
 		}
 		gpa += n;

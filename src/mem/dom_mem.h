@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "lib/retry.h"
 #include "mem/p2m.h"
 #include "mem/types.h"
 
@@ -95,7 +96,7 @@ void dom_mem_destroy(struct dom_mem *d);
 
 /* The CPU bus's ram_page (bus.h): host pointer of the frame backing the
  * guest-physical page, populating it (first touch) or starting its swap-in
- * as needed.  Never blocks: CPU_RAM_RETRY when the caller must wait
+ * as needed.  Never blocks: PAGE_RETRY (lib/retry.h) when the caller must wait
  * (dom_mem_wait) and retry; NULL outside guest RAM. */
 void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write);
 /* The lock-free view behind dom_mem_page's fast path, for a caller that
@@ -111,6 +112,16 @@ struct dom_mem_view {
 void dom_mem_view(const struct dom_mem *d, struct dom_mem_view *v);
 /* Wait (bounded, ~10 ms) until a retried access may succeed. */
 void dom_mem_wait(struct dom_mem *d);
+
+/* Pin the frame backing gfn g for host I/O (a grant, a ring, the shared
+ * info page): while pinned it is never swapped out, ballooned or reused.
+ * Only a frame present now can be pinned (write: PRESENT; read: PRESENT or
+ * SHARED): 0 with *m and *ptr set; -EAGAIN if it is not (fault it in with
+ * dom_mem_page, then try again); -EINVAL outside guest RAM.  Never waits
+ * for anything but d->lock. */
+int dom_mem_pin(struct dom_mem *d, gfn_t g, bool write, mfn_t *m, void **ptr);
+/* Drop one pin dom_mem_pin took. */
+void dom_mem_unpin(struct dom_mem *d, mfn_t m);
 
 /* Host-side copies (loaders, SBI, devices): block as needed, populate.
  * 0, or -EFAULT if any byte is outside guest RAM. */

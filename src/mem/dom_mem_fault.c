@@ -1,6 +1,6 @@
 /* The slow path of a guest access (dom_mem_page): populate on first touch,
  * swap-in, and what to do when the domain is at its allowance or the pool
- * is dry.  Never sleeps: it answers CPU_RAM_RETRY and the vCPU waits in
+ * is dry.  Never sleeps: it answers PAGE_RETRY and the vCPU waits in
  * dom_mem_wait (serving shootdowns) before it tries again.
  *
  * A swap-in reads its 4 KiB on the faulting vCPU's thread, with the entry
@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 
+#include "lib/log.h"
 #include "mem/mem_internal.h"
 
 uint64_t dom_mem_allowance(const struct dom_mem *d)
@@ -21,8 +22,7 @@ static void dom_mem_warn_once(struct dom_mem *d, unsigned bit, const char *what,
 {
 	if (atomic_fetch_or(&d->warned, bit) & bit)
 		return;
-	fprintf(stderr, "atoll: domain %s: gfn 0x%" PRIx64 ": %s\n", d->name,
-		g.v, what);
+	log_dom_warn(d->name, "gfn 0x%" PRIx64 ": %s", g.v, what);
 }
 
 /* A frame for gfn g of d, charged to d.  0; -EAGAIN: retry later (the
@@ -65,7 +65,7 @@ static void *dom_mem_no_frame(struct dom_mem *d, gfn_t g, int err)
 {
 	if (err == -EAGAIN) {
 		atomic_fetch_add(&d->retries, 1);
-		return CPU_RAM_RETRY;
+		return PAGE_RETRY;
 	}
 	dom_mem_warn_once(d, DOM_MEM_WARNED_LIMIT,
 			  "above its limit with no swap: access faults", g);
@@ -142,7 +142,7 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 	case P2M_SWAPPED: p = dom_mem_swap_in(d, g, e, host); break;
 	default: /* BUSY: someone else is moving it */
 		atomic_fetch_add(&d->retries, 1);
-		p = CPU_RAM_RETRY;
+		p = PAGE_RETRY;
 		break;
 	}
 	pthread_mutex_unlock(&d->lock);

@@ -3,7 +3,6 @@
 #ifndef ATOLL_MEM_MEM_INTERNAL_H
 #define ATOLL_MEM_MEM_INTERNAL_H
 
-#include "cpu/bus.h"
 #include "mem/memhost.h"
 
 /* Frames a domain swaps out of itself per request, so faults above its

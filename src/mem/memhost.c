@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "mem/mem_internal.h"
 
 int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
@@ -20,16 +21,15 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 	memset(mh, 0, sizeof(*mh));
 	mh->pcfg = cfg->policy;
 	if (policy_config_check(&mh->pcfg, &why)) {
-		fprintf(stderr, "atoll: memory policy: %s\n", why);
+		log_error("memory policy: %s", why);
 		return -EINVAL;
 	}
 	err = mpool_init(&mh->pool, cfg->machine_memory);
 	if (err) {
-		fprintf(stderr,
-			"atoll: machine memory of %llu bytes: %s (a multiple "
-			"of 4 KiB, at least 1 MiB)\n",
-			(unsigned long long)cfg->machine_memory,
-			strerror(-err));
+		log_error("machine memory of %llu bytes: %s (a multiple "
+			  "of 4 KiB, at least 1 MiB)",
+			  (unsigned long long)cfg->machine_memory,
+			  strerror(-err));
 		return err;
 	}
 	if (cfg->swap_path)
@@ -48,8 +48,7 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 	pthread_condattr_destroy(&ca);
 	err = -pthread_create(&mh->reclaimer, NULL, mem_reclaim_main, mh);
 	if (err) {
-		fprintf(stderr, "atoll: cannot start the reclaimer: %s\n",
-			strerror(-err));
+		log_error("cannot start the reclaimer: %s", strerror(-err));
 		goto err_swap;
 	}
 	mh->reclaimer_started = true;
@@ -80,7 +79,7 @@ void mem_host_destroy(struct mem_host *mh)
 		mh->reclaimer_started = false;
 	}
 	if (mh->domains)
-		fprintf(stderr, "atoll: memory host destroyed with domains\n");
+		log_error("memory host destroyed with domains");
 	pthread_cond_destroy(&mh->policy_wake);
 	pthread_mutex_destroy(&mh->policy_lock);
 	pthread_cond_destroy(&mh->need_reclaim);
@@ -239,9 +238,10 @@ static int mh_check_domain(struct mem_host *mh, struct dom_mem *d,
 		n[e.type <= P2M_BUSY ? e.type : P2M_BUSY]++;
 		if (e.type == P2M_PRESENT &&
 		    atomic_load(&mh->pool.ft[e.val].owner) != d->domid) {
-			fprintf(stderr, "%s: gfn 0x%llx maps mfn 0x%x of %u\n",
-				d->name, (unsigned long long)(d->p2m.base + i),
-				e.val, atomic_load(&mh->pool.ft[e.val].owner));
+			log_dom_error(d->name, "gfn 0x%llx maps mfn 0x%x of %u",
+				      (unsigned long long)(d->p2m.base + i),
+				      e.val,
+				      atomic_load(&mh->pool.ft[e.val].owner));
 			return -EINVAL;
 		}
 	}
@@ -249,10 +249,11 @@ static int mh_check_domain(struct mem_host *mh, struct dom_mem *d,
 	if (owned != n[P2M_PRESENT] || owned != d->populated ||
 	    n[P2M_SWAPPED] != d->swapped || n[P2M_BALLOONED] != d->ballooned ||
 	    n[P2M_BUSY]) {
-		fprintf(stderr,
-			"%s: owns %llu, present %llu, populated %llu, swapped "
-			"%llu/%llu, ballooned %llu/%llu, busy %llu\n",
-			d->name, (unsigned long long)owned,
+		log_dom_error(
+			d->name,
+			"owns %llu, present %llu, populated %llu, swapped "
+			"%llu/%llu, ballooned %llu/%llu, busy %llu",
+			(unsigned long long)owned,
 			(unsigned long long)n[P2M_PRESENT],
 			(unsigned long long)d->populated,
 			(unsigned long long)n[P2M_SWAPPED],
@@ -276,9 +277,9 @@ int mem_host_check(struct mem_host *mh)
 	pthread_mutex_unlock(&mh->lock);
 	if (!err && mh->swap.fd >= 0 &&
 	    swapped + swap_nfree(&mh->swap) != mh->swap.nslots) {
-		fprintf(stderr, "swap: %llu slots used + %u free != %u\n",
-			(unsigned long long)swapped, swap_nfree(&mh->swap),
-			mh->swap.nslots);
+		log_error("swap: %llu slots used + %u free != %u",
+			  (unsigned long long)swapped, swap_nfree(&mh->swap),
+			  mh->swap.nslots);
 		err = -EINVAL;
 	}
 	return err;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "mem/policy_impl.h"
 
 static const char *const state_names[] = { "high", "soft", "hard", "low" };
@@ -86,11 +87,10 @@ static void policy_set_state(struct mem_host *mh, enum mem_state s,
 		return;
 	atomic_store(&mh->state, s);
 	atomic_fetch_add(&mh->stat_transitions, 1);
-	fprintf(stderr,
-		"atoll: memory: %s -> %s (%llu of %u frames free beyond "
-		"reservations)\n",
-		mem_state_name(old), mem_state_name(s),
-		(unsigned long long)free, mh->pool.nframes);
+	log_info("memory: %s -> %s (%llu of %u frames free beyond "
+		 "reservations)",
+		 mem_state_name(old), mem_state_name(s),
+		 (unsigned long long)free, mh->pool.nframes);
 }
 
 /* Balloon first, steal last: a domain above its target is handed to the
@@ -183,8 +183,8 @@ int mem_policy_start(struct mem_host *mh)
 	err = -pthread_create(&mh->policy_thread, NULL, policy_main, mh);
 	if (err) {
 		mh->policy_running = false;
-		fprintf(stderr, "atoll: cannot start the memory manager: %s\n",
-			strerror(-err));
+		log_error("cannot start the memory manager: %s",
+			  strerror(-err));
 	}
 	return err;
 }

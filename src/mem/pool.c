@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "mem/pool.h"
 
 /* Map the pool 2 MiB-aligned and ask for transparent huge pages: a first
@@ -217,7 +218,7 @@ int mpool_check(struct mpool *p)
 
 		if (m >= p->nframes || seen[m] ||
 		    atomic_load(&p->ft[m].owner) != DOMID_NONE) {
-			fprintf(stderr, "mpool: free frame 0x%x is bad\n", m);
+			log_error("mpool: free frame 0x%x is bad", m);
 			err = -EINVAL;
 		} else {
 			seen[m] = 1;
@@ -227,8 +228,8 @@ int mpool_check(struct mpool *p)
 		if (!seen[m])
 			owned += atomic_load(&p->ft[m].owner) != DOMID_NONE;
 	if (owned + p->nfree != p->nframes) {
-		fprintf(stderr, "mpool: %llu owned + %u free != %u frames\n",
-			(unsigned long long)owned, p->nfree, p->nframes);
+		log_error("mpool: %llu owned + %u free != %u frames",
+			  (unsigned long long)owned, p->nfree, p->nframes);
 		err = -EINVAL;
 	}
 	pthread_mutex_unlock(&p->lock);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "mem/swap.h"
 #include "mem/types.h"
 
@@ -28,8 +29,8 @@ int swap_init(struct swap *s, const char *path, uint64_t bytes)
 
 	swap_init_none(s);
 	if (n == 0 || n > UINT32_MAX) {
-		fprintf(stderr, "atoll: swap file %s: bad size %llu bytes\n",
-			path, (unsigned long long)bytes);
+		log_error("swap file %s: bad size %llu bytes", path,
+			  (unsigned long long)bytes);
 		return -EINVAL;
 	}
 	s->path = strdup(path);
@@ -46,21 +47,19 @@ int swap_init(struct swap *s, const char *path, uint64_t bytes)
 		s->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (s->fd < 0) {
 		err = -errno;
-		fprintf(stderr, "atoll: swap file %s: %s\n", path,
-			strerror(errno));
+		log_error("swap file %s: %s", path, strerror(errno));
 		goto err_free;
 	}
 	if (fstat(s->fd, &st) || !S_ISREG(st.st_mode)) {
 		err = -EINVAL;
-		fprintf(stderr, "atoll: swap file %s: not a regular file\n",
-			path);
+		log_error("swap file %s: not a regular file", path);
 		goto err_close;
 	}
 	/* Sparse: disk blocks are used only by slots written. */
 	if (ftruncate(s->fd, 0) || ftruncate(s->fd, (off_t)(n * PAGE_SIZE))) {
 		err = -errno;
-		fprintf(stderr, "atoll: swap file %s: cannot size it: %s\n",
-			path, strerror(errno));
+		log_error("swap file %s: cannot size it: %s", path,
+			  strerror(errno));
 		goto err_close;
 	}
 	s->nslots = (uint32_t)n;
@@ -144,10 +143,9 @@ static void swap_mark_broken(struct swap *s, int err)
 	s->stat_errors++;
 	pthread_mutex_unlock(&s->lock);
 	if (first)
-		fprintf(stderr,
-			"atoll: swap file %s: write failed: %s; swapping "
-			"disabled, domains keep their frames\n",
-			s->path ? s->path : "?", strerror(-err));
+		log_error("swap file %s: write failed: %s; swapping "
+			  "disabled, domains keep their frames",
+			  s->path ? s->path : "?", strerror(-err));
 }
 
 int swap_write(struct swap *s, uint32_t slot, const void *page)

@@ -18,7 +18,7 @@
 #include "cpu/shootdown.h"
 #include "cpu/trap.h"
 #include "io/pvdev.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 #include "vmm/domain.h"
 
 static _Thread_local struct vcpu *current_vcpu;
@@ -222,8 +222,8 @@ static int domain_build(struct domain *d, const struct domain_config *c)
 		return err;
 	err = domain_create_vcpus(d);
 	if (err)
-		diag_error("domain %s: cannot create harts: %s", d->name,
-			   strerror(-err));
+		log_error("domain %s: cannot create harts: %s", d->name,
+			  strerror(-err));
 	return err;
 }
 
@@ -246,20 +246,20 @@ int host_domain_create(struct host *h, const struct domain_config *cfg,
 
 	if (cfg->machine.nr_harts == 0 ||
 	    cfg->machine.nr_harts > MACHINE_MAX_HARTS) {
-		diag_error("domain %s: %u vCPUs (1 to %d)", cfg->name,
-			   cfg->machine.nr_harts, MACHINE_MAX_HARTS);
+		log_error("domain %s: %u vCPUs (1 to %d)", cfg->name,
+			  cfg->machine.nr_harts, MACHINE_MAX_HARTS);
 		return -EINVAL;
 	}
 	pthread_mutex_lock(&h->lock);
 	if (host_find_domain_locked(h, cfg->name)) {
-		diag_error("domain %s: the name is taken", cfg->name);
+		log_error("domain %s: the name is taken", cfg->name);
 		err = -EEXIST;
 		goto out;
 	}
 	d = domain_alloc(h, cfg);
 	err = -ENOMEM;
 	if (!d) {
-		diag_error("out of memory");
+		log_error("out of memory");
 		goto out;
 	}
 	err = domain_build(d, cfg);
@@ -283,8 +283,8 @@ static int domain_start_vcpus(struct domain *d)
 		struct vcpu *v = &d->vcpus[i];
 		int err = pthread_create(&v->thread, 0, vcpu_main, v);
 		if (err) {
-			diag_error("domain %s: cannot start vCPU %u: %s",
-				   d->name, i, strerror(err));
+			log_error("domain %s: cannot start vCPU %u: %s",
+				  d->name, i, strerror(err));
 			return -err;
 		}
 		v->thread_started = true;

@@ -11,8 +11,6 @@
 #include "vmm/host.h"
 #include "vmm/vcpu.h"
 
-struct control;
-
 struct domain {
 	struct host *host;
 	domid_t id;
@@ -60,7 +58,6 @@ struct host {
 	int wake_fd; /* eventfd: a domain ended or the user quit */
 	bool stats;
 	atomic_bool quit; /* Ctrl-A x */
-	struct control *control;
 	/* The domains' network (io/vswitch.h): lives from host_create until
 	 * every domain's devices are gone in host_destroy. */
 	struct vswitch *vswitch;

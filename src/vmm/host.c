@@ -1,4 +1,4 @@
-/* The host: machine memory, the list of domains, the control socket, and
+/* The host: machine memory, the list of domains, and
  * host_run, the main thread's loop that reaps ended domains and turns
  * signals into a clean stop.
  *
@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 #include "io/vswitch.h"
-#include "machine/diag.h"
-#include "vmm/control.h"
+#include "lib/log.h"
 #include "vmm/domain.h"
 
 void host_wake(struct host *h)
@@ -26,7 +25,7 @@ void host_wake(struct host *h)
 	uint64_t one = 1;
 
 	if (write(h->wake_fd, &one, sizeof(one)) < 0)
-		diag_error("cannot wake the host: %s", strerror(errno));
+		log_error("cannot wake the host: %s", strerror(errno));
 }
 
 /* The signals host_run reads; blocked before any thread exists so that
@@ -46,7 +45,7 @@ int host_create(struct host **out, const struct host_config *cfg)
 	int err;
 
 	if (!h) {
-		diag_error("out of memory");
+		log_error("out of memory");
 		return -ENOMEM;
 	}
 	host_signal_set(&set);
@@ -57,7 +56,7 @@ int host_create(struct host **out, const struct host_config *cfg)
 	h->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (h->wake_fd < 0) {
 		err = -errno;
-		diag_error("eventfd: %s", strerror(-err));
+		log_error("eventfd: %s", strerror(-err));
 		goto err;
 	}
 	err = mem_host_init(&h->mem, &cfg->mem); /* prints its own line */
@@ -69,18 +68,13 @@ int host_create(struct host **out, const struct host_config *cfg)
 		goto err;
 	err = vswitch_create(&h->vswitch);
 	if (err) {
-		diag_error("cannot create the virtual switch: %s",
-			   strerror(-err));
+		log_error("cannot create the virtual switch: %s",
+			  strerror(-err));
 		goto err;
 	}
 	if (cfg->nat.enabled) {
 		err = netnat_start(h->vswitch, &cfg->nat, &h->nat);
 		if (err) /* it printed the line */
-			goto err;
-	}
-	if (cfg->control_socket) {
-		err = control_start(h, cfg->control_socket, &h->control);
-		if (err)
 			goto err;
 	}
 	*out = h;
@@ -104,8 +98,6 @@ void host_destroy(struct host *h)
 {
 	if (!h)
 		return;
-	if (h->control)
-		control_stop(h->control);
 	pthread_mutex_lock(&h->lock);
 	host_stop_all(h, 0);
 	while (h->domains) {
@@ -190,8 +182,8 @@ static bool host_reap(struct host *h)
 		}
 		domain_teardown(d);
 		if (h->nr_created > 1)
-			diag_error("domain %s shut down (status %d)", d->name,
-				   d->status);
+			log_error("domain %s shut down (status %d)", d->name,
+				  d->status);
 	}
 	return live;
 }
@@ -224,8 +216,8 @@ static int host_wait(struct host *h, int sfd)
 			return 0;
 		if (pfd[1].revents &&
 		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			diag_error("terminating on signal %u (%s)",
-				   si.ssi_signo, strsignal((int)si.ssi_signo));
+			log_error("terminating on signal %u (%s)", si.ssi_signo,
+				  strsignal((int)si.ssi_signo));
 			return 128 + (int)si.ssi_signo;
 		}
 		if (pfd[0].revents) {
@@ -245,7 +237,7 @@ int host_run(struct host *h)
 	host_signal_set(&set);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0)
-		diag_error("signalfd: %s", strerror(errno));
+		log_error("signalfd: %s", strerror(errno));
 	for (;;) {
 		bool live;
 

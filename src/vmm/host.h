@@ -1,7 +1,8 @@
 /* The atoll host: machine memory (src/mem) shared by several domains, each
  * a board (src/machine) with its own vCPU threads, console and statistics.
  * `atoll run CONFIG` builds one from a configuration file, `atoll boot`
- * builds one with a single domain; the control socket drives it live.
+ * builds one with a single domain; the control socket (src/control)
+ * drives it live.
  *
  * Thread safety: every function here may be called from any thread except
  * a vCPU thread of the domain it acts on; the host lock serializes them. */
@@ -42,7 +43,6 @@ struct domain_config {
 
 struct host_config {
 	struct mem_host_config mem;
-	const char *control_socket; /* NULL: no control socket */
 	bool stats; /* per-hart statistics at exit */
 	struct netnat_config nat; /* nat, hostfwd: the NAT uplink */
 };

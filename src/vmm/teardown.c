@@ -8,7 +8,7 @@
 #include "cpu/trap.h"
 #include "io/io_dom.h"
 #include "io/pvdev.h"
-#include "machine/diag.h"
+#include "lib/log.h"
 #include "vmm/domain.h"
 
 /* vCPU figures, live or final. */
@@ -58,17 +58,16 @@ static void domain_print_mem_stats(struct domain *d)
 	for (unsigned i = 0; d->vcpus && i < d->nr_vcpus; i++)
 		cpu_ns += d->vcpus[i].cpu_ns;
 	domain_get_stats(d, &st);
-	fprintf(stderr,
-		"atoll: stats domain=%s cpu_ms=%.3f populate_faults=%llu "
-		"swap_outs=%llu swap_ins=%llu retries=%llu shootdowns=%llu "
-		"shootdowns_served=%llu shootdown_ns_avg=%.0f\n",
-		d->name, (double)cpu_ns / 1e6,
-		(unsigned long long)st.mem.populate_faults,
-		(unsigned long long)st.mem.swap_outs,
-		(unsigned long long)st.mem.swap_ins,
-		(unsigned long long)st.mem.retries,
-		(unsigned long long)atomic_load(&d->sd_count),
-		(unsigned long long)st.shootdowns, st.shootdown_ns_avg);
+	log_info("stats domain=%s cpu_ms=%.3f populate_faults=%llu "
+		 "swap_outs=%llu swap_ins=%llu retries=%llu shootdowns=%llu "
+		 "shootdowns_served=%llu shootdown_ns_avg=%.0f",
+		 d->name, (double)cpu_ns / 1e6,
+		 (unsigned long long)st.mem.populate_faults,
+		 (unsigned long long)st.mem.swap_outs,
+		 (unsigned long long)st.mem.swap_ins,
+		 (unsigned long long)st.mem.retries,
+		 (unsigned long long)atomic_load(&d->sd_count),
+		 (unsigned long long)st.shootdowns, st.shootdown_ns_avg);
 }
 
 static void domain_print_stats(struct domain *d)
@@ -76,23 +75,21 @@ static void domain_print_stats(struct domain *d)
 	domain_print_mem_stats(d);
 	for (unsigned i = 0; i < atomic_load(&d->sd_nr); i++) {
 		const struct hart *h = &d->vcpus[i].hart;
-		fprintf(stderr,
-			"atoll: stats hart=%u cpu_ns=%llu instret=%llu "
-			"tlb_miss=%llu "
-			"page_walks=%llu traps=%llu irqs=%llu wfi=%llu "
-			"icache_fills=%llu icache_flushes=%llu "
-			"tlb_flush_all=%llu tlb_flush_page=%llu\n",
-			i, (unsigned long long)d->vcpus[i].cpu_ns,
-			(unsigned long long)h->instret,
-			(unsigned long long)h->stat_tlb_miss,
-			(unsigned long long)h->stat_page_walks,
-			(unsigned long long)h->stat_traps,
-			(unsigned long long)h->stat_irqs,
-			(unsigned long long)h->stat_wfi,
-			(unsigned long long)h->stat_icache_fills,
-			(unsigned long long)h->stat_icache_flushes,
-			(unsigned long long)h->tlb.stat_flush_all,
-			(unsigned long long)h->tlb.stat_flush_page);
+		log_info("stats hart=%u cpu_ns=%llu instret=%llu tlb_miss=%llu "
+			 "page_walks=%llu traps=%llu irqs=%llu wfi=%llu "
+			 "icache_fills=%llu icache_flushes=%llu "
+			 "tlb_flush_all=%llu tlb_flush_page=%llu",
+			 i, (unsigned long long)d->vcpus[i].cpu_ns,
+			 (unsigned long long)h->instret,
+			 (unsigned long long)h->stat_tlb_miss,
+			 (unsigned long long)h->stat_page_walks,
+			 (unsigned long long)h->stat_traps,
+			 (unsigned long long)h->stat_irqs,
+			 (unsigned long long)h->stat_wfi,
+			 (unsigned long long)h->stat_icache_fills,
+			 (unsigned long long)h->stat_icache_flushes,
+			 (unsigned long long)h->tlb.stat_flush_all,
+			 (unsigned long long)h->tlb.stat_flush_page);
 	}
 }
 

@@ -16,8 +16,9 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
 	-fno-strict-aliasing -pthread -Isrc -Iinclude -Itests/unit $(FUZZ_SAN)
 
-# The code under test: the memory manager and the PV I/O core.
-FUZZ_LIB_SRC := $(sort $(wildcard src/mem/*.c src/io/*.c))
+# The code under test: the memory manager and the PV I/O core (and the
+# logging they use).
+FUZZ_LIB_SRC := $(sort $(wildcard src/lib/*.c src/mem/*.c src/io/*.c))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_OUT)/%.o)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,\
 	$(sort $(wildcard tests/fuzz/fuzz_*.c)))

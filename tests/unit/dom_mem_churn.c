@@ -142,7 +142,7 @@ static uint64_t *vaccess(struct cvcpu *v, uint64_t i)
 	}
 	for (uint64_t t0 = now_ms();;) {
 		p = dom_mem_page(c->d, g << 12, true);
-		if (p != CPU_RAM_RETRY)
+		if (p != PAGE_RETRY)
 			break;
 		v->retries++;
 		serve(v);

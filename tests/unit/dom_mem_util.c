@@ -38,7 +38,7 @@ void *util_touch(struct dom_mem *d, uint64_t gpa, bool write)
 	for (int k = 0; k < 10000; k++) {
 		void *p = dom_mem_page(d, gpa & ~0xfffull, write);
 
-		if (p != CPU_RAM_RETRY)
+		if (p != PAGE_RETRY)
 			return p;
 		dom_mem_wait(d);
 	}

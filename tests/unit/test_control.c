@@ -13,8 +13,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "vmm/control.h"
-#include "vmm/control_cmd.h"
+#include "control/control.h"
+#include "control/control_cmd.h"
 #include "vmm/host.h"
 
 static int failed;
@@ -250,6 +250,7 @@ int main(void)
 					      0x6f, 0xf0, 0xdf, 0xff };
 	char kernel[96], sock[96];
 	struct host_config hc = { .mem.machine_memory = 16 << 20 };
+	struct control *ctl;
 	struct host *h;
 	FILE *f;
 
@@ -262,14 +263,14 @@ int main(void)
 	f = fopen(kernel, "wb");
 	if (!f || fwrite(loop, sizeof(loop), 1, f) != 1 || fclose(f))
 		return perror(kernel), 1;
-	hc.control_socket = sock;
-	if (host_create(&h, &hc))
+	if (host_create(&h, &hc) || control_start(h, sock, &ctl))
 		return printf("FAIL: host_create\n"), 1;
 	start_domain(h, "alpha", kernel, 1);
 	start_domain(h, "beta", kernel, 2);
 	test_commands(h);
 	test_hostile(h);
 	test_socket(h, sock);
+	control_stop(ctl);
 	host_destroy(h);
 	CHECK(access(sock, F_OK) && errno == ENOENT);
 	unlink(kernel);

@@ -35,7 +35,7 @@ static void *vtouch(struct dom_mem *d, uint64_t gpa, bool write)
 	for (int k = 0; k < 10000; k++) {
 		void *p = dom_mem_page(d, gpa, write);
 
-		if (p != CPU_RAM_RETRY) {
+		if (p != PAGE_RETRY) {
 			if (!p)
 				pthread_mutex_unlock(&vcpu_lock);
 			return p;
@@ -102,7 +102,7 @@ static void test_touch(void)
 	CHECK(dom_mem_page(d, GUEST_RAM - 4096, false) == NULL);
 	CHECK(dom_mem_page(d, GUEST_RAM + 256 * 4096, true) == NULL);
 	p = dom_mem_page(d, GUEST_RAM + 5 * 4096, true);
-	CHECK(p && p != CPU_RAM_RETRY && *p == 0);
+	CHECK(p && p != PAGE_RETRY && *p == 0);
 	*p = 42;
 	q = dom_mem_page(d, GUEST_RAM + 5 * 4096, false);
 	CHECK(p == q);

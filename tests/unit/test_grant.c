@@ -2,6 +2,8 @@
  * with the busy bits and pinning (a mapped frame is neither swapped nor
  * ballooned), copies, GNTTABOP_copy, and a hostile granter's entries. */
 #include <pthread.h>
+#include <sched.h>
+#include <time.h>
 
 #include "atoll/abi/hypercall.h"
 #include "io/grant.h"
@@ -227,20 +229,37 @@ static void test_hcall_copy(void)
 #define RACE_ROUNDS 20000
 
 static _Atomic int race_done;
+
+static double elapsed_s(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
 static _Atomic unsigned race_bad, race_maps;
 
 static void *race_backend(void *arg)
 {
-	/* Rounds, and more while none mapped (a starved granter thread
-	 * may leave the entry valid or not for a long time). */
+	/* Rounds, and more while none mapped: a descheduled granter or
+	 * swapper may leave the entry unmappable for a long time on a loaded
+	 * host, so the extra rounds are bounded by a generous deadline, not
+	 * a count, and a failed map yields to them. */
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned k = 0; k < RACE_ROUNDS ||
-			     (!atomic_load(&race_maps) && k < 50 * RACE_ROUNDS);
+			     (!atomic_load(&race_maps) && elapsed_s(&t0) < 60);
 	     k++) {
 		struct grant_mapping m;
 		struct p2m_entry e;
 
-		if (grant_map(da, DOMID_BACKEND, RACE_REF, k & 1, &m))
+		if (grant_map(da, DOMID_BACKEND, RACE_REF, k & 1, &m)) {
+			if (k >= RACE_ROUNDS)
+				sched_yield();
 			continue;
+		}
 		e = it_p2m(da->mem, m.gfn);
 		if (e.type != P2M_PRESENT || e.val != m.mfn ||
 		    !atomic_load(&mh.pool.ft[m.mfn].refs))

@@ -1,7 +1,7 @@
 /* Unit tests of guest_copy.c: copies through the hart's translation (Bare
  * and Sv39), page-crossing copies, faults (unmapped, read-only, MMIO) with
  * nothing written, and the wait-and-retry path when RAM is not available
- * now (CPU_RAM_RETRY), including giving up when the hart must stop. */
+ * now (PAGE_RETRY), including giving up when the hart must stop. */
 #include <errno.h>
 
 #include "cpu/guest_copy.h"
@@ -12,14 +12,14 @@
 #define RW (PTE_R | PTE_W | PTE_A | PTE_D)
 #define RO (PTE_R | PTE_A)
 
-/* RAM pages answer CPU_RAM_RETRY this many times before they come. */
+/* RAM pages answer PAGE_RETRY this many times before they come. */
 static unsigned retries_left, waits;
 
 static void *retry_ram_page(void *ctx, uint64_t gpa_page, bool write)
 {
 	if (retries_left && gpa_page >= FX_RAM_BASE) {
 		retries_left--;
-		return CPU_RAM_RETRY;
+		return PAGE_RETRY;
 	}
 	return fx_ram_page(ctx, gpa_page, write);
 }

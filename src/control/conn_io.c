@@ -3,7 +3,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
-#include "vmm/conn_io.h"
+#include "control/conn_io.h"
 
 void conn_begin(struct conn *c, int fd, long limit_ms)
 {

@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "mem/types.h"
-#include "vmm/control_cmd.h"
-#include "vmm/control_console.h"
-#include "vmm/control_json.h"
-#include "vmm/control_sla.h"
+#include "control/control_cmd.h"
+#include "control/control_console.h"
+#include "control/control_json.h"
+#include "control/control_sla.h"
 #include "vmm/host.h"
 
 /* Error codes a client can act on; the message is for people. */

@@ -1,8 +1,8 @@
 /* The configuration file of `atoll run`: an INI file (read with libinih)
  * with one [host] section and one [domain NAME] section per domain.  The
  * reference is docs/config.md. */
-#ifndef ATOLL_VMM_CONFIG_H
-#define ATOLL_VMM_CONFIG_H
+#ifndef ATOLL_CONTROL_CONFIG_H
+#define ATOLL_CONTROL_CONFIG_H
 
 #include "vmm/host.h"
 
@@ -10,6 +10,7 @@
 
 struct run_config {
 	struct host_config host;
+	const char *control_socket; /* [host] control_socket; NULL: default */
 	unsigned nr_domains;
 	struct domain_config dom[CONFIG_MAX_DOMAINS];
 	/* Strings the configs point to (paths, command lines), owned here. */

@@ -2,8 +2,8 @@
  * `atoll p2m`, `atoll stats` … (and any other program) talk to a running
  * atoll, one JSON request and one JSON reply per connection (protocol in
  * docs/control-api.md). */
-#ifndef ATOLL_VMM_CONTROL_H
-#define ATOLL_VMM_CONTROL_H
+#ifndef ATOLL_CONTROL_CONTROL_H
+#define ATOLL_CONTROL_CONTROL_H
 
 struct host;
 struct control;

@@ -2,7 +2,7 @@
  * inline JavaScript that polls /stats.json twice a second and draws, as
  * SVG, memory held (solid) and target (dashed) per domain over the last
  * two minutes, with a red line wherever memory was reclaimed. */
-#include "vmm/http.h"
+#include "control/http.h"
 
 const char http_page[] =
 	"<!doctype html>\n"

@@ -19,11 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "machine/diag.h"
-#include "vmm/conn_io.h"
-#include "vmm/control.h"
-#include "vmm/control_cmd.h"
-#include "vmm/control_console.h"
+#include "lib/log.h"
+#include "control/conn_io.h"
+#include "control/control.h"
+#include "control/control_cmd.h"
+#include "control/control_console.h"
 
 /* How long one client may take to send its request or read the reply. */
 #define CONTROL_CLIENT_MS 2000
@@ -133,9 +133,9 @@ static int control_addr(const char *path, struct sockaddr_un *a)
 	memset(a, 0, sizeof(*a));
 	a->sun_family = AF_UNIX;
 	if (!*path || strlen(path) >= sizeof(a->sun_path)) {
-		diag_error("control socket path '%s' is empty or longer than "
-			   "%zu bytes",
-			   path, sizeof(a->sun_path) - 1);
+		log_error("control socket path '%s' is empty or longer than "
+			  "%zu bytes",
+			  path, sizeof(a->sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
 	memcpy(a->sun_path, path, strlen(path));
@@ -152,8 +152,8 @@ static int control_claim(const char *path, const struct sockaddr_un *a)
 	if (lstat(path, &st))
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISSOCK(st.st_mode)) {
-		diag_error("control socket %s: exists and is not a socket",
-			   path);
+		log_error("control socket %s: exists and is not a socket",
+			  path);
 		return -EEXIST;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -162,8 +162,8 @@ static int control_claim(const char *path, const struct sockaddr_un *a)
 	r = connect(fd, (const struct sockaddr *)a, sizeof(*a));
 	close(fd);
 	if (!r) {
-		diag_error("control socket %s: another atoll is running there",
-			   path);
+		log_error("control socket %s: another atoll is running there",
+			  path);
 		return -EADDRINUSE;
 	}
 	if (errno != ECONNREFUSED)
@@ -232,7 +232,7 @@ int control_start(struct host *h, const char *path, struct control **out)
 err_unlink:
 	unlink(c->path);
 err_report:
-	diag_error("control socket %s: %s", path, strerror(-r));
+	log_error("control socket %s: %s", path, strerror(-r));
 err_free:
 	if (c->wake_fd >= 0)
 		close(c->wake_fd);
@@ -250,8 +250,7 @@ void control_stop(struct control *c)
 	if (!c)
 		return;
 	if (write(c->wake_fd, &one, sizeof(one)) != sizeof(one))
-		diag_error("control socket %s: cannot stop its thread",
-			   c->path);
+		log_error("control socket %s: cannot stop its thread", c->path);
 	pthread_join(c->thread, NULL);
 	/* Only our own socket: never one that replaced it. */
 	if (!stat(c->path, &st) && st.st_dev == c->dev && st.st_ino == c->ino)

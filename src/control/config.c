@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "machine/diag.h"
-#include "vmm/config_impl.h"
+#include "lib/log.h"
+#include "control/config_impl.h"
 
 /* Record the first problem; later ones are consequences. */
 void cfg_error(struct cfg_parser *p, unsigned line, const char *key,
@@ -220,7 +220,7 @@ int config_load(struct run_config *c, const char *path)
 
 	memset(c, 0, sizeof(*c));
 	if (!p) {
-		diag_error("out of memory");
+		log_error("out of memory");
 		return -ENOMEM;
 	}
 	p->cfg = c;
@@ -229,7 +229,7 @@ int config_load(struct run_config *c, const char *path)
 	p->f = fopen(path, "r");
 	if (!p->f) {
 		err = -errno;
-		diag_error("%s: cannot open: %s", path, strerror(errno));
+		log_error("%s: cannot open: %s", path, strerror(errno));
 		free(p);
 		return err;
 	}
@@ -243,7 +243,7 @@ int config_load(struct run_config *c, const char *path)
 		cfg_check(p);
 	fclose(p->f);
 	if (p->failed) {
-		diag_error("%s", p->msg);
+		log_error("%s", p->msg);
 		config_free(c);
 	} else {
 		err = 0;

@@ -1,8 +1,8 @@
 /* The control protocol's requests and replies (docs/control-api.md),
  * apart from the socket that carries them (control.c), so that they can be
  * tested without one. */
-#ifndef ATOLL_VMM_CONTROL_CMD_H
-#define ATOLL_VMM_CONTROL_CMD_H
+#ifndef ATOLL_CONTROL_CONTROL_CMD_H
+#define ATOLL_CONTROL_CONTROL_CMD_H
 
 #include <stddef.h>
 
@@ -22,7 +22,7 @@ struct domain;
 /* As control_handle, on a connection that can become a console stream: a
  * "console" request that succeeds sets *attach to its domain, and the
  * caller, after writing the reply, hands the connection over with
- * control_console_attach (vmm/control_console.h).  control_handle refuses
+ * control_console_attach (control/control_console.h).  control_handle refuses
  * "console". */
 char *control_handle_conn(struct host *h, const char *req, size_t len,
 			  struct domain **attach);

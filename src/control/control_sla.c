@@ -9,7 +9,7 @@
 
 #include "mem/policy.h"
 #include "mem/types.h"
-#include "vmm/control_sla.h"
+#include "control/control_sla.h"
 #include "vmm/host.h"
 
 #define JSON_INT_MAX (1ull << 53) /* exact in a JSON number */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "io/pvdev.h"
-#include "vmm/config_impl.h"
+#include "control/config_impl.h"
 
 #define CFG_MACHINE_MEMORY_MAX (1ULL << 40)
 

@@ -19,10 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "machine/diag.h"
-#include "vmm/control_cmd.h"
-#include "vmm/conn_io.h"
-#include "vmm/http.h"
+#include "lib/log.h"
+#include "control/control_cmd.h"
+#include "control/conn_io.h"
+#include "control/http.h"
 
 #define HTTP_REQ_MAX 8192
 #define HTTP_CLIENT_MS 2000
@@ -60,8 +60,8 @@ int http_bind(unsigned port, struct http **out)
 	return 0;
 err:
 	err = -errno;
-	diag_error("--http %u: cannot listen on 127.0.0.1:%u: %s", port, port,
-		   strerror(-err));
+	log_error("--http %u: cannot listen on 127.0.0.1:%u: %s", port, port,
+		  strerror(-err));
 	http_close(s);
 	return err;
 }
@@ -107,7 +107,7 @@ static void http_route(struct http *s, struct conn *c, char *req)
 	char *json;
 
 	if (!sp1 || !sp2 || strncmp(sp2 + 1, "HTTP/1.", 7)) {
-		diag_error("--http: malformed request refused");
+		log_error("--http: malformed request refused");
 		http_reply(c, "400 Bad Request", "text/plain", "bad request\n",
 			   12);
 		return;
@@ -172,7 +172,7 @@ int http_serve(struct http *s, struct host *h)
 	s->h = h;
 	err = -pthread_create(&s->thread, NULL, http_thread, s);
 	if (err) {
-		diag_error("--http %u: %s", s->port, strerror(-err));
+		log_error("--http %u: %s", s->port, strerror(-err));
 		return err;
 	}
 	s->running = true;
@@ -187,7 +187,7 @@ void http_close(struct http *s)
 		return;
 	if (s->running) {
 		if (write(s->wake_fd, &one, sizeof(one)) != sizeof(one))
-			diag_error("--http: cannot stop its thread");
+			log_error("--http: cannot stop its thread");
 		pthread_join(s->thread, NULL);
 	}
 	if (s->wake_fd >= 0)

@@ -1,13 +1,13 @@
 /* Inside the configuration reader (config.c, config_keys.c,
  * config_check.c): the parser state and the line of every key. */
-#ifndef ATOLL_VMM_CONFIG_IMPL_H
-#define ATOLL_VMM_CONFIG_IMPL_H
+#ifndef ATOLL_CONTROL_CONFIG_IMPL_H
+#define ATOLL_CONTROL_CONFIG_IMPL_H
 
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "vmm/config.h"
+#include "control/config.h"
 
 enum cfg_host_key {
 	H_MACHINE_MEMORY,

@@ -1,8 +1,8 @@
 /* `atoll run --http PORT`: a small HTTP/1.1 server on 127.0.0.1 with one
  * page that plots memory per domain live (http_page.c) and the control
  * socket's "stats" reply as /stats.json (docs/control-api.md). */
-#ifndef ATOLL_VMM_HTTP_H
-#define ATOLL_VMM_HTTP_H
+#ifndef ATOLL_CONTROL_HTTP_H
+#define ATOLL_CONTROL_HTTP_H
 
 struct host;
 struct http;

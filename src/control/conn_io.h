@@ -2,8 +2,8 @@
  * HTTP page): every wait is bounded by what is left of limit_ms since the
  * connection began, so a client that stalls cannot hold the serving
  * thread for longer. */
-#ifndef ATOLL_VMM_CONN_IO_H
-#define ATOLL_VMM_CONN_IO_H
+#ifndef ATOLL_CONTROL_CONN_IO_H
+#define ATOLL_CONTROL_CONN_IO_H
 
 #include <stddef.h>
 #include <time.h>

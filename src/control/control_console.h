@@ -1,7 +1,7 @@
 /* `atoll console DOM`: a control connection that becomes a raw byte stream
  * attached to the domain's console (docs/control-api.md, "console"). */
-#ifndef ATOLL_VMM_CONTROL_CONSOLE_H
-#define ATOLL_VMM_CONTROL_CONSOLE_H
+#ifndef ATOLL_CONTROL_CONTROL_CONSOLE_H
+#define ATOLL_CONTROL_CONTROL_CONSOLE_H
 
 struct host;
 struct domain;

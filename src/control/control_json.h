@@ -1,8 +1,8 @@
 /* JSON objects of the control protocol's replies (docs/control-api.md),
  * built from the host's statistics.  Each returns a new cJSON object, or
  * NULL when out of memory (cJSON then drops it from its parent). */
-#ifndef ATOLL_VMM_CONTROL_JSON_H
-#define ATOLL_VMM_CONTROL_JSON_H
+#ifndef ATOLL_CONTROL_CONTROL_JSON_H
+#define ATOLL_CONTROL_CONTROL_JSON_H
 
 #include <cjson/cJSON.h>
 

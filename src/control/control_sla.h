@@ -1,8 +1,8 @@
 /* The control protocol's "sla" command (docs/control-api.md): change a
  * domain's reservation, limit, shares and target live, all at once or not
  * at all. */
-#ifndef ATOLL_VMM_CONTROL_SLA_H
-#define ATOLL_VMM_CONTROL_SLA_H
+#ifndef ATOLL_CONTROL_CONTROL_SLA_H
+#define ATOLL_CONTROL_CONTROL_SLA_H
 
 #include <cjson/cJSON.h>
 #include <stddef.h>

@@ -7,7 +7,7 @@
 
 #include "machine/hostcon.h"
 #include "machine/machine.h"
-#include "vmm/control_console.h"
+#include "control/control_console.h"
 #include "vmm/domain.h"
 
 int control_console_check(struct domain *d)

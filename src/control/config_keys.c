@@ -3,7 +3,7 @@
  * (config_check.c). */
 #include <string.h>
 
-#include "vmm/config_impl.h"
+#include "control/config_impl.h"
 
 static const char *const host_keys[H_NR] = {
 	[H_MACHINE_MEMORY] = "machine_memory",
@@ -162,7 +162,9 @@ void cfg_host_key(struct cfg_parser *p, const char *key, const char *v)
 		break;
 	case H_SWAP_FILE: h->mem.swap_path = cfg_text(p, key, v); break;
 	case H_SWAP_SIZE: cfg_size(p, key, v, &h->mem.swap_size); break;
-	case H_CONTROL_SOCKET: h->control_socket = cfg_text(p, key, v); break;
+	case H_CONTROL_SOCKET:
+		p->cfg->control_socket = cfg_text(p, key, v);
+		break;
 	case H_POLICY_PERIOD:
 		cfg_ms(p, key, v, 10, 60000, &h->mem.policy.period_ms);
 		break;

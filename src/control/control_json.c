@@ -10,7 +10,7 @@
 
 #include "io/pvdev.h"
 #include "mem/types.h"
-#include "vmm/control_json.h"
+#include "control/control_json.h"
 
 struct kv {
 	const char *key;
