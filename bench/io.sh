@@ -43,7 +43,7 @@ io_boot() {
 # pair, and each pair's ratio is one value of the figure.
 io_ring() {
 	local log=$OUT/ringbench_host.log b pairs
-	if [ "${BENCH_NO_BUILD:-0}" != 1 ] && ! make --no-print-directory \
+	if [ "${BENCH_NO_BUILD:-0}" != 1 ] && ! make --no-print-directory BUILD="$BUILD" \
 		"$IO_RING" >"$OUT/make-ringbench.log" 2>&1; then
 		fail "ringbench_host: build failed (see $OUT/make-ringbench.log)"
 		return

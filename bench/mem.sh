@@ -69,7 +69,7 @@ done
 }
 
 mlog=$OUT/mem_bench.log
-if [ "${BENCH_NO_BUILD:-0}" != 1 ] && ! make --no-print-directory \
+if [ "${BENCH_NO_BUILD:-0}" != 1 ] && ! make --no-print-directory BUILD="$BUILD" \
 	"$MEM_BENCH" >"$OUT/make-mem-bench.log" 2>&1; then
 	fail "mem_bench: build failed (see $OUT/make-mem-bench.log)"
 elif ! timeout -k 5 300 "$MEM_BENCH" -d "$OUT" >"$mlog" 2>&1; then

@@ -114,13 +114,13 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
 	has tlbmiss && elfs+=("$GUEST/bench-tlbwalk.elf" "$GUEST/bench-tlbhit.elf")
 	has mem && elfs+=("$GUEST/mem-memhog.elf")
 	{ has io || has policy; } && elfs+=("$GUEST/atoll-os.elf")
-	if ! make --no-print-directory "${elfs[@]}" >"$OUT/make-guest.log" 2>&1; then
+	if ! make --no-print-directory BUILD="$BUILD" "${elfs[@]}" >"$OUT/make-guest.log" 2>&1; then
 		tail -20 "$OUT/make-guest.log"
 		echo "bench: FAIL: cannot build the workloads"
 		finish failed "the workloads did not build"
 		exit 1
 	fi
-	if ! make --no-print-directory "$ATOLL" >"$OUT/make-atoll.log" 2>&1; then
+	if ! make --no-print-directory BUILD="$BUILD" "$ATOLL" >"$OUT/make-atoll.log" 2>&1; then
 		atoll_ok=0
 		atoll_why="build failed (see $OUT/make-atoll.log)"
 	fi
