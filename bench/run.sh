@@ -99,6 +99,7 @@ on_signal() {
 	exit 130
 }
 
+T0=$SECONDS
 st init "$RESULT" "workloads=$WORKLOADS" "min_pairs=$MINP" \
 	"max_pairs=$MAXP" "atoll=$(git describe --always --dirty 2>/dev/null ||
 		echo unknown)" "cpus=$(nproc)" || exit 1
@@ -265,8 +266,7 @@ cpu_mips() { # W: pairs of atoll / QEMU; MIPS in CPU and guest time
 		[ $skip_a = 1 ] && [ $skip_q = 1 ] && break
 		# shellcheck disable=SC2086 # lists of numbers
 		case $w in
-		intloop) st enough --target ">=" 1000 ${V[a:$w]:-0} &&
-			st enough --rel 0.05 ${V[r:$w]:-0} && break ;;
+		intloop) st enough --target ">=" 1000 ${V[a:$w]:-0} && break ;;
 		mixed) st enough --target ">=" 0.25 ${V[r:$w]:-0} && break ;;
 		esac
 	done
@@ -389,7 +389,8 @@ fi
 trap - INT TERM
 echo "targets (median [spread]: verdict; met only when the whole spread meets it):"
 st table "$RESULT" | grep "target " || echo "  (no targets measured)"
-echo "host load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "host load at the end: $(cut -d' ' -f1-3 /proc/loadavg);" \
+	"$((SECONDS - T0)) s in all"
 echo
 if [ $failures -gt 0 ] || [ $atoll_ok = 0 ] || [ $qemu_ok = 0 ]; then
 	finish partial
