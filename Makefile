@@ -76,6 +76,11 @@ demo-linux: setup
 	@$(MAKE) --no-print-directory all guest-programs
 	@scripts/demo-linux.sh $(ATOLL)
 
+# Each src/ folder includes only folders below it (docs/architecture.md);
+# tests/cli/deps-check.sh runs this in `make test` and shows it can fail.
+deps-check:
+	@scripts/deps-check.sh
+
 # Generated test-vector tables (*_vectors.h) are data, not formatted code.
 format-check:
 	@clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' \
@@ -85,4 +90,5 @@ format-check:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all setup demo demo-linux format-check clean guest-programs test bench
+.PHONY: all setup demo demo-linux format-check deps-check clean guest-programs \
+	test bench

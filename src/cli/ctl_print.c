@@ -115,6 +115,16 @@ void ctl_print_stats(const cJSON *reply)
 		       jnum(m, "swap_ins"), jnum(d, "shootdowns"),
 		       jdbl(d, "shootdown_ns_avg"));
 	}
+	/* Named by the manager: above target past the grace period. */
+	cJSON_ArrayForEach(d, jget(reply, "domains"))
+	{
+		m = jget(d, "mem");
+		if (cJSON_IsTrue(jget(m, "ignoring_balloon")))
+			printf("%s ignores its balloon: above its target for "
+			       "%.1f s\n",
+			       jstr(d, "name"),
+			       (double)jnum(m, "over_target_ms") / 1000);
+	}
 	ctl_print_host(jget(reply, "host"));
 }
 

@@ -130,7 +130,7 @@ static void top_row(struct top *t, const cJSON *d, double fs, double dt,
 				 (now->io_ntf - p->io_ntf) / dr);
 	}
 	printf("%3.0f %-10.10s %-8.8s %6s %4s %6.1f %6.1f %6.1f %6.1f %6s "
-	       "%6s\n",
+	       "%6s%s\n",
 	       now->id,
 	       cJSON_GetStringValue(
 		       cJSON_GetObjectItemCaseSensitive(d, "name")),
@@ -139,7 +139,11 @@ static void top_row(struct top *t, const cJSON *d, double fs, double dt,
 	       mips, cpu, top_num(m, "populated") * fs / MIB,
 	       top_num(m, "target") * fs / MIB,
 	       top_num(m, "ballooned") * fs / MIB,
-	       top_num(m, "swapped") * fs / MIB, io, ev);
+	       top_num(m, "swapped") * fs / MIB, io, ev,
+	       cJSON_IsTrue(
+		       cJSON_GetObjectItemCaseSensitive(m, "ignoring_balloon"))
+		       ? "  ignores its balloon"
+		       : "");
 }
 
 /* Bars: '#' held, '.' the rest of the target, scaled to the largest

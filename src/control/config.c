@@ -7,11 +7,14 @@
  * is kept and printed once, as "FILE:LINE: KEY: what is wrong"; checks
  * between keys run after the whole file was read (config_check.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "lib/hostfile.h"
 #include "lib/log.h"
 #include "control/config_impl.h"
 
@@ -216,7 +219,7 @@ static int cfg_handler(void *user, const char *section, const char *key,
 int config_load(struct run_config *c, const char *path)
 {
 	struct cfg_parser *p = calloc(1, sizeof(*p));
-	int r, err = -EINVAL;
+	int r, fd, err = -EINVAL;
 
 	memset(c, 0, sizeof(*c));
 	if (!p) {
@@ -226,10 +229,13 @@ int config_load(struct run_config *c, const char *path)
 	p->cfg = c;
 	p->path = path;
 	p->cur = CFG_NONE;
-	p->f = fopen(path, "r");
+	fd = hostfile_open(path, O_RDONLY, 0);
+	p->f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!p->f) {
-		err = -errno;
-		log_error("%s: cannot open: %s", path, strerror(errno));
+		err = fd >= 0 ? -errno : fd;
+		if (fd >= 0)
+			close(fd);
+		log_error("%s: cannot open: %s", path, hostfile_strerror(err));
 		free(p);
 		return err;
 	}

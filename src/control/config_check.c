@@ -3,12 +3,14 @@
  * Each failure names the line of the key at fault (or of its section when
  * the key is missing). */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/pvdev.h"
 #include "control/config_impl.h"
+#include "lib/hostfile.h"
 
 #define CFG_MACHINE_MEMORY_MAX (1ULL << 40)
 
@@ -117,12 +119,18 @@ static void cfg_check_sizes(struct cfg_parser *p, unsigned i)
 			  "must be from memory to maxmem");
 }
 
+/* Opened as the loader will (hostfile.h): a FIFO is refused here, at
+ * once, instead of hanging the start. */
 static void cfg_check_file(struct cfg_parser *p, unsigned line, const char *key,
 			   const char *path)
 {
-	if (path && access(path, R_OK) < 0)
+	int fd = path ? hostfile_open(path, O_RDONLY, 0) : 0;
+
+	if (fd < 0)
 		cfg_error(p, line, key, "cannot read %s: %s", path,
-			  strerror(errno));
+			  hostfile_strerror(fd));
+	else if (path)
+		close(fd);
 }
 
 /* A disk is opened read-write; a regular file (a raw image), one domain's
@@ -130,7 +138,7 @@ static void cfg_check_file(struct cfg_parser *p, unsigned line, const char *key,
 static void cfg_check_disk(struct cfg_parser *p, unsigned i, unsigned line,
 			   const char *path)
 {
-	struct stat st;
+	int fd;
 
 	if (!path)
 		return;
@@ -142,11 +150,12 @@ static void cfg_check_disk(struct cfg_parser *p, unsigned i, unsigned line,
 				  p->cfg->dom[j].name);
 			return;
 		}
-	if (access(path, R_OK | W_OK) < 0 || stat(path, &st) < 0)
+	fd = hostfile_open(path, O_RDWR, 0);
+	if (fd < 0)
 		cfg_error(p, line, "disk", "cannot open %s read-write: %s",
-			  path, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		cfg_error(p, line, "disk", "%s is not a regular file", path);
+			  path, hostfile_strerror(fd));
+	else
+		close(fd);
 }
 
 /* Two interfaces of one switch must not share an address (ids are 1, 2,

@@ -1,11 +1,11 @@
 /* The "console" control command's second half: the connection that asked
- * is handed to the domain's host console (machine/hostcon.c), which copies
+ * is handed to the domain's host console (io/hostcon.c), which copies
  * the domain's output to it and takes its bytes as input until either side
  * closes.  The control thread goes back to serving other clients. */
 #include <errno.h>
 #include <pthread.h>
 
-#include "machine/hostcon.h"
+#include "io/hostcon.h"
 #include "machine/machine.h"
 #include "control/control_console.h"
 #include "vmm/domain.h"

@@ -80,9 +80,15 @@ cJSON *control_json_mem(const struct dom_mem_stats *m)
 		{ "reclaimed_by_balloon", m->reclaimed_by_balloon },
 		{ "reclaimed_by_swap", m->reclaimed_by_swap },
 		{ "time_to_target_ms", m->time_to_target_ms },
+		{ "over_target_ms", m->over_target_ms },
 	};
+	cJSON *o = json_kvs(cJSON_CreateObject(), kv, NKV(kv));
 
-	return json_kvs(cJSON_CreateObject(), kv, NKV(kv));
+	/* Above its target past the grace period (docs/policy.md). */
+	if (o)
+		cJSON_AddBoolToObject(o, "ignoring_balloon",
+				      m->ignoring_balloon);
+	return o;
 }
 
 /* The emulated disk's counters: every register access is a device exit. */

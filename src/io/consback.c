@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "lib/log.h"
 #include "atoll/abi/console.h"
+#include "io/chardev.h"
 #include "io/consback_internal.h"
 #include "io/evtchn.h"
 #include "io/pvdev.h"
@@ -52,7 +54,8 @@ long consback_pass(struct pvdev *dev, struct consback *cb)
 		/* Out before the space is handed back: a front-end that sees
 		 * its ring drained knows its bytes were written (and its next
 		 * UART line comes after them). */
-		dev->env.con_write(dev->env.ctx, buf, n);
+		if (dev->env.con)
+			chardev_write(dev->env.con, buf, n);
 		__atomic_store_n(&ring->out_cons, cb->cons, __ATOMIC_RELEASE);
 		done += n;
 	}
@@ -67,7 +70,7 @@ long consback_in_pass(struct pvdev *dev, struct consback *cb)
 	xencons_ring_idx_t cons, used;
 	size_t n;
 
-	if (!dev->env.con_read)
+	if (!dev->env.con)
 		return 0;
 	cons = __atomic_load_n(&ring->in_cons, __ATOMIC_ACQUIRE);
 	used = cb->in_prod - cons;
@@ -78,7 +81,7 @@ long consback_in_pass(struct pvdev *dev, struct consback *cb)
 			 sizeof(ring->in));
 		return -EPROTO;
 	}
-	n = dev->env.con_read(dev->env.ctx, buf, sizeof(ring->in) - used);
+	n = chardev_read(dev->env.con, buf, sizeof(ring->in) - used);
 	cb->in_full = used + n == sizeof(ring->in);
 	for (size_t i = 0; i < n; i++)
 		ring->in[XENCONS_IDX(cb->in_prod + (xencons_ring_idx_t)i,
@@ -122,8 +125,7 @@ static void *consback_thread(void *arg)
 	for (;;) {
 		/* Input arriving during the pass wakes us again: in_fd is
 		 * drained before it. */
-		if (!pvdev_wait(dev,
-				dev->env.con_read ? dev->env.con_in_fd : -1,
+		if (!pvdev_wait(dev, cb->in_efd,
 				done	      ? 0
 				: cb->in_full ? 50
 					      : -1,
@@ -146,6 +148,17 @@ static void *consback_thread(void *arg)
 	return NULL;
 }
 
+/* The chardev's ready call (its thread): wake ours.  A full counter
+ * still wakes it, so a failed write loses nothing. */
+static void consback_input_ready(void *arg)
+{
+	struct consback *cb = arg;
+	uint64_t one = 1;
+
+	if (write(cb->in_efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_error("pvdev: console input: %s", strerror(errno));
+}
+
 static int consback_start(struct pvdev *dev)
 {
 	struct xencons_interface *ring = dev->ring.ptr;
@@ -157,21 +170,43 @@ static int consback_start(struct pvdev *dev)
 	/* Start where the front-end says it is; it is ours from now on. */
 	cb->cons = __atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE);
 	cb->in_prod = __atomic_load_n(&ring->in_prod, __ATOMIC_ACQUIRE);
-	dev->priv = cb;
-	err = pthread_create(&cb->thread, NULL, consback_thread, dev);
-	if (err) {
-		free(cb);
-		dev->priv = NULL;
-		return -err;
+	cb->in_efd = -1;
+	if (dev->env.con) {
+		cb->in_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (cb->in_efd < 0) {
+			err = -errno;
+			goto err_free;
+		}
+		chardev_set_ready(dev->env.con, consback_input_ready, cb);
 	}
+	dev->priv = cb;
+	err = -pthread_create(&cb->thread, NULL, consback_thread, dev);
+	if (err)
+		goto err_ready;
 	return 0;
+
+err_ready:
+	dev->priv = NULL;
+	if (dev->env.con) {
+		chardev_set_ready(dev->env.con, NULL, cb);
+		close(cb->in_efd);
+	}
+err_free:
+	free(cb);
+	return err;
 }
 
 static void consback_stop(struct pvdev *dev)
 {
 	struct consback *cb = dev->priv;
 
+	/* No ready call runs or comes once this returns: then the eventfd
+	 * can go. */
+	if (dev->env.con)
+		chardev_set_ready(dev->env.con, NULL, cb);
 	pvdev_stop_thread(dev, cb->thread);
+	if (cb->in_efd >= 0)
+		close(cb->in_efd);
 	free(cb);
 	dev->priv = NULL;
 }

@@ -22,21 +22,17 @@
 struct io_dom;
 struct guest_access;
 struct disk;
+struct chardev;
 struct vswitch;
 
-/* Where a domain's device output goes (its console, as the UART's). */
+/* What a domain's back-ends are connected to on the host. */
 struct pvdev_env {
-	void (*con_write)(void *ctx, const void *buf, size_t n);
-	void *ctx;
+	/* The console's character back-end (its output, its input), or
+	 * NULL: output dropped, no input. */
+	struct chardev *con;
 	struct disk *disk; /* the block back-end's image, or NULL: -ENODEV */
 	/* The domain's network: its switch port config, or NULL: -ENODEV. */
 	const struct pvdev_net_env *net;
-	/* Console input for the PV console's `in` ring: con_read takes up to
-	 * n bytes (returns how many, 0 if none); con_in_fd (an eventfd the
-	 * back-end reads to clear) becomes readable when some arrive.  Both
-	 * unused when con_read is NULL. */
-	size_t (*con_read)(void *ctx, void *buf, size_t n);
-	int con_in_fd;
 };
 
 /* A domain's network interface settings (config `net`, `mac`). */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "machine/devices.h"
+#include "lib/hostfile.h"
 #include "lib/log.h"
 #include "machine/loader.h"
 #include "machine/machine.h"
@@ -91,14 +92,16 @@ static uint64_t boot_fdt_addr(const struct ram *ram, uint32_t size,
 
 static int boot_write_dtb(const char *path, const void *blob, uint32_t size)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = hostfile_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	ssize_t n = -1;
 
-	if (fd >= 0) {
-		n = write(fd, blob, size);
-		if (close(fd) < 0)
-			n = -1;
+	if (fd < 0) {
+		log_error("--dtb-out %s: %s", path, hostfile_strerror(fd));
+		return fd;
 	}
+	n = write(fd, blob, size);
+	if (close(fd) < 0)
+		n = -1;
 	if (n != (ssize_t)size) {
 		log_error("--dtb-out %s: %s", path,
 			  n < 0 ? strerror(errno) : "short write");

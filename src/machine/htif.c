@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "machine/devices.h"
-#include "machine/hostcon.h"
+#include "io/chardev.h"
 
 #define HTIF_SYS_WRITE 64
 #define HTIF_ENOSYS 38
@@ -80,7 +80,7 @@ static uint64_t htif_syscall(struct htif *t, uint64_t *args)
 
 		if (ram_read(&t->m->ram, args[2] + done, buf, n))
 			return (uint64_t)-EFAULT;
-		r = hostcon_write(t->m->con, buf, n);
+		r = chardev_write(t->m->console, buf, n);
 		if (r < 0)
 			return done ? done : (uint64_t)r;
 		done += (uint64_t)r;
@@ -112,7 +112,7 @@ static void htif_try_getc(struct htif *t)
 {
 	uint8_t c;
 
-	if (t->pending_getc && hostcon_read(t->m->con, &c, 1) == 1) {
+	if (t->pending_getc && chardev_read(t->m->console, &c, 1) == 1) {
 		htif_respond(t, t->pending_getc, c);
 		t->pending_getc = 0;
 	}
@@ -129,7 +129,7 @@ static void htif_command(struct htif *t, uint64_t v)
 		htif_device0(t, v, payload);
 	} else if (dev == 1 && cmd == 1) {
 		uint8_t c = (uint8_t)payload;
-		hostcon_write(t->m->con, &c, 1);
+		chardev_write(t->m->console, &c, 1);
 		htif_respond(t, v, 0x100 | c);
 	} else if (dev == 1 && cmd == 0) {
 		t->pending_getc = v;

@@ -11,7 +11,7 @@
 #include "io/io_dom.h"
 #include "io/pvdev.h"
 #include "machine/devices.h"
-#include "machine/hostcon.h"
+#include "io/hostcon.h"
 #include "machine/hypercall.h"
 #include "mem/memop.h"
 
@@ -70,23 +70,6 @@ static int hypercall_io_wait(void *ctx, struct dom_mem *mem)
 	return 0;
 }
 
-/* Paravirtual device output goes where the board's UART output goes. */
-static void hypercall_con_write(void *ctx, const void *buf, size_t n)
-{
-	struct machine *m = ctx;
-
-	if (m->con)
-		hostcon_write(m->con, buf, n);
-}
-
-/* Terminal (or `atoll console`) input for the PV console's `in` ring. */
-static size_t hypercall_con_read(void *ctx, void *buf, size_t n)
-{
-	struct machine *m = ctx;
-
-	return m->con ? hostcon_pv_read(m->con, buf, n) : 0;
-}
-
 /* grant_table_op(a0 = cmd, a1 = arg, a2 = count),
  * atoll_pvdev_op(a0 = cmd, a1 = arg) and
  * event_channel_op(a0 = cmd, a1 = arg) on the caller's PV state (created
@@ -107,13 +90,14 @@ static struct sbiret hypercall_io(struct machine *m, struct hart *h,
 	if (nr == __HYPERVISOR_grant_table_op) {
 		rc = grant_hcall(d, &g, a[0], a[1], a[2]);
 	} else if (nr == __HYPERVISOR_atoll_pvdev_op) {
+		/* The PV console writes where the board's UART writes and
+		 * reads the terminal (or `atoll console`) through its own
+		 * port. */
 		const struct pvdev_env env = {
-			hypercall_con_write,
-			m,
-			m->disk,
+			.con = m->con ? hostcon_port(m->con, HOSTCON_PORT_PV)
+				      : NULL,
+			.disk = m->disk,
 			.net = m->net,
-			.con_read = hypercall_con_read,
-			.con_in_fd = m->con ? hostcon_pv_in_fd(m->con) : -1,
 		};
 
 		rc = pvdev_hcall(d, &g, a[0], a[1], &env);

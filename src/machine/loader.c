@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/hostfile.h"
 #include "lib/log.h"
 #include "machine/loader.h"
 
@@ -31,17 +32,13 @@ static int file_map(const char *path, struct image_file *f)
 	struct stat st;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = hostfile_open(path, O_RDONLY, 0);
 	if (fd < 0) {
-		err = -errno;
-		log_error("%s: %s", path, strerror(-err));
-		return err;
+		log_error("%s: %s", path, hostfile_strerror(fd));
+		return fd;
 	}
 	err = fstat(fd, &st) < 0 ? -errno : 0;
-	if (!err && !S_ISREG(st.st_mode)) {
-		log_error("%s: not a regular file", path);
-		err = -EINVAL;
-	} else if (!err && st.st_size == 0) {
+	if (!err && st.st_size == 0) {
 		log_error("%s: empty file", path);
 		err = -EINVAL;
 	}

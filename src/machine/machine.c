@@ -8,10 +8,11 @@
 #include "cpu/mmu.h"
 #include "cpu/shootdown.h"
 #include "io/disk.h"
+#include "lib/hostfile.h"
 #include "io/pvdev.h"
 #include "machine/devices.h"
 #include "lib/log.h"
-#include "machine/hostcon.h"
+#include "io/hostcon.h"
 #include "machine/machine.h"
 #include "mem/dom_mem.h"
 
@@ -167,7 +168,6 @@ static void machine_console_quit(void *ctx)
 }
 
 static const struct hostcon_ops machine_console_ops = {
-	.input_ready = machine_console_input,
 	.quit = machine_console_quit,
 };
 
@@ -181,6 +181,10 @@ static int machine_add_devices(struct machine *m,
 	if (!err)
 		err = hostcon_configure(m->con, cfg->console_prefix,
 					!cfg->console_detached);
+	if (!err) {
+		m->console = hostcon_port(m->con, HOSTCON_PORT_BOARD);
+		chardev_set_ready(m->console, machine_console_input, m);
+	}
 	if (!err)
 		err = testdev_init(m);
 	if (!err)
@@ -223,7 +227,8 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	if (cfg->disk) {
 		err = disk_raw_open(cfg->disk, &m->disk);
 		if (err) {
-			log_error("disk %s: %s", cfg->disk, strerror(-err));
+			log_error("disk %s: %s", cfg->disk,
+				  hostfile_strerror(err));
 			goto err_free;
 		}
 	}

@@ -111,6 +111,7 @@ struct plic;
 struct uart;
 struct htif;
 struct hostcon;
+struct chardev;
 struct ata;
 
 struct machine {
@@ -130,7 +131,8 @@ struct machine {
 	struct plic *plic;
 	struct uart *uart;
 	struct htif *htif;
-	struct hostcon *con;
+	struct hostcon *con; /* the host terminal: started, stopped, attached */
+	struct chardev *console; /* its board port: UART, SBI DBCN, HTIF */
 	struct disk *disk; /* PV block image (io/disk.h), or NULL */
 	struct pvdev_net_env *net; /* PV network (io/pvdev.h), or NULL */
 	struct ata *ata; /* ATA PIO controller on that disk, or NULL */

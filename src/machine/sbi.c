@@ -11,7 +11,7 @@
 #include "cpu/exec.h"
 #include "cpu/mmu.h"
 #include "cpu/trap.h"
-#include "machine/hostcon.h"
+#include "io/chardev.h"
 #include "machine/hypercall.h"
 #include "machine/sbi.h"
 
@@ -121,13 +121,13 @@ static struct sbiret sbi_ext_dbcn(struct machine *m, struct hart *h,
 		return SBI_RET(SBI_ERR_NOT_SUPPORTED, 0);
 	if (fid == 2) {
 		uint8_t c = (uint8_t)a[0];
-		r = hostcon_write(m->con, &c, 1);
+		r = chardev_write(m->console, &c, 1);
 		return SBI_RET(r == 1 ? SBI_SUCCESS : SBI_ERR_FAILED, 0);
 	}
 	if (!sbi_dbcn_buf_ok(m, a))
 		return SBI_RET(SBI_ERR_INVALID_PARAM, 0);
 	if (fid == 1) {
-		n = hostcon_read(m->con, buf, n);
+		n = chardev_read(m->console, buf, n);
 		if (ram_write(&m->ram, a[1], buf, n))
 			return SBI_RET(SBI_ERR_FAILED, 0);
 		sbi_invalidate_code(h, a[1], n);
@@ -135,7 +135,7 @@ static struct sbiret sbi_ext_dbcn(struct machine *m, struct hart *h,
 	}
 	if (ram_read(&m->ram, a[1], buf, n))
 		return SBI_RET(SBI_ERR_FAILED, 0);
-	r = hostcon_write(m->con, buf, n);
+	r = chardev_write(m->console, buf, n);
 	if (r < 0)
 		return SBI_RET(SBI_ERR_FAILED, 0);
 	return SBI_RET(SBI_SUCCESS, (uint64_t)r);
@@ -167,10 +167,10 @@ static long sbi_legacy(struct machine *m, struct hart *h, uint64_t eid,
 	case SBI_EXT_LEGACY_SET_TIMER: sbi_set_timer(h, a[0]); return 0;
 	case SBI_EXT_LEGACY_PUTCHAR:
 		c = (uint8_t)a[0];
-		hostcon_write(m->con, &c, 1);
+		chardev_write(m->console, &c, 1);
 		return 0;
 	case SBI_EXT_LEGACY_GETCHAR:
-		return hostcon_read(m->con, &c, 1) == 1 ? c : -1;
+		return chardev_read(m->console, &c, 1) == 1 ? c : -1;
 	case SBI_EXT_LEGACY_CLEAR_IPI: hart_set_mip(h, MIP_SSIP, 0); return 0;
 	case SBI_EXT_LEGACY_SHUTDOWN: machine_exit(m, 0); return 0;
 	}

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "machine/devices.h"
-#include "machine/hostcon.h"
+#include "io/chardev.h"
 
 enum uart_reg { RBR_THR_DLL, IER_DLM, IIR_FCR, LCR, MCR, LSR, MSR, SCR };
 
@@ -79,7 +79,7 @@ static void uart_refill(struct uart *u)
 
 	if (u->mcr & MCR_LOOP || !uart_rx_room(u))
 		return;
-	n = hostcon_read(u->m->con, buf, uart_rx_room(u));
+	n = chardev_read(u->m->console, buf, uart_rx_room(u));
 	for (size_t i = 0; i < n; i++)
 		uart_rx_push(u, buf[i]);
 }
@@ -163,7 +163,7 @@ static void uart_write_thr(struct uart *u, uint8_t c)
 	if (u->mcr & MCR_LOOP)
 		uart_rx_push(u, c);
 	else
-		hostcon_write(u->m->con, &c, 1);
+		chardev_write(u->m->console, &c, 1);
 	u->thr_ipending = true;
 }
 

@@ -82,6 +82,8 @@ int dom_mem_create(struct mem_host *mh, const struct dom_mem_config *cfg,
 	d->shares = cfg->shares ? cfg->shares : POLICY_SHARES_DEFAULT;
 	d->shootdown = cfg->shootdown;
 	d->shootdown_ctx = cfg->shootdown_ctx;
+	d->crash = cfg->crash;
+	d->crash_ctx = cfg->crash_ctx;
 	err = p2m_init(&d->p2m, cfg->base_gfn, cfg->maxmem);
 	if (err)
 		goto err_free;
@@ -279,6 +281,8 @@ int dom_mem_write(struct dom_mem *d, uint64_t gpa, const void *buf,
 
 void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
 {
+	uint64_t over, now;
+
 	pthread_mutex_lock(&d->lock);
 	st->reservation = d->reservation;
 	st->target = d->target;
@@ -291,6 +295,10 @@ void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
 	st->reclaimed_by_balloon = atomic_load(&d->reclaimed_balloon);
 	st->reclaimed_by_swap = atomic_load(&d->swap_outs);
 	st->time_to_target_ms = atomic_load(&d->ttt_ms);
+	over = atomic_load(&d->over_since_ns);
+	now = policy_now_ns();
+	st->over_target_ms = over && now > over ? (now - over) / 1000000u : 0;
+	st->ignoring_balloon = atomic_load(&d->ignoring);
 	st->populated = atomic_load(&d->populated);
 	st->ballooned = atomic_load(&d->ballooned);
 	st->swapped = atomic_load(&d->swapped);

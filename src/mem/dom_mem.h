@@ -36,6 +36,12 @@ struct dom_mem_config {
 	 * others.  May be NULL (no vCPUs: host tests, benchmarks). */
 	void (*shootdown)(void *ctx, const uint64_t *gpa_pages, unsigned n);
 	void *shootdown_ctx;
+	/* The domain's memory is lost (a swapped page came back corrupt):
+	 * end the domain.  Called once, with no memory lock held, from the
+	 * thread that found it; the line saying why is printed already.
+	 * NULL: the accesses fault instead. */
+	void (*crash)(void *ctx);
+	void *crash_ctx;
 	uint32_t shares; /* policy weight, 1..1000000 (0 = 1000) */
 };
 
@@ -48,6 +54,11 @@ struct dom_mem_stats {
 	uint64_t shares, pressure, guest_free;
 	uint64_t reclaimed_by_balloon, reclaimed_by_swap;
 	uint64_t time_to_target_ms; /* of the last target lowered, reached */
+	/* How long it has held more than its target (0: it does not), and
+	 * whether that lasted past the grace period (named in the log:
+	 * docs/policy.md). */
+	uint64_t over_target_ms;
+	bool ignoring_balloon;
 };
 
 struct dom_mem {
@@ -63,6 +74,9 @@ struct dom_mem {
 		retries;
 	void (*shootdown)(void *ctx, const uint64_t *gpa_pages, unsigned n);
 	void *shootdown_ctx;
+	void (*crash)(void *ctx);
+	void *crash_ctx;
+	_Atomic bool crashed; /* no access is served any more */
 	bool dying;
 	struct dom_mem *next; /* mem_host's list */
 	/* The guest's last ATOLL_MEM_report (memop.c), for atoll's policy;
@@ -81,6 +95,10 @@ struct dom_mem {
 	uint64_t ttt_start_ns; /* under lock: target lowered, not reached */
 	uint64_t seen_reports, seen_report_ns; /* manager's own */
 	_Atomic bool steal_ok; /* overdue: the reclaimer may swap it */
+	/* The manager's watch (policy.c): since when it holds more than its
+	 * target (0: it does not), and named for it once. */
+	_Atomic uint64_t over_since_ns;
+	_Atomic bool ignoring;
 };
 
 /* Largest extent order of populate/decrease (2 MiB extents, as the

@@ -26,8 +26,9 @@ static void dom_mem_warn_once(struct dom_mem *d, unsigned bit, const char *what,
 }
 
 /* A frame for gfn g of d, charged to d.  0; -EAGAIN: retry later (the
- * reclaimer was asked to make room); -E2BIG: at its limit and nothing can
- * be swapped out.  Caller holds d->lock. */
+ * reclaimer was asked to make room); -EDQUOT: at its limit and nothing can
+ * be swapped out (it waits: a limit is a hard cap).  Caller holds
+ * d->lock. */
 static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 {
 	struct mem_host *mh = d->host;
@@ -37,8 +38,9 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 	if (held >= allow) {
 		/* At its allowance: the domain pays with its own random
 		 * victims (the reclaimer swaps them out, since the shootdown
-		 * needs this vCPU to come back and serve it). */
-		if (!host && mem_host_can_swap(mh)) {
+		 * needs this vCPU to come back and serve it); host copies
+		 * only at the limit. */
+		if (mem_host_can_swap(mh) && (!host || held >= d->limit)) {
 			/* With the manager, only its new pages are paid for
 			 * now: the rest above target is the balloon's to
 			 * give back first (policy.c). */
@@ -50,7 +52,7 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 		}
 		/* Nothing can be stolen: a target is soft, a limit is not. */
 		if (held >= d->limit)
-			return -E2BIG;
+			return -EDQUOT;
 	}
 	if (mem_host_take(mh, d, 1, m)) {
 		mem_host_kick_reclaim(mh);
@@ -60,16 +62,18 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 	return 0;
 }
 
-/* What a failed dom_mem_get_frame means for the access. */
+/* What a failed dom_mem_get_frame means for the access: always a wait (at
+ * its limit without swap until the limit is raised or the domain gives
+ * frames back; said once). */
 static void *dom_mem_no_frame(struct dom_mem *d, gfn_t g, int err)
 {
-	if (err == -EAGAIN) {
-		atomic_fetch_add(&d->retries, 1);
-		return PAGE_RETRY;
-	}
-	dom_mem_warn_once(d, DOM_MEM_WARNED_LIMIT,
-			  "above its limit with no swap: access faults", g);
-	return NULL;
+	if (err == -EDQUOT)
+		dom_mem_warn_once(d, DOM_MEM_WARNED_LIMIT,
+				  "at its limit with no swap: its accesses "
+				  "wait for frames",
+				  g);
+	atomic_fetch_add(&d->retries, 1);
+	return PAGE_RETRY;
 }
 
 /* Caller holds d->lock; e is UNPOPULATED or BALLOONED. */
@@ -88,10 +92,29 @@ static void *dom_mem_populate_one(struct dom_mem *d, gfn_t g,
 	return mpool_ptr(&d->host->pool, m);
 }
 
+/* A swapped page came back other than it was written: the domain's memory
+ * is not what it wrote, so it must not run on.  One line; *crash tells
+ * the caller to end the domain once the lock is dropped.  Caller holds
+ * d->lock. */
+static void *dom_mem_corrupt(struct dom_mem *d, gfn_t g, uint32_t slot,
+			     bool *crash)
+{
+	if (!atomic_exchange(&d->crashed, true)) {
+		log_dom_error(d->name,
+			      "gfn 0x%" PRIx64 ": swap slot %" PRIu32
+			      " fails its checksum (the swap file was changed "
+			      "behind atoll's back): domain crashed",
+			      g.v, slot);
+		*crash = d->crash != NULL;
+	}
+	return NULL;
+}
+
 /* Caller holds d->lock (dropped and retaken around the read); e is
- * SWAPPED.  A read error loses the page: the access faults, once said. */
+ * SWAPPED.  A read error loses the page: the access faults, once said; a
+ * checksum mismatch crashes the domain (dom_mem_corrupt). */
 static void *dom_mem_swap_in(struct dom_mem *d, gfn_t g, struct p2m_entry e,
-			     bool host)
+			     bool host, bool *crash)
 {
 	struct mem_host *mh = d->host;
 	mfn_t m;
@@ -110,6 +133,8 @@ static void *dom_mem_swap_in(struct dom_mem *d, gfn_t g, struct p2m_entry e,
 		p2m_set(&d->p2m, g, P2M_SWAPPED, e.val);
 		atomic_fetch_sub(&d->populated, 1);
 		mpool_free(&mh->pool, &m, 1);
+		if (err == -EBADMSG)
+			return dom_mem_corrupt(d, g, e.val, crash);
 		dom_mem_warn_once(d, DOM_MEM_WARNED_SWAPIN,
 				  "swap-in read failed: access faults", g);
 		return NULL;
@@ -124,10 +149,16 @@ static void *dom_mem_swap_in(struct dom_mem *d, gfn_t g, struct p2m_entry e,
 void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 {
 	struct p2m_entry e;
+	bool crash = false;
 	void *p = NULL;
 
 	if (!p2m_contains(&d->p2m, g))
 		return NULL;
+	/* Crashed: nothing more for it.  Its vCPUs retry until they see the
+	 * stop the crash posted (host copies and a domain without a crash
+	 * callback fault instead). */
+	if (atomic_load_explicit(&d->crashed, memory_order_relaxed))
+		return host || !d->crash ? NULL : PAGE_RETRY;
 	pthread_mutex_lock(&d->lock);
 	e = p2m_get(&d->p2m, g);
 	switch (e.type) {
@@ -139,12 +170,16 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 		break;
 	case P2M_UNPOPULATED:
 	case P2M_BALLOONED: p = dom_mem_populate_one(d, g, e, host); break;
-	case P2M_SWAPPED: p = dom_mem_swap_in(d, g, e, host); break;
+	case P2M_SWAPPED: p = dom_mem_swap_in(d, g, e, host, &crash); break;
 	default: /* BUSY: someone else is moving it */
 		atomic_fetch_add(&d->retries, 1);
 		p = PAGE_RETRY;
 		break;
 	}
 	pthread_mutex_unlock(&d->lock);
+	if (crash)
+		d->crash(d->crash_ctx);
+	if (!p && !host && d->crash && atomic_load(&d->crashed))
+		return PAGE_RETRY; /* the stop is posted: no guest fault */
 	return p;
 }

@@ -122,6 +122,46 @@ static void policy_steal_late(struct mem_host *mh, struct pol_view *v,
 	}
 }
 
+/* A domain above its target for POLICY_GRACE_TIMEOUTS balloon timeouts
+ * ignores its balloon (or has none) and, without swap, starves the others
+ * above their reservations: say so once, naming it, until it is back at
+ * its target. */
+static void policy_watch_over(struct mem_host *mh, const struct pol_view *v,
+			      uint64_t now)
+{
+	uint64_t grace_ns = (uint64_t)mh->pcfg.balloon_timeout_ms *
+			    POLICY_GRACE_TIMEOUTS * 1000000u;
+
+	for (unsigned i = 0; i < v->n; i++) {
+		const struct pol_dom *p = &v->dom[i];
+		struct dom_mem *d = p->d;
+		uint64_t since = atomic_load(&d->over_since_ns);
+
+		if (p->held <= p->target) {
+			atomic_store(&d->over_since_ns, 0);
+			atomic_store(&d->ignoring, false);
+			continue;
+		}
+		if (!since) {
+			atomic_store(&d->over_since_ns, now);
+			continue;
+		}
+		if (now - since < grace_ns || atomic_load(&d->ignoring))
+			continue;
+		atomic_store(&d->ignoring, true);
+		log_dom_warn(
+			d->name,
+			"ignores its balloon: holds %llu MiB, above its target "
+			"of %llu MiB for %.1f s; %s (limit %llu MiB)",
+			(unsigned long long)(p->held >> 8),
+			(unsigned long long)(p->target >> 8),
+			(double)(now - since) / 1e9,
+			mem_host_can_swap(mh) ? "swapping it down"
+					      : "no swap: it keeps them",
+			(unsigned long long)(p->ceil >> 8));
+	}
+}
+
 /* One period's work.  Caller holds mh->policy_lock. */
 static void policy_pass(struct mem_host *mh)
 {
@@ -144,6 +184,7 @@ static void policy_pass(struct mem_host *mh)
 		policy_revoke(mh, &v, NULL, high - v.free - pending, 1e300,
 			      true);
 	policy_steal_late(mh, &v, s, policy_now_ns());
+	policy_watch_over(mh, &v, policy_now_ns());
 	for (unsigned i = 0; i < v.n; i++) {
 		pthread_mutex_lock(&v.dom[i].d->lock);
 		dom_mem_progress_locked(v.dom[i].d);

@@ -17,6 +17,9 @@ struct mem_host;
 struct dom_mem;
 
 #define POLICY_SHARES_DEFAULT 1000u /* ESX's "normal" */
+/* A domain above its target for this many balloon timeouts is named in
+ * the log as ignoring its balloon (docs/policy.md). */
+#define POLICY_GRACE_TIMEOUTS 3u
 #define POLICY_SHARES_MAX 1000000u
 
 /* Host knobs; a field left 0 takes its default (in brackets). */

@@ -1,7 +1,9 @@
 /* The hypervisor swap file (see swap.h): 4 KiB slots, a stack of free slot
- * numbers, pwrite/pread.  After the first write error the swap is broken:
- * one line says so and every later swap_alloc fails, so domains keep their
- * frames instead of failing over and over. */
+ * numbers, pwrite/pread, a checksum per slot kept in memory (XXH3-64 of
+ * the page: the file is outside atoll's control while a page sits in it).
+ * After the first write error the swap is broken: one line says so and
+ * every later swap_alloc fails, so domains keep their frames instead of
+ * failing over and over. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define XXH_INLINE_ALL /* header-only: the hash inlined, no library */
+#include <xxhash.h>
 
 #include "lib/log.h"
 #include "mem/swap.h"
@@ -18,13 +22,13 @@ void swap_init_none(struct swap *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+	s->lock_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 }
 
 int swap_init(struct swap *s, const char *path, uint64_t bytes)
 {
 	uint64_t n = bytes / PAGE_SIZE;
-	struct stat st;
 	int err;
 
 	swap_init_none(s);
@@ -35,69 +39,40 @@ int swap_init(struct swap *s, const char *path, uint64_t bytes)
 	}
 	s->path = strdup(path);
 	s->free_stack = malloc(n * sizeof(*s->free_stack));
-	if (!s->path || !s->free_stack) {
+	s->sum = malloc(n * sizeof(*s->sum));
+	if (!s->path || !s->free_stack || !s->sum) {
 		err = -ENOMEM;
 		goto err_free;
 	}
-	/* Only a file atoll created is ever unlinked; anything but a regular
-	 * file (a device, a directory) is refused, never truncated. */
-	s->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	s->created = s->fd >= 0;
-	if (s->fd < 0 && errno == EEXIST)
-		s->fd = open(path, O_RDWR | O_CLOEXEC);
-	if (s->fd < 0) {
-		err = -errno;
-		log_error("swap file %s: %s", path, strerror(errno));
+	err = swap_file_open(s, path, n * PAGE_SIZE);
+	if (err)
 		goto err_free;
-	}
-	if (fstat(s->fd, &st) || !S_ISREG(st.st_mode)) {
-		err = -EINVAL;
-		log_error("swap file %s: not a regular file", path);
-		goto err_close;
-	}
-	/* Sparse: disk blocks are used only by slots written. */
-	if (ftruncate(s->fd, 0) || ftruncate(s->fd, (off_t)(n * PAGE_SIZE))) {
-		err = -errno;
-		log_error("swap file %s: cannot size it: %s", path,
-			  strerror(errno));
-		goto err_close;
-	}
 	s->nslots = (uint32_t)n;
 	for (uint32_t k = 0; k < s->nslots; k++)
 		s->free_stack[k] = s->nslots - 1 - k;
 	s->nfree = s->nslots;
 	return 0;
 
-err_close:
-	close(s->fd);
-	if (s->created)
-		unlink(path);
-	s->fd = -1;
 err_free:
 	free(s->path);
 	free(s->free_stack);
+	free(s->sum);
 	s->path = NULL;
 	s->free_stack = NULL;
+	s->sum = NULL;
 	return err;
 }
 
 void swap_destroy(struct swap *s)
 {
-	struct stat st;
-
-	if (s->fd >= 0) {
-		/* Unlink only the regular file we made, never a device. */
-		if (s->created && !fstat(s->fd, &st) && S_ISREG(st.st_mode) &&
-		    s->path)
-			unlink(s->path);
-		close(s->fd);
-	}
+	swap_file_close(s, s->path);
 	free(s->path);
 	free(s->free_stack);
+	free(s->sum);
 	pthread_mutex_destroy(&s->lock);
-	s->fd = -1;
 	s->path = NULL;
 	s->free_stack = NULL;
+	s->sum = NULL;
 }
 
 int swap_alloc(struct swap *s, uint32_t *slot)
@@ -167,6 +142,9 @@ int swap_write(struct swap *s, uint32_t slot, const void *page)
 		}
 		done += (size_t)r;
 	}
+	/* The slot is the caller's alone until swap_free: no lock.  The
+	 * page does not change meanwhile (its frame is BUSY, shot down). */
+	s->sum[slot] = XXH3_64bits(page, PAGE_SIZE);
 	__atomic_add_fetch(&s->stat_out, 1, __ATOMIC_RELAXED);
 	return 0;
 }
@@ -188,6 +166,10 @@ int swap_read(struct swap *s, uint32_t slot, void *page)
 			return r < 0 ? -errno : -EIO;
 		}
 		done += (size_t)r;
+	}
+	if (XXH3_64bits(page, PAGE_SIZE) != s->sum[slot]) {
+		__atomic_add_fetch(&s->stat_corrupt, 1, __ATOMIC_RELAXED);
+		return -EBADMSG;
 	}
 	__atomic_add_fetch(&s->stat_in, 1, __ATOMIC_RELAXED);
 	return 0;

@@ -158,6 +158,13 @@ static uint64_t frames(uint64_t bytes)
 	return bytes >> 12;
 }
 
+/* dom_mem_config.crash: the memory said why; the domain ends (status 1),
+ * the others run on. */
+static void domain_mem_crash(void *ctx)
+{
+	domain_exit(ctx, 1);
+}
+
 static int domain_create_mem(struct domain *d, const struct domain_config *c)
 {
 	uint64_t maxmem = c->machine.ram_size;
@@ -172,6 +179,8 @@ static int domain_create_mem(struct domain *d, const struct domain_config *c)
 		.shares = c->shares,
 		.shootdown = domain_shootdown,
 		.shootdown_ctx = d,
+		.crash = domain_mem_crash,
+		.crash_ctx = d,
 	};
 
 	return dom_mem_create(&d->host->mem, &mc, &d->mem);

@@ -13,6 +13,7 @@
 #include <errno.h>
 
 #include "fuzz_util.h"
+#include "io/chardev.h"
 #include "io/consback_internal.h"
 
 #define RING sizeof(((struct xencons_interface *)0)->out)
@@ -46,7 +47,7 @@ static void guest_move(struct fz_in *in)
 		r->out[(at + k) % RING] = (char)fz_u8(in);
 }
 
-static void fz_con_write(void *ctx, const void *buf, size_t n)
+static ssize_t fz_con_write(void *ctx, const void *buf, size_t n)
 {
 	const struct xencons_interface *r = &fz_page.ring;
 	const char *b = buf;
@@ -58,7 +59,11 @@ static void fz_con_write(void *ctx, const void *buf, size_t n)
 	fz_written += n;
 	fz_chunks++;
 	guest_move(&fz_guest);
+	return (ssize_t)n;
 }
+
+static const struct chardev_ops fz_con_ops = { .write = fz_con_write };
+static struct chardev fz_con = { &fz_con_ops, NULL };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -69,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_bytes(&fz_guest, fz_page.page, 64);
 	memset(r->out, 0, sizeof(r->out));
 	dev.ring.ptr = r;
-	dev.env.con_write = fz_con_write;
+	dev.env.con = &fz_con;
 	memset(&fz_cb, 0, sizeof(fz_cb));
 	fz_cb.cons = r->out_cons; /* as consback_start */
 	for (int pass = 0; pass < 8 && fz_guest.n; pass++) {

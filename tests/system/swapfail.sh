@@ -37,13 +37,16 @@ echo "start: $(cat "$tmp/err")"
 cc=${CC:-gcc}
 $cc -shared -fPIC -o "$tmp/failwrite.so" "$(dirname "$0")/lib/failwrite.c" \
 	-ldl || fail "cannot build the fault injector"
+# The swap's data file has no name of its own (docs/memory.md): the
+# folder's name is what the injector matches.
+mkdir "$tmp/failing-swap"
 {
 	printf '[host]\nmachine_memory = 64M\nswap_file = %s\n' \
-		"$tmp/failing-swap"
+		"$tmp/failing-swap/swap"
 	domain first 26 0 16M
 	domain second 8 0
 } >"$tmp/fail.ini"
-LD_PRELOAD=$tmp/failwrite.so ATOLL_FAILWRITE=failing-swap \
+LD_PRELOAD=$tmp/failwrite.so ATOLL_FAILWRITE=failing-swap/ \
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
 	atoll_start "$tmp/fail.ini"
 atoll_wait

@@ -8,6 +8,7 @@
 
 #include "atoll/abi/console.h"
 #include "atoll/abi/hypercall.h"
+#include "io/chardev.h"
 #include "io/pvdev.h"
 #include "mem_test.h"
 
@@ -28,7 +29,7 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static char out[16384];
 static size_t out_len;
 
-static void con_write(void *ctx, const void *buf, size_t n)
+static ssize_t con_write(void *ctx, const void *buf, size_t n)
 {
 	pthread_mutex_lock(&out_lock);
 	if (n > sizeof(out) - out_len)
@@ -36,9 +37,12 @@ static void con_write(void *ctx, const void *buf, size_t n)
 	memcpy(out + out_len, buf, n);
 	out_len += n;
 	pthread_mutex_unlock(&out_lock);
+	return (ssize_t)n;
 }
 
-static const struct pvdev_env env = { con_write, NULL };
+static const struct chardev_ops con_ops = { .write = con_write };
+static struct chardev con = { &con_ops, NULL };
+static const struct pvdev_env env = { .con = &con };
 
 static size_t out_now(void)
 {

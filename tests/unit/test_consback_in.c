@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "atoll/abi/console.h"
+#include "io/chardev.h"
 #include "io/consback_internal.h"
 #include "mem_test.h"
 
 static char input[4096];
 static size_t in_len, in_pos;
 
-/* The host console's PV buffer: hands out what is left of input[]. */
+/* The host console's PV port: hands out what is left of input[]. */
 static size_t con_read(void *ctx, void *buf, size_t n)
 {
 	size_t left = in_len - in_pos;
@@ -22,6 +23,9 @@ static size_t con_read(void *ctx, void *buf, size_t n)
 	in_pos += n;
 	return n;
 }
+
+static const struct chardev_ops con_ops = { .read = con_read };
+static struct chardev con = { &con_ops, NULL };
 
 static void feed(const char *s)
 {
@@ -40,8 +44,8 @@ int main(void)
 	char big[1500];
 
 	dev.ring.ptr = &ring;
-	CHECK_EQ(consback_in_pass(&dev, &cb), 0); /* no con_read: nothing */
-	dev.env.con_read = con_read;
+	CHECK_EQ(consback_in_pass(&dev, &cb), 0); /* no console: nothing */
+	dev.env.con = &con;
 
 	feed("hello\n");
 	CHECK_EQ(consback_in_pass(&dev, &cb), 6);

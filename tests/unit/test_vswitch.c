@@ -147,11 +147,14 @@ static void test_race(void)
 	pthread_t t[2];
 
 	CHECK_EQ(vswitch_create(&sw), 0);
+	/* Both ports before either sender: a sender that finished before the
+	 * other port existed would leave that port's sink empty. */
 	for (int i = 0; i < 2; i++) {
 		r[i].p = vswitch_port_add(sw, "t", &sink_ops, &s[i]);
 		r[i].id = (uint8_t)(i + 1);
-		pthread_create(&t[i], NULL, race_send, &r[i]);
 	}
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, race_send, &r[i]);
 	for (int i = 0; i < 2000; i++) {
 		struct vswitch_port *p =
 			vswitch_port_add(sw, "t", &sink_ops, &s[2]);

@@ -1,18 +1,32 @@
-/* The host side of the guest console: bytes out to stdout, bytes in from
- * stdin on a reader thread (raw mode while stdin is our terminal), and the
- * QEMU-style escape Ctrl-A x to quit.  UART, SBI DBCN and HTIF share it. */
-#ifndef ATOLL_MACHINE_HOSTCON_H
-#define ATOLL_MACHINE_HOSTCON_H
+/* The host terminal as a character back-end (io/chardev.h): bytes out to
+ * stdout, bytes in from stdin on a reader thread (raw mode while stdin is
+ * our terminal), the QEMU-style escape Ctrl-A x to quit, and the client of
+ * `atoll console`.  One per domain.
+ *
+ * Several guest consoles may read the same input, each through its own
+ * port (its own copy of every byte): HOSTCON_PORT_BOARD for the board's
+ * UART, SBI DBCN and HTIF consoles, others for the PV and virtio consoles.
+ * All ports write to the same output. */
+#ifndef ATOLL_IO_HOSTCON_H
+#define ATOLL_IO_HOSTCON_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "io/chardev.h"
+
 struct hostcon;
 
 struct hostcon_ops {
-	void (*input_ready)(void *ctx); /* new bytes for hostcon_read */
 	void (*quit)(void *ctx); /* the user typed Ctrl-A x */
+};
+
+enum hostcon_port_id {
+	HOSTCON_PORT_BOARD, /* open from the start */
+	HOSTCON_PORT_PV,
+	HOSTCON_PORT_VIRTIO,
+	HOSTCON_PORTS
 };
 
 /* Allocate (no thread, terminal untouched).  Returns 0 or -ENOMEM. */
@@ -31,12 +45,11 @@ int hostcon_start(struct hostcon *c);
 void hostcon_stop(struct hostcon *c);
 void hostcon_destroy(struct hostcon *c);
 
-/* Write to the host console; returns bytes written or -errno. */
-ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n);
-/* Take up to n buffered input bytes; returns how many (0 if none). */
-size_t hostcon_read(struct hostcon *c, void *buf, size_t n);
-/* True if input is buffered. */
-int hostcon_has_input(struct hostcon *c);
+/* The character device of port p: from this call on, that port keeps a
+ * copy of every input byte, and input flow control follows it (the
+ * console the guest reads last opened is the one that must not lose
+ * bytes; the other ports keep the newest ones).  Idempotent. */
+struct chardev *hostcon_port(struct hostcon *c, enum hostcon_port_id p);
 
 /* Attach the client of `atoll console` (fd: a connected stream socket,
  * owned from now on): output is copied to it as it is written (dropped if
@@ -46,12 +59,5 @@ int hostcon_has_input(struct hostcon *c);
  * Callers serialize attach, stop and destroy. */
 int hostcon_attach(struct hostcon *c, int fd);
 bool hostcon_attached(struct hostcon *c);
-
-/* Input for the PV console's `in` ring: every input byte is copied to a
- * second buffer once this has been called.  Returns an eventfd (owned by
- * the console) that counts arrivals, or -errno. */
-int hostcon_pv_in_fd(struct hostcon *c);
-/* Take up to n bytes of that second buffer; returns how many. */
-size_t hostcon_pv_read(struct hostcon *c, void *buf, size_t n);
 
 #endif

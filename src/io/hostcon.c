@@ -1,5 +1,5 @@
-/* Host console: stdout for output; stdin read on one thread into a ring that
- * the guest-visible devices drain.  Raw mode follows QEMU's -nographic stdio
+/* Host console: stdout for output; stdin read on one thread into a ring per
+ * open port that the guest-visible consoles drain.  Raw mode follows QEMU's -nographic stdio
  * (no echo, no line editing, no signals from keys; output post-processing
  * kept so a bare "\n" still starts a new line). */
 #define _GNU_SOURCE
@@ -18,12 +18,23 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "machine/hostcon.h"
+#include "io/hostcon.h"
 
 #define HOSTCON_RING 4096
 #define HOSTCON_ESC 0x01 /* Ctrl-A, as QEMU */
 #define HOSTCON_LINE 256 /* prefixed output: longest line kept whole */
 #define HOSTCON_PREFIX 40
+
+/* One reader of the input: its copy of every byte since it opened. */
+struct hostcon_port {
+	struct chardev cd; /* ctx: this port */
+	struct hostcon *c;
+	bool open; /* under c->lock */
+	uint8_t ring[HOSTCON_RING];
+	size_t head, count; /* next byte to hand out; bytes buffered */
+	void (*ready)(void *arg); /* under c->ready_lock */
+	void *ready_arg;
+};
 
 struct hostcon {
 	const struct hostcon_ops *ops;
@@ -34,23 +45,17 @@ struct hostcon {
 	bool reader_running;
 	bool stopping;
 	bool escape; /* the previous input byte was Ctrl-A */
-	pthread_mutex_t lock;
-	pthread_cond_t space; /* the ring has room again */
-	uint8_t ring[HOSTCON_RING];
-	size_t head, count; /* next byte to hand out; bytes buffered */
+	pthread_mutex_t lock; /* the ports' rings */
+	pthread_cond_t space; /* the lead port's ring has room again */
+	struct hostcon_port port[HOSTCON_PORTS];
+	unsigned lead; /* the port flow control follows */
+	pthread_mutex_t ready_lock; /* the ports' ready calls */
 
 	bool no_input; /* another console owns the terminal */
 	char prefix[HOSTCON_PREFIX]; /* "" for none */
 	size_t prefix_len;
 	char line[HOSTCON_PREFIX + HOSTCON_LINE]; /* prefix + pending line */
 	size_t line_len; /* bytes of line[] in use, prefix included */
-
-	/* A second copy of the input for the PV console (hostcon_pv_*):
-	 * its own ring, so that the UART and the PV console both see every
-	 * byte; full means dropped, never a stalled reader. */
-	int pv_efd; /* -1 until a PV console asks for input */
-	uint8_t pv_ring[HOSTCON_RING];
-	size_t pv_head, pv_count; /* under lock */
 
 	/* The client of `atoll console` (hostcon_attach). */
 	pthread_mutex_t att_lock; /* att_fd against writers and detach */
@@ -103,6 +108,8 @@ static int hostcon_raw_tty(void)
 	return 0;
 }
 
+static const struct chardev_ops hostcon_port_ops;
+
 int hostcon_create(struct hostcon **out, const struct hostcon_ops *ops,
 		   void *ctx)
 {
@@ -115,54 +122,54 @@ int hostcon_create(struct hostcon **out, const struct hostcon_ops *ops,
 	c->in_fd = STDIN_FILENO;
 	c->out_fd = STDOUT_FILENO;
 	c->stop_fd = -1;
-	c->pv_efd = -1;
 	c->att_fd = -1;
 	c->att_stop_fd = -1;
+	for (unsigned i = 0; i < HOSTCON_PORTS; i++)
+		c->port[i] = (struct hostcon_port){
+			{ &hostcon_port_ops, &c->port[i] }, c
+		};
+	c->port[HOSTCON_PORT_BOARD].open = true;
 	pthread_mutex_init(&c->lock, 0);
 	pthread_mutex_init(&c->att_lock, 0);
+	pthread_mutex_init(&c->ready_lock, 0);
 	pthread_cond_init(&c->space, 0);
 	*out = c;
 	return 0;
 }
 
-/* Copy an input byte for the PV console, if one listens.  Lock held. */
-static void hostcon_pv_push(struct hostcon *c, uint8_t b)
-{
-	if (c->pv_efd < 0 || c->pv_count == HOSTCON_RING)
-		return;
-	c->pv_ring[(c->pv_head + c->pv_count) % HOSTCON_RING] = b;
-	c->pv_count++;
-}
-
-/* Room for input, lock held.  Flow control follows the console the guest
- * reads: the PV console's copy once one asked for input (the UART's copy
- * then keeps the newest bytes), else the UART's. */
+/* Room for input, lock held: the lead port's (see hostcon_port). */
 static size_t hostcon_room_locked(const struct hostcon *c)
 {
-	if (c->pv_efd >= 0)
-		return HOSTCON_RING - c->pv_count;
-	return HOSTCON_RING - c->count;
+	return HOSTCON_RING - c->port[c->lead].count;
 }
 
-/* Buffer one input byte for both consoles.  Lock held, room checked. */
+/* Buffer one input byte for every open port: full means the oldest byte
+ * is dropped (never the lead port's: room was checked), never a stalled
+ * reader.  Lock held. */
 static void hostcon_put(struct hostcon *c, uint8_t b)
 {
-	if (c->count == HOSTCON_RING) { /* only while PV reads: drop oldest */
-		c->head = (c->head + 1) % HOSTCON_RING;
-		c->count--;
+	for (unsigned i = 0; i < HOSTCON_PORTS; i++) {
+		struct hostcon_port *p = &c->port[i];
+
+		if (!p->open)
+			continue;
+		if (p->count == HOSTCON_RING) {
+			p->head = (p->head + 1) % HOSTCON_RING;
+			p->count--;
+		}
+		p->ring[(p->head + p->count) % HOSTCON_RING] = b;
+		p->count++;
 	}
-	c->ring[(c->head + c->count) % HOSTCON_RING] = b;
-	c->count++;
-	hostcon_pv_push(c, b);
 }
 
-/* Tell the PV console that input arrived. */
-static void hostcon_pv_kick(struct hostcon *c)
+/* Tell every port's reader that input arrived. */
+static void hostcon_notify(struct hostcon *c)
 {
-	uint64_t one = 1;
-
-	if (c->pv_efd >= 0 && write(c->pv_efd, &one, sizeof(one)) < 0)
-		log_error("console: %s", strerror(errno));
+	pthread_mutex_lock(&c->ready_lock);
+	for (unsigned i = 0; i < HOSTCON_PORTS; i++)
+		if (c->port[i].ready)
+			c->port[i].ready(c->port[i].ready_arg);
+	pthread_mutex_unlock(&c->ready_lock);
 }
 
 /* Put one input byte through the Ctrl-A escape.  Returns 1 if it was
@@ -202,9 +209,7 @@ static void hostcon_feed(struct hostcon *c, const uint8_t *buf, size_t n)
 	}
 	pthread_mutex_unlock(&c->lock);
 	if (got)
-		hostcon_pv_kick(c);
-	if (got && c->ops->input_ready)
-		c->ops->input_ready(c->ctx);
+		hostcon_notify(c);
 	if (quit && c->ops->quit)
 		c->ops->quit(c->ctx);
 }
@@ -347,9 +352,8 @@ void hostcon_destroy(struct hostcon *c)
 		hostcon_flush_line(c);
 	}
 	pthread_mutex_unlock(&hostcon_out_lock);
-	if (c->pv_efd >= 0)
-		close(c->pv_efd);
 	pthread_cond_destroy(&c->space);
+	pthread_mutex_destroy(&c->ready_lock);
 	pthread_mutex_destroy(&c->att_lock);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
@@ -410,7 +414,8 @@ static void hostcon_copy_out(struct hostcon *c, const void *buf, size_t n)
 	pthread_mutex_unlock(&c->att_lock);
 }
 
-ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n)
+/* Output of every port. */
+static ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n)
 {
 	hostcon_copy_out(c, buf, n);
 	if (c->prefix_len)
@@ -418,16 +423,19 @@ ssize_t hostcon_write(struct hostcon *c, const void *buf, size_t n)
 	return hostcon_write_raw(c, buf, n);
 }
 
-size_t hostcon_read(struct hostcon *c, void *buf, size_t n)
+/* The chardev's read: take from this port's copy of the input. */
+static size_t hostcon_port_read(void *ctx, void *buf, size_t n)
 {
-	uint8_t *p = buf;
+	struct hostcon_port *p = ctx;
+	struct hostcon *c = p->c;
+	uint8_t *out = buf;
 	size_t got = 0;
 
 	pthread_mutex_lock(&c->lock);
-	while (got < n && c->count) {
-		p[got++] = c->ring[c->head];
-		c->head = (c->head + 1) % HOSTCON_RING;
-		c->count--;
+	while (got < n && p->count) {
+		out[got++] = p->ring[p->head];
+		p->head = (p->head + 1) % HOSTCON_RING;
+		p->count--;
 	}
 	if (got)
 		pthread_cond_signal(&c->space);
@@ -435,43 +443,41 @@ size_t hostcon_read(struct hostcon *c, void *buf, size_t n)
 	return got;
 }
 
-int hostcon_has_input(struct hostcon *c)
+static ssize_t hostcon_port_write(void *ctx, const void *buf, size_t n)
 {
-	int r;
+	struct hostcon_port *p = ctx;
 
-	pthread_mutex_lock(&c->lock);
-	r = c->count != 0;
-	pthread_mutex_unlock(&c->lock);
-	return r;
+	return hostcon_write(p->c, buf, n);
 }
 
-int hostcon_pv_in_fd(struct hostcon *c)
+static void hostcon_port_set_ready(void *ctx, void (*ready)(void *arg),
+				   void *arg)
 {
-	int fd;
+	struct hostcon_port *p = ctx;
 
-	pthread_mutex_lock(&c->lock);
-	if (c->pv_efd < 0)
-		c->pv_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	fd = c->pv_efd < 0 ? -errno : c->pv_efd;
-	pthread_mutex_unlock(&c->lock);
-	return fd;
-}
-
-size_t hostcon_pv_read(struct hostcon *c, void *buf, size_t n)
-{
-	uint8_t *p = buf;
-	size_t got = 0;
-
-	pthread_mutex_lock(&c->lock);
-	while (got < n && c->pv_count) {
-		p[got++] = c->pv_ring[c->pv_head];
-		c->pv_head = (c->pv_head + 1) % HOSTCON_RING;
-		c->pv_count--;
+	pthread_mutex_lock(&p->c->ready_lock);
+	if (ready || p->ready_arg == arg) {
+		p->ready = ready;
+		p->ready_arg = ready ? arg : NULL;
 	}
-	if (got)
-		pthread_cond_signal(&c->space);
+	pthread_mutex_unlock(&p->c->ready_lock);
+}
+
+static const struct chardev_ops hostcon_port_ops = {
+	.write = hostcon_port_write,
+	.read = hostcon_port_read,
+	.set_ready = hostcon_port_set_ready,
+};
+
+struct chardev *hostcon_port(struct hostcon *c, enum hostcon_port_id i)
+{
+	pthread_mutex_lock(&c->lock);
+	if (!c->port[i].open) {
+		c->port[i].open = true;
+		c->lead = i;
+	}
 	pthread_mutex_unlock(&c->lock);
-	return got;
+	return &c->port[i].cd;
 }
 
 /* Bytes from the client, as typed input but without the Ctrl-A escape
@@ -483,9 +489,7 @@ static void hostcon_feed_raw(struct hostcon *c, const uint8_t *buf, size_t n)
 	for (size_t i = 0; i < n && hostcon_room_locked(c); i++)
 		hostcon_put(c, buf[i]);
 	pthread_mutex_unlock(&c->lock);
-	hostcon_pv_kick(c);
-	if (c->ops->input_ready)
-		c->ops->input_ready(c->ctx);
+	hostcon_notify(c);
 }
 
 /* Free room of the input ring (0: full). */
