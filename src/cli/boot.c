@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "control/control.h"
 #include "lib/log.h"
 #include "vmm/host.h"
 
@@ -200,19 +201,25 @@ static int boot_run(const struct boot_args *a)
 				    .machine = a->machine,
 				    .memory = size,
 				    .reservation = size };
+	struct control *ctl = NULL;
 	struct host *h;
 	struct domain *d;
-	int r;
+	int r = CLI_EXIT_USAGE;
 
+	/* The control socket first: refused, nothing else has started. */
+	if (control_bind(cli_socket_path(NULL), &ctl) < 0)
+		return CLI_EXIT_USAGE;
 	if (host_create(&h, &hc) < 0)
-		return CLI_EXIT_USAGE;
-	if (host_domain_create(h, &dc, &d) < 0) {
-		host_destroy(h);
-		return CLI_EXIT_USAGE;
+		goto out;
+	if (host_domain_create(h, &dc, &d) == 0 && !control_serve(ctl, h)) {
+		domain_start(d); /* a failure ends the domain (status 1) */
+		r = host_run(h);
 	}
-	domain_start(d); /* a failure ends the domain with status 1 */
-	r = host_run(h);
+	control_stop(ctl); /* before the host it reads */
+	ctl = NULL;
 	host_destroy(h);
+out:
+	control_stop(ctl);
 	return r;
 }
 

@@ -29,4 +29,9 @@ int parse_size(const char *s, uint64_t *out);
 /* Parse a decimal unsigned integer in [min, max].  Returns 0 or -EINVAL. */
 int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 
+/* The socket a server verb (run, boot) listens on: explicit (the config's
+ * control_socket) if given, else $ATOLL_SOCKET, else NULL for the default
+ * (control_bind). */
+const char *cli_socket_path(const char *explicit_path);
+
 #endif

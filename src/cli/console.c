@@ -17,7 +17,7 @@
 #include "cli/cli.h"
 #include "cli/ctl.h"
 #include "lib/log.h"
-#include "control/control.h"
+#include "control/control_sock.h"
 
 #define CONSOLE_ESCAPE 0x1d /* Ctrl-], as virsh and telnet */
 #define CONSOLE_REPLY_MAX 4096

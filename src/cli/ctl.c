@@ -11,7 +11,7 @@
 #include "cli/ctl.h"
 #include "cli/mem_wait.h"
 #include "lib/log.h"
-#include "control/control.h"
+#include "control/control_sock.h"
 
 const char ctl_usage[] =
 	"control verbs (talk to a running atoll):\n"

@@ -13,10 +13,42 @@
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
+#include "control/control_sock.h"
 #include "lib/log.h"
 
 #define CTL_TIMEOUT_S 5
 #define CTL_REPLY_MAX (64u << 20)
+
+const char *cli_socket_path(const char *explicit_path)
+{
+	const char *env = getenv("ATOLL_SOCKET");
+
+	if (explicit_path)
+		return explicit_path;
+	return env && *env ? env : NULL;
+}
+
+/* The server at the other end of fd runs as us (a socket file of ours
+ * can still be answered by a process of another uid if it was handed
+ * over); 0, or -1 after one line. */
+static int ctl_check_peer(int fd, const char *path)
+{
+	uid_t uid;
+	int r = control_peer_uid(fd, &uid);
+
+	if (r) {
+		log_error("%s: cannot tell who answers: %s", path,
+			  strerror(-r));
+		return -1;
+	}
+	if (uid != geteuid()) {
+		log_error("%s is answered by uid %u, not by you (uid %u): "
+			  "refusing to talk to it",
+			  path, (unsigned)uid, (unsigned)geteuid());
+		return -1;
+	}
+	return 0;
+}
 
 /* A connected socket, or -1 after one line saying why not (ctl.h). */
 int ctl_connect(const char *path)
@@ -30,6 +62,11 @@ int ctl_connect(const char *path)
 		return -1;
 	}
 	memcpy(a.sun_path, path, strlen(path));
+	/* Whose socket it is, before a request (maybe "destroy") goes to
+	 * it. */
+	e = control_check_socket_file(path);
+	if (e && e != -ENOENT)
+		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		log_error("socket: %s", strerror(errno));
@@ -38,8 +75,12 @@ int ctl_connect(const char *path)
 	/* Bounds connect (a full backlog), send and every recv. */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
-		return fd;
+	if (!connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		if (!ctl_check_peer(fd, path))
+			return fd;
+		close(fd);
+		return -1;
+	}
 	e = errno;
 	close(fd);
 	if (e == ENOENT)

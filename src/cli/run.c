@@ -1,4 +1,4 @@
-/* atoll run [--stats] [--http PORT] [--no-summary] CONFIG: a host with the domains of a configuration
+/* atoll run [--stats] [--http [ADDR:]PORT] [--no-summary] CONFIG: a host with the domains of a configuration
  * file (docs/config.md).  The whole file is checked before anything is
  * created; a domain that cannot be built stops everything, so bad input
  * yields one line on stderr and exit status 2 with nothing left behind. */
@@ -14,13 +14,15 @@
 #include "control/http.h"
 
 const char run_usage[] =
-	"usage: atoll run [--stats] [--http PORT] [--no-summary] CONFIG\n"
+	"usage: atoll run [--stats] [--http [ADDR:]PORT] [--no-summary] "
+	"CONFIG\n"
 	"  run every domain of the configuration file CONFIG at once\n"
 	"  (docs/config.md); the exit status is 0 when all of them ended\n"
 	"  with status 0.  Input goes to the first domain's console.\n"
 	"  --stats            print per-hart statistics to stderr at exit\n"
-	"  --http PORT        serve a live memory chart on "
-	"http://127.0.0.1:PORT/\n"
+	"  --http [ADDR:]PORT serve a live memory chart on http://ADDR:PORT/\n"
+	"                     (ADDR 127.0.0.1 unless given; the URL printed\n"
+	"                     carries the run's token, required by the page)\n"
 	"  --no-summary       no end-of-run summary on stderr\n";
 
 /* Create every domain, then start them all, a line of progress for each
@@ -51,7 +53,27 @@ static int run_domains(struct host *h, const struct run_config *c)
 struct run_opts {
 	bool stats, summary;
 	unsigned http_port; /* 0: none */
+	char http_addr[64]; /* "": 127.0.0.1 */
 };
+
+/* --http [ADDR:]PORT. */
+static int run_parse_http(const char *v, struct run_opts *o)
+{
+	const char *colon = strrchr(v, ':');
+	const char *port = colon ? colon + 1 : v;
+	size_t n = colon ? (size_t)(colon - v) : 0;
+
+	if (n >= sizeof(o->http_addr) || (colon && !n) ||
+	    parse_uint(port, 1, 65535, &o->http_port)) {
+		log_error("--http needs [ADDR:]PORT, PORT in 1..65535 (got "
+			  "'%s')",
+			  v);
+		return -1;
+	}
+	memcpy(o->http_addr, v, n);
+	o->http_addr[n] = 0;
+	return 0;
+}
 
 static int run_parse(int argc, char **argv, const char **path,
 		     struct run_opts *o)
@@ -64,11 +86,12 @@ static int run_parse(int argc, char **argv, const char **path,
 		} else if (!strcmp(argv[i], "--no-summary")) {
 			o->summary = false;
 		} else if (!strcmp(argv[i], "--http")) {
-			if (++i == argc ||
-			    parse_uint(argv[i], 1, 65535, &o->http_port)) {
-				log_error("--http needs a PORT in 1..65535");
+			if (++i == argc) {
+				log_error("--http needs [ADDR:]PORT");
 				return -1;
 			}
+			if (run_parse_http(argv[i], o))
+				return -1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			log_error("unknown option '%s' (try 'atoll help')",
 				  argv[i]);
@@ -99,7 +122,7 @@ static int run_host(struct host *h, const struct run_config *cfg,
 	if (web && http_serve(web, h))
 		return r;
 	if (web)
-		log_info("live chart on http://127.0.0.1:%u/", o->http_port);
+		log_info("live chart on %s", http_url(web));
 	if (run_domains(h, cfg) == 0) {
 		if (o->summary)
 			summary_start(h, cfg->host.mem.policy.period_ms, &sum);
@@ -127,18 +150,29 @@ int cmd_run(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	cfg.host.stats = o.stats;
 	r = CLI_EXIT_USAGE;
-	/* The port first: taken, nothing else has started. */
-	if (o.http_port && http_bind(o.http_port, &web) < 0)
+	/* The sockets first: taken, nothing else has started. */
+	if (control_bind(cli_socket_path(cfg.control_socket), &ctl) < 0)
+		goto out;
+	if (o.http_port && http_bind(o.http_addr[0] ? o.http_addr : NULL,
+				     o.http_port, &web) < 0)
 		goto out;
 	if (host_create(&h, &cfg.host) < 0)
 		goto out;
-	if (!cfg.control_socket || !control_start(h, cfg.control_socket, &ctl))
+	if (!control_serve(ctl, h)) {
+		/* Said once running: a refusal must stay one line. */
+		if (control_beside_default(ctl))
+			log_info("another atoll holds the default control "
+				 "socket; this one listens on %s",
+				 control_path(ctl));
 		r = run_host(h, &cfg, &o, web);
+	}
 	control_stop(ctl); /* servers before the host they read */
+	ctl = NULL;
 	http_close(web);
 	web = NULL;
 	host_destroy(h);
 out:
+	control_stop(ctl);
 	http_close(web);
 	config_free(&cfg);
 	return r;

@@ -12,7 +12,7 @@
 #include "cli/mem_wait.h"
 #include "lib/log.h"
 #include "mem/policy.h"
-#include "control/control.h"
+#include "control/control_sock.h"
 
 const char sla_usage[] =
 	"usage: atoll sla [--socket PATH] [--json] [--wait[=SECS]] DOMAIN "

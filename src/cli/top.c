@@ -15,7 +15,7 @@
 #include "cli/cli.h"
 #include "cli/ctl.h"
 #include "lib/log.h"
-#include "control/control.h"
+#include "control/control_sock.h"
 
 #define TOP_MAX_DOMAINS 64
 #define TOP_BAR 50 /* characters of the widest memory bar */

@@ -5,13 +5,6 @@
 
 #include "control/conn_io.h"
 
-void conn_begin(struct conn *c, int fd, long limit_ms)
-{
-	c->fd = fd;
-	c->limit_ms = limit_ms;
-	clock_gettime(CLOCK_MONOTONIC, &c->t0);
-}
-
 /* Wait for the socket to be ready for ev before the deadline: 0 or -1. */
 static int conn_wait(const struct conn *c, short ev)
 {
@@ -23,20 +16,6 @@ static int conn_wait(const struct conn *c, short ev)
 	left = c->limit_ms - ((t.tv_sec - c->t0.tv_sec) * 1000 +
 			      (t.tv_nsec - c->t0.tv_nsec) / 1000000);
 	return left > 0 && poll(&p, 1, (int)left) == 1 ? 0 : -1;
-}
-
-long conn_recv(struct conn *c, void *buf, size_t n)
-{
-	ssize_t r;
-
-	for (;;) {
-		if (conn_wait(c, POLLIN))
-			return -1;
-		r = recv(c->fd, buf, n, MSG_DONTWAIT);
-		if (r < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		return r < 0 ? -1 : (long)r;
-	}
 }
 
 void conn_send(struct conn *c, const void *p, size_t n)

@@ -1,18 +1,17 @@
-/* The control socket: a Unix-domain stream socket served by a thread of its
- * own, one request and one reply per connection (control_cmd.c answers).
- * A client is hostile or may simply hang: its request is bounded in size
- * and time, so one client cannot stall the socket for long. */
+/* The control socket: a Unix-domain stream socket, one request and one
+ * reply per connection (control_cmd.c answers), served by the shared loop
+ * (serve.c).  A client is hostile or may simply hang: its request is
+ * bounded in size and time and answered apart from the others, so no
+ * client can stall the socket.  Who may connect: control_sock.h. */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -24,109 +23,76 @@
 #include "control/control.h"
 #include "control/control_cmd.h"
 #include "control/control_console.h"
+#include "control/control_sock.h"
+#include "control/serve.h"
 
-/* How long one client may take to send its request or read the reply. */
+/* How long one client may take to send its request and read the reply. */
 #define CONTROL_CLIENT_MS 2000
 
 struct control {
 	struct host *h;
-	int lfd; /* listening socket */
-	int wake_fd; /* eventfd: control_stop wakes the thread */
-	pthread_t thread;
+	int lfd; /* listening socket, until control_serve takes it */
+	struct serve *srv;
+	bool refused_logged; /* a client of another uid: said once */
+	bool beside; /* the default was taken: atoll-PID.sock */
 	dev_t dev; /* the socket file we bound, to unlink only that */
 	ino_t ino;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
-const char *control_default_path(void)
+/* The request: up to a newline or the end of the stream; one too long is
+ * handed on at CONTROL_REQUEST_MAX + 1 bytes for control_handle to refuse. */
+static long control_complete(const char *buf, size_t n, bool eof, bool full)
 {
-	static char buf[PATH_MAX];
-	const char *s = getenv("ATOLL_SOCKET");
-	const char *run = getenv("XDG_RUNTIME_DIR");
+	const char *nl = memchr(buf, '\n', n);
 
-	if (s && *s)
-		return s;
-	if (run && *run &&
-	    snprintf(buf, sizeof(buf), "%s/atoll.sock", run) < (int)sizeof(buf))
-		return buf;
-	snprintf(buf, sizeof(buf), "/tmp/atoll-%u.sock", (unsigned)getuid());
-	return buf;
+	if (nl)
+		return nl - buf;
+	return eof || full ? (long)n : SERVE_MORE;
 }
 
-/* Read the request: up to a newline or the end of the stream.  Returns its
- * length (without what follows a newline); CONTROL_REQUEST_MAX + 1 if too
- * long; -1 on error or timeout. */
-static long client_read(struct conn *c, char *buf)
+/* Only our own uid, or root, may drive us (the socket's mode says so too;
+ * this holds even if someone loosens it). */
+static bool control_admit(void *ctx, int fd)
 {
-	size_t n = 0;
-	long r;
-	char *nl;
+	struct control *c = ctx;
+	uid_t uid;
 
-	while (n <= CONTROL_REQUEST_MAX) {
-		r = conn_recv(c, buf + n, CONTROL_REQUEST_MAX + 1 - n);
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			return (long)n;
-		nl = memchr(buf + n, '\n', (size_t)r);
-		if (nl)
-			return nl - buf;
-		n += (size_t)r;
+	if (!control_peer_uid(fd, &uid) && (uid == geteuid() || uid == 0))
+		return true;
+	if (!c->refused_logged) {
+		c->refused_logged = true;
+		log_warn("control socket %s: refused a client of uid %d "
+			 "(only uid %u or root may connect)",
+			 c->path, uid == (uid_t)-1 ? -1 : (int)uid,
+			 (unsigned)geteuid());
 	}
-	return (long)n;
+	return false;
 }
 
-/* One connection: request, reply.  Returns true if the connection became
- * a console stream (then it is not ours to close). */
-static bool control_serve(struct control *c, int fd, char *buf)
+/* One request, one reply; true if the connection became a console
+ * stream (then it is not ours to close). */
+static bool control_answer(void *ctx, struct conn *conn, char *req, size_t len)
 {
-	struct conn conn;
+	struct control *c = ctx;
 	struct domain *attach = NULL;
-	long n;
-	char *reply;
+	char *reply = control_handle_conn(c->h, req, len, &attach);
 
-	conn_begin(&conn, fd, CONTROL_CLIENT_MS);
-	n = client_read(&conn, buf);
-	if (n < 0)
-		return false;
-	reply = control_handle_conn(c->h, buf, (size_t)n, &attach);
 	if (reply)
-		conn_send(&conn, reply, strlen(reply));
+		conn_send(conn, reply, strlen(reply));
 	free(reply);
-	return reply && attach && !control_console_attach(c->h, attach, fd);
+	return reply && attach &&
+	       !control_console_attach(c->h, attach, conn->fd);
 }
 
-static void *control_thread(void *arg)
-{
-	struct control *c = arg;
-	struct pollfd p[2] = { { .fd = c->lfd, .events = POLLIN },
-			       { .fd = c->wake_fd, .events = POLLIN } };
-	char *buf = malloc(CONTROL_REQUEST_MAX + 1);
-	int fd;
-
-	while (buf) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[1].revents)
-			break;
-		if (!(p[0].revents & POLLIN))
-			continue;
-		fd = accept4(c->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
-			/* Out of descriptors: the client stays queued;
-			 * do not spin on it. */
-			nanosleep(&(struct timespec){ .tv_nsec = 50000000 },
-				  NULL);
-			continue;
-		}
-		if (fd < 0)
-			continue; /* the client went away */
-		if (!control_serve(c, fd, buf))
-			close(fd);
-	}
-	free(buf);
-	return NULL;
-}
+static const struct serve_ops control_ops = {
+	.name = "control socket",
+	.req_max = CONTROL_REQUEST_MAX + 1,
+	.client_ms = CONTROL_CLIENT_MS,
+	.complete = control_complete,
+	.admit = control_admit,
+	.handle = control_answer,
+};
 
 static int control_addr(const char *path, struct sockaddr_un *a)
 {
@@ -143,7 +109,8 @@ static int control_addr(const char *path, struct sockaddr_un *a)
 }
 
 /* Make the path free for us: refuse if an atoll (or anything) answers
- * there or it is not a socket; remove a stale socket file. */
+ * there (-EADDRINUSE, nothing printed), if it is not a socket or not ours
+ * (one line); remove a stale socket file of ours. */
 static int control_claim(const char *path, const struct sockaddr_un *a)
 {
 	struct stat st;
@@ -156,18 +123,22 @@ static int control_claim(const char *path, const struct sockaddr_un *a)
 			  path);
 		return -EEXIST;
 	}
+	if (st.st_uid != geteuid()) {
+		log_error("control socket %s: belongs to uid %u, not to you "
+			  "(uid %u): refusing to replace it",
+			  path, (unsigned)st.st_uid, (unsigned)geteuid());
+		return -EPERM;
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	r = connect(fd, (const struct sockaddr *)a, sizeof(*a));
 	close(fd);
-	if (!r) {
-		log_error("control socket %s: another atoll is running there",
-			  path);
+	if (!r)
 		return -EADDRINUSE;
-	}
 	if (errno != ECONNREFUSED)
 		return -errno;
+	/* A killed atoll's socket: nobody listens, it is ours. */
 	if (unlink(path) && errno != ENOENT)
 		return -errno;
 	return 0;
@@ -182,13 +153,18 @@ static int control_listen(struct control *c, const struct sockaddr_un *a)
 	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (c->lfd < 0)
 		return -errno;
-	if (bind(c->lfd, (const struct sockaddr *)a, sizeof(*a)))
+	/* Created 0600 (umask), not chmod'ed after: no window in which
+	 * another user could connect. */
+	mode_t old = umask(0177);
+	r = bind(c->lfd, (const struct sockaddr *)a, sizeof(*a));
+	umask(old);
+	if (r)
 		return -errno;
-	if (chmod(c->path, 0600) || stat(c->path, &st))
+	if (lstat(c->path, &st))
 		goto err_unlink;
 	c->dev = st.st_dev;
 	c->ino = st.st_ino;
-	if (listen(c->lfd, 16))
+	if (listen(c->lfd, 64))
 		goto err_unlink;
 	return 0;
 err_unlink:
@@ -197,11 +173,52 @@ err_unlink:
 	return r;
 }
 
-int control_start(struct host *h, const char *path, struct control **out)
+/* Serialize claim and bind with any other atoll starting in the same
+ * directory (a lock on the directory itself: nothing left behind), so two
+ * cannot both find the old socket stale and take turns replacing it.  A
+ * lock held by someone else for a second is refused rather than waited
+ * for.  The directory's fd (locked), or -errno after one line. */
+static int control_lock_dir(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		fd = -errno;
+		log_error("control socket %s: %s: %s", path, dir,
+			  strerror(-fd));
+		return fd;
+	}
+	for (int i = 0; flock(fd, LOCK_EX | LOCK_NB); i++) {
+		if (i == 20) {
+			log_error("control socket %s: %s stays locked by "
+				  "another process",
+				  path, dir);
+			close(fd);
+			return -EBUSY;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 50000000 }, NULL);
+	}
+	return fd;
+}
+
+/* Claim and bind path.  -EADDRINUSE (nothing printed) when a live atoll
+ * answers there; other errors printed. */
+static int control_bind_path(const char *path, struct control **out)
 {
 	struct sockaddr_un a;
 	struct control *c;
-	int r;
+	int r, dfd;
 
 	r = control_addr(path, &a);
 	if (r)
@@ -209,53 +226,103 @@ int control_start(struct host *h, const char *path, struct control **out)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->h = h;
-	c->lfd = c->wake_fd = -1;
+	c->lfd = -1;
 	memcpy(c->path, a.sun_path, sizeof(c->path));
-	r = control_claim(path, &a);
-	if (r == -EEXIST || r == -EADDRINUSE)
-		goto err_free;
-	if (!r)
-		r = control_listen(c, &a);
-	if (r)
-		goto err_report;
-	c->wake_fd = eventfd(0, EFD_CLOEXEC);
-	if (c->wake_fd < 0) {
-		r = -errno;
-		goto err_unlink;
+	dfd = control_lock_dir(path);
+	if (dfd < 0) {
+		free(c);
+		return dfd;
 	}
-	r = -pthread_create(&c->thread, NULL, control_thread, c);
-	if (r)
-		goto err_unlink;
+	r = control_claim(path, &a);
+	if (!r) {
+		r = control_listen(c, &a);
+		if (r)
+			log_error("control socket %s: %s", path, strerror(-r));
+	} else if (r != -EADDRINUSE && r != -EEXIST && r != -EPERM) {
+		log_error("control socket %s: %s", path, strerror(-r));
+	}
+	close(dfd); /* the lock: the socket is ours now, or not */
+	if (r) {
+		if (c->lfd >= 0)
+			close(c->lfd);
+		free(c);
+		return r;
+	}
 	*out = c;
 	return 0;
-err_unlink:
-	unlink(c->path);
-err_report:
-	log_error("control socket %s: %s", path, strerror(-r));
-err_free:
-	if (c->wake_fd >= 0)
-		close(c->wake_fd);
-	if (c->lfd >= 0)
-		close(c->lfd);
-	free(c);
+}
+
+int control_bind(const char *path, struct control **out)
+{
+	char buf[sizeof(((struct sockaddr_un *)0)->sun_path) + 32];
+	const char *dir = control_default_dir();
+	int r;
+
+	if (path) {
+		r = control_bind_path(path, out);
+		if (r == -EADDRINUSE)
+			log_error("control socket %s: another atoll is running "
+				  "there",
+				  path);
+		return r;
+	}
+	r = control_private_dir(dir, true);
+	if (r)
+		return r;
+	snprintf(buf, sizeof(buf), "%s/atoll.sock", dir);
+	r = control_bind_path(buf, out);
+	if (r != -EADDRINUSE)
+		return r;
+	/* The default is another atoll's: this one listens beside it. */
+	snprintf(buf, sizeof(buf), "%s/atoll-%ld.sock", dir, (long)getpid());
+	r = control_bind_path(buf, out);
+	if (!r)
+		(*out)->beside = true;
+	return r;
+}
+
+int control_serve(struct control *c, struct host *h)
+{
+	int r;
+
+	c->h = h;
+	r = serve_start(c->lfd, &control_ops, c, &c->srv);
+	c->lfd = -1; /* the server's now, even on failure */
+	if (r)
+		log_error("control socket %s: %s", c->path, strerror(-r));
+	return r;
+}
+
+const char *control_path(const struct control *c)
+{
+	return c->path;
+}
+
+bool control_beside_default(const struct control *c)
+{
+	return c->beside;
+}
+
+int control_start(struct host *h, const char *path, struct control **out)
+{
+	int r = control_bind(path, out);
+
+	if (!r && (r = control_serve(*out, h)))
+		control_stop(*out);
 	return r;
 }
 
 void control_stop(struct control *c)
 {
-	uint64_t one = 1;
 	struct stat st;
 
 	if (!c)
 		return;
-	if (write(c->wake_fd, &one, sizeof(one)) != sizeof(one))
-		log_error("control socket %s: cannot stop its thread", c->path);
-	pthread_join(c->thread, NULL);
+	serve_stop(c->srv);
 	/* Only our own socket: never one that replaced it. */
-	if (!stat(c->path, &st) && st.st_dev == c->dev && st.st_ino == c->ino)
+	if (!lstat(c->path, &st) && st.st_dev == c->dev && st.st_ino == c->ino)
 		unlink(c->path);
-	close(c->lfd);
-	close(c->wake_fd);
+	if (c->lfd >= 0)
+		close(c->lfd);
 	free(c);
 }

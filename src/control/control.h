@@ -5,17 +5,28 @@
 #ifndef ATOLL_CONTROL_CONTROL_H
 #define ATOLL_CONTROL_CONTROL_H
 
+#include <stdbool.h>
+
 struct host;
 struct control;
 
-/* Bind `path` and serve it on a thread of its own.  Refuses (-EADDRINUSE,
- * one line printed) if another atoll already answers there; a stale socket
- * file is replaced.  0 or -errno. */
+/* Claim the socket before anything else starts, so that a refusal leaves
+ * nothing changed.  path NULL: the default, in the user's private
+ * directory (control_sock.h), or beside it (atoll-PID.sock, see
+ * control_beside_default) if another atoll holds it.  An explicit path is exclusive:
+ * -EADDRINUSE if an atoll answers there.  0 or -errno after one line. */
+int control_bind(const char *path, struct control **out);
+/* Serve h from now on (a thread of its own).  0 or -errno (one line). */
+int control_serve(struct control *c, struct host *h);
+/* control_bind then control_serve. */
 int control_start(struct host *h, const char *path, struct control **out);
-/* Stop serving and unlink the socket. */
+/* The path it listens on. */
+const char *control_path(const struct control *c);
+/* Did the default belong to another atoll (so that this one listens
+ * beside it, and the user should be told where)? */
+bool control_beside_default(const struct control *c);
+/* Stop serving (waits for the requests being answered) and unlink the
+ * socket.  NULL is fine. */
 void control_stop(struct control *c);
-/* The default socket path: $ATOLL_SOCKET, else $XDG_RUNTIME_DIR/atoll.sock,
- * else /tmp/atoll-$UID.sock.  Returns a static buffer. */
-const char *control_default_path(void);
 
 #endif

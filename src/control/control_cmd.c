@@ -161,8 +161,8 @@ static int cmd_version(struct ctl_ctx *c)
 
 /* Work on a domain under the host lock (host_for_each_domain holds it), so
  * that a domain whose guest ends meanwhile is not torn down under us.  The
- * pointers themselves stay valid: domains are freed only by "destroy"
- * (served by this one thread) or by host_destroy after control_stop. */
+ * pointers themselves stay valid: a destroyed domain is only unlinked, and
+ * freed by host_destroy after the control server has stopped. */
 typedef int (*visit_fn)(struct ctl_ctx *c, struct domain *d, void *arg);
 
 struct visit {

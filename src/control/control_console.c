@@ -12,7 +12,7 @@
 
 int control_console_check(struct domain *d)
 {
-	if (d->torn_down || !d->m || !d->m->con ||
+	if (d->tearing || d->torn_down || !d->m || !d->m->con ||
 	    d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_DESTROYED)
 		return -ESRCH;
 	return hostcon_attached(d->m->con) ? -EBUSY : 0;

@@ -1,88 +1,106 @@
-/* The HTTP server of `atoll run --http PORT`: one thread, one connection at
- * a time, GET only.  Anything that can reach 127.0.0.1 may connect, so a
- * request is bounded in size (HTTP_REQ_MAX) and time (HTTP_CLIENT_MS) and
- * a malformed one gets 400 and one log line.  It reads the statistics the
+/* The HTTP server of `atoll run --http [ADDR:]PORT`, on the shared accept
+ * loop (serve.c), GET only.  Any local user can reach the port, so every
+ * request must carry the per-run token atoll printed (?token=, else 403),
+ * is bounded in size (HTTP_REQ_MAX) and time (HTTP_CLIENT_MS), and a
+ * malformed one gets 400 and one log line.  It reads the statistics the
  * control socket reads (control_handle), never touching a vCPU. */
 #define _GNU_SOURCE /* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
+#include <sys/random.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
 #include "control/control_cmd.h"
 #include "control/conn_io.h"
 #include "control/http.h"
+#include "control/http_parse.h"
+#include "control/serve.h"
 
 #define HTTP_REQ_MAX 8192
 #define HTTP_CLIENT_MS 2000
 
 struct http {
 	struct host *h;
-	int lfd, wake_fd;
-	unsigned port;
-	pthread_t thread;
-	bool running;
+	int lfd;
+	struct serve *srv;
+	char where[64]; /* "ADDR:PORT" for log lines and the URL */
+	char token[HTTP_TOKEN_HEX + 1];
+	char url[128];
 };
 
-int http_bind(unsigned port, struct http **out)
+/* The per-run token: 128 bits from the kernel's random pool. */
+static int http_make_token(struct http *s)
+{
+	unsigned char r[HTTP_TOKEN_HEX / 2];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof(r)) {
+		n = getrandom(r + got, sizeof(r) - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(r); i++)
+		snprintf(s->token + 2 * i, 3, "%02x", r[i]);
+	return 0;
+}
+
+int http_bind(const char *addr, unsigned port, struct http **out)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct http *s = calloc(1, sizeof(*s));
+				 .sin_port = htons((uint16_t)port) };
+	struct http *s;
 	int one = 1, err;
 
+	if (!addr)
+		addr = "127.0.0.1";
+	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
+		log_error("--http %s:%u: '%s' is not an IPv4 address", addr,
+			  port, addr);
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->port = port;
-	s->wake_fd = -1;
+	snprintf(s->where, sizeof(s->where), "%s:%u", addr, port);
 	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s->lfd < 0)
 		goto err;
 	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s->lfd, (struct sockaddr *)&a, sizeof(a)) || listen(s->lfd, 8))
+	if (bind(s->lfd, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(s->lfd, 64))
 		goto err;
-	s->wake_fd = eventfd(0, EFD_CLOEXEC);
-	if (s->wake_fd < 0)
+	err = http_make_token(s);
+	if (err) {
+		errno = -err;
 		goto err;
+	}
+	snprintf(s->url, sizeof(s->url), "http://%s/?token=%s", s->where,
+		 s->token);
 	*out = s;
 	return 0;
 err:
 	err = -errno;
-	log_error("--http %u: cannot listen on 127.0.0.1:%u: %s", port, port,
+	log_error("--http %u: cannot listen on %s: %s", port, s->where,
 		  strerror(-err));
 	http_close(s);
 	return err;
 }
 
-/* The request head (up to the blank line), NUL-terminated in buf.
- * Returns its length, or -1 (closed, timed out or too large). */
-static long http_read(struct conn *c, char *buf)
+const char *http_url(const struct http *s)
 {
-	size_t n = 0;
-	long r;
-
-	while (n < HTTP_REQ_MAX) {
-		r = conn_recv(c, buf + n, HTTP_REQ_MAX - n);
-		if (r <= 0)
-			return -1;
-		n += (size_t)r;
-		buf[n] = 0;
-		if (strstr(buf, "\r\n\r\n") || strstr(buf, "\n\n"))
-			return (long)n;
-	}
-	return -1;
+	return s->url;
 }
 
 static void http_reply(struct conn *c, const char *status, const char *type,
@@ -99,99 +117,76 @@ static void http_reply(struct conn *c, const char *status, const char *type,
 	conn_send(c, body, len);
 }
 
-/* Route one request head. */
+/* Answer one request head. */
 static void http_route(struct http *s, struct conn *c, char *req)
 {
 	static const char stats_req[] = "{\"cmd\":\"stats\"}";
-	char *sp1 = strchr(req, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+	static const char forbidden[] =
+		"token missing or wrong (use the URL atoll printed)\n";
 	char *json;
 
-	if (!sp1 || !sp2 || strncmp(sp2 + 1, "HTTP/1.", 7)) {
+	switch (http_parse(req, s->token)) {
+	case HTTP_BAD:
 		log_error("--http: malformed request refused");
 		http_reply(c, "400 Bad Request", "text/plain", "bad request\n",
 			   12);
-		return;
-	}
-	*sp2 = 0;
-	if (strncmp(req, "GET ", 4)) {
+		break;
+	case HTTP_METHOD:
 		http_reply(c, "405 Method Not Allowed", "text/plain",
 			   "GET only\n", 9);
-	} else if (!strcmp(sp1 + 1, "/") || !strcmp(sp1 + 1, "/index.html")) {
+		break;
+	case HTTP_FORBIDDEN:
+		http_reply(c, "403 Forbidden", "text/plain", forbidden,
+			   sizeof(forbidden) - 1);
+		break;
+	case HTTP_PAGE:
 		http_reply(c, "200 OK", "text/html; charset=utf-8", http_page,
 			   http_page_len);
-	} else if (!strcmp(sp1 + 1, "/stats.json")) {
+		break;
+	case HTTP_STATS:
 		json = control_handle(s->h, stats_req, sizeof(stats_req) - 1);
 		if (json)
 			http_reply(c, "200 OK", "application/json", json,
 				   strlen(json));
 		free(json);
-	} else {
+		break;
+	case HTTP_NOT_FOUND:
 		http_reply(c, "404 Not Found", "text/plain", "not found\n", 10);
+		break;
 	}
 }
 
-static void *http_thread(void *arg)
+static bool http_answer(void *ctx, struct conn *c, char *req, size_t len)
 {
-	struct http *s = arg;
-	struct pollfd p[2] = { { .fd = s->lfd, .events = POLLIN },
-			       { .fd = s->wake_fd, .events = POLLIN } };
-	char *buf = malloc(HTTP_REQ_MAX + 1);
-	struct conn c;
-	int fd;
-
-	while (buf) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[1].revents)
-			break;
-		if (!(p[0].revents & POLLIN))
-			continue;
-		fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd < 0) {
-			/* Out of descriptors: do not spin on the backlog. */
-			if (errno == EMFILE || errno == ENFILE)
-				nanosleep(
-					&(struct timespec){ .tv_nsec =
-								    50000000 },
-					NULL);
-			continue;
-		}
-		conn_begin(&c, fd, HTTP_CLIENT_MS);
-		if (http_read(&c, buf) >= 0)
-			http_route(s, &c, buf);
-		close(fd);
-	}
-	free(buf);
-	return NULL;
+	http_route(ctx, c, req);
+	return false;
 }
+
+static const struct serve_ops http_ops = {
+	.name = "--http",
+	.req_max = HTTP_REQ_MAX,
+	.client_ms = HTTP_CLIENT_MS,
+	.complete = http_head_complete,
+	.handle = http_answer,
+};
 
 int http_serve(struct http *s, struct host *h)
 {
 	int err;
 
 	s->h = h;
-	err = -pthread_create(&s->thread, NULL, http_thread, s);
-	if (err) {
-		log_error("--http %u: %s", s->port, strerror(-err));
-		return err;
-	}
-	s->running = true;
-	return 0;
+	err = serve_start(s->lfd, &http_ops, s, &s->srv);
+	s->lfd = -1; /* the server's now, even on failure */
+	if (err)
+		log_error("--http %s: %s", s->where, strerror(-err));
+	return err;
 }
 
 void http_close(struct http *s)
 {
-	uint64_t one = 1;
-
 	if (!s)
 		return;
-	if (s->running) {
-		if (write(s->wake_fd, &one, sizeof(one)) != sizeof(one))
-			log_error("--http: cannot stop its thread");
-		pthread_join(s->thread, NULL);
-	}
-	if (s->wake_fd >= 0)
-		close(s->wake_fd);
+	serve_stop(s->srv);
 	if (s->lfd >= 0)
 		close(s->lfd);
 	free(s);

@@ -321,7 +321,8 @@ out:
 	return err;
 }
 
-/* Host lock held: wait until no vCPU is inside hart_run. */
+/* Without the host lock: wait until no vCPU is inside hart_run, or the
+ * pause was cancelled (unpause) or the domain is stopping. */
 static void domain_wait_out_of_run(struct domain *d)
 {
 	pthread_mutex_lock(&d->run_lock);
@@ -330,31 +331,43 @@ static void domain_wait_out_of_run(struct domain *d)
 
 		for (unsigned i = 0; i < d->nr_vcpus; i++)
 			any |= atomic_load(&d->vcpus[i].in_run);
-		if (!any || atomic_load(&d->stopping))
+		if (!any || atomic_load(&d->stopping) ||
+		    !atomic_load(&d->paused))
 			break;
 		pthread_cond_wait(&d->run_cond, &d->run_lock);
 	}
 	pthread_mutex_unlock(&d->run_lock);
 }
 
+/* Mark the domain paused under the host lock, wait for its vCPUs to park
+ * without it (a slow vCPU must not stall every other control request),
+ * then make the state say so unless an unpause or the end came first.
+ * The vCPUs array cannot go meanwhile: a teardown joins the vCPUs first,
+ * and they leave hart_run once stopping is set. */
 int domain_pause(struct domain *d)
 {
 	struct host *h = d->host;
-	int err = 0;
 
 	pthread_mutex_lock(&h->lock);
-	if (d->state != DOMAIN_RUNNING || atomic_load(&d->stopping)) {
-		err = -EINVAL;
-		goto out;
+	if (d->state != DOMAIN_RUNNING || atomic_load(&d->stopping) ||
+	    atomic_load(&d->paused) || d->tearing) {
+		pthread_mutex_unlock(&h->lock);
+		return -EINVAL;
 	}
 	atomic_store(&d->paused, true);
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		hart_request(&d->vcpus[i].hart, REQ_PAUSE);
-	domain_wait_out_of_run(d);
-	d->state = DOMAIN_PAUSED;
-out:
+	d->pausing = true;
 	pthread_mutex_unlock(&h->lock);
-	return err;
+	domain_wait_out_of_run(d);
+	pthread_mutex_lock(&h->lock);
+	d->pausing = false;
+	if (d->state == DOMAIN_RUNNING && atomic_load(&d->paused) &&
+	    !atomic_load(&d->stopping))
+		d->state = DOMAIN_PAUSED;
+	pthread_cond_broadcast(&h->torn_cond);
+	pthread_mutex_unlock(&h->lock);
+	return 0;
 }
 
 int domain_unpause(struct domain *d)
@@ -363,7 +376,9 @@ int domain_unpause(struct domain *d)
 	int err = 0;
 
 	pthread_mutex_lock(&h->lock);
-	if (d->state != DOMAIN_PAUSED) {
+	/* Paused, or a pause still waiting for its vCPUs (cancelled). */
+	if (d->state != DOMAIN_PAUSED &&
+	    !(d->state == DOMAIN_RUNNING && atomic_load(&d->paused))) {
 		err = -EINVAL;
 		goto out;
 	}

@@ -30,6 +30,7 @@ struct domain {
 	pthread_mutex_t run_lock;
 	pthread_cond_t run_cond;
 	atomic_bool paused;
+	bool pausing; /* under the host lock: domain_pause waits for vCPUs */
 
 	/* The end: the first domain_exit fixes the status. */
 	pthread_mutex_t exit_lock;
@@ -43,9 +44,12 @@ struct domain {
 
 	/* Statistics kept when the board and memory are gone. */
 	struct domain_stats final;
+	bool tearing; /* under the host lock: a teardown is under way */
 	bool torn_down;
+	bool destroying; /* "destroy" under way: refuse a second one */
 
 	struct domain *next; /* host's list, in id order */
+	struct domain *next_dead; /* host's dead list (destroyed) */
 };
 
 struct host {
@@ -53,6 +57,11 @@ struct host {
 	bool mem_ready;
 	pthread_mutex_t lock; /* the domain list, every state change */
 	struct domain *domains;
+	/* Destroyed domains, unlinked but freed only by host_destroy: a
+	 * control client may still hold a pointer to one. */
+	struct domain *dead;
+	/* Broadcast (with the host lock) when a teardown ends. */
+	pthread_cond_t torn_cond;
 	unsigned next_id;
 	unsigned nr_created; /* domains ever created */
 	int wake_fd; /* eventfd: a domain ended or the user quit */
@@ -69,7 +78,10 @@ struct host {
 void domain_exit(void *ctx, int status);
 /* Host lock held: stop the vCPUs of an ending domain, join them, save its
  * statistics, return every frame and free its board.  State becomes
- * DOMAIN_SHUTDOWN.  Idempotent. */
+ * DOMAIN_SHUTDOWN.  Idempotent.  The lock is dropped while the vCPU and
+ * back-end threads are waited for (never held across a wait for another
+ * thread), so the domain list may change meanwhile; a second caller waits
+ * for the first one's teardown to end. */
 void domain_teardown(struct domain *d);
 /* Host lock held, torn down, unlinked: free what is left. */
 void domain_free(struct domain *d);

@@ -51,6 +51,7 @@ int host_create(struct host **out, const struct host_config *cfg)
 	host_signal_set(&set);
 	pthread_sigmask(SIG_BLOCK, &set, &h->old_mask);
 	pthread_mutex_init(&h->lock, 0);
+	pthread_cond_init(&h->torn_cond, 0);
 	h->next_id = 1;
 	h->stats = cfg->stats;
 	h->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -105,6 +106,11 @@ void host_destroy(struct host *h)
 		h->domains = d->next;
 		domain_free(d);
 	}
+	while (h->dead) {
+		struct domain *d = h->dead;
+		h->dead = d->next_dead;
+		domain_free(d);
+	}
 	pthread_mutex_unlock(&h->lock);
 	netnat_stop(h->nat); /* its port, before the switch */
 	vswitch_destroy(h->vswitch); /* every domain's ports are gone */
@@ -113,6 +119,7 @@ void host_destroy(struct host *h)
 	if (h->wake_fd >= 0)
 		close(h->wake_fd);
 	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->torn_cond);
 	pthread_sigmask(SIG_SETMASK, &h->old_mask, 0);
 	free(h);
 }

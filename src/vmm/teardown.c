@@ -1,6 +1,7 @@
 /* The end of a domain: stop and join its vCPUs, keep its statistics,
  * return every frame and swap slot to the host, free the board; and the
  * statistics themselves. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,15 +108,30 @@ static void domain_join_vcpus(struct domain *d)
 
 void domain_teardown(struct domain *d)
 {
+	struct host *h = d->host;
+
 	if (d->torn_down)
 		return;
+	if (d->tearing) { /* another thread is at it: wait for its end */
+		while (!d->torn_down)
+			pthread_cond_wait(&h->torn_cond, &h->lock);
+		return;
+	}
+	d->tearing = true;
+	/* The waits, without the host lock: the vCPUs leave hart_run, the
+	 * back-ends stop (flushing their output) while the console and the
+	 * grant mappings are still there, the console thread ends.  Readers
+	 * under the lock still find the board and memory whole. */
+	pthread_mutex_unlock(&h->lock);
 	domain_join_vcpus(d);
-	/* Its back-ends stop (flushing their output) while the console and
-	 * the grant mappings are still there. */
 	if (d->mem)
 		pvdev_domain_gone(d->id);
 	if (d->m)
 		machine_stop(d->m);
+	pthread_mutex_lock(&h->lock);
+	/* A pause still looking at the vCPUs (it saw stopping, or will). */
+	while (d->pausing)
+		pthread_cond_wait(&h->torn_cond, &h->lock);
 	if (d->host->stats && d->state != DOMAIN_CREATED)
 		domain_print_stats(d);
 	domain_get_stats(d, &d->final);
@@ -143,6 +159,7 @@ void domain_teardown(struct domain *d)
 	d->state = DOMAIN_SHUTDOWN;
 	d->final.state = DOMAIN_SHUTDOWN;
 	d->final.exit_status = d->status;
+	pthread_cond_broadcast(&h->torn_cond);
 }
 
 void domain_free(struct domain *d)
@@ -161,13 +178,21 @@ int domain_destroy(struct domain *d)
 	struct domain **pp;
 
 	pthread_mutex_lock(&h->lock);
-	domain_teardown(d);
+	if (d->destroying) {
+		pthread_mutex_unlock(&h->lock);
+		return -EALREADY;
+	}
+	d->destroying = true;
+	domain_teardown(d); /* drops the lock while it waits */
 	for (pp = &h->domains; *pp && *pp != d; pp = &(*pp)->next)
 		;
 	if (*pp)
 		*pp = d->next;
 	d->state = DOMAIN_DESTROYED;
-	domain_free(d);
+	d->final.state = DOMAIN_DESTROYED;
+	/* Not freed: a control client may hold d (host_destroy frees it). */
+	d->next_dead = h->dead;
+	h->dead = d;
 	pthread_mutex_unlock(&h->lock);
 	host_wake(h);
 	return 0;

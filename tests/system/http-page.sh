@@ -1,8 +1,12 @@
 #!/bin/bash
 # `atoll run --http PORT`: /stats.json is the control socket's stats reply;
 # the page, loaded in headless Chromium, ran its script and drew a legend
-# entry and an SVG path per domain; a malformed request gets 400; a port in
-# use stops a second atoll with exit status 2 and one line naming --http.
+# entry and an SVG path per domain; a malformed request gets 400; a request
+# without the run's token (or with a wrong one) gets 403; the server
+# listens on 127.0.0.1 only unless told (--http ADDR:PORT); a port in use
+# stops a second atoll with exit status 2 and one line naming --http.
+# The idle domain outlives the test on a loaded machine: atoll ends on
+# the SIGTERM it is sent (status 143).
 # Skipped (exit 77) only when Chromium is not installed.  Usage:
 #   tests/system/http-page.sh ATOLL     (exit status 0 = pass)
 source "$(dirname "$0")/lib/sys.bash" "$1"
@@ -29,7 +33,7 @@ cmdline = workload=memhog mib=16 phases=30 wait_ms=100
 memory = 16M
 maxmem = 16M
 kernel = $os
-cmdline = workload=idle ticks=1500
+cmdline = workload=idle ticks=$((6000 * SLOW))
 INI
 "$ATOLL" run --http "$port" "$tmp/web.ini" </dev/null >"$tmp/out" \
 	2>"$tmp/err" &
@@ -38,23 +42,39 @@ for _ in $(seq 100); do
 	grep -q "live chart on" "$tmp/err" && break
 	sleep 0.1
 done
-grep -q "http://127.0.0.1:$port/" "$tmp/err" || fail "no 'live chart' line"
+page=$(grep -o "http://127.0.0.1:$port/?token=[0-9a-f]*" "$tmp/err")
+[ ${#page} = $((${#port} + 57)) ] ||
+	fail "no 'live chart' line with a 32-digit token: $(cat "$tmp/err")"
+token=${page##*=}
+# Bound to loopback only: not reachable on another local address.
+ss -Hltn "sport = :$port" | grep -q "127.0.0.1:$port" ||
+	fail "--http $port does not listen on 127.0.0.1: $(ss -Hltn)"
+ss -Hltn "sport = :$port" | grep -qv "127.0.0.1:$port" &&
+	fail "--http $port listens beyond 127.0.0.1: $(ss -Hltn)"
 
 url=http://127.0.0.1:$port
-python3 - "$url" <<'PY' || fail "stats.json or a bad request: see above"
+python3 - "$url" "$token" <<'PY' || fail "stats.json, token or a bad request: see above"
 import json, socket, sys, urllib.request, urllib.error
-url = sys.argv[1]
-r = json.load(urllib.request.urlopen(url + "/stats.json", timeout=5))
+url, token = sys.argv[1], sys.argv[2]
+def code(path):
+    try:
+        return urllib.request.urlopen(url + path, timeout=5).status
+    except urllib.error.HTTPError as e:
+        return e.code
+r = json.load(urllib.request.urlopen(url + "/stats.json?token=" + token,
+                                     timeout=5))
 assert r["ok"] and {d["name"] for d in r["domains"]} == {"hog", "calm"}, r
+wrong = ("0" if token[0] != "0" else "1") + token[1:]
+for path in ["/", "/stats.json", "/stats.json?token=", "/?token=" + wrong,
+             "/stats.json?token=" + token[:-1], "/?tok=" + token,
+             "/?token=" + token + "0"]:
+    assert code(path) == 403, "no 403 for " + path
+assert code("/?x=1&token=" + token) == 200, "token after another field"
 host, port = url[7:].split(":")
 s = socket.create_connection((host, int(port)), timeout=5)
 s.sendall(b"NONSENSE\r\n\r\n")
 assert s.recv(100).startswith(b"HTTP/1.1 400"), "no 400 for a bad request"
-try:
-    urllib.request.urlopen(url + "/nothing", timeout=5)
-    raise AssertionError("no 404")
-except urllib.error.HTTPError as e:
-    assert e.code == 404
+assert code("/nothing?token=" + token) == 404, "no 404"
 PY
 grep -q "malformed request" "$tmp/err" || fail "bad request not logged"
 
@@ -72,7 +92,7 @@ rc=$?
 # The page in headless Chromium: 1.5 s of its life, then the DOM.
 timeout 40 "$chrome" --headless --no-sandbox --disable-gpu \
 	--disable-dev-shm-usage --user-data-dir="$tmp/chrome" \
-	--virtual-time-budget=1500 --dump-dom "$url/" >"$tmp/dom" \
+	--virtual-time-budget=1500 --dump-dom "$page" >"$tmp/dom" \
 	2>"$tmp/chrome.err" || fail "chromium: exit status $?"
 for d in hog calm; do
 	grep -q "<li data-domain=\"$d\"" "$tmp/dom" ||
