@@ -81,6 +81,19 @@ struct boot_info {
 	uint64_t dtb_pa, dtb_size;
 };
 int fdt_parse(const void *dtb, struct boot_info *bi);
+/* The one device-tree walker (fdt.c): calls begin at each node (depth 0
+ * is the root), prop at each of its properties (value bounds-checked),
+ * end when it closes.  A call's nonzero return stops the walk and is
+ * returned; else 0 at the end of the tree, -22 if the blob is not a sane
+ * FDT (nodes deeper than 16 included).  Any call may be NULL. */
+struct fdt_visitor {
+	int (*begin)(void *ctx, int depth, const char *name);
+	int (*end)(void *ctx, int depth);
+	int (*prop)(void *ctx, int depth, const char *name, const uint8_t *val,
+		    uint32_t len);
+};
+int fdt_walk(const void *dtb, const struct fdt_visitor *v, void *ctx);
+uint32_t fdt_be32(const void *p);
 /* pv_fdt.c: a property (first cell) of the node compatible with compat. */
 int fdt_find_u32(const void *dtb, const char *compat, const char *prop,
 		 uint32_t *out);

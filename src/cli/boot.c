@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/boot_args.h"
 #include "cli/cli.h"
 #include "control/control.h"
 #include "lib/log.h"
@@ -27,13 +28,18 @@ const char boot_usage[] =
 	"  --net              a PV network interface on atoll's switch\n"
 	"  --dtb-out FILE     also write the generated device tree to FILE\n"
 	"  --stats            print per-hart statistics to stderr at exit\n"
+	"QEMU's spellings (docs/virtio.md):\n"
+	"  -kernel FILE, -append, -initrd, -bios, -smp N, -nographic,\n"
+	"  -no-reboot, -machine virt\n"
+	"  -drive file=IMG,format=raw,if=virtio[,readonly=on]\n"
+	"  -drive file=IMG,format=raw,if=none,id=ID\n"
+	"      -device virtio-blk-device,drive=ID\n"
+	"  -netdev user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT]\n"
+	"      -device virtio-net-device,netdev=ID[,mac=MAC]\n"
+	"  -device virtio-rng-device | virtio-balloon-device |\n"
+	"          virtio-console-device\n"
 	"The exit status is the guest's (test device, HTIF, SBI reset).\n"
 	"On the console, C-a x quits and C-a h lists the escapes.\n";
-
-struct boot_args {
-	struct machine_config machine;
-	bool stats;
-};
 
 enum boot_opt {
 	OPT_MEM,
@@ -45,7 +51,14 @@ enum boot_opt {
 	OPT_NET,
 	OPT_DTB_OUT,
 	OPT_STATS,
-	OPT_HELP
+	OPT_HELP,
+	OPT_KERNEL,
+	OPT_DRIVE,
+	OPT_NETDEV,
+	OPT_DEVICE,
+	OPT_NOGRAPHIC,
+	OPT_MACHINE,
+	OPT_NO_REBOOT,
 };
 
 static const struct boot_option {
@@ -53,12 +66,30 @@ static const struct boot_option {
 	enum boot_opt id;
 	bool has_arg;
 } boot_options[] = {
-	{ "-m", OPT_MEM, true },	  { "--smp", OPT_SMP, true },
-	{ "--bios", OPT_BIOS, true },	  { "--append", OPT_APPEND, true },
-	{ "--initrd", OPT_INITRD, true }, { "--dtb-out", OPT_DTB_OUT, true },
-	{ "--disk", OPT_DISK, true },	  { "--stats", OPT_STATS, false },
-	{ "--help", OPT_HELP, false },	  { "-h", OPT_HELP, false },
+	{ "-m", OPT_MEM, true },
+	{ "--smp", OPT_SMP, true },
+	{ "--bios", OPT_BIOS, true },
+	{ "--append", OPT_APPEND, true },
+	{ "--initrd", OPT_INITRD, true },
+	{ "--dtb-out", OPT_DTB_OUT, true },
+	{ "--disk", OPT_DISK, true },
+	{ "--stats", OPT_STATS, false },
+	{ "--help", OPT_HELP, false },
+	{ "-h", OPT_HELP, false },
 	{ "--net", OPT_NET, false },
+	/* QEMU's spellings. */
+	{ "-kernel", OPT_KERNEL, true },
+	{ "-append", OPT_APPEND, true },
+	{ "-initrd", OPT_INITRD, true },
+	{ "-bios", OPT_BIOS, true },
+	{ "-smp", OPT_SMP, true },
+	{ "-drive", OPT_DRIVE, true },
+	{ "-netdev", OPT_NETDEV, true },
+	{ "-device", OPT_DEVICE, true },
+	{ "-nographic", OPT_NOGRAPHIC, false },
+	{ "-machine", OPT_MACHINE, true },
+	{ "-M", OPT_MACHINE, true },
+	{ "-no-reboot", OPT_NO_REBOOT, false },
 };
 
 static int boot_set_mem(struct machine_config *mc, const char *v)
@@ -94,6 +125,9 @@ static int boot_apply(struct boot_args *cfg, enum boot_opt id, const char *v)
 	switch (id) {
 	case OPT_MEM: return boot_set_mem(mc, v);
 	case OPT_SMP:
+		/* QEMU also writes -smp cpus=N. */
+		if (!strncmp(v, "cpus=", 5))
+			v += 5;
 		if (parse_uint(v, 1, MACHINE_MAX_HARTS, &mc->nr_harts)) {
 			log_error("--smp '%s': must be a number from 1 to %d",
 				  v, MACHINE_MAX_HARTS);
@@ -106,6 +140,11 @@ static int boot_apply(struct boot_args *cfg, enum boot_opt id, const char *v)
 				  "firmware)");
 			return -EINVAL;
 		}
+		if (!strcmp(v, "default")) { /* QEMU's: the SBI firmware */
+			mc->mode = BOOT_SBI;
+			mc->bios = 0;
+			return 0;
+		}
 		mc->mode = strcmp(v, "none") ? BOOT_BIOS_FILE : BOOT_BIOS_NONE;
 		mc->bios = mc->mode == BOOT_BIOS_FILE ? v : 0;
 		return 0;
@@ -116,6 +155,24 @@ static int boot_apply(struct boot_args *cfg, enum boot_opt id, const char *v)
 	case OPT_DTB_OUT: mc->dtb_out = v; return 0;
 	case OPT_STATS: cfg->stats = true; return 0;
 	case OPT_HELP: return 1;
+	case OPT_KERNEL:
+		if (mc->kernel) {
+			log_error("-kernel %s: a kernel was given already", v);
+			return -EINVAL;
+		}
+		mc->kernel = v;
+		return 0;
+	case OPT_DRIVE: return boot_qemu_drive(cfg, v);
+	case OPT_NETDEV: return boot_qemu_netdev(cfg, v);
+	case OPT_DEVICE: return boot_qemu_device(cfg, v);
+	case OPT_NOGRAPHIC: return 0; /* atoll's console is the terminal */
+	case OPT_NO_REBOOT: return 0; /* a guest's reset always ends atoll */
+	case OPT_MACHINE:
+		if (strcmp(v, "virt") && strncmp(v, "virt,", 5)) {
+			log_error("-machine %s: atoll has only 'virt'", v);
+			return -EINVAL;
+		}
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -187,7 +244,7 @@ static int boot_parse(struct boot_args *cfg, int argc, char **argv)
 			"no KERNEL given (usage: atoll boot [options] KERNEL)");
 		return -EINVAL;
 	}
-	return 0;
+	return boot_qemu_finish(cfg);
 }
 
 /* One domain on a host whose machine memory is exactly its RAM: all of it
@@ -196,7 +253,8 @@ static int boot_run(const struct boot_args *a)
 {
 	uint64_t size = a->machine.ram_size;
 	struct host_config hc = { .mem = { .machine_memory = size },
-				  .stats = a->stats };
+				  .stats = a->stats,
+				  .nat = a->nat };
 	struct domain_config dc = { .name = "boot",
 				    .machine = a->machine,
 				    .memory = size,
@@ -225,11 +283,11 @@ out:
 
 int cmd_boot(int argc, char **argv)
 {
-	struct boot_args args = {
-		.machine = { .ram_size = DEFAULT_RAM,
-			     .nr_harts = 1,
-			     .mode = BOOT_SBI },
-	};
+	static struct boot_args args; /* large (string copies) */
+
+	args.machine = (struct machine_config){ .ram_size = DEFAULT_RAM,
+						.nr_harts = 1,
+						.mode = BOOT_SBI };
 	int r = boot_parse(&args, argc, argv);
 
 	if (r > 0) {

@@ -14,7 +14,7 @@ struct run_config {
 	unsigned nr_domains;
 	struct domain_config dom[CONFIG_MAX_DOMAINS];
 	/* Strings the configs point to (paths, command lines), owned here. */
-	char *strings[CONFIG_MAX_DOMAINS * 5 + 4];
+	char *strings[CONFIG_MAX_DOMAINS * (5 + VIRT_VIRTIO_COUNT) + 4];
 	unsigned nr_strings;
 };
 

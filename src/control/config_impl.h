@@ -39,6 +39,8 @@ enum cfg_dom_key {
 	D_NET,
 	D_MAC,
 	D_SHARES,
+	D_VIF,
+	D_VIRTIO,
 	D_NR
 };
 
@@ -74,6 +76,14 @@ const char *cfg_strdup(struct cfg_parser *p, const char *s);
 /* One KEY = VALUE of the current section (config_keys.c). */
 void cfg_host_key(struct cfg_parser *p, const char *key, const char *value);
 void cfg_domain_key(struct cfg_parser *p, const char *key, const char *value);
+/* xl.cfg-like virtio lists (config_virtio.c): `disk = [...]` or `vif =
+ * [...]` adds devices to mc (false: not a list, a plain PV `disk`);
+ * `virtio = rng, balloon, console`. */
+bool cfg_virtio_list(struct cfg_parser *p, const char *key, const char *v,
+		     struct machine_config *mc);
+void cfg_virtio_devices(struct cfg_parser *p, const char *key, const char *v,
+			struct machine_config *mc);
+
 /* Checks across keys and sections, defaults (config_check.c). */
 void cfg_check(struct cfg_parser *p);
 

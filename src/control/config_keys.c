@@ -27,7 +27,8 @@ static const char *const dom_keys[D_NR] = {
 	[D_CMDLINE] = "cmdline", [D_BIOS] = "bios",
 	[D_INITRD] = "initrd",	 [D_DISK] = "disk",
 	[D_NET] = "net",	 [D_MAC] = "mac",
-	[D_SHARES] = "shares",
+	[D_SHARES] = "shares",	 [D_VIF] = "vif",
+	[D_VIRTIO] = "virtio",
 };
 
 /* Index of key in names[], or -1. */
@@ -292,7 +293,17 @@ void cfg_domain_key(struct cfg_parser *p, const char *key, const char *v)
 	case D_CMDLINE: mc->append = cfg_strdup(p, v); break;
 	case D_BIOS: cfg_bios(p, key, v, mc); break;
 	case D_INITRD: mc->initrd = cfg_text(p, key, v); break;
-	case D_DISK: mc->disk = cfg_text(p, key, v); break;
+	case D_DISK:
+		if (!cfg_virtio_list(p, key, v, mc))
+			mc->disk = cfg_text(p, key, v);
+		break;
+	case D_VIF:
+		if (!cfg_virtio_list(p, key, v, mc))
+			cfg_error(
+				p, p->line, key,
+				"expected a list: [ 'mac=...,model=virtio' ]");
+		break;
+	case D_VIRTIO: cfg_virtio_devices(p, key, v, mc); break;
 	case D_NET: cfg_net(p, key, v, &mc->net); break;
 	case D_MAC: cfg_mac(p, key, v, mc->mac); break;
 	case D_SHARES:

@@ -13,7 +13,10 @@
  *   - divisors are nonzero (DZ, 0/0), square roots non-negative (NV);
  *   - the result is normal and above the smallest normal: no overflow
  *     (RNE overflows to infinity), no tininess (UF).
- * Everything else returns false and the soft-float path decides. */
+ * Everything else returns false and the soft-float path decides.
+ *
+ * Both formats come from one template (FP_HARD_FORMAT below), so single
+ * and double cannot drift apart. */
 #ifndef ATOLL_CPU_FP_HARD_H
 #define ATOLL_CPU_FP_HARD_H
 
@@ -36,119 +39,77 @@ static inline bool fp_hard_mode(const struct hart *h, int rm)
 	return FP_HARD && rm == RM_RNE && (h->fflags & FFLAG_NX);
 }
 
-/* Zero or normal (biased exponent 1..emax-1). */
-static inline bool fp_hard_in_s(uint32_t a)
-{
-	return ((a >> 23) & 0xff) - 1u < 0xfeu || (a << 1) == 0;
-}
-
-static inline bool fp_hard_in_d(uint64_t a)
-{
-	return ((a >> 52) & 0x7ff) - 1u < 0x7feu || (a << 1) == 0;
-}
-
-static inline float fp_f32(uint32_t a)
-{
-	float f;
-	memcpy(&f, &a, 4);
-	return f;
-}
-
-static inline double fp_f64(uint64_t a)
-{
-	double d;
-	memcpy(&d, &a, 8);
-	return d;
-}
-
-/* Accept a result only if it is finite and above the smallest normal. */
-static inline bool fp_hard_out_s(float r, uint64_t *out)
-{
-	uint32_t u;
-	if (!(__builtin_fabsf(r) > FLT_MIN && __builtin_fabsf(r) <= FLT_MAX))
-		return false;
-	memcpy(&u, &r, 4);
-	*out = u;
-	return true;
-}
-
-static inline bool fp_hard_out_d(double r, uint64_t *out)
-{
-	if (!(__builtin_fabs(r) > DBL_MIN && __builtin_fabs(r) <= DBL_MAX))
-		return false;
-	memcpy(out, &r, 8);
-	return true;
-}
-
 enum fp_hard_op { FH_ADD, FH_SUB, FH_MUL, FH_DIV };
 
-static inline bool fp_hard2_s(enum fp_hard_op op, uint64_t a, uint64_t b,
-			      uint64_t *out)
-{
-	if (!fp_hard_in_s((uint32_t)a) || !fp_hard_in_s((uint32_t)b))
-		return false;
-	float x = fp_f32((uint32_t)a), y = fp_f32((uint32_t)b);
-	switch (op) {
-	case FH_ADD: return fp_hard_out_s(x + y, out);
-	case FH_SUB: return fp_hard_out_s(x - y, out);
-	case FH_MUL: return fp_hard_out_s(x * y, out);
-	default: return y != 0 && fp_hard_out_s(x / y, out);
+/* The fast path of one format f: host type T, bit pattern U of BITS bits
+ * with EBITS exponent bits, smallest normal and largest finite MIN and
+ * MAX, and the host's fabs, sqrt and fma for T.  Defines
+ *   fp_hard_in_f(a)        a is zero or normal (biased exponent 1..emax-1)
+ *   fp_hard_out_f(r, out)  accept r only if finite and above MIN
+ *   fp_hard2_f(op, a, b, out), fp_hard_sqrt_f(a, out),
+ *   fp_hard_fma_f(a, b, c, neg, out)  (negations applied, exactly, to the
+ *                          product and the addend) */
+#define FP_HARD_FORMAT(f, T, U, BITS, EBITS, MIN, MAX, FABS, SQRT, FMA)        \
+	static inline bool fp_hard_in_##f(uint64_t a)                          \
+	{                                                                      \
+		const unsigned emax = (1u << (EBITS)) - 1;                     \
+		U u = (U)a;                                                    \
+		return ((u >> ((BITS)-1 - (EBITS))) & emax) - 1u <             \
+			       emax - 1u ||                                    \
+		       (U)(u << 1) == 0;                                       \
+	}                                                                      \
+	static inline T fp_host_##f(uint64_t a)                                \
+	{                                                                      \
+		U u = (U)a;                                                    \
+		T x;                                                           \
+		memcpy(&x, &u, sizeof(x));                                     \
+		return x;                                                      \
+	}                                                                      \
+	static inline bool fp_hard_out_##f(T r, uint64_t *out)                 \
+	{                                                                      \
+		U u;                                                           \
+		if (!(FABS(r) > (MIN) && FABS(r) <= (MAX)))                    \
+			return false;                                          \
+		memcpy(&u, &r, sizeof(u));                                     \
+		*out = u;                                                      \
+		return true;                                                   \
+	}                                                                      \
+	static inline bool fp_hard2_##f(enum fp_hard_op op, uint64_t a,        \
+					uint64_t b, uint64_t *out)             \
+	{                                                                      \
+		if (!fp_hard_in_##f(a) || !fp_hard_in_##f(b))                  \
+			return false;                                          \
+		T x = fp_host_##f(a), y = fp_host_##f(b);                      \
+		switch (op) {                                                  \
+		case FH_ADD: return fp_hard_out_##f(x + y, out);               \
+		case FH_SUB: return fp_hard_out_##f(x - y, out);               \
+		case FH_MUL: return fp_hard_out_##f(x * y, out);               \
+		default: return y != 0 && fp_hard_out_##f(x / y, out);         \
+		}                                                              \
+	}                                                                      \
+	static inline bool fp_hard_sqrt_##f(uint64_t a, uint64_t *out)         \
+	{                                                                      \
+		return fp_hard_in_##f(a) && !(((U)a >> ((BITS)-1)) & 1) &&     \
+		       fp_hard_out_##f(SQRT(fp_host_##f(a)), out);             \
+	}                                                                      \
+	static inline bool fp_hard_fma_##f(uint64_t a, uint64_t b, uint64_t c, \
+					   unsigned neg, uint64_t *out)        \
+	{                                                                      \
+		if (!fp_hard_in_##f(a) || !fp_hard_in_##f(b) ||                \
+		    !fp_hard_in_##f(c))                                        \
+			return false;                                          \
+		T x = fp_host_##f(a), y = fp_host_##f(b);                      \
+		T z = fp_host_##f(c);                                          \
+		if (neg & FP_NEG_PROD)                                         \
+			x = -x;                                                \
+		if (neg & FP_NEG_ADDEND)                                       \
+			z = -z;                                                \
+		return fp_hard_out_##f(FMA(x, y, z), out);                     \
 	}
-}
 
-static inline bool fp_hard2_d(enum fp_hard_op op, uint64_t a, uint64_t b,
-			      uint64_t *out)
-{
-	if (!fp_hard_in_d(a) || !fp_hard_in_d(b))
-		return false;
-	double x = fp_f64(a), y = fp_f64(b);
-	switch (op) {
-	case FH_ADD: return fp_hard_out_d(x + y, out);
-	case FH_SUB: return fp_hard_out_d(x - y, out);
-	case FH_MUL: return fp_hard_out_d(x * y, out);
-	default: return y != 0 && fp_hard_out_d(x / y, out);
-	}
-}
-
-static inline bool fp_hard_sqrt_s(uint64_t a, uint64_t *out)
-{
-	return fp_hard_in_s((uint32_t)a) && !((a >> 31) & 1) &&
-	       fp_hard_out_s(__builtin_sqrtf(fp_f32((uint32_t)a)), out);
-}
-
-static inline bool fp_hard_sqrt_d(uint64_t a, uint64_t *out)
-{
-	return fp_hard_in_d(a) && !(a >> 63) &&
-	       fp_hard_out_d(__builtin_sqrt(fp_f64(a)), out);
-}
-
-/* Fused multiply-add with the negations applied to the operands (exact). */
-static inline bool fp_hard_fma_s(uint64_t a, uint64_t b, uint64_t c,
-				 unsigned neg, uint64_t *out)
-{
-	if (!fp_hard_in_s((uint32_t)a) || !fp_hard_in_s((uint32_t)b) ||
-	    !fp_hard_in_s((uint32_t)c))
-		return false;
-	float x = fp_f32((uint32_t)a), y = fp_f32((uint32_t)b);
-	float z = fp_f32((uint32_t)c);
-	if (neg & FP_NEG_PROD)
-		x = -x;
-	if (neg & FP_NEG_ADDEND)
-		z = -z;
-	return fp_hard_out_s(__builtin_fmaf(x, y, z), out);
-}
-
-static inline bool fp_hard_fma_d(uint64_t a, uint64_t b, uint64_t c,
-				 unsigned neg, uint64_t *out)
-{
-	if (!fp_hard_in_d(a) || !fp_hard_in_d(b) || !fp_hard_in_d(c))
-		return false;
-	double x = fp_f64(a), y = fp_f64(b), z = fp_f64(c);
-	if (neg & FP_NEG_PROD)
-		x = -x;
-	if (neg & FP_NEG_ADDEND)
-		z = -z;
-	return fp_hard_out_d(__builtin_fma(x, y, z), out);
-}
+FP_HARD_FORMAT(s, float, uint32_t, 32, 8, FLT_MIN, FLT_MAX, __builtin_fabsf,
+	       __builtin_sqrtf, __builtin_fmaf)
+FP_HARD_FORMAT(d, double, uint64_t, 64, 11, DBL_MIN, DBL_MAX, __builtin_fabs,
+	       __builtin_sqrt, __builtin_fma)
 
 #endif

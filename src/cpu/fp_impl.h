@@ -141,6 +141,16 @@ static inline uint64_t fp_box_s(uint64_t v)
 	return v | FP_BOX_S;
 }
 
+/* One handler body serves both formats: FP_BOTH(M, ...) instantiates
+ * M(F, f, ...) for singles (F = S, f = s) and doubles (D, d).  In a body,
+ * FP_GET_##F reads an f register (singles through the boxing rule) and
+ * FP_PUT_##F makes a value an f register's (singles boxed). */
+#define FP_GET_S(h, r) fp_unbox_s((h)->f[r])
+#define FP_GET_D(h, r) ((h)->f[r])
+#define FP_PUT_S(v) fp_box_s(v)
+#define FP_PUT_D(v) (v)
+#define FP_BOTH(M, ...) M(S, s, __VA_ARGS__) M(D, d, __VA_ARGS__)
+
 /* Rounding mode of the slot, frm resolved; -1 if reserved (illegal). */
 static inline int fp_rm(const struct hart *h, const struct insn *i)
 {

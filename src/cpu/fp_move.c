@@ -19,97 +19,67 @@ static inline uint64_t fp_sgnj(uint64_t a, uint64_t b, uint64_t sign,
 	return (a & ~sign) | (b & sign);
 }
 
-/* Singles read through the boxing rule; the result is boxed again, so a
+/* One body per instruction for both formats (FP_BOTH, fp_impl.h).
+ * Singles read through the boxing rule; the result is boxed again, so a
  * badly boxed input reads (and moves) as the canonical NaN. */
-#define FP_SGNJ(name, op)                                                      \
-	FP_HANDLER(fp_##name##_s)                                              \
+#define FP_SGNJ(F, f, name, op)                                                \
+	FP_HANDLER(fp_##name##_##f)                                            \
 	{                                                                      \
 		if (csr_fs_off(h))                                             \
 			return insn_illegal(h, i);                             \
-		uint64_t r = fp_sgnj(fp_unbox_s(h->f[i->rs1]),                 \
-				     fp_unbox_s(h->f[i->rs2]), SIGN_S, op);    \
-		fp_write(h, i->rd, fp_box_s(r), 0);                            \
-		return insn_next(i, 4);                                        \
-	}                                                                      \
-	FP_HANDLER(fp_##name##_d)                                              \
-	{                                                                      \
-		if (csr_fs_off(h))                                             \
-			return insn_illegal(h, i);                             \
-		uint64_t r = fp_sgnj(h->f[i->rs1], h->f[i->rs2], SIGN_D, op);  \
-		fp_write(h, i->rd, r, 0);                                      \
+		uint64_t r = fp_sgnj(FP_GET_##F(h, i->rs1),                    \
+				     FP_GET_##F(h, i->rs2), SIGN_##F, op);     \
+		fp_write(h, i->rd, FP_PUT_##F(r), 0);                          \
 		return insn_next(i, 4);                                        \
 	}
 
-FP_SGNJ(fsgnj, SGNJ)
-FP_SGNJ(fsgnjn, SGNJN)
-FP_SGNJ(fsgnjx, SGNJX)
+FP_BOTH(FP_SGNJ, fsgnj, SGNJ)
+FP_BOTH(FP_SGNJ, fsgnjn, SGNJN)
+FP_BOTH(FP_SGNJ, fsgnjx, SGNJX)
 
 /* fmin, fmax: f-register results. */
-#define FP_MINMAX(name, op)                                                    \
-	FP_HANDLER(fp_##name##_s)                                              \
+#define FP_MINMAX(F, f, name, op)                                              \
+	FP_HANDLER(fp_##name##_##f)                                            \
 	{                                                                      \
 		uint8_t fl = 0;                                                \
 		if (csr_fs_off(h))                                             \
 			return insn_illegal(h, i);                             \
-		uint64_t r = op(FP_S, fp_unbox_s(h->f[i->rs1]),                \
-				fp_unbox_s(h->f[i->rs2]), &fl);                \
-		fp_write(h, i->rd, fp_box_s(r), fl);                           \
-		return insn_next(i, 4);                                        \
-	}                                                                      \
-	FP_HANDLER(fp_##name##_d)                                              \
-	{                                                                      \
-		uint8_t fl = 0;                                                \
-		if (csr_fs_off(h))                                             \
-			return insn_illegal(h, i);                             \
-		uint64_t r = op(FP_D, h->f[i->rs1], h->f[i->rs2], &fl);        \
-		fp_write(h, i->rd, r, fl);                                     \
+		uint64_t r = op(FP_##F, FP_GET_##F(h, i->rs1),                 \
+				FP_GET_##F(h, i->rs2), &fl);                   \
+		fp_write(h, i->rd, FP_PUT_##F(r), fl);                         \
 		return insn_next(i, 4);                                        \
 	}
 
-FP_MINMAX(fmin, fp_min)
-FP_MINMAX(fmax, fp_max)
+FP_BOTH(FP_MINMAX, fmin, fp_min)
+FP_BOTH(FP_MINMAX, fmax, fp_max)
 
 /* feq, flt, fle: 0/1 into an integer register. */
-#define FP_CMP(name, op)                                                       \
-	FP_HANDLER(fp_##name##_s)                                              \
+#define FP_CMP(F, f, name, op)                                                 \
+	FP_HANDLER(fp_##name##_##f)                                            \
 	{                                                                      \
 		uint8_t fl = 0;                                                \
 		if (csr_fs_off(h))                                             \
 			return insn_illegal(h, i);                             \
-		bool r = op(FP_S, fp_unbox_s(h->f[i->rs1]),                    \
-			    fp_unbox_s(h->f[i->rs2]), &fl);                    \
-		fp_write_x(h, i->rd, r, fl);                                   \
-		return insn_next(i, 4);                                        \
-	}                                                                      \
-	FP_HANDLER(fp_##name##_d)                                              \
-	{                                                                      \
-		uint8_t fl = 0;                                                \
-		if (csr_fs_off(h))                                             \
-			return insn_illegal(h, i);                             \
-		bool r = op(FP_D, h->f[i->rs1], h->f[i->rs2], &fl);            \
+		bool r = op(FP_##F, FP_GET_##F(h, i->rs1),                     \
+			    FP_GET_##F(h, i->rs2), &fl);                       \
 		fp_write_x(h, i->rd, r, fl);                                   \
 		return insn_next(i, 4);                                        \
 	}
 
-FP_CMP(feq, fp_eq)
-FP_CMP(flt, fp_lt)
-FP_CMP(fle, fp_le)
+FP_BOTH(FP_CMP, feq, fp_eq)
+FP_BOTH(FP_CMP, flt, fp_lt)
+FP_BOTH(FP_CMP, fle, fp_le)
 
-FP_HANDLER(fp_fclass_s)
-{
-	if (csr_fs_off(h))
-		return insn_illegal(h, i);
-	h->x[i->rd] = fp_class(FP_S, fp_unbox_s(h->f[i->rs1]));
-	return insn_next(i, 4);
-}
+#define FP_CLASS(F, f, unused)                                                 \
+	FP_HANDLER(fp_fclass_##f)                                              \
+	{                                                                      \
+		if (csr_fs_off(h))                                             \
+			return insn_illegal(h, i);                             \
+		h->x[i->rd] = fp_class(FP_##F, FP_GET_##F(h, i->rs1));         \
+		return insn_next(i, 4);                                        \
+	}
 
-FP_HANDLER(fp_fclass_d)
-{
-	if (csr_fs_off(h))
-		return insn_illegal(h, i);
-	h->x[i->rd] = fp_class(FP_D, h->f[i->rs1]);
-	return insn_next(i, 4);
-}
+FP_BOTH(FP_CLASS, 0)
 
 /* fmv.x.w moves the low 32 bits as they are (no boxing check),
  * sign-extended. */

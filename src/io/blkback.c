@@ -309,11 +309,11 @@ static int blkback_start(struct pvdev *dev)
 	bb->ring.rsp_prod_pvt = ring_read_once(s->rsp_prod);
 	bb->ring.req_cons = bb->ring.rsp_prod_pvt;
 	dev->priv = bb;
-	err = pthread_create(&bb->thread, NULL, blkback_thread, dev);
+	err = io_thread_start(&dev->thread, blkback_thread, dev);
 	if (err) {
 		free(bb);
 		dev->priv = NULL;
-		return -err;
+		return err;
 	}
 	return 0;
 }
@@ -322,7 +322,7 @@ static void blkback_stop(struct pvdev *dev)
 {
 	struct blkback *bb = dev->priv;
 
-	pvdev_stop_thread(dev, bb->thread);
+	io_thread_stop(&dev->thread);
 	free(bb);
 	dev->priv = NULL;
 }

@@ -31,7 +31,6 @@ struct blkback_batch {
 };
 
 struct blkback {
-	pthread_t thread;
 	struct blkif_back ring;
 	struct disk *disk;
 	struct pvdev_stats st;

@@ -180,7 +180,7 @@ static int consback_start(struct pvdev *dev)
 		chardev_set_ready(dev->env.con, consback_input_ready, cb);
 	}
 	dev->priv = cb;
-	err = -pthread_create(&cb->thread, NULL, consback_thread, dev);
+	err = io_thread_start(&dev->thread, consback_thread, dev);
 	if (err)
 		goto err_ready;
 	return 0;
@@ -204,7 +204,7 @@ static void consback_stop(struct pvdev *dev)
 	 * can go. */
 	if (dev->env.con)
 		chardev_set_ready(dev->env.con, NULL, cb);
-	pvdev_stop_thread(dev, cb->thread);
+	io_thread_stop(&dev->thread);
 	if (cb->in_efd >= 0)
 		close(cb->in_efd);
 	free(cb);

@@ -12,7 +12,6 @@
 #include "io/pvdev.h"
 
 struct consback {
-	pthread_t thread;
 	xencons_ring_idx_t cons; /* atoll's out_cons, the only trusted one */
 	xencons_ring_idx_t in_prod; /* atoll's in_prod, likewise */
 	bool in_full; /* input waits for room in `in` */

@@ -39,6 +39,9 @@ struct disk {
 /* Open a raw image read-write and lock it (flock, exclusive): 0, -EBUSY
  * if another disk holds it, -EINVAL if not a regular file, or -errno. */
 int disk_raw_open(const char *path, struct disk **out);
+/* The same read-only, with a shared lock (no writer while it is open):
+ * writes and discards fail with -EBADF. */
+int disk_raw_open_ro(const char *path, struct disk **out);
 
 static inline void disk_close(struct disk *d)
 {

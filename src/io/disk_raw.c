@@ -137,7 +137,11 @@ static const struct disk_ops disk_raw_ops = {
 	.writev = disk_raw_writev,
 };
 
-int disk_raw_open(const char *path, struct disk **out)
+/* Read-write images are locked exclusively (one writer: two domains on
+ * one disk corrupt it), read-only ones shared (any number of readers, no
+ * writer). */
+static int disk_raw_open_mode(const char *path, bool readonly,
+			      struct disk **out)
 {
 	struct disk *d;
 	struct stat st;
@@ -147,7 +151,7 @@ int disk_raw_open(const char *path, struct disk **out)
 	if (!d)
 		return -ENOMEM;
 	/* A regular file only (block devices: not yet, docs/pv-io.md). */
-	d->fd = hostfile_open(path, O_RDWR, 0);
+	d->fd = hostfile_open(path, readonly ? O_RDONLY : O_RDWR, 0);
 	if (d->fd < 0) {
 		err = d->fd;
 		goto err_free;
@@ -156,8 +160,7 @@ int disk_raw_open(const char *path, struct disk **out)
 		err = -errno;
 		goto err_close;
 	}
-	/* One writer per image: two domains on one disk corrupt it. */
-	if (flock(d->fd, LOCK_EX | LOCK_NB) < 0) {
+	if (flock(d->fd, (readonly ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0) {
 		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
 		goto err_close;
 	}
@@ -171,4 +174,14 @@ err_close:
 err_free:
 	free(d);
 	return err;
+}
+
+int disk_raw_open(const char *path, struct disk **out)
+{
+	return disk_raw_open_mode(path, false, out);
+}
+
+int disk_raw_open_ro(const char *path, struct disk **out)
+{
+	return disk_raw_open_mode(path, true, out);
 }

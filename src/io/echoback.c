@@ -108,11 +108,11 @@ static int echoback_start(struct pvdev *dev)
 	eb->ring.rsp_prod_pvt = ring_read_once(s->rsp_prod);
 	eb->ring.req_cons = eb->ring.rsp_prod_pvt;
 	dev->priv = eb;
-	err = pthread_create(&eb->thread, NULL, echoback_thread, dev);
+	err = io_thread_start(&dev->thread, echoback_thread, dev);
 	if (err) {
 		free(eb);
 		dev->priv = NULL;
-		return -err;
+		return err;
 	}
 	return 0;
 }
@@ -121,7 +121,7 @@ static void echoback_stop(struct pvdev *dev)
 {
 	struct echoback *eb = dev->priv;
 
-	pvdev_stop_thread(dev, eb->thread);
+	io_thread_stop(&dev->thread);
 	free(eb);
 	dev->priv = NULL;
 }

@@ -12,7 +12,6 @@
 #define ECHOBACK_BUDGET 256 /* requests per pass: bound the work */
 
 struct echoback {
-	pthread_t thread;
 	struct echo_back ring;
 	struct pvdev_stats st;
 };

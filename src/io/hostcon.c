@@ -19,6 +19,7 @@
 
 #include "lib/log.h"
 #include "io/hostcon.h"
+#include "io/io_thread.h"
 
 #define HOSTCON_RING 4096
 #define HOSTCON_ESC 0x01 /* Ctrl-A, as QEMU */
@@ -40,9 +41,7 @@ struct hostcon {
 	const struct hostcon_ops *ops;
 	void *ctx;
 	int in_fd, out_fd;
-	int stop_fd; /* eventfd: wakes the reader out of poll() */
-	pthread_t reader;
-	bool reader_running;
+	struct io_thread reader; /* its stop eventfd wakes it out of poll() */
 	bool stopping;
 	bool escape; /* the previous input byte was Ctrl-A */
 	pthread_mutex_t lock; /* the ports' rings */
@@ -60,9 +59,8 @@ struct hostcon {
 	/* The client of `atoll console` (hostcon_attach). */
 	pthread_mutex_t att_lock; /* att_fd against writers and detach */
 	_Atomic int att_fd; /* -1: none */
-	int att_stop_fd; /* eventfd: detach now */
-	pthread_t att_thread;
-	bool att_joinable; /* a thread to join (it may have ended) */
+	struct io_thread
+		att; /* its reader (it may have ended): stop = detach */
 };
 
 /* Whole prefixed lines go out one at a time, whichever console they
@@ -121,9 +119,9 @@ int hostcon_create(struct hostcon **out, const struct hostcon_ops *ops,
 	c->ctx = ctx;
 	c->in_fd = STDIN_FILENO;
 	c->out_fd = STDOUT_FILENO;
-	c->stop_fd = -1;
+	io_thread_clear(&c->reader);
 	c->att_fd = -1;
-	c->att_stop_fd = -1;
+	io_thread_clear(&c->att);
 	for (unsigned i = 0; i < HOSTCON_PORTS; i++)
 		c->port[i] = (struct hostcon_port){
 			{ &hostcon_port_ops, &c->port[i] }, c
@@ -231,7 +229,8 @@ static void *hostcon_reader(void *arg)
 {
 	struct hostcon *c = arg;
 	struct pollfd pfd[2] = { { .fd = c->in_fd, .events = POLLIN },
-				 { .fd = c->stop_fd, .events = POLLIN } };
+				 { .fd = c->reader.stop_efd,
+				   .events = POLLIN } };
 	uint8_t buf[256];
 	size_t room;
 
@@ -284,25 +283,16 @@ int hostcon_start(struct hostcon *c)
 		return 0;
 	if (isatty(STDIN_FILENO) && !hostcon_foreground())
 		return 0; /* no input at all */
-	c->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (c->stop_fd < 0)
-		return -errno;
 	if (isatty(STDIN_FILENO)) {
 		err = hostcon_raw_tty();
 		if (err < 0)
-			goto err_fd;
+			return err;
 	}
-	err = -pthread_create(&c->reader, 0, hostcon_reader, c);
-	if (err < 0)
-		goto err_tty;
-	c->reader_running = true;
-	return 0;
-
-err_tty:
-	hostcon_restore_tty();
-err_fd:
-	close(c->stop_fd);
-	c->stop_fd = -1;
+	err = io_thread_start(&c->reader, hostcon_reader, c);
+	if (err < 0) {
+		hostcon_restore_tty();
+		io_thread_destroy(&c->reader);
+	}
 	return err;
 }
 
@@ -310,24 +300,16 @@ static void hostcon_detach(struct hostcon *c);
 
 void hostcon_stop(struct hostcon *c)
 {
-	uint64_t one = 1;
-
 	hostcon_detach(c);
 
-	if (c->reader_running) {
+	/* Out of its wait for room first, then out of poll(). */
+	if (c->reader.started) {
 		pthread_mutex_lock(&c->lock);
 		c->stopping = true;
 		pthread_cond_broadcast(&c->space);
 		pthread_mutex_unlock(&c->lock);
-		if (write(c->stop_fd, &one, sizeof(one)) < 0)
-			log_error("console: %s", strerror(errno));
-		pthread_join(c->reader, 0);
-		c->reader_running = false;
 	}
-	if (c->stop_fd >= 0) {
-		close(c->stop_fd);
-		c->stop_fd = -1;
-	}
+	io_thread_destroy(&c->reader);
 	hostcon_restore_tty();
 }
 
@@ -509,7 +491,7 @@ static void *hostcon_att_reader(void *arg)
 {
 	struct hostcon *c = arg;
 	struct pollfd pfd[2] = { { .fd = c->att_fd, .events = POLLIN },
-				 { .fd = c->att_stop_fd, .events = POLLIN } };
+				 { .fd = c->att.stop_efd, .events = POLLIN } };
 	uint8_t buf[256];
 	size_t room;
 	ssize_t n;
@@ -539,37 +521,18 @@ static void *hostcon_att_reader(void *arg)
 	return NULL;
 }
 
-/* Join an ended (or ending) client's reader and free what it used. */
-static void hostcon_att_reap(struct hostcon *c)
-{
-	if (!c->att_joinable)
-		return;
-	pthread_join(c->att_thread, NULL);
-	c->att_joinable = false;
-	close(c->att_stop_fd);
-	c->att_stop_fd = -1;
-}
-
 int hostcon_attach(struct hostcon *c, int fd)
 {
 	int err;
 
 	if (hostcon_attached(c))
 		return -EBUSY;
-	hostcon_att_reap(c);
-	c->att_stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (c->att_stop_fd < 0)
-		return -errno;
+	io_thread_stop(&c->att); /* a client that left: join its reader */
 	c->att_fd = fd;
-	err = -pthread_create(&c->att_thread, NULL, hostcon_att_reader, c);
-	if (err) {
+	err = io_thread_start(&c->att, hostcon_att_reader, c);
+	if (err)
 		c->att_fd = -1;
-		close(c->att_stop_fd);
-		c->att_stop_fd = -1;
-		return err;
-	}
-	c->att_joinable = true;
-	return 0;
+	return err;
 }
 
 bool hostcon_attached(struct hostcon *c)
@@ -580,11 +543,5 @@ bool hostcon_attached(struct hostcon *c)
 /* Detach the client (if any) and wait for its reader. */
 static void hostcon_detach(struct hostcon *c)
 {
-	uint64_t one = 1;
-
-	if (!c->att_joinable)
-		return;
-	if (write(c->att_stop_fd, &one, sizeof(one)) < 0)
-		log_error("console: %s", strerror(errno));
-	hostcon_att_reap(c);
+	io_thread_destroy(&c->att);
 }

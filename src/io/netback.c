@@ -316,7 +316,7 @@ static int netback_start(struct pvdev *dev)
 	if (err)
 		goto err_unmap;
 	dev->priv = nb;
-	err = -pthread_create(&nb->thread, NULL, netback_thread, dev);
+	err = io_thread_start(&dev->thread, netback_thread, dev);
 	if (err)
 		goto err_fini;
 	return 0;
@@ -337,7 +337,7 @@ static void netback_stop(struct pvdev *dev)
 {
 	struct netback *nb = dev->priv;
 
-	pvdev_stop_thread(dev, nb->thread);
+	io_thread_stop(&dev->thread);
 	netback_fini(nb);
 	/* The tx ring is the core's (dev->ring); the rx ring is ours. */
 	grant_unmap(&nb->rx_ring);

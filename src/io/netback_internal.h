@@ -23,7 +23,6 @@ struct netback_frame {
 };
 
 struct netback {
-	pthread_t thread;
 	struct netif_tx_back tx;
 	struct netif_rx_back rx;
 	struct grant_mapping rx_ring; /* dev->ring2_ref, writable */

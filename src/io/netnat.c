@@ -16,6 +16,7 @@
 
 #include <slirp/libslirp.h>
 
+#include "io/io_thread.h"
 #include "io/netnat.h"
 #include "lib/log.h"
 
@@ -39,12 +40,10 @@ struct nat_timer {
 struct netnat {
 	Slirp *slirp;
 	struct vswitch_port *port;
-	pthread_t thread;
-	bool thread_started;
-	int efd;
-	bool stop; /* under lock */
+	struct io_thread thread; /* its stop eventfd is polled with efd */
+	int efd; /* frames queued for the guest */
 	bool lock_ready;
-	pthread_mutex_t lock; /* the queue, stop, stats */
+	pthread_mutex_t lock; /* the queue, stats */
 	struct nat_frame *queue;
 	unsigned head, count;
 	struct nat_stats_s {
@@ -274,27 +273,18 @@ static uint32_t nat_timers_run(struct netnat *n, uint32_t cap)
 	return cap;
 }
 
-static bool nat_stopping(struct netnat *n)
-{
-	bool s;
-
-	pthread_mutex_lock(&n->lock);
-	s = n->stop;
-	pthread_mutex_unlock(&n->lock);
-	return s;
-}
-
 static void *nat_thread(void *arg)
 {
 	struct netnat *n = arg;
 
-	while (!nat_stopping(n)) {
+	while (!io_thread_stop_requested(&n->thread)) {
 		uint32_t timeout = NAT_POLL_MAX_MS;
 		uint64_t v;
 		int r;
 
 		n->npfd = 0;
 		nat_add_poll(n->efd, SLIRP_POLL_IN, n);
+		nat_add_poll(n->thread.stop_efd, SLIRP_POLL_IN, n);
 		slirp_pollfds_fill(n->slirp, &timeout, nat_add_poll, n);
 		timeout = nat_timers_run(n, timeout);
 		r = poll(n->pfd, n->npfd, (int)timeout);
@@ -351,8 +341,10 @@ int netnat_start(struct vswitch *sw, const struct netnat_config *cfg,
 	struct netnat *n = calloc(1, sizeof(*n));
 	int err = -ENOMEM;
 
-	if (n)
+	if (n) {
 		n->efd = -1;
+		io_thread_clear(&n->thread);
+	}
 	if (!n || !(n->queue = calloc(NAT_QUEUE, sizeof(*n->queue)))) {
 		log_error("nat: out of memory");
 		goto err;
@@ -379,12 +371,11 @@ int netnat_start(struct vswitch *sw, const struct netnat_config *cfg,
 		log_error("nat: no free port on the virtual switch");
 		goto err;
 	}
-	err = -pthread_create(&n->thread, NULL, nat_thread, n);
+	err = io_thread_start(&n->thread, nat_thread, n);
 	if (err) {
 		log_error("nat: cannot start its thread: %s", strerror(-err));
 		goto err;
 	}
-	n->thread_started = true;
 	*out = n;
 	return 0;
 err:
@@ -394,21 +385,11 @@ err:
 
 void netnat_stop(struct netnat *n)
 {
-	uint64_t one = 1;
-
 	if (!n)
 		return;
 	if (n->port)
 		vswitch_port_remove(n->port); /* no deliver after this */
-	if (n->thread_started) {
-		pthread_mutex_lock(&n->lock);
-		n->stop = true;
-		pthread_mutex_unlock(&n->lock);
-		if (write(n->efd, &one, sizeof(one)) < 0)
-			log_error("nat: cannot wake its thread: %s",
-				  strerror(errno));
-		pthread_join(n->thread, NULL);
-	}
+	io_thread_destroy(&n->thread);
 	if (n->slirp)
 		slirp_cleanup(n->slirp);
 	if (n->efd >= 0)

@@ -61,7 +61,7 @@ static void pvdev_free(struct pvdev *dev)
 	dev->ops->stop(dev);
 	pvdev_release(dev);
 	close(dev->efd);
-	close(dev->stop_efd);
+	io_thread_destroy(&dev->thread);
 	io_dom_put(dev->dom);
 	free(dev);
 }
@@ -80,24 +80,19 @@ static int pvdev_open(struct pvdev *dev, const struct pvdev_op *op)
 		err = dev->efd;
 		goto err_unmap;
 	}
-	dev->stop_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (dev->stop_efd < 0) {
-		err = -ENOMEM;
-		goto err_unbind;
-	}
+	io_thread_clear(&dev->thread);
 	err = dev->ops->start(dev);
 	if (err) {
 		/* -EAGAIN would re-run the ecall; a bad second ring (net) is
 		 * the guest's -EINVAL / -EPERM. */
 		if (err != -EINVAL && err != -EPERM && err != -ENOSPC)
 			err = -ENOMEM;
-		goto err_stop_efd;
+		goto err_thread;
 	}
 	return 0;
 
-err_stop_efd:
-	close(dev->stop_efd);
-err_unbind:
+err_thread:
+	io_thread_destroy(&dev->thread);
 	evtchn_unbind_backend(dev->dom, op->port);
 	close(dev->efd);
 err_unmap:

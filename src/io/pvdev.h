@@ -18,6 +18,7 @@
 
 #include "atoll/abi/pvdev.h"
 #include "io/grant.h"
+#include "io/io_thread.h"
 
 struct io_dom;
 struct guest_access;
@@ -73,7 +74,7 @@ struct pvdev {
 	uint8_t mac[6]; /* net: the interface's address */
 	uint32_t port; /* the guest's port, bound to efd */
 	int efd; /* counts the guest's sends */
-	int stop_efd; /* wakes the back-end thread to stop */
+	struct io_thread thread; /* the back-end's (started by ops->start) */
 	struct pvdev_env env;
 	_Atomic bool released; /* ring unmapped, port unbound */
 	const struct pvdev_ops *ops;

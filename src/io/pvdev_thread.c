@@ -27,7 +27,7 @@ static bool pvdev_drain(int fd)
 
 int pvdev_wait(struct pvdev *dev, int extra_fd, int ms, uint64_t *wakeups)
 {
-	struct pollfd pfd[3] = { { dev->stop_efd, POLLIN, 0 },
+	struct pollfd pfd[3] = { { dev->thread.stop_efd, POLLIN, 0 },
 				 { dev->efd, POLLIN, 0 },
 				 { extra_fd, POLLIN, 0 } };
 
@@ -47,10 +47,7 @@ int pvdev_wait(struct pvdev *dev, int extra_fd, int ms, uint64_t *wakeups)
 
 bool pvdev_stop_requested(struct pvdev *dev)
 {
-	struct pollfd pfd = { dev->stop_efd, POLLIN, 0 };
-
-	/* Look without reading: the request stays for pvdev_wait. */
-	return poll(&pfd, 1, 0) > 0 && pfd.revents;
+	return io_thread_stop_requested(&dev->thread);
 }
 
 static uint64_t pvdev_now_ns(void)
@@ -95,15 +92,6 @@ bool pvdev_await_delivery(struct pvdev *dev, bool (*pending)(void *arg),
 		sched_yield();
 	}
 	return false;
-}
-
-void pvdev_stop_thread(struct pvdev *dev, pthread_t thread)
-{
-	uint64_t one = 1;
-
-	if (write(dev->stop_efd, &one, sizeof(one)) < 0)
-		log_error("pvdev: %s", strerror(errno));
-	pthread_join(thread, NULL);
 }
 
 void pvdev_loop_run(struct pvdev *dev, const struct pvdev_loop *l, void *priv,

@@ -2,7 +2,9 @@
  * sleep until the guest's event, another wake-up or a stop request; poll
  * a ring for a bounded time before sleeping; stop and join the thread.
  * Single-ring back-ends (block, echo) run their whole thread through
- * pvdev_loop_run; net and console use the pieces. */
+ * pvdev_loop_run; net and console use the pieces.  The thread itself is
+ * dev->thread (io/io_thread.h): started by the back-end's start, stopped
+ * by its stop, its stop eventfd polled here. */
 #ifndef ATOLL_IO_PVDEV_THREAD_H
 #define ATOLL_IO_PVDEV_THREAD_H
 
@@ -37,9 +39,6 @@ bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns);
  * pending(arg), giving the cpu away between polls: true once it is. */
 bool pvdev_await_delivery(struct pvdev *dev, bool (*pending)(void *arg),
 			  void *arg, uint64_t ns);
-
-/* Ask dev's back-end thread to stop and wait for it. */
-void pvdev_stop_thread(struct pvdev *dev, pthread_t thread);
 
 /* A back-end serving one request ring. */
 struct pvdev_loop {

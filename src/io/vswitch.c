@@ -255,3 +255,16 @@ void vswitch_port_get_stats(const struct vswitch_port *p,
 	st->rx_bytes = atomic_load(&p->rx_bytes);
 	st->drops = atomic_load(&p->drops);
 }
+
+bool vswitch_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned b[6];
+	char tail;
+
+	if (!s || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
+			 &b[3], &b[4], &b[5], &tail) != 6)
+		return false;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return !(mac[0] & 1);
+}

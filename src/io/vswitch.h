@@ -12,6 +12,7 @@
 #ifndef ATOLL_IO_VSWITCH_H
 #define ATOLL_IO_VSWITCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,10 @@ void *vswitch_port_priv(const struct vswitch_port *p);
 /* Forward a frame sent by port src (len in VSWITCH_FRAME_MIN..MAX, else
  * counted as a drop and ignored). */
 void vswitch_send(struct vswitch_port *src, const void *frame, size_t len);
+
+/* Parse a unicast Ethernet address "02:00:00:00:00:01" (hex, colons):
+ * true and mac set, or false. */
+bool vswitch_parse_mac(const char *s, uint8_t mac[6]);
 
 void vswitch_port_get_stats(const struct vswitch_port *p,
 			    struct vswitch_port_stats *st);

@@ -28,8 +28,15 @@ int uart_init(struct machine *m);
 void uart_destroy(struct machine *m);
 void uart_input_ready(struct uart *u);
 
-/* Empty virtio-mmio slots, as QEMU shows them (virtio_stub.c). */
-int virtio_stub_init(struct machine *m);
+/* The virtio-mmio slots (virtio_slots.c): the configured devices, the
+ * others empty as QEMU shows them.  init opens images (one line naming a
+ * bad one); start/stop run the devices' I/O threads. */
+int virtio_slots_init(struct machine *m, const struct machine_config *cfg);
+int virtio_slots_start(struct machine *m);
+void virtio_slots_stop(struct machine *m);
+void virtio_slots_destroy(struct machine *m);
+/* The device in slot i, or NULL if the slot is empty. */
+struct virtio_dev *virtio_slot_dev(const struct machine *m, unsigned i);
 
 /* The ATA PIO disk on m->disk, only if there is one (ata.c, counters in
  * machine/ata.h). */

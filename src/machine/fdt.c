@@ -9,6 +9,7 @@
 
 #include "atoll/abi/ata_pio.h"
 #include "atoll/abi/event_channel.h"
+#include "machine/devices.h"
 #include "machine/machine.h"
 
 #define FDT_MAX_SIZE (64 * 1024)
@@ -169,7 +170,7 @@ static void fdt_soc_core(struct fdtw *w, unsigned nr_harts)
 }
 
 /* UART and the virtio-mmio slots. */
-static void fdt_soc_io(struct fdtw *w)
+static void fdt_soc_io(struct fdtw *w, const struct machine *m)
 {
 	char name[40];
 
@@ -189,10 +190,14 @@ static void fdt_soc_io(struct fdtw *w)
 	fw_u32(w, "interrupt-parent", PH_PLIC);
 	fw_end(w);
 
-	/* Highest slot first, as QEMU: Linux probes them in reverse. */
+	/* Highest slot first, as QEMU: the first device configured is the
+	 * first Linux finds (vda).  Only slots with a device get a node. */
 	for (int i = VIRT_VIRTIO_COUNT - 1; i >= 0; i--) {
 		uint64_t base =
 			VIRT_VIRTIO_BASE + (uint64_t)i * VIRT_VIRTIO_SIZE;
+
+		if (!virtio_slot_dev(m, (unsigned)i))
+			continue;
 		snprintf(name, sizeof(name), "virtio_mmio@%llx",
 			 (unsigned long long)base);
 		fw_begin(w, name);
@@ -220,7 +225,7 @@ static void fdt_soc(struct fdtw *w, const struct machine *m)
 	fw_u32(w, "#size-cells", 2);
 	fw_str(w, "compatible", "simple-bus");
 	fw_prop(w, "ranges", 0, 0);
-	fdt_soc_io(w);
+	fdt_soc_io(w, m);
 	if (m->ata)
 		fdt_ata(w);
 	fdt_soc_core(w, m->nr_harts);

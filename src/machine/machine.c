@@ -1,6 +1,7 @@
 /* The board: creation in a fixed order, the cpu_bus (RAM pages, MMIO
  * dispatch, SBI), and the hooks between devices and the host console. */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,7 +100,18 @@ static int machine_mmio_write(void *ctx, struct hart *h, uint64_t gpa,
 		return -EFAULT;
 	if (size < 8)
 		val &= (1ULL << (size * 8)) - 1;
-	return r->ops->write(r->opaque, gpa - r->base, size, val);
+	for (;;) {
+		int err = r->ops->write(r->opaque, gpa - r->base, size, val);
+
+		if (err != -EAGAIN)
+			return err;
+		/* The device's queues are busy with work that may wait for
+		 * this hart's shootdown service: serve it, then retry. */
+		hart_shootdown_service(h);
+		if (atomic_load(&h->requests) & REQ_STOP)
+			return 0;
+		sched_yield();
+	}
 }
 
 static void machine_sbi_call(void *ctx, struct hart *h)
@@ -194,8 +206,6 @@ static int machine_add_devices(struct machine *m,
 	if (!err)
 		err = uart_init(m);
 	if (!err)
-		err = virtio_stub_init(m);
-	if (!err)
 		err = ata_init(m);
 	return err;
 }
@@ -217,6 +227,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	m->host_ctx = host_ctx;
 	m->bus = (struct cpu_bus){ &machine_bus_ops, m };
 	m->time_base = mtime_now();
+	m->vswitch = cfg->vswitch;
 	err = ram_init(&m->ram, cfg->mem, VIRT_DRAM_BASE, cfg->ram_size);
 	if (err) {
 		log_error("no guest RAM of %llu bytes: %s",
@@ -247,6 +258,11 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 		log_error("cannot create devices: %s", strerror(-err));
 		goto err_destroy;
 	}
+	/* After the console (virtio-console uses it); it names a bad image
+	 * or back-end in its own line. */
+	err = virtio_slots_init(m, cfg);
+	if (err)
+		goto err_destroy;
 	err = machine_load(m, cfg);
 	if (err)
 		goto err_destroy;
@@ -269,6 +285,7 @@ void machine_destroy(struct machine *m)
 		hostcon_stop(m->con);
 	htif_destroy(m);
 	uart_destroy(m);
+	virtio_slots_destroy(m); /* threads stopped before the PLIC goes */
 	plic_destroy(m);
 	ata_destroy(m);
 	hostcon_destroy(m->con);
@@ -302,12 +319,15 @@ int machine_start(struct machine *m)
 {
 	int err = hostcon_start(m->con);
 
-	if (err)
+	if (err) {
 		log_error("cannot set up the console: %s", strerror(-err));
-	return err;
+		return err;
+	}
+	return virtio_slots_start(m);
 }
 
 void machine_stop(struct machine *m)
 {
+	virtio_slots_stop(m); /* before the domain's memory goes */
 	hostcon_stop(m->con);
 }

@@ -48,6 +48,24 @@ enum boot_mode {
 	BOOT_BIOS_FILE, /* --bios FILE: firmware in M-mode, kernel after it */
 };
 
+/* A virtio device in the machine's virtio-mmio slots (virtio_slots.c):
+ * the first configured takes the highest slot, as on QEMU, so the first
+ * disk is /dev/vda. */
+enum machine_virtio_type {
+	MACHINE_VIRTIO_BLK,
+	MACHINE_VIRTIO_RNG,
+	MACHINE_VIRTIO_NET,
+	MACHINE_VIRTIO_CONSOLE,
+	MACHINE_VIRTIO_BALLOON,
+};
+
+struct machine_virtio {
+	enum machine_virtio_type type;
+	const char *file; /* blk: raw image; net: the -netdev id */
+	bool readonly; /* blk */
+	uint8_t mac[6]; /* net: all-zero for the vmm's default */
+};
+
 struct machine_config {
 	uint64_t ram_size;
 	unsigned nr_harts;
@@ -61,6 +79,9 @@ struct machine_config {
 	bool net;
 	uint8_t mac[6];
 	struct vswitch *vswitch;
+	/* virtio-mmio devices, in slot order from the highest slot down. */
+	struct machine_virtio virtio[VIRT_VIRTIO_COUNT];
+	unsigned nr_virtio;
 	const char *append; /* kernel command line, or NULL */
 	const char *dtb_out; /* write the generated device tree here, or NULL */
 	/* Guest RAM (ram_size bytes at VIRT_DRAM_BASE): the domain's memory,
@@ -75,7 +96,8 @@ struct machine_config {
 
 /* One device's registers.  Offsets are relative to the region base and the
  * access lies entirely inside the region.  Return 0, or a negative value to
- * make the CPU raise an access fault (bad size or alignment). */
+ * make the CPU raise an access fault (bad size or alignment); a write may
+ * return -EAGAIN: the hart serves its TLB shootdowns and retries it. */
 struct mmio_ops {
 	int (*read)(void *opaque, uint64_t off, unsigned size, uint64_t *val);
 	int (*write)(void *opaque, uint64_t off, unsigned size, uint64_t val);
@@ -113,6 +135,7 @@ struct htif;
 struct hostcon;
 struct chardev;
 struct ata;
+struct virtio_slots;
 
 struct machine {
 	struct ram ram;
@@ -135,7 +158,9 @@ struct machine {
 	struct chardev *console; /* its board port: UART, SBI DBCN, HTIF */
 	struct disk *disk; /* PV block image (io/disk.h), or NULL */
 	struct pvdev_net_env *net; /* PV network (io/pvdev.h), or NULL */
+	struct vswitch *vswitch; /* the host's switch (virtio-net), or NULL */
 	struct ata *ata; /* ATA PIO controller on that disk, or NULL */
+	struct virtio_slots *virtio; /* the eight virtio-mmio slots */
 
 	enum boot_mode mode;
 	uint64_t entry; /* pc of every hart at reset */

@@ -52,7 +52,7 @@ static int swap_lock(const char *path)
 		}
 		/* Locked the file the path still names (not one its owner
 		 * unlinked at exit meanwhile)? */
-		if (fstat(fd, &fst) == 0 && stat(path, &pst) == 0 &&
+		if (fstat(fd, &fst) == 0 && lstat(path, &pst) == 0 &&
 		    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino) {
 			if (fst.st_size == 0)
 				return fd;

@@ -211,19 +211,21 @@ static struct domain *domain_alloc(struct host *h,
 /* Host lock held.  Memory, board, harts; nothing started. */
 static int domain_build(struct domain *d, const struct domain_config *c)
 {
+	static const uint8_t none[6];
 	struct machine_config mc = c->machine;
 	int err = domain_create_mem(d, c);
 
 	if (err)
 		return err;
 	mc.mem = d->mem;
-	if (mc.net) {
-		static const uint8_t none[6];
-
-		mc.vswitch = d->host->vswitch;
-		if (!memcmp(mc.mac, none, sizeof(none)))
-			pvdev_default_mac(d->id, 0, mc.mac);
-	}
+	mc.vswitch = d->host->vswitch;
+	if (mc.net && !memcmp(mc.mac, none, sizeof(none)))
+		pvdev_default_mac(d->id, 0, mc.mac);
+	/* virtio-net interfaces: 02:a7:0d:00:DD:1k beside the PV one. */
+	for (unsigned k = 0; k < mc.nr_virtio; k++)
+		if (mc.virtio[k].type == MACHINE_VIRTIO_NET &&
+		    !memcmp(mc.virtio[k].mac, none, sizeof(none)))
+			pvdev_default_mac(d->id, 0x10 + k, mc.virtio[k].mac);
 	if (c->console_prefix)
 		mc.console_prefix = d->name;
 	err = machine_create(&d->m, &mc, &domain_host_ops, d);

@@ -10,6 +10,8 @@
 #include "io/io_dom.h"
 #include "io/pvdev.h"
 #include "lib/log.h"
+#include "machine/devices.h"
+#include "virtio/virtio.h"
 #include "vmm/domain.h"
 
 /* vCPU figures, live or final. */
@@ -71,9 +73,32 @@ static void domain_print_mem_stats(struct domain *d)
 		 (unsigned long long)st.shootdowns, st.shootdown_ns_avg);
 }
 
+/* Each virtio device's counters: kicks and interrupts per request are
+ * what EVENT_IDX and the I/O threads' spin save. */
+static void domain_print_virtio_stats(struct domain *d)
+{
+	for (unsigned i = 0; d->m && i < VIRT_VIRTIO_COUNT; i++) {
+		struct virtio_dev *dev = virtio_slot_dev(d->m, i);
+		struct virtio_stats st;
+
+		if (!dev)
+			continue;
+		virtio_dev_get_stats(dev, &st);
+		log_info("stats %s requests=%llu bytes=%llu errors=%llu "
+			 "notifies=%llu interrupts=%llu passes=%llu",
+			 dev->name, (unsigned long long)st.requests,
+			 (unsigned long long)st.bytes,
+			 (unsigned long long)st.errors,
+			 (unsigned long long)st.notifies,
+			 (unsigned long long)st.interrupts,
+			 (unsigned long long)st.passes);
+	}
+}
+
 static void domain_print_stats(struct domain *d)
 {
 	domain_print_mem_stats(d);
+	domain_print_virtio_stats(d);
 	for (unsigned i = 0; i < atomic_load(&d->sd_nr); i++) {
 		const struct hart *h = &d->vcpus[i].hart;
 		log_info("stats hart=%u cpu_ns=%llu instret=%llu tlb_miss=%llu "

@@ -16,10 +16,10 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
 	-fno-strict-aliasing -pthread -Isrc -Iinclude -Itests/unit $(FUZZ_SAN)
 
-# The code under test: the memory manager, the PV I/O core and the
+# The code under test: the memory manager, the PV I/O core, virtio, the
 # control plane's parsers (and the logging they use).
 FUZZ_LIB_SRC := $(sort $(wildcard src/lib/*.c src/mem/*.c src/io/*.c \
-	src/control/*.c))
+	src/virtio/*.c src/control/*.c))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_OUT)/%.o)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,\
 	$(sort $(wildcard tests/fuzz/fuzz_*.c)))

@@ -30,3 +30,7 @@ $(GUEST_OUT)/io-pv-net.elf: tests/mem/hcall_lib.h tests/io/pv_lib.h \
 	include/atoll/abi/netif.h include/atoll/abi/ring.h \
 	include/atoll/abi/pvdev.h include/atoll/abi/grant_table_op.h
 TEST_IO_ELFS += $(GUEST_OUT)/io-pv-net.elf
+# A bare-metal virtio driver: blk, rng, a hostile queue (run by
+# tests/system/virtio-blk.sh).
+$(eval $(call guest_prog_s,virtio-guest,tests/io/virtio_guest.c tests/mem/lib_cmdline.c,-Itests/mem))
+$(GUEST_OUT)/virtio-guest.elf: tests/mem/lib_cmdline.h

@@ -48,23 +48,33 @@ client() {
 		>"$tmp/$dom.con" 2>"$tmp/$dom.err"
 }
 
-# 1. Attach to pv, detach with Ctrl-] after one line: the domain runs on.
+# 1. Attach to pv, detach with Ctrl-] after one line (and after the second
+# client below was tried): the domain runs on.
 {
 	printf 'first line\n'
-	sleep 1
+	for _ in $(seq $((300 * SLOW))); do
+		[ -e "$tmp/second.done" ] && break
+		sleep 0.1
+	done
 	printf '\035'
 	sleep 5 # the client must leave at once, not when its input ends
 } | {
-	timeout 15 "$ATOLL" console --socket "$sock" pv >"$tmp/det.con" \
-		2>"$tmp/det.err"
+	timeout $((60 * SLOW)) "$ATOLL" console --socket "$sock" pv \
+		>"$tmp/det.con" 2>"$tmp/det.err"
 	echo "$? $SECONDS" >"$tmp/det.end"
 } &
 det=$!
-sleep 0.5
+# Attached once the guest's echo of its line comes back (no fixed wait: a
+# loaded machine takes its time).
+for _ in $(seq $((300 * SLOW))); do
+	grep -q "^echo: first line" "$tmp/det.con" 2>/dev/null && break
+	sleep 0.1
+done
 # 2. Meanwhile a second client is refused with one line.
 timeout 10 "$ATOLL" console --socket "$sock" pv </dev/null >/dev/null \
 	2>"$tmp/second.err"
 rc=$?
+touch "$tmp/second.done"
 [ $rc = 1 ] || fail "second client: exit status $rc, want 1"
 grep -q "attached already" "$tmp/second.err" ||
 	fail "second client: $(cat "$tmp/second.err")"

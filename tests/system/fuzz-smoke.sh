@@ -16,8 +16,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Inputs per target: about FUZZ_SMOKE_SECONDS on an idle machine.
 declare -A runs=([consback]=20000 [grant]=3000 [evtchn]=3000 [memop]=2000
-	[blkback]=3000 [netback]=1500 [control]=20000 [http]=50000)
-names="consback grant evtchn memop blkback netback control http"
+	[blkback]=3000 [netback]=1500 [control]=20000 [http]=50000
+	[virtq]=3000 [virtio_blk]=1500 [virtio_rng]=3000 [virtio_net]=1500
+	[virtio_console]=3000 [virtio_balloon]=1500)
+names="consback grant evtchn memop blkback netback control http virtq
+	virtio_blk virtio_rng virtio_net virtio_console virtio_balloon"
 fail=0
 for n in $names; do
 	bin=$FUZZ_OUT/fuzz_$n

@@ -1,0 +1,314 @@
+/* What every virtio device shares (virtio.h): set-up, the I/O thread
+ * that serves its queues, interrupts, config updates, the one log line. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io/pvdev_thread.h"
+#include "lib/log.h"
+#include "virtio/virtio.h"
+
+/* Passes a notifying vCPU serves for a device without a thread before it
+ * returns to its guest (bounds what a driver on other harts can make one
+ * vCPU do). */
+#define VIRTIO_INLINE_PASSES 8
+
+/* How long an idle I/O thread keeps looking at its rings before it asks
+ * for notifications and sleeps (as the PV back-ends, PVDEV_SPIN_NS). */
+#define VIRTIO_SPIN_NS PVDEV_SPIN_NS
+
+int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
+		    void *priv, const char *name, struct dom_mem *mem,
+		    uint64_t features, unsigned nr_vq, uint16_t num_max,
+		    unsigned config_len, void (*set_irq)(void *ctx, int level),
+		    void *irq_ctx)
+{
+	if (nr_vq > VIRTIO_MAX_QUEUES || config_len > VIRTIO_CONFIG_MAX ||
+	    num_max > VIRTQ_NUM_MAX || (num_max & (num_max - 1)))
+		return -EINVAL;
+	memset(dev, 0, sizeof(*dev));
+	dev->ops = ops;
+	dev->priv = priv;
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	dev->mem = mem;
+	dev->features = features | VIRTIO_BIT(VIRTIO_F_VERSION_1);
+	dev->nr_vq = nr_vq;
+	dev->config_len = config_len;
+	dev->set_irq = set_irq;
+	dev->irq_ctx = irq_ctx;
+	dev->kick_fd = dev->stop_fd = -1;
+	for (unsigned q = 0; q < nr_vq; q++) {
+		dev->vq[q].num_max = num_max;
+		dev->vq[q].mem = mem;
+		virtq_reset(&dev->vq[q]);
+	}
+	pthread_mutex_init(&dev->lock, 0);
+	pthread_mutex_init(&dev->qlock, 0);
+	pthread_mutex_init(&dev->cfg_lock, 0);
+	pthread_mutex_init(&dev->irq_lock, 0);
+	return 0;
+}
+
+/* Re-arm every ready queue's notifications: true if work came. */
+static bool virtio_dev_rearm(struct virtio_dev *dev)
+{
+	bool more = false;
+
+	for (unsigned q = 0; q < dev->nr_vq; q++)
+		if (dev->vq[q].ready && virtq_enable_notify(&dev->vq[q]))
+			more = true;
+	return more;
+}
+
+/* One pass under qlock: 1 if there may be more work right away.  With
+ * rearm, an idle device asks for notifications before returning 0. */
+static int virtio_dev_pass_rearm(struct virtio_dev *dev, bool rearm)
+{
+	int more = 0;
+
+	pthread_mutex_lock(&dev->qlock);
+	if (virtio_dev_live(dev)) {
+		more = dev->ops->serve(dev);
+		atomic_fetch_add(&dev->st.passes, 1);
+		if (more == 0 && rearm && virtio_dev_live(dev))
+			more = virtio_dev_rearm(dev);
+	}
+	pthread_mutex_unlock(&dev->qlock);
+	return more > 0;
+}
+
+static int virtio_dev_pass(struct virtio_dev *dev)
+{
+	return virtio_dev_pass_rearm(dev, true);
+}
+
+/* Has the driver added chains we have not taken?  (The spin's probe: a
+ * busy qlock means a reset or set-up is under way: look again.) */
+static bool virtio_dev_pending(void *arg)
+{
+	struct virtio_dev *dev = arg;
+	bool any = false;
+
+	if (pthread_mutex_trylock(&dev->qlock))
+		return false;
+	for (unsigned q = 0; q < dev->nr_vq && !any; q++)
+		any = dev->vq[q].ready && virtq_pending(&dev->vq[q]);
+	pthread_mutex_unlock(&dev->qlock);
+	return any;
+}
+
+/* Idle: poll the rings for VIRTIO_SPIN_NS before asking the driver for
+ * notifications (with EVENT_IDX a driver that keeps producing then sends
+ * none), then re-arm and look once more.  True if work came. */
+static bool virtio_dev_idle(struct virtio_dev *dev)
+{
+	bool more;
+
+	if (pvdev_spin(virtio_dev_pending, dev, VIRTIO_SPIN_NS))
+		return true;
+	pthread_mutex_lock(&dev->qlock);
+	more = virtio_dev_live(dev) && virtio_dev_rearm(dev);
+	pthread_mutex_unlock(&dev->qlock);
+	return more;
+}
+
+bool virtio_dev_serve_once(struct virtio_dev *dev)
+{
+	return virtio_dev_pass(dev);
+}
+
+static uint64_t virtio_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The device's periodic work, if due: the poll timeout until the next. */
+static int virtio_dev_tick(struct virtio_dev *dev, uint64_t *next)
+{
+	uint64_t now;
+
+	if (!dev->ops->tick_ms)
+		return -1;
+	now = virtio_now_ms();
+	if (now >= *next) {
+		pthread_mutex_lock(&dev->qlock);
+		if (virtio_dev_live(dev))
+			dev->ops->tick(dev);
+		pthread_mutex_unlock(&dev->qlock);
+		*next = now + dev->ops->tick_ms;
+	}
+	return (int)(*next - now);
+}
+
+static void *virtio_dev_thread(void *arg)
+{
+	struct virtio_dev *dev = arg;
+	uint64_t count, next_tick = 0;
+
+	for (;;) {
+		struct pollfd pfd[2] = { { dev->stop_fd, POLLIN, 0 },
+					 { dev->kick_fd, POLLIN, 0 } };
+		int more = virtio_dev_pass_rearm(dev, false);
+		int wait;
+
+		if (!more)
+			more = virtio_dev_idle(dev);
+		wait = virtio_dev_tick(dev, &next_tick);
+
+		if (poll(pfd, 2, more ? 0 : wait) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents)
+			break;
+		if (pfd[1].revents && read(dev->kick_fd, &count, 8) < 0 &&
+		    errno != EAGAIN)
+			break;
+	}
+	return 0;
+}
+
+int virtio_dev_start(struct virtio_dev *dev)
+{
+	int err;
+
+	if (!dev->ops->threaded)
+		return 0;
+	dev->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	dev->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (dev->kick_fd < 0 || dev->stop_fd < 0) {
+		err = -errno;
+		goto err_close;
+	}
+	err = -pthread_create(&dev->thread, 0, virtio_dev_thread, dev);
+	if (err)
+		goto err_close;
+	dev->thread_running = true;
+	return 0;
+
+err_close:
+	if (dev->kick_fd >= 0)
+		close(dev->kick_fd);
+	if (dev->stop_fd >= 0)
+		close(dev->stop_fd);
+	dev->kick_fd = dev->stop_fd = -1;
+	return err;
+}
+
+void virtio_dev_stop(struct virtio_dev *dev)
+{
+	uint64_t one = 1;
+
+	if (!dev->thread_running)
+		return;
+	if (write(dev->stop_fd, &one, sizeof(one)) < 0)
+		perror("atoll: virtio");
+	pthread_join(dev->thread, 0);
+	dev->thread_running = false;
+}
+
+void virtio_dev_destroy(struct virtio_dev *dev)
+{
+	virtio_dev_stop(dev);
+	if (dev->kick_fd >= 0)
+		close(dev->kick_fd);
+	if (dev->stop_fd >= 0)
+		close(dev->stop_fd);
+	dev->kick_fd = dev->stop_fd = -1;
+	pthread_mutex_destroy(&dev->lock);
+	pthread_mutex_destroy(&dev->qlock);
+	pthread_mutex_destroy(&dev->cfg_lock);
+	pthread_mutex_destroy(&dev->irq_lock);
+	dev->ops->destroy(dev); /* last: it frees dev's container */
+}
+
+/* Raise InterruptStatus bits and the line with them, as one step with
+ * respect to the driver's ACK (virtio_mmio.c), so the line never stays
+ * high with nothing to acknowledge. */
+static void virtio_dev_raise(struct virtio_dev *dev, uint32_t bits)
+{
+	pthread_mutex_lock(&dev->irq_lock);
+	dev->isr |= bits;
+	dev->set_irq(dev->irq_ctx, 1);
+	pthread_mutex_unlock(&dev->irq_lock);
+}
+
+int virtio_dev_fail(struct virtio_dev *dev, const char *why)
+{
+	atomic_fetch_add(&dev->st.errors, 1);
+	if (atomic_fetch_or(&dev->status, VIRTIO_STATUS_NEEDS_RESET) &
+	    VIRTIO_STATUS_NEEDS_RESET)
+		return -EPROTO;
+	if (!atomic_exchange(&dev->logged, true))
+		log_error("%s: driver error: %s; device needs reset "
+			  "(further errors not logged)",
+			  dev->name, why);
+	if (atomic_load(&dev->status) & VIRTIO_STATUS_DRIVER_OK)
+		virtio_dev_raise(dev, VIRTIO_ISR_CONFIG);
+	return -EPROTO;
+}
+
+void virtio_dev_used(struct virtio_dev *dev, unsigned q)
+{
+	if (!virtq_should_interrupt(&dev->vq[q]))
+		return;
+	atomic_fetch_add(&dev->st.interrupts, 1);
+	virtio_dev_raise(dev, VIRTIO_ISR_QUEUE);
+}
+
+void virtio_dev_kick(struct virtio_dev *dev)
+{
+	uint64_t one = 1;
+
+	if (dev->kick_fd >= 0 && write(dev->kick_fd, &one, sizeof(one)) < 0 &&
+	    errno != EAGAIN)
+		perror("atoll: virtio kick");
+}
+
+int virtio_dev_notify(struct virtio_dev *dev)
+{
+	atomic_fetch_add(&dev->st.notifies, 1);
+	if (dev->ops->threaded) {
+		virtio_dev_kick(dev);
+		return 0;
+	}
+	for (unsigned i = 0; i < VIRTIO_INLINE_PASSES; i++) {
+		int more;
+
+		if (pthread_mutex_trylock(&dev->qlock))
+			return i ? 0 : -EAGAIN;
+		pthread_mutex_unlock(&dev->qlock);
+		more = virtio_dev_pass(dev);
+		if (!more)
+			break;
+	}
+	return 0;
+}
+
+void virtio_config_update(struct virtio_dev *dev, unsigned off, const void *buf,
+			  unsigned len)
+{
+	if (off > dev->config_len || len > dev->config_len - off)
+		return;
+	pthread_mutex_lock(&dev->cfg_lock);
+	memcpy(dev->config + off, buf, len);
+	dev->config_gen++;
+	pthread_mutex_unlock(&dev->cfg_lock);
+	if (atomic_load(&dev->status) & VIRTIO_STATUS_DRIVER_OK)
+		virtio_dev_raise(dev, VIRTIO_ISR_CONFIG);
+}
+
+void virtio_dev_get_stats(const struct virtio_dev *dev, struct virtio_stats *s)
+{
+	s->notifies = atomic_load(&dev->st.notifies);
+	s->interrupts = atomic_load(&dev->st.interrupts);
+	s->requests = atomic_load(&dev->st.requests);
+	s->bytes = atomic_load(&dev->st.bytes);
+	s->errors = atomic_load(&dev->st.errors);
+	s->passes = atomic_load(&dev->st.passes);
+}
