@@ -9,6 +9,7 @@
 # (bench-W-short.elf, bench-W-long.elf) that differ only in their count;
 # each runs once under callgrind, and the difference in host instructions
 # (Ir) divided by the difference in counts cancels start-up and exit.
+# env ATOLL_ARGS: extra `atoll boot` flags, e.g. "--engine jit".
 set -u
 
 if [ $# -lt 2 ]; then
@@ -31,8 +32,10 @@ measure() {
 	[ "$w" = intloop ] && key=insns
 	[ "$w" = tlbmiss ] && key=accesses
 	rm -f "$cg"
-	timeout -k 5 900 valgrind --tool=callgrind --callgrind-out-file="$cg" \
-		"$ATOLL" boot --bios none "$elf" </dev/null >"$log" \
+	# shellcheck disable=SC2086 # ATOLL_ARGS is a list of flags
+	timeout -k 5 900 valgrind --tool=callgrind --smc-check=all \
+		--callgrind-out-file="$cg" \
+		"$ATOLL" boot ${ATOLL_ARGS:-} --bios none "$elf" </dev/null >"$log" \
 		2>"$log.err"
 	rc=$?
 	ir=$(sed -n 's/^summary: *//p' "$cg" 2>/dev/null | awk '{print $1}')

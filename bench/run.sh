@@ -1,5 +1,7 @@
 #!/bin/bash
 # `make bench`: every figure from paired, interleaved runs (A B A B ...),
+# the CPU workloads on atoll's interpreter, atoll's translator (--engine
+# jit, x86-64 hosts) and QEMU TCG;
 # as a median with its spread, against its target, with the host load;
 # a human table on stdout (also build/bench/result.txt) and the same
 # figures in build/bench/result.json (bench/compare compares two).
@@ -171,10 +173,11 @@ hart_cpu() { # LOG: seconds
 run_guest() {
 	local side=$1 elf=$2 log=$3
 	case $side in
-	atoll)
+	atoll | jit)
 		# shellcheck disable=SC2086 # ATOLL_ARGS is a list of flags
 		st run "$log.cpu" -- timeout -k 5 "$ATOLL_TIMEOUT" "$ATOLL" \
-			boot --stats ${ATOLL_ARGS:-} --bios none "$elf" \
+			boot --stats ${ATOLL_ARGS:-} --engine "$([ $side = jit ] &&
+				echo jit || echo interp)" --bios none "$elf" \
 			</dev/null >"$log" 2>"$log.err" ;;
 	qemu)
 		st run "$log.cpu" -- timeout -k 5 "$QEMU_TIMEOUT" "${QEMU[@]}" \
@@ -213,12 +216,16 @@ qemu_null() { # LOG: seconds, or nothing
 }
 
 # ---- CPU: intloop and mixed (MIPS), tlbmiss (ns per miss) -------------
+# The translator exists on x86-64 hosts only.
+JIT=0
+[ "$(uname -m)" = x86_64 ] && JIT=1
 declare -A V # "side:figure" -> list of per-pair values
 
 cpu_mips() { # W: pairs of atoll / QEMU; MIPS in CPU and guest time
 	local w=$1 elf=$GUEST/bench-$1.elf r log rc insns qi a q qn
-	local skip_a=$((1 - atoll_ok)) skip_q=$((1 - qemu_ok))
-	echo "bench: $w: $MINP..$MAXP pairs, atoll and QEMU alternating"
+	local skip_a=$((1 - atoll_ok)) skip_q=$((1 - qemu_ok)) j
+	local skip_j=$((1 - atoll_ok + 1 - JIT))
+	echo "bench: $w: $MINP..$MAXP pairs, atoll, its jit and QEMU alternating"
 	# QEMU -icount counts the instructions only when atoll cannot (it is
 	# several times slower than QEMU's normal mode).
 	if [ $qemu_ok = 1 ] && [ $atoll_ok = 0 ]; then
@@ -239,6 +246,16 @@ cpu_mips() { # W: pairs of atoll / QEMU; MIPS in CPU and guest time
 				V[wall_a:$w]+=" $(calc 1 "$insns * 10 / $(field "$log" "$w" ticks)")"
 			else
 				skip_a=1 # wrong or hung: more runs only take time
+			fi
+		fi
+		j=''
+		if [ $skip_j = 0 ]; then
+			log=$OUT/$w.jit.$r.log
+			run_guest jit "$elf" "$log"
+			if ok_run jit "$w" "$w" "$log" $?; then
+				j=$(hart_cpu "$log")
+			else
+				skip_j=1
 			fi
 		fi
 		insns=${insns:-${qi:-}}
@@ -262,6 +279,10 @@ cpu_mips() { # W: pairs of atoll / QEMU; MIPS in CPU and guest time
 			V[q:$w]+=" $(calc 1 "$insns / $q / 1e6")"
 		[ -n "$a" ] && [ -n "$q" ] && awk "BEGIN { exit !($q > 0) }" &&
 			V[r:$w]+=" $(calc 4 "$q / $a")" # atoll speed / QEMU's
+		[ -n "$j" ] && [ -n "${insns:-}" ] &&
+			V[j:$w]+=" $(calc 1 "$insns / $j / 1e6")"
+		[ -n "$j" ] && [ -n "$q" ] && awk "BEGIN { exit !($q > 0) }" &&
+			V[jr:$w]+=" $(calc 4 "$q / $j")"
 		[ $r -lt "$MINP" ] && continue
 		[ $skip_a = 1 ] && [ $skip_q = 1 ] && break
 		# shellcheck disable=SC2086 # lists of numbers
@@ -279,6 +300,11 @@ cpu_mips() { # W: pairs of atoll / QEMU; MIPS in CPU and guest time
 			record cpu ${w}_atoll_mips MIPS cpu -- ${V[a:$w]:-}
 		fi
 		record cpu ${w}_qemu_mips MIPS cpu -- ${V[q:$w]:-}
+		if [ "$JIT" = 1 ]; then
+			record cpu ${w}_jit_mips MIPS cpu -- ${V[j:$w]:-}
+			record cpu ${w}_jit_per_qemu x cpu --target ">=" 1.3 \
+				-- ${V[jr:$w]:-}
+		fi
 		if [ $w = mixed ]; then
 			record cpu mixed_atoll_per_qemu x cpu \
 				--target ">=" 0.25 -- ${V[r:$w]:-}
@@ -296,7 +322,9 @@ cpu_tlb() { # ns per Sv39 miss: the miss loop alone minus the control alone
 	echo "bench: tlbmiss: $MINP..$MAXP pairs; each side runs the miss loop" \
 		"and the one-page control"
 	for ((r = 1; r <= MAXP; r++)); do
-		for side in atoll qemu; do
+		for side in atoll jit qemu; do
+			[ $side = jit ] && { [ $JIT = 0 ] || [ $skip_a = 1 ]; } &&
+				continue
 			[ $side = atoll ] && [ $skip_a = 1 ] && continue
 			[ $side = qemu ] && [ $skip_q = 1 ] && continue
 			wc='' hc=''
@@ -307,12 +335,12 @@ cpu_tlb() { # ns per Sv39 miss: the miss loop alone minus the control alone
 				local n=tlbmiss
 				[ $k = hit ] && n=tlbhit
 				if ! ok_run $side tlbmiss $n "$log" $rc; then
-					[ $side = atoll ] && skip_a=1
+					[ $side != qemu ] && skip_a=1
 					[ $side = qemu ] && skip_q=1
 					continue 2
 				fi
 				acc=$(field "$log" $n accesses)
-				if [ $side = atoll ]; then
+				if [ $side != qemu ]; then
 					eval "${k:0:1}c=\$(hart_cpu \"\$log\")"
 				else
 					eval "${k:0:1}c=\$(run_cpu \"\$log\")"
@@ -338,6 +366,8 @@ cpu_tlb() { # ns per Sv39 miss: the miss loop alone minus the control alone
 		record cpu tlb_miss_atoll_ns ns cpu --target "<=" 40 \
 			-- ${V[atoll:tlb]:-}
 		record cpu tlb_miss_qemu_ns ns cpu -- ${V[qemu:tlb]:-}
+		[ "$JIT" = 1 ] && record cpu tlb_miss_jit_ns ns cpu \
+			-- ${V[jit:tlb]:-}
 		record cpu tlb_miss_qemu_per_atoll x cpu -- ${V[r:tlb]:-}
 		record cpu tlb_miss_atoll_ns_guest_timed ns wall \
 			-- ${V[wall_atoll:tlb]:-}

@@ -13,6 +13,9 @@
 # A group with nothing to run counts as a failure, as does every test that
 # needs a missing binary.
 #
+# The isa and diff groups run once per engine in ENGINES (default: interp,
+# plus jit on x86-64 hosts); the jit runs are named isa-jit/..., diff-jit/...
+#
 # Environment: BUILD (build), ATOLL ($BUILD/atoll), SAN (1: longer
 # timeouts), QEMU, JOBS (2), and per-test timeouts in seconds T_UNIT (60),
 # T_ISA (60), T_DIFF (60), T_CLI (60), T_SYSTEM (300), T_LINUX (900); SAN=1
@@ -55,7 +58,8 @@ result() {
 run_guest() {
 	local elf=$1 out=$2 rc
 	{
-		timeout -k 5 "$T_ISA" "$ATOLL" boot --bios none "$elf" \
+		timeout -k 5 "$T_ISA" "$ATOLL" boot --bios none \
+			${ATOLL_ENGINE:+--engine "$ATOLL_ENGINE"} "$elf" \
 			</dev/null 2>"$out.err"
 		echo $? >"$out.rc"
 	} | head -c $MAX_OUT | tr -d '\r' >"$out"
@@ -168,6 +172,8 @@ if [ "${1:-}" = --job ]; then
 	unit) job_unit "$name" "$arg" "$res" ;;
 	isa) job_isa "$name" "$arg" "$res" ;;
 	diff) job_diff "$name" "$arg" "$res" ;;
+	isa-jit) ATOLL_ENGINE=jit job_isa "$name" "$arg" "$res" ;;
+	diff-jit) ATOLL_ENGINE=jit job_diff "$name" "$arg" "$res" ;;
 	cli) job_script "$name" "$arg" "$res" "$T_CLI" ;;
 	system) job_script "$name" "$arg" "$res" "$T_SYSTEM" ;;
 	linux) job_script "$name" "$arg" "$res" "$T_LINUX" ;;
@@ -238,27 +244,41 @@ if want unit; then
 fi
 
 isa_elfs=$(list_or_glob "${TEST_ISA:-}" "$BUILD/guest/isa-*.elf")
+default_engines=interp
+[ "$(uname -m)" = x86_64 ] && default_engines="interp jit"
+ENGINES=${ENGINES:-$default_engines}
+
+# engine_kind GROUP ENGINE: the job kind and name prefix (isa, isa-jit).
+engine_kind() { [ "$2" = interp ] && echo "$1" || echo "$1-$2"; }
+
 if want isa; then
-	n=0
-	for e in $isa_elfs; do
-		add isa "isa/$(basename "$e" .elf)" "$e"
-		n=$((n + 1))
+	for eng in $ENGINES; do
+		k=$(engine_kind isa "$eng")
+		n=0
+		for e in $isa_elfs; do
+			add "$k" "$k/$(basename "$e" .elf)" "$e"
+			n=$((n + 1))
+		done
+		[ $n = 0 ] && add none "$k" \
+			"no ISA programs ($BUILD/guest/isa-*.elf)"
 	done
-	[ $n = 0 ] && add none isa "no ISA programs ($BUILD/guest/isa-*.elf)"
 fi
 
 if want diff; then
-	n=0
 	excluded=$(sed -e 's/#.*//' tests/diff/exclude 2>/dev/null |
 		awk 'NF { print $1 }')
-	for e in $isa_elfs $(list_or_glob "${TEST_DIFF:-}" \
-		"$BUILD/guest/diff-*.elf"); do
-		base=$(basename "$e" .elf)
-		grep -qx -- "$base" <<<"$excluded" && continue
-		add diff "diff/$base" "$e"
-		n=$((n + 1))
+	for eng in $ENGINES; do
+		k=$(engine_kind diff "$eng")
+		n=0
+		for e in $isa_elfs $(list_or_glob "${TEST_DIFF:-}" \
+			"$BUILD/guest/diff-*.elf"); do
+			base=$(basename "$e" .elf)
+			grep -qx -- "$base" <<<"$excluded" && continue
+			add "$k" "$k/$base" "$e"
+			n=$((n + 1))
+		done
+		[ $n = 0 ] && add none "$k" "no differential programs"
 	done
-	[ $n = 0 ] && add none diff "no differential programs"
 fi
 
 if want cli; then

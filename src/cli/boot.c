@@ -27,6 +27,8 @@ const char boot_usage[] =
 	"  --disk FILE        raw image for the PV block device\n"
 	"  --net              a PV network interface on atoll's switch\n"
 	"  --dtb-out FILE     also write the generated device tree to FILE\n"
+	"  --engine jit|interp  CPU engine: translator (x86-64 hosts) or\n"
+	"                     interpreter (default: interp)\n"
 	"  --stats            print per-hart statistics to stderr at exit\n"
 	"QEMU's spellings (docs/virtio.md):\n"
 	"  -kernel FILE, -append, -initrd, -bios, -smp N, -nographic,\n"
@@ -59,6 +61,7 @@ enum boot_opt {
 	OPT_NOGRAPHIC,
 	OPT_MACHINE,
 	OPT_NO_REBOOT,
+	OPT_ENGINE,
 };
 
 static const struct boot_option {
@@ -90,6 +93,7 @@ static const struct boot_option {
 	{ "-machine", OPT_MACHINE, true },
 	{ "-M", OPT_MACHINE, true },
 	{ "-no-reboot", OPT_NO_REBOOT, false },
+	{ "--engine", OPT_ENGINE, true },
 };
 
 static int boot_set_mem(struct machine_config *mc, const char *v)
@@ -154,6 +158,7 @@ static int boot_apply(struct boot_args *cfg, enum boot_opt id, const char *v)
 	case OPT_NET: mc->net = true; return 0;
 	case OPT_DTB_OUT: mc->dtb_out = v; return 0;
 	case OPT_STATS: cfg->stats = true; return 0;
+	case OPT_ENGINE: return cli_engine(v, &mc->engine);
 	case OPT_HELP: return 1;
 	case OPT_KERNEL:
 		if (mc->kernel) {

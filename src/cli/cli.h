@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "cpu/jit.h"
+
 #define ATOLL_VERSION "0.1.0"
 
 /* Exit status for bad usage: bad flag, bad value, unusable file. */
@@ -28,6 +30,10 @@ int parse_size(const char *s, uint64_t *out);
 
 /* Parse a decimal unsigned integer in [min, max].  Returns 0 or -EINVAL. */
 int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
+
+/* --engine VALUE: jit or interp into *e; -EINVAL after one diagnostic
+ * (also for jit on a host that cannot translate). */
+int cli_engine(const char *v, enum cpu_engine *e);
 
 /* The socket a server verb (run, boot) listens on: explicit (the config's
  * control_socket) if given, else $ATOLL_SOCKET, else NULL for the default

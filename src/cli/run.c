@@ -15,7 +15,7 @@
 
 const char run_usage[] =
 	"usage: atoll run [--stats] [--http [ADDR:]PORT] [--no-summary] "
-	"CONFIG\n"
+	"[--engine jit|interp] CONFIG\n"
 	"  run every domain of the configuration file CONFIG at once\n"
 	"  (docs/config.md); the exit status is 0 when all of them ended\n"
 	"  with status 0.  Input goes to the first domain's console.\n"
@@ -23,7 +23,9 @@ const char run_usage[] =
 	"  --http [ADDR:]PORT serve a live memory chart on http://ADDR:PORT/\n"
 	"                     (ADDR 127.0.0.1 unless given; the URL printed\n"
 	"                     carries the run's token, required by the page)\n"
-	"  --no-summary       no end-of-run summary on stderr\n";
+	"  --no-summary       no end-of-run summary on stderr\n"
+	"  --engine E         CPU engine of every domain (overrides their\n"
+	"                     engine key): jit or interp\n";
 
 /* Create every domain, then start them all, a line of progress for each
  * (only once all exist: a domain that cannot be built leaves one line). */
@@ -52,6 +54,7 @@ static int run_domains(struct host *h, const struct run_config *c)
 
 struct run_opts {
 	bool stats, summary;
+	enum cpu_engine engine; /* AUTO: each domain's own */
 	unsigned http_port; /* 0: none */
 	char http_addr[64]; /* "": 127.0.0.1 */
 };
@@ -83,6 +86,13 @@ static int run_parse(int argc, char **argv, const char **path,
 			return 1;
 		if (!strcmp(argv[i], "--stats")) {
 			o->stats = true;
+		} else if (!strcmp(argv[i], "--engine")) {
+			if (++i == argc) {
+				log_error("--engine needs jit or interp");
+				return -1;
+			}
+			if (cli_engine(argv[i], &o->engine))
+				return -1;
 		} else if (!strcmp(argv[i], "--no-summary")) {
 			o->summary = false;
 		} else if (!strcmp(argv[i], "--http")) {
@@ -149,6 +159,8 @@ int cmd_run(int argc, char **argv)
 	if (r < 0 || config_load(&cfg, path) < 0)
 		return CLI_EXIT_USAGE;
 	cfg.host.stats = o.stats;
+	for (unsigned k = 0; o.engine && k < cfg.nr_domains; k++)
+		cfg.dom[k].machine.engine = o.engine;
 	r = CLI_EXIT_USAGE;
 	/* The sockets first: taken, nothing else has started. */
 	if (control_bind(cli_socket_path(cfg.control_socket), &ctl) < 0)

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "lib/log.h"
 
 static int size_shift(const char *suffix, unsigned *shift)
 {
@@ -63,5 +64,18 @@ int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 	if (v < min)
 		return -EINVAL;
 	*out = (unsigned)v;
+	return 0;
+}
+
+int cli_engine(const char *v, enum cpu_engine *e)
+{
+	if (cpu_engine_parse(v, e)) {
+		log_error("--engine '%s': must be jit or interp", v);
+		return -EINVAL;
+	}
+	if (*e == CPU_ENGINE_JIT && !jit_supported()) {
+		log_error("--engine jit: this host is not x86-64 (use interp)");
+		return -EINVAL;
+	}
 	return 0;
 }

@@ -41,6 +41,7 @@ enum cfg_dom_key {
 	D_SHARES,
 	D_VIF,
 	D_VIRTIO,
+	D_ENGINE,
 	D_NR
 };
 

@@ -28,7 +28,7 @@ static const char *const dom_keys[D_NR] = {
 	[D_INITRD] = "initrd",	 [D_DISK] = "disk",
 	[D_NET] = "net",	 [D_MAC] = "mac",
 	[D_SHARES] = "shares",	 [D_VIF] = "vif",
-	[D_VIRTIO] = "virtio",
+	[D_VIRTIO] = "virtio",	 [D_ENGINE] = "engine",
 };
 
 /* Index of key in names[], or -1. */
@@ -309,6 +309,14 @@ void cfg_domain_key(struct cfg_parser *p, const char *key, const char *v)
 	case D_SHARES:
 		cfg_uint(p, key, v, 1, POLICY_SHARES_MAX, "a number",
 			 &d->shares);
+		break;
+	case D_ENGINE:
+		if (cpu_engine_parse(v, &mc->engine))
+			cfg_error(p, p->line, key,
+				  "'%s': must be jit or interp", v);
+		else if (mc->engine == CPU_ENGINE_JIT && !jit_supported())
+			cfg_error(p, p->line, key,
+				  "jit needs an x86-64 host (use interp)");
 		break;
 	}
 }

@@ -14,6 +14,7 @@
 #include "cpu/csr.h"
 #include "cpu/decode.h"
 #include "cpu/exec.h"
+#include "cpu/jit_impl.h"
 #include "cpu/shootdown.h"
 #include "cpu/mmu.h"
 #include "cpu/ops.h"
@@ -25,15 +26,6 @@
 	1024 /* 4 MiB of guest code, ~32 MiB of slots; then flush */
 #define CC_SPARE_MAX 64 /* recycled pages kept for reuse */
 
-/* Instructions between two looks outside the loop: a few microseconds, so
- * requests and interrupts from other threads are seen quickly, for ~1% of
- * the time.  Without tail calls (sanitizer builds) it is also the depth of
- * the dispatch chain: smaller there. */
-#ifdef __SANITIZE_ADDRESS__
-#define EXEC_BUDGET 1024
-#else
-#define EXEC_BUDGET 4096
-#endif
 /* Leaving the loop for other reasons polls the clock every this many times. */
 #define EXEC_POLL_EXITS 64
 
@@ -42,6 +34,7 @@ struct code_cache {
 	struct code_page *dead; /* unlinked, maybe still executing */
 	struct code_page *spare; /* free for reuse */
 	unsigned npages, nspare;
+	uint64_t gen; /* instances handed out (code_page.gen) */
 };
 
 static struct insn *exec_decode(struct hart *h, struct insn *i);
@@ -103,6 +96,7 @@ static struct code_page *page_alloc(struct code_cache *cc)
 		if (!cp)
 			return 0;
 	}
+	cp->gen = ++cc->gen;
 	for (k = 0; k < CODE_PAGE_SLOTS; k++)
 		cp->slot[k].fn = exec_decode;
 	cp->slot[CODE_PAGE_SLOTS].fn = exec_page_end;
@@ -386,7 +380,10 @@ int hart_run(struct hart *h)
 			h->counter_synced = 0;
 			continue;
 		}
-		h->instret += exec_loop(h, i);
+		if (h->jit)
+			jit_run(h, i);
+		else
+			h->instret += exec_loop(h, i);
 		if (cc->dead)
 			cc_reclaim(cc);
 	}

@@ -6,6 +6,7 @@
 #include "cpu/csr.h"
 #include "cpu/exec.h"
 #include "cpu/hart.h"
+#include "cpu/jit.h"
 #include "cpu/mmu.h"
 
 /* RV64 with I, M, A, F, D, C, S and U. */
@@ -65,6 +66,7 @@ int hart_init(struct hart *h, uint64_t hartid, uint64_t reset_pc,
 
 void hart_destroy(struct hart *h)
 {
+	jit_free(h);
 	if (h->code)
 		code_cache_free(h->code);
 	h->code = NULL;

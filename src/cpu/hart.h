@@ -34,6 +34,7 @@ enum hart_exit {
 };
 
 struct code_cache; /* exec/icache: pre-decoded pages, private to the hart */
+struct jit; /* the translating engine's state (jit.h), or NULL */
 struct insn;
 
 struct hart {
@@ -107,6 +108,7 @@ struct hart {
 
 	struct cpu_bus bus;
 	struct code_cache *code;
+	struct jit *jit; /* NULL: the interpreter runs this hart */
 	void *owner; /* the vCPU that runs this hart (vmm layer) */
 
 	/* Statistics, hart-local. */

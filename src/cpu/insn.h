@@ -42,6 +42,7 @@ struct insn {
  * sentinel whose handler leaves the page (straight-line fall-through). */
 struct code_page {
 	uint64_t gpa_page;
+	uint64_t gen; /* unique per allocation: keys translations (jit) */
 	uint8_t *host;
 	struct code_page *hash_next;
 	struct insn slot[CODE_PAGE_SLOTS + 1];

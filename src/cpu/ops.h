@@ -139,6 +139,52 @@ static inline struct insn *op_jump(struct hart *h, uint64_t target)
 	return insn_exit(h, target);
 }
 
+/* Arithmetic shared by the interpreter's handlers and the translator's
+ * helpers (jit_translate.c). */
+static inline uint64_t sext32(uint64_t v)
+{
+	return (uint64_t)(int64_t)(int32_t)(uint32_t)v;
+}
+
+/* M extension.  Division never traps: by zero gives all ones (quotient) or
+ * the dividend (remainder); the one signed overflow gives the dividend and
+ * remainder 0. */
+static inline uint64_t m_div(int64_t a, int64_t b)
+{
+	if (b == 0)
+		return UINT64_MAX;
+	if (b == -1)
+		return 0 - (uint64_t)a; /* INT64_MIN / -1 wraps to itself */
+	return (uint64_t)(a / b);
+}
+
+static inline uint64_t m_rem(int64_t a, int64_t b)
+{
+	if (b == 0)
+		return (uint64_t)a;
+	if (b == -1)
+		return 0;
+	return (uint64_t)(a % b);
+}
+
+static inline uint64_t m_divw(int32_t a, int32_t b)
+{
+	if (b == 0)
+		return UINT64_MAX;
+	if (b == -1)
+		return sext32(0u - (uint32_t)a);
+	return (uint64_t)(int64_t)(a / b);
+}
+
+static inline uint64_t m_remw(int32_t a, int32_t b)
+{
+	if (b == 0)
+		return (uint64_t)(int64_t)a;
+	if (b == -1)
+		return 0;
+	return (uint64_t)(int64_t)(a % b);
+}
+
 /* decode.c: decode the instruction at byte offset `off` of a code page;
  * like decode_insn() but resolves in-page branch and jal targets. */
 void decode_insn_at(uint32_t raw, unsigned len, unsigned off, struct insn *out);

@@ -5,11 +5,6 @@
 
 #include "cpu/ops.h"
 
-static inline uint64_t sext32(uint64_t v)
-{
-	return (uint64_t)(int64_t)(int32_t)(uint32_t)v;
-}
-
 OP_DEFINE2(op_nop)
 {
 	return insn_next(i, len);
@@ -83,45 +78,6 @@ OP_REG(op_subw, sext32(a - b))
 OP_REG(op_sllw, sext32((uint32_t)a << (b & 31)))
 OP_REG(op_srlw, sext32((uint32_t)a >> (b & 31)))
 OP_REG(op_sraw, (uint64_t)(int64_t)((int32_t)(uint32_t)a >> (b & 31)))
-
-/* M extension.  Division never traps: by zero gives all ones (quotient) or
- * the dividend (remainder); the one signed overflow gives the dividend and
- * remainder 0. */
-static inline uint64_t m_div(int64_t a, int64_t b)
-{
-	if (b == 0)
-		return UINT64_MAX;
-	if (b == -1)
-		return 0 - (uint64_t)a; /* INT64_MIN / -1 wraps to itself */
-	return (uint64_t)(a / b);
-}
-
-static inline uint64_t m_rem(int64_t a, int64_t b)
-{
-	if (b == 0)
-		return (uint64_t)a;
-	if (b == -1)
-		return 0;
-	return (uint64_t)(a % b);
-}
-
-static inline uint64_t m_divw(int32_t a, int32_t b)
-{
-	if (b == 0)
-		return UINT64_MAX;
-	if (b == -1)
-		return sext32(0u - (uint32_t)a);
-	return (uint64_t)(int64_t)(a / b);
-}
-
-static inline uint64_t m_remw(int32_t a, int32_t b)
-{
-	if (b == 0)
-		return (uint64_t)(int64_t)a;
-	if (b == -1)
-		return 0;
-	return (uint64_t)(int64_t)(a % b);
-}
 
 typedef __int128 i128;
 typedef unsigned __int128 u128;

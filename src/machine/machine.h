@@ -10,6 +10,7 @@
 
 #include "cpu/bus.h"
 #include "cpu/hart.h"
+#include "cpu/jit.h"
 #include "machine/ram.h"
 
 struct dom_mem;
@@ -84,6 +85,7 @@ struct machine_config {
 	unsigned nr_virtio;
 	const char *append; /* kernel command line, or NULL */
 	const char *dtb_out; /* write the generated device tree here, or NULL */
+	enum cpu_engine engine; /* interpreter or translator (cpu/jit.h) */
 	/* Guest RAM (ram_size bytes at VIRT_DRAM_BASE): the domain's memory,
 	 * created and destroyed by the vmm around the board. */
 	struct dom_mem *mem;

@@ -128,7 +128,7 @@ static void *vcpu_main(void *arg)
 	return 0;
 }
 
-static int domain_create_vcpus(struct domain *d)
+static int domain_create_vcpus(struct domain *d, enum cpu_engine engine)
 {
 	struct machine *m = d->m;
 
@@ -138,6 +138,9 @@ static int domain_create_vcpus(struct domain *d)
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = &d->vcpus[i];
 		int err = hart_init(&v->hart, i, m->entry, &m->bus);
+		if (err)
+			return err;
+		err = hart_set_engine(&v->hart, engine);
 		if (err)
 			return err;
 		v->dom = d;
@@ -231,7 +234,7 @@ static int domain_build(struct domain *d, const struct domain_config *c)
 	err = machine_create(&d->m, &mc, &domain_host_ops, d);
 	if (err)
 		return err;
-	err = domain_create_vcpus(d);
+	err = domain_create_vcpus(d, mc.engine);
 	if (err)
 		log_error("domain %s: cannot create harts: %s", d->name,
 			  strerror(-err));

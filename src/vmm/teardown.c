@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/jit.h"
 #include "cpu/trap.h"
 #include "io/io_dom.h"
 #include "io/pvdev.h"
@@ -73,6 +74,26 @@ static void domain_print_mem_stats(struct domain *d)
 		 (unsigned long long)st.shootdowns, st.shootdown_ns_avg);
 }
 
+/* The translator's line of --stats (nothing for the interpreter). */
+static void hart_print_jit_stats(const struct hart *h, unsigned i)
+{
+	struct jit_stats s;
+
+	if (!jit_get_stats(h, &s))
+		return;
+	log_info("stats hart=%u engine=jit blocks=%llu "
+		 "insns_translated=%llu translate_ms=%.1f code_kib=%llu/%llu "
+		 "cache_flushes=%llu lookups=%llu hit_rate=%.4f chains=%llu "
+		 "interp_steps=%llu",
+		 i, (unsigned long long)s.blocks, (unsigned long long)s.insns,
+		 (double)s.translate_ns / 1e6,
+		 (unsigned long long)(s.code_bytes >> 10),
+		 (unsigned long long)(s.code_size >> 10),
+		 (unsigned long long)s.flushes, (unsigned long long)s.lookups,
+		 s.lookups ? (double)s.hits / (double)s.lookups : 0.0,
+		 (unsigned long long)s.chains, (unsigned long long)s.steps);
+}
+
 /* Each virtio device's counters: kicks and interrupts per request are
  * what EVENT_IDX and the I/O threads' spin save. */
 static void domain_print_virtio_stats(struct domain *d)
@@ -116,6 +137,7 @@ static void domain_print_stats(struct domain *d)
 			 (unsigned long long)h->stat_icache_flushes,
 			 (unsigned long long)h->tlb.stat_flush_all,
 			 (unsigned long long)h->tlb.stat_flush_page);
+		hart_print_jit_stats(h, i);
 	}
 }
 

@@ -50,7 +50,9 @@ run() {
 	} | head -c $max_out | tr -d '\r' >"$dir/$name.out"
 }
 
-run atoll "$atoll" boot --bios none "$elf"
+# ATOLL_ENGINE (jit, interp): the CPU engine atoll uses.
+run atoll "$atoll" boot --bios none ${ATOLL_ENGINE:+--engine "$ATOLL_ENGINE"} \
+	"$elf"
 run qemu "$qemu" -machine virt -bios none -nographic -m 128M -kernel "$elf"
 rc_a=$(cat "$dir/atoll.rc")
 rc_q=$(cat "$dir/qemu.rc")

@@ -1,0 +1,299 @@
+/* The translating engine's code cache and dispatcher.
+ *
+ * Code cache: a memfd mapped twice, once writable (the translator writes
+ * there) and once executable (W^X: no page is both).  Blocks are appended;
+ * when fewer than JIT_BLOCK_ROOM bytes are left the whole cache is dropped
+ * (a flush happens only here, between blocks, so no translated code is
+ * running).  A dropped pre-decoded page takes its translations with it:
+ * the lookup table is keyed by the page instance (code_page.gen).
+ *
+ * Dispatcher: look up the block for h->pc (translating it on first sight),
+ * run it, and do what it returns: continue, let the interpreter run one
+ * instruction (exactly as exec.c would), or patch a direct jump so the
+ * next time the two blocks run without coming back here.  h->instret is
+ * kept exact after every block and every interpreted instruction.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpu/exec.h"
+#include "cpu/jit_impl.h"
+#include "cpu/jit_x86.h"
+#include "cpu/ops.h"
+
+int cpu_engine_parse(const char *s, enum cpu_engine *e)
+{
+	if (!strcmp(s, "interp"))
+		*e = CPU_ENGINE_INTERP;
+	else if (!strcmp(s, "jit"))
+		*e = CPU_ENGINE_JIT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+#if defined(__x86_64__)
+
+size_t jit_cache_size = JIT_CACHE_SIZE;
+
+bool jit_supported(void)
+{
+	return true;
+}
+
+/* enter(h, code): save rbx and r15, pin h in rbx and the budget in r15,
+ * jump to the block.  Blocks leave through the epilogue (budget back to
+ * the hart) with the exit value in rax.  The stack stays 16-byte aligned
+ * for the helpers blocks call. */
+void jit_emit_stubs(struct jit *j)
+{
+	const int32_t budget = (int32_t)offsetof(struct hart, budget);
+	struct xbuf b = { j->rw };
+
+	x_b(&b, 0x53); /* push rbx */
+	x_b(&b, 0x41); /* push r15 */
+	x_b(&b, 0x57);
+	x_alu_ri(&b, 1, ALU_SUB, RSP, 8);
+	x_mov_rr(&b, RBX, RDI);
+	x_load64(&b, R15, RBX, budget);
+	x_b(&b, 0xff); /* jmp rsi */
+	x_b(&b, 0xe6);
+	j->epilogue = j->rx + (b.p - j->rw);
+	x_store64(&b, R15, RBX, budget);
+	x_alu_ri(&b, 1, ALU_ADD, RSP, 8);
+	x_b(&b, 0x41); /* pop r15 */
+	x_b(&b, 0x5f);
+	x_b(&b, 0x5b); /* pop rbx */
+	x_b(&b, 0xc3); /* ret */
+	j->enter = (jit_enter_fn)(uintptr_t)j->rx;
+	j->base = (size_t)((b.p - j->rw + 63) & ~63);
+	j->used = j->base;
+}
+
+static void jit_unmap(struct jit *j)
+{
+	if (j->rw && j->rw != MAP_FAILED)
+		munmap(j->rw, j->size);
+	if (j->rx && j->rx != MAP_FAILED)
+		munmap(j->rx, j->size);
+}
+
+static int jit_map(struct jit *j)
+{
+	int fd = memfd_create("atoll-jit", MFD_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	j->size = jit_cache_size < 2 * JIT_BLOCK_ROOM ? 2 * JIT_BLOCK_ROOM
+						      : jit_cache_size;
+	if (ftruncate(fd, (off_t)j->size) < 0) {
+		err = -errno;
+		goto out;
+	}
+	j->rw = mmap(0, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	j->rx = mmap(0, j->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	if (j->rw == MAP_FAILED || j->rx == MAP_FAILED) {
+		err = -errno;
+		jit_unmap(j);
+	}
+out:
+	close(fd); /* the mappings keep the memory */
+	return err;
+}
+
+int hart_set_engine(struct hart *h, enum cpu_engine e)
+{
+	struct jit *j;
+	int err;
+
+	if (e == CPU_ENGINE_AUTO)
+		e = CPU_ENGINE_DEFAULT;
+	if (e == CPU_ENGINE_INTERP) {
+		jit_free(h);
+		return 0;
+	}
+	if (h->jit)
+		return 0;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	err = jit_map(j);
+	if (err) {
+		free(j);
+		return err;
+	}
+	jit_emit_stubs(j);
+	j->st.code_size = j->size;
+	h->jit = j;
+	return 0;
+}
+
+void jit_free(struct hart *h)
+{
+	if (!h->jit)
+		return;
+	jit_unmap(h->jit);
+	free(h->jit);
+	h->jit = 0;
+}
+
+/* Drop every translation (the cache is full). */
+static void jit_flush(struct jit *j)
+{
+	memset(j->jc, 0, sizeof(j->jc));
+	j->used = j->base;
+	j->st.flushes++;
+}
+
+static uint64_t jit_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The block for pc in the current page (slot i's), translated now if it
+ * has none.  JIT_NONE: the interpreter runs the instruction at pc. */
+static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc)
+{
+	const struct code_page *cp =
+		(const struct code_page *)((const char *)h->cur_slots -
+					   offsetof(struct code_page, slot));
+	struct jit_entry *e = jit_slot(j, pc);
+	uint64_t t0;
+
+	j->st.lookups++;
+	if (e->pc == pc && e->gen == cp->gen && e->code) {
+		j->st.hits++;
+		return e->code;
+	}
+	if (j->size - j->used < JIT_BLOCK_ROOM)
+		jit_flush(j);
+	t0 = jit_now_ns();
+	e->code = jit_translate(h, j, pc);
+	e->pc = pc;
+	e->gen = cp->gen;
+	j->st.translate_ns += jit_now_ns() - t0;
+	return e->code;
+}
+
+/* Make the jump whose displacement is at executable address site go to
+ * code (both blocks belong to one page instance). */
+static void jit_chain(struct jit *j, uintptr_t site, const uint8_t *code)
+{
+	uint8_t *at = j->rw + (site - (uintptr_t)j->rx);
+
+	x_patch(at, j->rw + (code - j->rx));
+	j->st.chains++;
+}
+
+/* Run slot i with the interpreter, one instruction (a zero budget makes
+ * every handler return instead of running its successor; see exec.c's
+ * exec_straddle).  Returns false if the handler left the dispatch loop
+ * (trap, CSR write, jump out of the page...): hart_run looks outside
+ * first, as it does for the interpreter. */
+static bool jit_step(struct hart *h, struct insn *i)
+{
+	int64_t budget = h->budget, spent;
+	uint64_t retired;
+	struct insn *r;
+
+	h->budget = 0;
+	h->exit_retired = 0;
+	r = i->fn(h, i);
+	spent = -h->budget;
+	if (r) {
+		h->pc = insn_pc(h, r);
+		retired = 1;
+	} else {
+		retired = (uint64_t)spent + h->exit_retired;
+	}
+	h->budget = budget - (int64_t)retired;
+	h->instret += retired;
+	h->exit_retired = 0;
+	h->jit->st.steps++;
+	return r != 0;
+}
+
+void jit_run(struct hart *h, struct insn *i)
+{
+	struct jit *j = h->jit;
+	uintptr_t site = 0;
+	uint64_t site_flushes = 0;
+
+	h->budget = EXEC_BUDGET;
+	for (;;) {
+		const uint8_t *code = jit_find(h, j, h->pc);
+
+		if (site && code != JIT_NONE && j->st.flushes == site_flushes)
+			jit_chain(j, site, code);
+		site = 0;
+		if (code != JIT_NONE) {
+			int64_t before = h->budget;
+			uintptr_t r = j->enter(h, code);
+
+			h->instret += (uint64_t)(before - h->budget);
+			if (r == JIT_EXIT_STEP) {
+				i = exec_follow(h, h->pc);
+				if (!i || !jit_step(h, i))
+					break;
+			} else if (r != JIT_EXIT_LOOKUP) {
+				site = r;
+				site_flushes = j->st.flushes;
+			}
+		} else if (!jit_step(h, i)) {
+			break;
+		}
+		if (h->budget <= 0 ||
+		    atomic_load_explicit(&h->requests, memory_order_relaxed))
+			break;
+		i = exec_follow(h, h->pc);
+		if (!i)
+			break;
+	}
+	if (h->budget <= 0)
+		h->budget = -1; /* exec.c polls the timers */
+}
+
+bool jit_get_stats(const struct hart *h, struct jit_stats *s)
+{
+	if (!h->jit)
+		return false;
+	*s = h->jit->st;
+	s->code_bytes = h->jit->used;
+	return true;
+}
+
+#else /* not an x86-64 host: the interpreter only */
+
+bool jit_supported(void)
+{
+	return false;
+}
+
+int hart_set_engine(struct hart *h, enum cpu_engine e)
+{
+	return e == CPU_ENGINE_JIT ? -ENOTSUP : 0;
+}
+
+void jit_free(struct hart *h)
+{
+}
+
+void jit_run(struct hart *h, struct insn *i)
+{
+}
+
+bool jit_get_stats(const struct hart *h, struct jit_stats *s)
+{
+	return false;
+}
+
+#endif

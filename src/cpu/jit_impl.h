@@ -1,0 +1,76 @@
+/* Internals shared by the translator (jit_translate.c) and the code cache
+ * and dispatcher (jit_cache.c). */
+#ifndef ATOLL_CPU_JIT_IMPL_H
+#define ATOLL_CPU_JIT_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/hart.h"
+#include "cpu/jit.h"
+
+/* What a block returns to the dispatcher (h->pc is always set):
+ *   JIT_EXIT_LOOKUP  continue at h->pc (look it up);
+ *   JIT_EXIT_STEP    the interpreter runs the instruction at h->pc (one
+ *                    the translator left out, or a load/store that missed
+ *                    the soft TLB: it takes the slow path there);
+ *   anything else    the executable address of a jmp rel32 that leads to
+ *                    h->pc in the same page: patch it once that block
+ *                    exists (direct chaining). */
+#define JIT_EXIT_LOOKUP 0
+#define JIT_EXIT_STEP 1
+
+#define JIT_CACHE_SIZE (16u << 20) /* code cache per hart */
+/* The size new code caches get: JIT_CACHE_SIZE, smaller in tests that
+ * fill it (at least 2 * JIT_BLOCK_ROOM). */
+extern size_t jit_cache_size;
+#define JIT_BLOCK_MAX_INSNS 64 /* guest instructions per block */
+#define JIT_BLOCK_ROOM (32u << 10) /* bytes a block may need, at most */
+#define JIT_JC_BITS 15 /* lookup table: 32768 entries */
+#define JIT_JC_SIZE (1u << JIT_JC_BITS)
+
+/* Lookup entry: block for guest-virtual pc in the code page instance gen
+ * (code_page.gen: a decoded page that is dropped never comes back with
+ * the same gen, so its translations are unreachable at once). */
+struct jit_entry {
+	uint64_t pc;
+	uint64_t gen;
+	const uint8_t *code; /* executable address; JIT_NONE: interpret */
+};
+
+/* "No translation starts here": the first instruction is one the
+ * translator leaves to the interpreter. */
+#define JIT_NONE ((const uint8_t *)1)
+
+typedef uintptr_t (*jit_enter_fn)(struct hart *h, const uint8_t *code);
+
+struct jit {
+	uint8_t *rw, *rx; /* the two views of the code cache */
+	size_t size, used, base; /* base: end of the fixed stubs */
+	jit_enter_fn enter; /* prologue: (h, code) -> exit value */
+	const uint8_t *epilogue; /* executable address blocks jump to */
+	struct jit_stats st;
+	struct jit_entry jc[JIT_JC_SIZE];
+};
+
+static inline struct jit_entry *jit_slot(struct jit *j, uint64_t pc)
+{
+	return &j->jc[((pc >> 1) ^ (pc >> (JIT_JC_BITS + 1))) &
+		      (JIT_JC_SIZE - 1)];
+}
+
+/* jit_translate.c: translate the block at pc, whose page is the hart's
+ * current one (h->cur_va, h->cur_host).  The caller made JIT_BLOCK_ROOM
+ * bytes available at j->rw + j->used.  Returns the executable address and
+ * advances j->used, or JIT_NONE if the first instruction is not
+ * translated. */
+const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc);
+/* jit_cache.c: run hart h from slot i of its current page (exec.c set it
+ * up) until the budget is spent, a request arrives or the interpreter
+ * leaves its loop; h->instret is counted. */
+struct insn;
+void jit_run(struct hart *h, struct insn *i);
+/* Emit the fixed prologue and epilogue at the start of the cache. */
+void jit_emit_stubs(struct jit *j);
+
+#endif
