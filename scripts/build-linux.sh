@@ -1,9 +1,11 @@
 #!/bin/bash
-# Build the atoll Linux test guest: Debian's linux-source-6.1 configured as
-# tinyconfig + tests/linux/atoll.config, with a built-in initramfs holding
-# tests/linux/init.c as /init.  The result is cached outside the work tree,
-# keyed by a hash of every input, so a rebuild happens only when an input
-# changes; the Image is then copied to OUTDIR (default build/linux).
+# Build the atoll Linux guest kernel: Debian's linux-source-6.1 configured as
+# tinyconfig + tests/linux/atoll.config (virtio-mmio devices, ext4, IPv4).
+# No initramfs is built in: a test hands one over with -initrd, a user boots
+# the root disk scripts/build-rootfs.sh makes.  The result is cached outside
+# the work tree, keyed by a hash of every input, so a rebuild happens only
+# when an input changes; Image and the kernel's own gen_init_cpio are then
+# copied to OUTDIR (default build/linux).
 #
 # usage: scripts/build-linux.sh [OUTDIR]
 # env:   ATOLL_CACHE  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/atoll)
@@ -18,7 +20,9 @@ TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 JOBS=${JOBS:-2}
 CROSS=riscv64-linux-gnu-
 FRAGMENT=$ROOT/tests/linux/atoll.config
-INIT_SRC=$ROOT/tests/linux/init.c
+# The object tree of this configuration generation: a tree per generation
+# keeps trees checked out at older generations from rebuilding it whole.
+OBJ_NAME=obj-virtio
 # Fixed build identity: the same inputs give the same Image on every host.
 KMAKE=(make ARCH=riscv "CROSS_COMPILE=$CROSS" -j"$JOBS"
 	KBUILD_BUILD_USER=atoll KBUILD_BUILD_HOST=atoll KBUILD_BUILD_VERSION=1
@@ -42,7 +46,7 @@ check_tools() {
 # yields a new cache entry rather than a stale kernel.
 input_hash() {
 	{
-		cat "$FRAGMENT" "$INIT_SRC" "$0"
+		cat "$FRAGMENT" "$0"
 		stat -c '%n %s %Y' "$TARBALL"
 		${CROSS}gcc --version | head -n1
 	} | sha256sum | cut -c1-16
@@ -63,32 +67,13 @@ unpack_source() {
 	SRC=$dir
 }
 
-# Build /init and the initramfs description gen_init_cpio consumes.
-make_initramfs() {
-	local dir=$1
-	msg "initramfs: /init from tests/linux/init.c"
-	mkdir -p "$dir"
-	${CROSS}gcc -static -nostdlib -ffreestanding -fno-stack-protector \
-		-fno-pie -no-pie -O2 -march=rv64gc -mabi=lp64d -s \
-		-Wall -Wextra -Werror -o "$dir/init" "$INIT_SRC"
-	touch -d @0 "$dir/init" # gen_init_cpio records the file's mtime
-	cat >"$dir/initramfs.list" <<EOF
-dir /dev 0755 0 0
-nod /dev/console 0600 0 0 c 5 1
-dir /proc 0755 0 0
-dir /sys 0755 0 0
-file /init $dir/init 0755 0 0
-EOF
-}
-
 # Configure OBJ as tinyconfig + fragment, then prove each fragment line
 # survived Kconfig's dependency resolution.
 configure_kernel() {
-	local obj=$1 initramfs=$2 line sym want got bad=0 start=$SECONDS
+	local obj=$1 line sym want got bad=0 start=$SECONDS
 	msg "configuring: tinyconfig + tests/linux/atoll.config"
 	"${KMAKE[@]}" -C "$SRC" O="$obj" tinyconfig >/dev/null
 	cat "$FRAGMENT" >>"$obj/.config"
-	echo "CONFIG_INITRAMFS_SOURCE=\"$initramfs\"" >>"$obj/.config"
 	"${KMAKE[@]}" -C "$SRC" O="$obj" olddefconfig >/dev/null 2>&1
 	while IFS= read -r line; do
 		case "$line" in
@@ -137,37 +122,46 @@ compile_kernel() {
 }
 
 main() {
-	local hash entry obj
+	local hash entry obj tmp
 	check_tools
 	hash=$(input_hash)
 	mkdir -p "$CACHE"
 	CACHE=$(cd "$CACHE" && pwd) # kbuild's O= wants an absolute path
 	entry=$CACHE/linux-$hash
-	# One build at a time per cache: concurrent make runs share OBJ.
-	exec 9>"$CACHE/.lock"
+	# Not linux-*.tmp: older versions of this script delete those while
+	# holding another lock.
+	tmp=$CACHE/building-$hash
+	obj=$CACHE/$OBJ_NAME
+	# One build at a time per object tree: concurrent make runs share it.
+	exec 9>"$obj.lock"
 	flock 9
-	rm -rf "$CACHE"/linux-*.tmp # left by an interrupted or failed build
 	if [ ! -f "$entry/Image" ]; then
 		local t0=$SECONDS
 		msg "no cached kernel for these inputs: building (minutes)"
 		unpack_source
-		obj=$CACHE/obj
 		mkdir -p "$obj"
-		rm -rf "$entry.tmp"
-		make_initramfs "$entry.tmp"
-		configure_kernel "$obj" "$entry.tmp/initramfs.list"
-		compile_kernel "$obj" "$entry.tmp/build.log"
-		cp "$obj/arch/riscv/boot/Image" "$entry.tmp/Image"
-		cp "$obj/.config" "$entry.tmp/config"
-		# The Image embeds the initramfs, so the path it was built
-		# from need not survive the rename.
+		rm -rf "$tmp" # left by an interrupted or failed build
+		mkdir -p "$tmp"
+		configure_kernel "$obj"
+		compile_kernel "$obj" "$tmp/build.log"
+		cp "$obj/arch/riscv/boot/Image" "$tmp/Image"
+		cp "$obj/.config" "$tmp/config"
+		# Built for the kernel's default initramfs; the tests use it
+		# for theirs, so the cpio format is the kernel's own.
+		cp "$obj/usr/gen_init_cpio" "$tmp/gen_init_cpio"
 		rm -rf "$entry"
-		mv "$entry.tmp" "$entry"
+		mv "$tmp" "$entry"
 		msg "built in $((SECONDS - t0)) s"
 	fi
 	mkdir -p "$OUTDIR"
-	cmp -s "$entry/Image" "$OUTDIR/Image" 2>/dev/null ||
-		cp "$entry/Image" "$OUTDIR/Image"
+	for f in Image gen_init_cpio; do
+		# Copy and rename: a test running from OUTDIR never sees half
+		# a file.
+		cmp -s "$entry/$f" "$OUTDIR/$f" 2>/dev/null || {
+			cp "$entry/$f" "$OUTDIR/$f.tmp"
+			mv "$OUTDIR/$f.tmp" "$OUTDIR/$f"
+		}
+	done
 	msg "$entry/Image ($(stat -c %s "$entry/Image") bytes) -> $OUTDIR/Image"
 }
 

@@ -10,13 +10,13 @@ cd "$ROOT"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "1/3  Linux guest kernel (built once from Debian's linux-source-6.1, then cached)"
+step "1/3  Linux guest kernel and user space (built once from Debian's linux-source-6.1, then cached)"
 make --no-print-directory linux-guest
 
 step "2/3  Linux on atoll: 2 vCPUs, 256 MiB, no firmware (atoll implements SBI)"
 t0=$EPOCHREALTIME
 timeout 120 "$ATOLL" boot -m 256M --smp 2 --append "console=ttyS0" \
-	build/linux/Image </dev/null
+	--initrd build/linux/initramfs.cpio build/linux/Image </dev/null
 t1=$EPOCHREALTIME
 printf 'atoll: guest powered off after %.2f s\n' "$(echo "$t1 - $t0" | bc)"
 

@@ -301,12 +301,16 @@ if want system; then
 	[ $n = 0 ] && add none system "no system tests (tests/system/*.sh)"
 fi
 
+# Linux guest tests: each boots the kernel and user space of
+# `make linux-guest` on atoll and on QEMU.
 if want linux; then
-	if [ -f tests/linux/boot-test.sh ]; then
-		add linux linux/boot tests/linux/boot-test.sh
-	else
-		add none linux "tests/linux/boot-test.sh missing"
-	fi
+	n=0
+	for s in $(compgen -G "tests/linux/*-test.sh" | sort); do
+		b=$(basename "$s" .sh)
+		add linux "linux/${b%-test}" "$s"
+		n=$((n + 1))
+	done
+	[ $n = 0 ] && add none linux "no Linux tests (tests/linux/*-test.sh)"
 fi
 
 # Groups with nothing to run have their verdict already.

@@ -1,19 +1,23 @@
-/* Where images go and how harts start (the rules are QEMU virt's unless
- * said otherwise):
+/* Where images go and how harts start (the rules are QEMU virt's with
+ * OpenSBI unless said otherwise):
  *
- *  default (BOOT_SBI)  An ELF kernel at its physical addresses, a raw one
- *      (e.g. Linux's Image) at the RAM base 0x80000000: atoll has no
- *      firmware occupying it, and the base has the 2 MiB alignment Linux
- *      wants.  (QEMU puts it at 0x80200000 only because OpenSBI sits at
- *      the base.)  Hart 0 starts in S-mode at the entry with a0 = hartid,
- *      a1 = DTB; the other harts wait in HSM STOPPED for sbi_hart_start.
- *  --bios none  Same placement; every hart starts in M-mode at the entry
- *      with a0 = hartid, a1 = DTB, as QEMU's reset vector does.
+ *  default (BOOT_SBI)  An ELF kernel at its physical addresses; a Linux
+ *      Image at RAM base + the header's text_offset (0x80200000), its
+ *      image_size (bss included) kept clear; any other raw image (e.g.
+ *      U-Boot's S-mode u-boot.bin) at 0x80200000, where QEMU puts it for
+ *      OpenSBI's fw_jump to find -- or at the RAM base if RAM is too small
+ *      for that.  Hart 0 starts in S-mode at the entry with a0 = hartid,
+ *      a1 = DTB and the CSRs OpenSBI hands over (machine.c); the other
+ *      harts wait in HSM STOPPED for sbi_hart_start.
+ *  --bios none  A raw image at the RAM base (as QEMU); every hart starts
+ *      in M-mode at the entry with a0 = hartid, a1 = DTB, as QEMU's reset
+ *      vector does.
  *  --bios FILE  The firmware at its ELF addresses (raw: at 0x80000000) is
  *      entered in M-mode by every hart; a raw kernel goes to the first
  *      2 MiB boundary after the firmware (0x80200000 for OpenSBI fw_jump,
- *      whose FW_JUMP_ADDR it is).  a2 points to an OpenSBI fw_dynamic_info
- *      naming the kernel entry, so fw_dynamic works too.
+ *      whose FW_JUMP_ADDR it is), a Linux Image to RAM base + text_offset
+ *      unless that is inside the firmware.  a2 points to an OpenSBI
+ *      fw_dynamic_info naming the kernel entry, so fw_dynamic works too.
  *
  * The initrd goes to kernel entry + min(RAM / 2, 128 MiB); the DTB to the
  * highest 2 MiB boundary that leaves room for it below the end of RAM (or
@@ -189,18 +193,22 @@ int machine_load(struct machine *m, const struct machine_config *cfg)
 	struct placed img[BOOT_MAX_IMAGES];
 	struct load_result fw = { 0 }, k, rd;
 	struct fdt_params fp = { cfg->append, 0, 0 };
-	uint64_t kaddr = VIRT_DRAM_BASE;
+	struct load_place where = { VIRT_DRAM_BASE, VIRT_DRAM_BASE, 0 };
 	unsigned n = 0;
 	int err;
 
+	if (cfg->mode == BOOT_SBI)
+		where = (struct load_place){ VIRT_DRAM_BASE + 2 * MiB,
+					     VIRT_DRAM_BASE, VIRT_DRAM_BASE };
 	if (cfg->mode == BOOT_BIOS_FILE) {
 		err = loader_load(&m->ram, cfg->bios, VIRT_DRAM_BASE, &fw);
 		if (err)
 			return err;
 		img[n++] = (struct placed){ cfg->bios, fw.lo, fw.hi };
-		kaddr = ALIGN_UP(fw.hi, 2 * MiB);
+		where.raw_addr = where.raw_alt = ALIGN_UP(fw.hi, 2 * MiB);
+		where.image_floor = fw.hi;
 	}
-	err = loader_load(&m->ram, cfg->kernel, kaddr, &k);
+	err = loader_load_kernel(&m->ram, cfg->kernel, &where, &k);
 	if (err)
 		return err;
 	img[n++] = (struct placed){ cfg->kernel, k.lo, k.hi };

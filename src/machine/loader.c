@@ -269,8 +269,67 @@ static int load_elf(struct ram *ram, const struct image_file *f,
 	return 0;
 }
 
-int loader_load(struct ram *ram, const char *path, uint64_t raw_addr,
-		struct load_result *res)
+/* RISC-V Linux Image header (Documentation/riscv/boot-image-header.rst):
+ * text_offset at 8, image_size at 16, "RISCV\0\0\0" at 48 (deprecated
+ * but still written) and "RSC\x05" at 56. */
+#define IMAGE_HDR_SIZE 64
+#define IMAGE_ALIGN (2ULL << 20) /* an RV64 kernel runs from 2 MiB */
+
+static uint64_t get_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static bool image_has_header(const struct image_file *f)
+{
+	return f->size >= IMAGE_HDR_SIZE &&
+	       (!memcmp(f->data + 56, "RSC\x05", 4) ||
+		!memcmp(f->data + 48, "RISCV\0\0\0", 8));
+}
+
+/* A Linux Image at RAM base + text_offset, or at the first 2 MiB boundary
+ * at or above `floor` when firmware occupies that spot; [lo, hi) covers
+ * image_size (bss included) so nothing is placed on top of it. */
+static int load_image(struct ram *ram, const struct image_file *f,
+		      uint64_t floor, struct load_result *res)
+{
+	uint64_t text_offset = get_le64(f->data + 8);
+	uint64_t image_size = get_le64(f->data + 16);
+	uint64_t addr;
+	int err;
+
+	if (text_offset % IMAGE_ALIGN || text_offset >= ram->size) {
+		log_error("%s: Image header text_offset 0x%llx is not a 2 MiB"
+			  " multiple inside RAM",
+			  f->path, (unsigned long long)text_offset);
+		return -ENOEXEC;
+	}
+	addr = ram->base + text_offset;
+	if (addr < floor)
+		addr = (floor + IMAGE_ALIGN - 1) & ~(IMAGE_ALIGN - 1);
+	err = load_raw(ram, f, addr, res);
+	if (err)
+		return err;
+	if (image_size > f->size) {
+		if (!ram_contains(ram, addr, image_size)) {
+			log_error("%s: Image needs 0x%llx bytes at 0x%llx,"
+				  " beyond the end of RAM",
+				  f->path, (unsigned long long)image_size,
+				  (unsigned long long)addr);
+			return -EFBIG;
+		}
+		res->hi = addr + image_size;
+	}
+	res->linux_image = true;
+	return 0;
+}
+
+int loader_load_kernel(struct ram *ram, const char *path,
+		       const struct load_place *where, struct load_result *res)
 {
 	struct image_file f;
 	int err = file_map(path, &f);
@@ -279,10 +338,23 @@ int loader_load(struct ram *ram, const char *path, uint64_t raw_addr,
 		return err;
 	if (f.size >= SELFMAG && !memcmp(f.data, ELFMAG, SELFMAG))
 		err = load_elf(ram, &f, res);
+	else if (where->image_floor && image_has_header(&f))
+		err = load_image(ram, &f, where->image_floor, res);
+	else if (where->raw_alt != where->raw_addr &&
+		 !ram_contains(ram, where->raw_addr, f.size))
+		err = load_raw(ram, &f, where->raw_alt, res);
 	else
-		err = load_raw(ram, &f, raw_addr, res);
+		err = load_raw(ram, &f, where->raw_addr, res);
 	file_unmap(&f);
 	return err;
+}
+
+int loader_load(struct ram *ram, const char *path, uint64_t raw_addr,
+		struct load_result *res)
+{
+	struct load_place where = { raw_addr, raw_addr, 0 };
+
+	return loader_load_kernel(ram, path, &where, res);
 }
 
 int loader_load_raw(struct ram *ram, const char *path, uint64_t addr,

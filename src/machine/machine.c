@@ -24,6 +24,9 @@
  * breakpoint, user ecall, page faults (not ecall from S or M). */
 #define SBI_MEDELEG 0xb1ffULL
 #define SBI_MIDELEG (MIP_SSIP | MIP_STIP | MIP_SEIP)
+#define SBI_MCOUNTEREN 0xffffffffU /* every counter readable from S */
+#define SBI_SCOUNTEREN 7U /* cycle, time, instret readable from U */
+#define SBI_MCOUNTINHIBIT 0xfffffff8U /* hpm counters stopped */
 
 /* The TLB-miss path reads the P2M directly (cpu_ram_map, bus.h): the same
  * answer as ram_page for a present page, with no call chain. */
@@ -294,7 +297,19 @@ void machine_destroy(struct machine *m)
 	free(m);
 }
 
-/* See machine.h.  OpenSBI also leaves mstatus.FS on for S-mode. */
+/* See machine.h.  In BOOT_SBI mode the S-mode payload gets the state
+ * Debian's OpenSBI (1.1, fw_jump/fw_dynamic) hands over: mstatus_init()
+ * sets FS (F/D usable at once), scounteren = cycle/time/instret (so a
+ * Linux process may rdtime through the vDSO), mcounteren = all counters,
+ * mcountinhibit = all but cycle/instret; menvcfg stays 0 because atoll has
+ * none of Zicbom/Zicboz/Svpbmt/Sstc that it would enable; and
+ * sbi_hart_switch_mode() leaves stvec = the entry, sscratch = 0, sie = 0,
+ * satp = 0, SIE = SPIE = 0.  mideleg matches.  medeleg delegates more than
+ * OpenSBI's (breakpoint, user ecall, misaligned fetch, page faults): it
+ * adds illegal instruction and access faults, which OpenSBI takes in M
+ * only to redirect them to S unchanged (atoll has no M-mode code to do
+ * that), and misaligned loads/stores, which atoll's CPU never raises (it
+ * performs them, as OpenSBI emulates them). */
 void machine_setup_hart(struct machine *m, struct hart *h)
 {
 	m->harts[h->mhartid] = h;
@@ -309,7 +324,13 @@ void machine_setup_hart(struct machine *m, struct hart *h)
 	h->sbi_in_host = true;
 	h->medeleg = SBI_MEDELEG;
 	h->mideleg = SBI_MIDELEG;
-	h->mcounteren = 7; /* cycle, time, instret readable from S */
+	h->mcounteren = SBI_MCOUNTEREN;
+	h->scounteren = SBI_SCOUNTEREN;
+	h->mcountinhibit = SBI_MCOUNTINHIBIT;
+	h->menvcfg = 0;
+	h->stvec = m->entry;
+	h->sscratch = 0;
+	h->satp = 0;
 	csr_fs_dirty(h); /* F/D usable at once, as OpenSBI leaves it */
 	h->priv = PRIV_S;
 	mmu_update_ctx(h);
