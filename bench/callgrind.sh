@@ -1,54 +1,73 @@
 #!/bin/bash
-# Host instructions per guest instruction on the tight loop, measured with
-# callgrind: repeatable and immune to the noise of a shared machine.
+# Host instructions per unit of guest work, measured with callgrind:
+# repeatable and immune to the noise of a shared machine.
 #
-# usage: bench/callgrind.sh ATOLL SHORT.elf LONG.elf  (env ATOLL_ARGS: extra
-# `atoll boot` flags, e.g. "--engine jit")
-# SHORT and LONG are the same intloop with different iteration counts.
-# Each runs once under callgrind; the difference in host instructions (Ir)
-# divided by the difference in guest instructions is the interpreter's
-# cost per guest instruction with atoll's start-up and exit cancelled out.
+# usage: bench/callgrind.sh ATOLL GUEST_DIR [WORKLOAD...]
+# workloads: intloop (per guest instruction, the tight loop), mixed (per
+# guest instruction, compiled C), tlbmiss (per Sv39 TLB miss: the load that
+# misses, its page walk and refill).  Each has a SHORT and a LONG build
+# (bench-W-short.elf, bench-W-long.elf) that differ only in their count;
+# each runs once under callgrind, and the difference in host instructions
+# (Ir) divided by the difference in counts cancels start-up and exit.
+# env ATOLL_ARGS: extra `atoll boot` flags, e.g. "--engine jit".
 set -u
 
-if [ $# -ne 3 ]; then
-	sed -n '2,9s/^# \{0,1\}//p' "$0"
+if [ $# -lt 2 ]; then
+	sed -n '2,12s/^# \{0,1\}//p' "$0"
 	exit 2
 fi
 ATOLL=$1
+GUEST=$2
+shift 2
 OUT=$(dirname "$ATOLL")/bench
 mkdir -p "$OUT"
 command -v valgrind >/dev/null || { echo "callgrind: valgrind missing"; exit 1; }
 [ -x "$ATOLL" ] || { echo "callgrind: FAIL: $ATOLL not found"; exit 1; }
 
-# measure ELF TAG: prints "<host Ir> <guest kernel insns>".
+# measure W TAG: prints "<host Ir> <count>" for bench-W-TAG.elf.
 measure() {
-	local elf=$1 tag=$2 cg=$OUT/callgrind.$2.out log=$OUT/callgrind.$2.log
-	local ir insns
+	local w=$1 tag=$2 elf=$GUEST/bench-$1-$2.elf
+	local cg=$OUT/callgrind.$1.$2.out log=$OUT/callgrind.$1.$2.log
+	local ir n key=instret rc
+	[ "$w" = intloop ] && key=insns
+	[ "$w" = tlbmiss ] && key=accesses
 	rm -f "$cg"
-	timeout -k 5 600 valgrind --tool=callgrind --smc-check=all \
+	# shellcheck disable=SC2086 # ATOLL_ARGS is a list of flags
+	timeout -k 5 900 valgrind --tool=callgrind --smc-check=all \
 		--callgrind-out-file="$cg" \
 		"$ATOLL" boot ${ATOLL_ARGS:-} --bios none "$elf" </dev/null >"$log" \
 		2>"$log.err"
-	local rc=$?
+	rc=$?
 	ir=$(sed -n 's/^summary: *//p' "$cg" 2>/dev/null | awk '{print $1}')
-	insns=$(tr -d '\r' <"$log" | grep '^BENCH name=intloop ' |
-		grep ' check=ok' | tr ' ' '\n' | sed -n 's/^insns=//p')
-	if [ "$rc" != 0 ] || [ -z "$ir" ] || [ -z "$insns" ]; then
-		echo "callgrind: FAIL: $tag run (exit $rc), see $log{,.err}" >&2
+	n=$(tr -d '\r' <"$log" | grep "^BENCH name=$w " | grep ' check=ok' |
+		tr ' ' '\n' | sed -n "s/^$key=//p")
+	if [ "$rc" != 0 ] || [ -z "$ir" ] || [ -z "$n" ]; then
+		echo "callgrind: FAIL: $w $tag run (exit $rc), see $log{,.err}" >&2
 		return 1
 	fi
-	echo "$ir $insns"
+	echo "$ir $n"
 }
 
-read -r ir1 n1 < <(measure "$2" short) || exit 1
-read -r ir2 n2 < <(measure "$3" long) || exit 1
-[ -n "${ir1:-}" ] && [ -n "${ir2:-}" ] || exit 1
-awk -v ir1="$ir1" -v n1="$n1" -v ir2="$ir2" -v n2="$n2" 'BEGIN {
-	per = (ir2 - ir1) / (n2 - n1)
-	printf "callgrind: intloop %d and %d guest instructions: %d and %d host Ir\n",
-		n1, n2, ir1, ir2
-	printf "callgrind: %.2f host instructions per guest instruction" \
-		" (tight loop, start-up excluded)\n", per
-	printf "callgrind: start-up and exit: %.1f M host instructions\n",
-		(ir1 - per * n1) / 1e6
-}'
+status=0
+for w in ${*:-intloop mixed tlbmiss}; do
+	case $w in
+	intloop | mixed) unit="guest instruction" ;;
+	tlbmiss) unit="TLB miss (load + walk + refill)" ;;
+	*) echo "callgrind: unknown workload '$w'" >&2; exit 2 ;;
+	esac
+	if ! read -r ir1 n1 < <(measure "$w" short) ||
+		! read -r ir2 n2 < <(measure "$w" long) ||
+		[ -z "${ir1:-}" ] || [ -z "${ir2:-}" ]; then
+		status=1
+		continue
+	fi
+	awk -v w="$w" -v u="$unit" -v ir1="$ir1" -v n1="$n1" -v ir2="$ir2" \
+		-v n2="$n2" 'BEGIN {
+		per = (ir2 - ir1) / (n2 - n1)
+		printf "callgrind: %s: %.0f and %.0f counted: %.0f and %.0f host Ir\n",
+			w, n1, n2, ir1, ir2
+		printf "callgrind: %s: %.2f host instructions per %s\n", w, per, u
+		printf "CALLGRIND name=%s per=%.3f\n", w, per
+	}'
+done
+exit $status

@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2154 # variables of bench/run.sh
 # PV I/O section of bench/run.sh (sourced: uses its ATOLL, atoll_ok, OUT,
-# REPS, BUILD, fail, median, calc, ratio and ATOLL_TIMEOUT).
+# REPS, MAXP, BUILD, fail, record, calc and ATOLL_TIMEOUT).
 #
 #  (a) the host ring microbenchmark (bench/ringbench_host.c): atoll's
 #      ring.h against Xen's <xen/io/ring.h> macros in one process, 64-byte
@@ -15,7 +15,7 @@
 # in this atoll-os yet prints "not available" instead of failing.
 IO_OS=$BUILD/guest/atoll-os.elf
 IO_RING=$BUILD/bench/ringbench_host
-IO_REPS=$((REPS < 5 ? 5 : REPS))
+IO_REPS=$MAXP
 
 # io_field LOG PREFIX KEY: KEY's value on the first "PREFIX" line of LOG
 # (domain prefixes "NAME| " removed).
@@ -38,47 +38,45 @@ io_boot() {
 		</dev/null >"$log" 2>"$log.err"
 }
 
-# (a) host ring microbenchmark
+# (a) host ring microbenchmark: IO_REPS runs of each implementation per
+# mode, alternating which goes first; the k-th atoll and Xen runs form a
+# pair, and each pair's ratio is one value of the figure.
 io_ring() {
-	local log=$OUT/ringbench_host.log b
-	if [ "${BENCH_NO_BUILD:-0}" != 1 ] && ! make --no-print-directory \
+	local log=$OUT/ringbench_host.log b pairs
+	if [ "${BENCH_NO_BUILD:-0}" != 1 ] && ! make --no-print-directory BUILD="$BUILD" \
 		"$IO_RING" >"$OUT/make-ringbench.log" 2>&1; then
 		fail "ringbench_host: build failed (see $OUT/make-ringbench.log)"
 		return
 	fi
-	timeout -k 5 300 "$IO_RING" -n 1000000 -r "$IO_REPS" >"$log" 2>&1 ||
+	timeout -k 5 300 "$IO_RING" -n 200000 -r "$IO_REPS" >"$log" 2>&1 ||
 		fail "ringbench_host failed (see $log)"
-	printf 'host ring microbenchmark: 64-byte messages, 256 slots (a 16 KiB+ ring),\n'
-	printf '  2 threads spinning, median of %s runs (M messages/s)\n' "$IO_REPS"
-	printf '  %-24s %10s %10s %10s %12s\n' "" "atoll" "Xen" "atoll/Xen" \
-		"best-run"
-	for b in 1 32; do
-		printf '  %-24s %10s %10s %10s %12s\n' \
-			"$([ $b = 1 ] && echo unbatched || echo "32 per push")" \
-			"$(io_mmsg "$log" $b atoll_msgs_per_s)" \
-			"$(io_mmsg "$log" $b xen_msgs_per_s)" \
-			"$(io_val "$(io_field "$log" "RINGBENCH median batch=$b " ratio)")" \
-			"$(io_val "$(io_field "$log" "RINGBENCH median batch=$b " best_ratio)")"
-	done
-	echo "  (Xen: <xen/io/ring.h> from libxen-dev, same loop, same barriers;"
-	echo "   sched_yield calls while a peer lost its cpu: $(grep -o \
+	echo "  host ring (ringbench_host): 64-byte messages, 256 slots, two" \
+		"spinning threads; $IO_REPS pairs of 200,000 messages, wall time;"
+	echo "  sched_yield calls while a peer lost its cpu: $(grep -o \
 		'yields=[0-9]*' "$log" | cut -d= -f2 |
 		awk '{ s += $1 } END { print s + 0 }')"
-	echo "   in all runs, host load $(cut -d' ' -f1 /proc/loadavg))"
-}
-io_mmsg() { # LOG BATCH KEY: million messages/s
-	local v
-	v=$(io_field "$1" "RINGBENCH median batch=$2 " "$3")
-	[ -n "$v" ] && calc 2 "$v / 1000000" || echo "-"
+	for b in 1 32; do
+		# "ratio atoll_mps" per pair, in run order.
+		pairs=$(awk -v b=$b '$1 == "RINGBENCH" && $3 == "batch=" b {
+			split($2, i, "="); split($6, m, "=")
+			if (i[2] == "atoll") a[na++] = m[2]; else x[nx++] = m[2]
+		} END { for (k = 0; k < na && k < nx; k++)
+			if (x[k] > 0) printf "%.4f %.0f\n", a[k] / x[k], a[k] }' "$log")
+		# shellcheck disable=SC2046 # lists of numbers
+		{
+			record io ring_${b}_atoll_per_xen x wall --target ">=" 1.0 \
+				-- $(echo "$pairs" | cut -d' ' -f1)
+			record io ring_${b}_atoll_msgs_per_s msgs/s wall \
+				-- $(echo "$pairs" | cut -d' ' -f2)
+		}
+	done
 }
 
 # (b) ringbench against the echo device
 io_ringbench() {
 	local b h log
-	printf '\nringbench in atoll-os (echo device, 32-slot ring, %s messages)\n' \
-		"$IO_MSGS"
-	printf '  %-24s %12s %14s %14s\n' "" "msgs/s" "notifies/msg" \
-		"upcalls/msg"
+	echo "  ringbench in atoll-os (echo device, 32-slot ring, $IO_MSGS" \
+		"messages), one run each"
 	for b in 1 32; do
 		for h in 1 0; do
 			log=$OUT/ringbench.b$b.h$h.log
@@ -89,17 +87,23 @@ io_ringbench() {
 			fi
 			io_ok "$log" ringbench ||
 				fail "ringbench batch=$b holdoff=$h (see $log)"
-			RB[$b:$h]=$(io_field "$log" "ringbench: batch" notifies_per_msg)
-			printf '  %-24s %12s %14s %14s\n' \
-				"batch=$b holdoff=$h" \
-				"$(io_val "$(io_field "$log" "ringbench: batch" msgs_per_s)")" \
-				"$(io_val "${RB[$b:$h]}")" \
-				"$(io_val "$(io_field "$log" "ringbench: batch" upcalls_per_msg)")"
+			if [ $b = 32 ] && [ $h = 1 ]; then
+				record io ringbench_b${b}_h${h}_notifies_per_msg \
+					/msg count --target "<=" 0.01 -- \
+					"$(io_field "$log" "ringbench: batch" notifies_per_msg)"
+			else
+				record io ringbench_b${b}_h${h}_notifies_per_msg \
+					/msg count -- \
+					"$(io_field "$log" "ringbench: batch" notifies_per_msg)"
+			fi
+			record io ringbench_b${b}_h${h}_msgs_per_s msgs/s wall -- \
+				"$(io_field "$log" "ringbench: batch" msgs_per_s)"
 		done
 	done
 }
 
 # (c) blkbench: PV vs ATA PIO, PV hold-off on vs off
+IO_BLK_MB=${IO_BLK_MB:-48}
 io_blk_run() { # NAME ARGS: one blkbench run on a fresh image
 	local log=$OUT/blkbench.$1.log img=$OUT/blkbench.img
 	rm -f "$img"
@@ -111,38 +115,40 @@ io_blk_run() { # NAME ARGS: one blkbench run on a fresh image
 	return 0
 }
 io_blk() {
-	local k log
-	printf '\nblkbench in atoll-os: sequential 4 KiB reads, one image, PV ring vs\n'
-	printf '  emulated ATA PIO (one word per trapped access); the PV peer is\n'
-	printf "  atoll's own emulated disk (QEMU has no Xen PV devices)\n"
-	for k in pv ata pv0; do
-		case $k in
-		pv) io_blk_run $k "dev=pv op=read pattern=seq holdoff=1" ;;
-		ata) io_blk_run $k "dev=ata op=read pattern=seq" ;;
-		pv0) io_blk_run $k "dev=pv op=read pattern=seq holdoff=0" ;;
-		esac
-		if [ $? = 2 ]; then
-			echo "  blkbench: not available in this atoll-os"
-			return
-		fi
-		log=$OUT/blkbench.$k.log
-		BK[$k:mbps]=$(io_val "$(io_field "$log" "blkbench: dev" MBps)")
-		BK[$k:iops]=$(io_val "$(io_field "$log" "blkbench: dev" IOPS)")
-		BK[$k:exits]=$(io_val "$(io_field "$log" "blkbench: dev" exits_per_req)")
-		BK[$k:irqs]=$(io_val "$(io_field "$log" "blkbench: dev" irqs_per_req)")
+	local r log ata
+	echo "  blkbench in atoll-os: sequential 4 KiB reads of $IO_BLK_MB MiB," \
+		"qd 32; PV ring vs emulated ATA PIO (one run; the PV peer is"
+	echo "  atoll's own emulated disk: QEMU has no Xen PV devices); PV" \
+		"with hold-off $REPS runs"
+	io_blk_run ata "dev=ata op=read pattern=seq mb=8"
+	if [ $? = 2 ]; then
+		echo "  blkbench: not available in this atoll-os"
+		return
+	fi
+	ata=$(io_field "$OUT/blkbench.ata.log" "blkbench: dev" MBps)
+	io_blk_run pv0 "dev=pv op=read pattern=seq holdoff=0 mb=$IO_BLK_MB"
+	for ((r = 1; r <= REPS; r++)); do
+		io_blk_run pv.$r "dev=pv op=read pattern=seq holdoff=1 mb=$IO_BLK_MB"
+		log=$OUT/blkbench.pv.$r.log
+		BK[exits]+=" $(io_field "$log" "blkbench: dev" exits_per_req)"
+		BK[irqs]+=" $(io_field "$log" "blkbench: dev" irqs_per_req)"
+		BK[mbps]+=" $(io_field "$log" "blkbench: dev" MBps)"
+		[ -n "$ata" ] && BK[ratio]+=" $(calc 2 \
+			"$(io_field "$log" "blkbench: dev" MBps) / $ata")"
 	done
-	printf '  %-24s %10s %10s %12s %12s\n' "" "MB/s" "IOPS" "exits/req" \
-		"irqs/req"
-	for k in pv ata pv0; do
-		printf '  %-24s %10s %10s %12s %12s\n' \
-			"$(case $k in pv) echo "PV (hold-off)" ;;
-				ata) echo "ATA PIO" ;;
-				pv0) echo "PV (no hold-off)" ;; esac)" \
-			"${BK[$k:mbps]}" "${BK[$k:iops]}" "${BK[$k:exits]}" \
-			"${BK[$k:irqs]}"
-	done
-	BK[ratio]=$(ratio "${BK[pv:mbps]}" "${BK[ata:mbps]}")
-	echo "  PV/ATA throughput: ${BK[ratio]}x"
+	# shellcheck disable=SC2086 # lists of numbers
+	{
+		record io blk_pv_holdoff_exits_per_req /req count \
+			--target "<=" 0.01 -- ${BK[exits]}
+		record io blk_pv_holdoff_irqs_per_req /req count -- ${BK[irqs]}
+		record io blk_pv_holdoff_mb_s MB/s wall -- ${BK[mbps]}
+		record io blk_pv_per_ata x wall --target ">=" 10 -- ${BK[ratio]:-}
+		record io blk_ata_mb_s MB/s wall -- "$ata"
+		record io blk_pv_no_holdoff_exits_per_req /req count -- \
+			"$(io_field "$OUT/blkbench.pv0.log" "blkbench: dev" exits_per_req)"
+		record io blk_pv_no_holdoff_mb_s MB/s wall -- \
+			"$(io_field "$OUT/blkbench.pv0.log" "blkbench: dev" MBps)"
+	}
 }
 
 # (d) guest-to-guest network: two domains on atoll's virtual switch
@@ -171,18 +177,18 @@ EOF
 }
 io_net() {
 	local log=$OUT/net.stream.log
-	printf '\nguest-to-guest network (two atoll-os domains, virtual switch)\n'
+	echo "  guest-to-guest network (two atoll-os domains, virtual switch)," \
+		"one run"
 	io_net_run stream "workload=netstream role=recv" \
 		"workload=netstream role=send mb=8"
 	if io_missing "$log" netstream; then
 		echo "  netstream: not available in this atoll-os"
 	else
 		io_ok "$log" netstream || fail "netstream (see $log)"
-		printf '  %-24s %10s MB/s %10s frames/s, lost %s\n' \
-			"netstream (1514 B)" \
-			"$(io_val "$(io_field "$log" "netstream: role=recv" MBps)")" \
-			"$(io_val "$(io_field "$log" "netstream: role=recv" pps)")" \
-			"$(io_val "$(io_field "$log" "netstream: role=recv" lost)")"
+		record io netstream_mb_s MB/s wall -- \
+			"$(io_field "$log" "netstream: role=recv" MBps)"
+		record io netstream_lost frames count -- \
+			"$(io_field "$log" "netstream: role=recv" lost)"
 	fi
 	log=$OUT/net.pingpong.log
 	io_net_run pingpong "workload=pingpong role=pong" \
@@ -192,28 +198,25 @@ io_net() {
 		return
 	fi
 	io_ok "$log" pingpong || fail "pingpong (see $log)"
-	printf '  %-24s min %s us, median %s us, p99 %s us\n' \
-		"pingpong round trip" \
-		"$(io_val "$(io_field "$log" "pingpong: count" rtt_us_min)")" \
-		"$(io_val "$(io_field "$log" "pingpong: count" rtt_us_median)")" \
-		"$(io_val "$(io_field "$log" "pingpong: count" rtt_us_p99)")"
+	record io pingpong_rtt_median_us us wall -- \
+		"$(io_field "$log" "pingpong: count" rtt_us_median)"
+	record io pingpong_rtt_p99_us us wall -- \
+		"$(io_field "$log" "pingpong: count" rtt_us_p99)"
 }
 
 IO_MSGS=${IO_MSGS:-100000}
-declare -A RB BK
+declare -A BK
 echo "bench: io: PV I/O (host ring, ringbench, blkbench, net)"
 io_ring
 if [ "$atoll_ok" != 1 ]; then
 	echo "  (atoll unavailable: no guest PV I/O numbers)"
+	st missing "$RESULT" io "atoll unavailable: no guest PV I/O figures"
 elif [ ! -f "$IO_OS" ]; then
 	fail "io: $IO_OS not built"
+	st missing "$RESULT" io "atoll-os not built: no guest PV I/O figures"
 else
 	io_ringbench
 	io_blk
 	io_net
 fi
 
-echo "  targets (atoll):"
-target "PV/ATA block throughput >= 10x" "${BK[ratio]:--}" ">=" 10
-target "PV notifies/req, hold-off <= 0.01" "${BK[pv:exits]:--}" "<=" 0.01
-target "ringbench notifies/msg <= 0.01" "${RB[32:1]:--}" "<=" 0.01

@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2154 # variables of bench/run.sh
-# Memory section of bench/run.sh (sourced: uses its ATOLL, atoll_ok, OUT,
-# REPS, fail, median, calc and timeouts).
+# Memory section of bench/run.sh (sourced: uses its ATOLL, atoll_ok,
+# qemu_ok, OUT, REPS, fail, record, calc and timeouts).
 #
 #  - first touch of fresh guest pages, seen by the guest: memhog's first
 #    phase (a quarter of 64 MiB, one store per page, 10 MHz time CSR) on
@@ -28,7 +28,7 @@ mem_first_touch() { # SIDE LOG: one memhog run; 0 if it reported
 			--append "$MEM_ARGS" "$MEM_HOG" </dev/null >"$2" \
 			2>"$2.err"
 	else
-		timeout -k 5 "$QEMU_TIMEOUT" qemu-system-riscv64 -machine virt \
+		timeout -k 5 "$QEMU_TIMEOUT" "$QEMU_BIN" -machine virt \
 			-nographic -m 128M -kernel "$MEM_HOG" \
 			-append "$MEM_ARGS" </dev/null >"$2" 2>"$2.err"
 	fi
@@ -40,27 +40,36 @@ mem_first_touch() { # SIDE LOG: one memhog run; 0 if it reported
 }
 
 declare -A MT
-echo "bench: mem: memhog first touch, $REPS runs each, alternating"
+echo "bench: mem: memhog first touch, $REPS pairs, atoll and QEMU alternating"
 for ((r = 1; r <= REPS; r++)); do
+	fa='' fq=''
 	for side in atoll qemu; do
 		[ $side = atoll ] && [ "$atoll_ok" != 1 ] && continue
+		[ $side = qemu ] && [ "$qemu_ok" != 1 ] && continue
 		log=$OUT/memhog.$side.$r.log
 		mem_first_touch $side "$log" || continue
 		p=$(mem_field "$log" firsttouch pages)
-		MT[$side:first]+=" $(calc 1 "$(mem_field "$log" firsttouch \
-			ticks) * 100 / $p")"
+		f=$(calc 1 "$(mem_field "$log" firsttouch ticks) * 100 / $p")
+		[ $side = atoll ] && fa=$f || fq=$f
+		MT[$side:first]+=" $f"
 		MT[$side:again]+=" $(calc 1 "$(mem_field "$log" firsttouch \
 			retouch_ticks) * 100 / $p")"
 	done
+	[ -n "$fa" ] && [ -n "$fq" ] && MT[ratio]+=" $(calc 3 "$fa / $fq")"
 done
+# Guest-timed (the guest's time CSR): a page fault's cost is the host
+# kernel's, which has no per-thread CPU figure of its own here.
 # shellcheck disable=SC2086 # lists of numbers
-for k in atoll:first atoll:again qemu:first qemu:again; do
-	MT[$k]=$(median ${MT[$k]:-})
-	MT[$k]=${MT[$k]:--}
-done
+{
+	record mem first_touch_atoll_ns ns wall -- ${MT[atoll:first]:-}
+	record mem first_touch_qemu_ns ns wall -- ${MT[qemu:first]:-}
+	record mem first_touch_atoll_per_qemu x wall -- ${MT[ratio]:-}
+	record mem second_touch_atoll_ns ns wall -- ${MT[atoll:again]:-}
+	record mem second_touch_qemu_ns ns wall -- ${MT[qemu:again]:-}
+}
 
 mlog=$OUT/mem_bench.log
-if [ "${BENCH_NO_BUILD:-0}" != 1 ] && ! make --no-print-directory \
+if [ "${BENCH_NO_BUILD:-0}" != 1 ] && ! make --no-print-directory BUILD="$BUILD" \
 	"$MEM_BENCH" >"$OUT/make-mem-bench.log" 2>&1; then
 	fail "mem_bench: build failed (see $OUT/make-mem-bench.log)"
 elif ! timeout -k 5 300 "$MEM_BENCH" -d "$OUT" >"$mlog" 2>&1; then
@@ -77,23 +86,15 @@ mb() { # NAME KEY [HARTS]
 	echo "${v:--}"
 }
 
-printf 'memory (median of %s runs for memhog; mem_bench once)\n' "$REPS"
-printf '  %-44s %10s %10s %10s\n' "first touch of a fresh guest page" \
-	"atoll" "QEMU" "atoll/QEMU"
-printf '  %-44s %10s %10s %10s\n' \
-	"  ns per page, first touch (16 MiB)" "${MT[atoll:first]}" \
-	"${MT[qemu:first]}" "$(ratio "${MT[atoll:first]}" "${MT[qemu:first]}")" \
-	"  ns per page, second touch (control)" "${MT[atoll:again]}" \
-	"${MT[qemu:again]}" "$(ratio "${MT[atoll:again]}" "${MT[qemu:again]}")"
-printf '  %-44s %10s\n' "atoll below the guest (bench/mem_bench.c)" "" \
-	"  populate, P2M + frame (ns per frame)" "$(mb populate ns_per_frame)" \
-	"  populate + first host write (ns per frame)" \
-	"$(mb populate with_touch_ns_per_frame)" \
-	"  swap-out, page cache (MB/s)" "$(mb swapout mb_s)" \
-	"  swap-in, from disk (MB/s)" "$(mb swapin mb_s)"
+# mem_bench runs once: its figures are atoll's own costs below the guest
+# (n=1, no spread).
+record mem populate_ns_per_frame ns once -- "$(mb populate ns_per_frame)"
+record mem populate_touch_ns_per_frame ns once \
+	-- "$(mb populate with_touch_ns_per_frame)"
+record mem swap_out_mb_s MB/s once -- "$(mb swapout mb_s)"
+record mem swap_in_mb_s MB/s once -- "$(mb swapin mb_s)"
 for n in 1 2 4; do
-	printf '  %-44s %10s\n' "  shootdown, $n running hart(s) (ns)" \
-		"$(mb shootdown ns $n)"
+	record mem shootdown_${n}_harts_ns ns once -- "$(mb shootdown ns $n)"
 done
 echo "  ($(nproc) host cpus: with more running harts than cpus a shootdown" \
 	"waits for the scheduler)"

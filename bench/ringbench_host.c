@@ -153,12 +153,10 @@ static int rb_threads(struct rb_run *run, void *(*front)(void *),
 #define RB_SETUP(f, b, s, bytes, start)                                        \
 	do {                                                                   \
 		rba_sring_init(s);                                             \
-		rba_front_init(f, s, bytes);                                   \
-		rba_back_init(b, s, bytes);                                    \
 		(s)->req_prod = (s)->rsp_prod = (start);                       \
 		(s)->req_event = (s)->rsp_event = (start) + 1;                 \
-		(f)->req_prod_pvt = (f)->rsp_cons = (start);                   \
-		(b)->rsp_prod_pvt = (b)->req_cons = (start);                   \
+		rba_front_init(f, s, bytes); /* both attach at start */        \
+		rba_back_init(b, s, bytes);                                    \
 	} while (0)
 #define RB_FREE(f) rba_free_requests(f)
 #define RB_REQ(f, i) rba_request_slot(f, i)

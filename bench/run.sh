@@ -1,90 +1,130 @@
 #!/bin/bash
-# Side-by-side CPU benchmark: every workload runs on atoll (interpreter),
-# atoll's translator (--engine jit, x86-64 hosts) and QEMU TCG in the same
-# session, alternating, REPS times each; the median of each side is
-# reported with the targets of the performance issues.  mixed is the
-# CoreMark-class workload (lists, matrices, a state machine, CRCs).
+# `make bench`: every figure from paired, interleaved runs (A B A B ...),
+# the CPU workloads on atoll's interpreter, atoll's translator (--engine
+# jit, x86-64 hosts) and QEMU TCG;
+# as a median with its spread, against its target, with the host load;
+# a human table on stdout (also build/bench/result.txt) and the same
+# figures in build/bench/result.json (bench/compare compares two).
+# Method and figures: docs/benchmarks.md.
 #
-# usage: bench/run.sh [-n REPS] [-t ATOLL_TIMEOUT_S] [WORKLOAD...]
+# usage: bench/run.sh [-n MIN] [-N MAX] [-t ATOLL_TIMEOUT_S] [-o JSON]
+#                     [WORKLOAD...]
 #   workloads: intloop mixed tlbmiss mem io policy (default: all)
-#   mem: memory virtualization (bench/mem_bench.c on the host, and memhog's
-#   first-touch cost of fresh guest pages on atoll and QEMU)
-#   io: PV I/O (bench/io.sh: host ring vs Xen's ring.h, ringbench,
-#   blkbench PV vs ATA PIO, guest-to-guest net)
+#   -n MIN  pairs at least (default 5); -N MAX  pairs at most (default 9):
+#           pairs go on after MIN until the figure's spread decides its
+#           target (or, without one, is within 2-5 % of the median)
 # env:   ATOLL (default $BUILD/atoll), BUILD (default build),
-#        BENCH_NO_BUILD=1 to skip make, ATOLL_ARGS extra `atoll boot` flags.
+#        BENCH_NO_BUILD=1 to skip make, ATOLL_ARGS extra `atoll boot` flags,
+#        BENCH_OUT logs and results (default $BUILD/bench), QEMU_BIN.
 #
-# atoll runs with --stats (per-hart counters on stderr, kept in the logs).
-# Each guest prints `BENCH name=N ticks=T instret=I check=ok|bad ...`
-# (ticks of the 10 MHz CLINT mtime around its kernel).  minstret counts
-# instructions on atoll but not on QEMU without -icount, so the instruction
-# count comes from atoll's run; one extra QEMU run with `-icount shift=0`
-# counts them independently, as a cross-check and as the fallback when
-# atoll is unavailable.  Exit status: 0 if every run completed with a good
-# checksum on both sides, 1 otherwise (including a missing atoll).
+# The CPU workloads are measured in CPU time, which a shared host's load
+# disturbs far less than wall time: atoll's vCPU thread time (`--stats`
+# cpu_ns) and QEMU's process time (user + system, all its threads) less
+# its start-up (a 3-million-instruction run, one per pair).  Guest-timed
+# (mtime, wall) figures are kept next to them.  Exit status: 0 if every
+# part ran with correct results, 1 otherwise; an interrupted run or one
+# without QEMU or atoll still writes its partial JSON naming what is
+# missing.
 set -u
 
 BUILD=${BUILD:-build}
 ATOLL=${ATOLL:-$BUILD/atoll}
 GUEST=$BUILD/guest
-OUT=$BUILD/bench
-REPS=3
+OUT=${BENCH_OUT:-$BUILD/bench}
+LIB=$(cd "$(dirname "$0")" && pwd)/lib
+MINP=5
+MAXP=9
 ATOLL_TIMEOUT=240
 QEMU_TIMEOUT=60
-QEMU=(qemu-system-riscv64 -machine virt -bios none -nographic -m 256M)
+RESULT=
+QEMU_BIN=${QEMU_BIN:-qemu-system-riscv64}
+QEMU=("$QEMU_BIN" -machine virt -bios none -nographic -m 256M)
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 
-while getopts "n:t:h" opt; do
+while getopts "n:N:t:o:h" opt; do
 	case $opt in
-	n) REPS=$OPTARG ;;
+	n) MINP=$OPTARG ;;
+	N) MAXP=$OPTARG ;;
 	t) ATOLL_TIMEOUT=$OPTARG ;;
-	*) sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 2 ;;
+	o) RESULT=$OPTARG ;;
+	*) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[[ "$REPS" =~ ^[1-9][0-9]*$ && "$ATOLL_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || {
-	echo "bench: -n and -t take positive integers" >&2
+if ! [[ "$MINP" =~ ^[1-9][0-9]*$ && "$MAXP" =~ ^[1-9][0-9]*$ &&
+	"$ATOLL_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || [ "$MAXP" -lt "$MINP" ]; then
+	echo "bench: -n, -N and -t take positive integers, -N >= -n" >&2
 	exit 2
-}
+fi
+export REPS=$MINP # the sections' minimum number of pairs
 WORKLOADS=${*:-intloop mixed tlbmiss mem io policy}
-MEM=0
-IO=0
-cpu_workloads=
 for w in $WORKLOADS; do
 	case $w in
-	intloop | mixed | tlbmiss) cpu_workloads+=" $w" ;;
-	mem) MEM=1 ;;
-	io) IO=1 ;;
-	policy) POLICY=1 ;; # bench/policy.sh
+	intloop | mixed | tlbmiss | mem | io | policy) ;;
 	*) echo "bench: unknown workload '$w'" >&2; exit 2 ;;
 	esac
 done
-# From here on WORKLOADS are the CPU workloads; the memory section is
-# bench/mem.sh, run at the end.
-WORKLOADS=$cpu_workloads
+has() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 
 mkdir -p "$OUT"
-rm -f "$OUT"/*.log "$OUT"/*.log.err # so no stale run is ever read
+rm -f "$OUT"/*.log "$OUT"/*.log.err "$OUT"/*.cpu # no stale run is read
+RESULT=${RESULT:-$OUT/result.json}
+TXT=${RESULT%.json}.txt
+exec 3>&1 > >(tee "$TXT") 2>&1
+
+st() { "$PY" "$LIB/stats.py" "$@"; }
 failures=0
 fail() {
 	echo "bench: FAIL: $*"
 	failures=$((failures + 1))
 }
+# record SECTION NAME UNIT MEASURE [--target OP T] -- VALUES...
+record() { st record "$RESULT" "$@"; }
+calc() { awk "BEGIN { printf \"%.$1f\", $2 }"; }
+
+# The sections still to run; an interrupted run names them as missing.
+TODO=$WORKLOADS
+done_part() { TODO=$(echo " $TODO " | sed "s/ $1 / /; s/^ *//; s/ *$//"); }
+finish() {
+	local status=$1 p
+	for p in $TODO; do
+		st missing "$RESULT" "$p" "${2:-not run}"
+	done
+	st finish "$RESULT" "$status"
+}
+on_signal() {
+	trap - INT TERM
+	# Straight to the original stdout too: the tee may be gone already.
+	echo "bench: interrupted; partial results in $RESULT" | tee -a "$TXT" >&3
+	finish interrupted "interrupted before it finished"
+	exit 130
+}
+
+T0=$SECONDS
+st init "$RESULT" "workloads=$WORKLOADS" "min_pairs=$MINP" \
+	"max_pairs=$MAXP" "atoll=$(git describe --always --dirty 2>/dev/null ||
+		echo unknown)" "cpus=$(nproc)" || exit 1
+trap on_signal INT TERM
 
 # Build the guest programs (required) and atoll (optional: its absence is
 # reported, and QEMU still runs).
 atoll_ok=1
 atoll_why=""
+qemu_ok=1
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
-	elfs=()
-	for w in $WORKLOADS; do elfs+=("$GUEST/bench-$w.elf"); done
-	[ $MEM = 1 ] && elfs+=("$GUEST/mem-memhog.elf")
-	[ $IO = 1 ] || [ "${POLICY:-0}" = 1 ] && elfs+=("$GUEST/atoll-os.elf")
-	if ! make --no-print-directory "${elfs[@]}" >"$OUT/make-guest.log" 2>&1; then
+	elfs=("$GUEST/bench-intloop-short.elf")
+	for w in intloop mixed; do has $w && elfs+=("$GUEST/bench-$w.elf"); done
+	has tlbmiss && elfs+=("$GUEST/bench-tlbwalk.elf" "$GUEST/bench-tlbhit.elf")
+	has mem && elfs+=("$GUEST/mem-memhog.elf")
+	{ has io || has policy; } && elfs+=("$GUEST/atoll-os.elf")
+	if ! make --no-print-directory BUILD="$BUILD" "${elfs[@]}" >"$OUT/make-guest.log" 2>&1; then
 		tail -20 "$OUT/make-guest.log"
 		echo "bench: FAIL: cannot build the workloads"
+		finish failed "the workloads did not build"
 		exit 1
 	fi
-	if ! make --no-print-directory "$ATOLL" >"$OUT/make-atoll.log" 2>&1; then
+	if ! make --no-print-directory BUILD="$BUILD" "$ATOLL" >"$OUT/make-atoll.log" 2>&1; then
 		atoll_ok=0
 		atoll_why="build failed (see $OUT/make-atoll.log)"
 	fi
@@ -93,263 +133,300 @@ if [ $atoll_ok = 1 ] && [ ! -x "$ATOLL" ]; then
 	atoll_ok=0
 	atoll_why="$ATOLL not found"
 fi
-command -v qemu-system-riscv64 >/dev/null || {
-	echo "bench: FAIL: qemu-system-riscv64 not installed"
-	exit 1
-}
+command -v "$QEMU_BIN" >/dev/null || qemu_ok=0
 
-# run_guest SIDE ELF LOG: run one workload; prints the exit status.
-run_guest() {
-	local side=$1 elf=$2 log=$3 rc
-	case $side in
-	atoll | jit)
-		# shellcheck disable=SC2086 # ATOLL_ARGS is a list of flags
-		timeout -k 5 "$ATOLL_TIMEOUT" "$ATOLL" boot --stats \
-			${ATOLL_ARGS:-} --engine "$([ $side = jit ] && echo jit ||
-				echo interp)" \
-			--bios none "$elf" </dev/null >"$log" 2>"$log.err"
-		rc=$? ;;
-	qemu)
-		timeout -k 5 "$QEMU_TIMEOUT" "${QEMU[@]}" -kernel "$elf" \
-			</dev/null >"$log" 2>"$log.err"
-		rc=$? ;;
-	icount)
-		timeout -k 5 $((QEMU_TIMEOUT * 3)) "${QEMU[@]}" \
-			-icount shift=0 -kernel "$elf" </dev/null >"$log" \
-			2>"$log.err"
-		rc=$? ;;
-	esac
-	echo "$rc"
-}
+# What the numbers were taken on.
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), ${cpu:-unknown cpu}," \
+	"$(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ $qemu_ok = 1 ]; then
+	echo "bench: $("$QEMU_BIN" --version | head -1)"
+else
+	fail "$QEMU_BIN not installed: no QEMU figures"
+	st missing "$RESULT" qemu "$QEMU_BIN not installed"
+fi
+if [ $atoll_ok = 1 ]; then
+	echo "bench: atoll $ATOLL ($(git describe --always --dirty \
+		2>/dev/null || echo "no git"))"
+else
+	fail "atoll: $atoll_why; running QEMU only"
+	st missing "$RESULT" atoll "$atoll_why"
+fi
+echo "bench: $MINP to $MAXP pairs per figure; median [spread: IQR, or" \
+	"min..max under 4 values], host load when recorded in the JSON"
 
 # field LOG NAME KEY: value of KEY on the BENCH line NAME of LOG.
 field() {
 	tr -d '\r' <"$1" | grep "^BENCH name=$2 " | head -1 |
 		tr ' ' '\n' | sed -n "s/^$3=//p"
 }
+# CPU seconds of a run (stats.py run), or of atoll's first vCPU.
+run_cpu() { sed -n 's/^cpu=\([0-9.]*\) .*/\1/p' "$1.cpu" 2>/dev/null; }
+hart_cpu() { # LOG: seconds
+	local ns
+	ns=$(grep -o 'hart=0 cpu_ns=[0-9]*' "$1.err" 2>/dev/null | head -1 |
+		cut -d= -f3)
+	[ -n "$ns" ] && calc 6 "$ns / 1e9"
+}
 
-# check_run SIDE W LOG RC: validate one run; 0 if usable.
-check_run() {
-	local side=$1 w=$2 log=$3 rc=$4 n
+# run_guest SIDE ELF LOG: one run; returns its exit status.
+run_guest() {
+	local side=$1 elf=$2 log=$3
+	case $side in
+	atoll | jit)
+		# shellcheck disable=SC2086 # ATOLL_ARGS is a list of flags
+		st run "$log.cpu" -- timeout -k 5 "$ATOLL_TIMEOUT" "$ATOLL" \
+			boot --stats ${ATOLL_ARGS:-} --engine "$([ $side = jit ] &&
+				echo jit || echo interp)" --bios none "$elf" \
+			</dev/null >"$log" 2>"$log.err" ;;
+	qemu)
+		st run "$log.cpu" -- timeout -k 5 "$QEMU_TIMEOUT" "${QEMU[@]}" \
+			-kernel "$elf" </dev/null >"$log" 2>"$log.err" ;;
+	icount)
+		timeout -k 5 $((QEMU_TIMEOUT * 3)) "${QEMU[@]}" -icount shift=0 \
+			-kernel "$elf" </dev/null >"$log" 2>"$log.err" ;;
+	esac
+}
+
+# ok_run SIDE W NAME LOG RC: validate one run; 0 if usable.
+ok_run() {
+	local side=$1 w=$2 n=$3 log=$4 rc=$5
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		fail "$w on $side: timed out"
 		return 1
 	fi
-	for n in $(names "$w"); do
-		if [ -z "$(field "$log" "$n" ticks)" ]; then
-			fail "$w on $side: no result line for $n (exit $rc," \
-				"see $log)"
-			return 1
-		fi
-		if [ "$(field "$log" "$n" check)" != ok ]; then
-			fail "$w on $side: WRONG RESULT: $(grep "^BENCH name=$n " "$log")"
-			return 1
-		fi
-	done
+	if [ -z "$(field "$log" "$n" ticks)" ]; then
+		fail "$w on $side: no result line for $n (exit $rc, see $log)"
+		return 1
+	fi
+	if [ "$(field "$log" "$n" check)" != ok ]; then
+		fail "$w on $side: WRONG RESULT: $(grep "^BENCH name=$n " "$log")"
+		return 1
+	fi
 	if [ "$rc" != 0 ]; then
 		fail "$w on $side: exit status $rc (see $log)"
 		return 1
 	fi
-	return 0
 }
 
-has() { [[ " $WORKLOADS " == *" $1 "* ]]; }
-
-names() {
-	case $1 in
-	tlbmiss) echo "tlbmiss tlbhit" ;;
-	*) echo "$1" ;;
-	esac
+# QEMU's start-up CPU time: a 3-million-instruction run, once per pair.
+qemu_null() { # LOG: seconds, or nothing
+	run_guest qemu "$GUEST/bench-intloop-short.elf" "$1" &&
+		[ "$(field "$1" intloop check)" = ok ] && run_cpu "$1"
 }
 
-# median of the arguments (lower middle for an even count).
-median() {
-	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
-		END { if (NR) print v[int((NR + 1) / 2)] }'
-}
-
-# What the numbers were taken on: absolute values vary with the host and
-# its load; the atoll/QEMU ratios much less.
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), ${cpu:-unknown cpu}," \
-	"$(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "bench: $(qemu-system-riscv64 --version | head -1)"
-if [ $atoll_ok = 1 ]; then
-	echo "bench: atoll $ATOLL ($(git describe --always --dirty \
-		2>/dev/null || echo "no git"))"
-else
-	echo "bench: atoll unavailable: $atoll_why; running QEMU only"
-fi
-
+# ---- CPU: intloop and mixed (MIPS), tlbmiss (ns per miss) -------------
 # The translator exists on x86-64 hosts only.
 JIT=0
 [ "$(uname -m)" = x86_64 ] && JIT=1
+declare -A V # "side:figure" -> list of per-pair values
 
-declare -A TICKS INSTRET ACCESSES
-for w in $WORKLOADS; do
-	elf=$GUEST/bench-$w.elf
-	echo "bench: $w: $REPS runs each, alternating, + 1 QEMU -icount run"
-	log=$OUT/$w.icount.log
-	rc=$(run_guest icount "$elf" "$log")
-	if check_run qemu-icount "$w" "$log" "$rc"; then
-		for n in $(names "$w"); do
-			INSTRET[icount:$n]=$(field "$log" "$n" instret)
-		done
+cpu_mips() { # W: pairs of atoll / QEMU; MIPS in CPU and guest time
+	local w=$1 elf=$GUEST/bench-$1.elf r log rc insns qi a q qn
+	local skip_a=$((1 - atoll_ok)) skip_q=$((1 - qemu_ok)) j
+	local skip_j=$((1 - atoll_ok + 1 - JIT))
+	echo "bench: $w: $MINP..$MAXP pairs, atoll, its jit and QEMU alternating"
+	# QEMU -icount counts the instructions only when atoll cannot (it is
+	# several times slower than QEMU's normal mode).
+	if [ $qemu_ok = 1 ] && [ $atoll_ok = 0 ]; then
+		log=$OUT/$w.icount.log
+		run_guest icount "$elf" "$log"
+		ok_run qemu-icount "$w" "$w" "$log" $? &&
+			qi=$(field "$log" "$w" instret)
 	fi
-	skip_atoll=$((1 - atoll_ok))
-	skip_jit=$((skip_atoll + 1 - JIT))
-	for ((r = 1; r <= REPS; r++)); do
-		for side in atoll jit qemu; do
-			[ $side = atoll ] && [ $skip_atoll = 1 ] && continue
-			[ $side = jit ] && [ $skip_jit -ge 1 ] && continue
-			log=$OUT/$w.$side.$r.log
-			rc=$(run_guest $side "$elf" "$log")
-			if ! check_run $side "$w" "$log" "$rc"; then
-				# Once wrong or hung, atoll is not run again on
-				# this workload: the runs would only take time.
-				[ $side = atoll ] && skip_atoll=1
-				[ $side = jit ] && skip_jit=1
-				continue
+	for ((r = 1; r <= MAXP; r++)); do
+		a='' q=''
+		if [ $skip_a = 0 ]; then
+			log=$OUT/$w.atoll.$r.log
+			run_guest atoll "$elf" "$log"
+			rc=$?
+			if ok_run atoll "$w" "$w" "$log" $rc; then
+				insns=$(field "$log" "$w" instret)
+				a=$(hart_cpu "$log")
+				V[wall_a:$w]+=" $(calc 1 "$insns * 10 / $(field "$log" "$w" ticks)")"
+			else
+				skip_a=1 # wrong or hung: more runs only take time
 			fi
-			for n in $(names "$w"); do
-				TICKS[$side:$n]+=" $(field "$log" "$n" ticks)"
-				[ $side = atoll ] && INSTRET[atoll:$n]=$(field \
-					"$log" "$n" instret)
-				ACCESSES[$n]=$(field "$log" "$n" accesses)
+		fi
+		j=''
+		if [ $skip_j = 0 ]; then
+			log=$OUT/$w.jit.$r.log
+			run_guest jit "$elf" "$log"
+			if ok_run jit "$w" "$w" "$log" $?; then
+				j=$(hart_cpu "$log")
+			else
+				skip_j=1
+			fi
+		fi
+		insns=${insns:-${qi:-}}
+		if [ $skip_q = 0 ]; then
+			log=$OUT/$w.qemu.$r.log
+			run_guest qemu "$elf" "$log"
+			rc=$?
+			qn=$(qemu_null "$OUT/null.qemu.$w.$r.log")
+			if ok_run qemu "$w" "$w" "$log" $rc && [ -n "$qn" ]; then
+				q=$(calc 6 "$(run_cpu "$log") - $qn")
+				[ -n "$insns" ] && V[wall_q:$w]+=" $(calc 1 \
+					"$insns * 10 / $(field "$log" "$w" ticks)")"
+			else
+				skip_q=1
+			fi
+		fi
+		[ -n "$a" ] && [ -n "${insns:-}" ] &&
+			V[a:$w]+=" $(calc 1 "$insns / $a / 1e6")"
+		[ -n "$q" ] && [ -n "${insns:-}" ] &&
+			awk "BEGIN { exit !($q > 0) }" &&
+			V[q:$w]+=" $(calc 1 "$insns / $q / 1e6")"
+		[ -n "$a" ] && [ -n "$q" ] && awk "BEGIN { exit !($q > 0) }" &&
+			V[r:$w]+=" $(calc 4 "$q / $a")" # atoll speed / QEMU's
+		[ -n "$j" ] && [ -n "${insns:-}" ] &&
+			V[j:$w]+=" $(calc 1 "$insns / $j / 1e6")"
+		[ -n "$j" ] && [ -n "$q" ] && awk "BEGIN { exit !($q > 0) }" &&
+			V[jr:$w]+=" $(calc 4 "$q / $j")"
+		[ $r -lt "$MINP" ] && continue
+		[ $skip_a = 1 ] && [ $skip_q = 1 ] && break
+		# shellcheck disable=SC2086 # lists of numbers
+		case $w in
+		intloop) st enough --target ">=" 1000 ${V[a:$w]:-0} && break ;;
+		mixed) st enough --target ">=" 0.25 ${V[r:$w]:-0} && break ;;
+		esac
+	done
+	# shellcheck disable=SC2086 # lists of numbers
+	{
+		if [ $w = intloop ]; then
+			record cpu intloop_atoll_mips MIPS cpu \
+				--target ">=" 1000 -- ${V[a:$w]:-}
+		else
+			record cpu ${w}_atoll_mips MIPS cpu -- ${V[a:$w]:-}
+		fi
+		record cpu ${w}_qemu_mips MIPS cpu -- ${V[q:$w]:-}
+		if [ "$JIT" = 1 ]; then
+			record cpu ${w}_jit_mips MIPS cpu -- ${V[j:$w]:-}
+			record cpu ${w}_jit_per_qemu x cpu --target ">=" 1.3 \
+				-- ${V[jr:$w]:-}
+		fi
+		if [ $w = mixed ]; then
+			record cpu mixed_atoll_per_qemu x cpu \
+				--target ">=" 0.25 -- ${V[r:$w]:-}
+		else
+			record cpu ${w}_atoll_per_qemu x cpu -- ${V[r:$w]:-}
+		fi
+		record cpu ${w}_atoll_mips_guest_timed MIPS wall -- ${V[wall_a:$w]:-}
+		record cpu ${w}_qemu_mips_guest_timed MIPS wall -- ${V[wall_q:$w]:-}
+	}
+}
+
+cpu_tlb() { # ns per Sv39 miss: the miss loop alone minus the control alone
+	local r log rc side k acc wc hc wt ht skip_a=$((1 - atoll_ok))
+	local skip_q=$((1 - qemu_ok))
+	echo "bench: tlbmiss: $MINP..$MAXP pairs; each side runs the miss loop" \
+		"and the one-page control"
+	for ((r = 1; r <= MAXP; r++)); do
+		for side in atoll jit qemu; do
+			[ $side = jit ] && { [ $JIT = 0 ] || [ $skip_a = 1 ]; } &&
+				continue
+			[ $side = atoll ] && [ $skip_a = 1 ] && continue
+			[ $side = qemu ] && [ $skip_q = 1 ] && continue
+			wc='' hc=''
+			for k in walk hit; do
+				log=$OUT/tlb$k.$side.$r.log
+				run_guest $side "$GUEST/bench-tlb$k.elf" "$log"
+				rc=$?
+				local n=tlbmiss
+				[ $k = hit ] && n=tlbhit
+				if ! ok_run $side tlbmiss $n "$log" $rc; then
+					[ $side != qemu ] && skip_a=1
+					[ $side = qemu ] && skip_q=1
+					continue 2
+				fi
+				acc=$(field "$log" $n accesses)
+				if [ $side != qemu ]; then
+					eval "${k:0:1}c=\$(hart_cpu \"\$log\")"
+				else
+					eval "${k:0:1}c=\$(run_cpu \"\$log\")"
+				fi
+				eval "${k:0:1}t=\$(field \"\$log\" \$n ticks)"
 			done
+			[ -n "$wc" ] && [ -n "$hc" ] &&
+				V[$side:tlb]+=" $(calc 2 "($wc - $hc) * 1e9 / $acc")" &&
+				eval "${side}_ns=\$(calc 4 \"(\$wc - \$hc) * 1e9 / \$acc\")"
+			V[wall_$side:tlb]+=" $(calc 2 "($wt - $ht) * 100 / $acc")"
 		done
+		# The pair's ratio: both sides at the same moment's load.
+		[ -n "${atoll_ns:-}" ] && [ -n "${qemu_ns:-}" ] &&
+			awk "BEGIN { exit !($atoll_ns > 0) }" &&
+			V[r:tlb]+=" $(calc 3 "$qemu_ns / $atoll_ns")"
+		atoll_ns='' qemu_ns=''
+		[ $r -lt "$MINP" ] && continue
+		# shellcheck disable=SC2086 # lists of numbers
+		st enough --target "<=" 40 ${V[atoll:tlb]:-99} && break
 	done
-done
+	# shellcheck disable=SC2086 # lists of numbers
+	{
+		record cpu tlb_miss_atoll_ns ns cpu --target "<=" 40 \
+			-- ${V[atoll:tlb]:-}
+		record cpu tlb_miss_qemu_ns ns cpu -- ${V[qemu:tlb]:-}
+		[ "$JIT" = 1 ] && record cpu tlb_miss_jit_ns ns cpu \
+			-- ${V[jit:tlb]:-}
+		record cpu tlb_miss_qemu_per_atoll x cpu -- ${V[r:tlb]:-}
+		record cpu tlb_miss_atoll_ns_guest_timed ns wall \
+			-- ${V[wall_atoll:tlb]:-}
+		record cpu tlb_miss_qemu_ns_guest_timed ns wall \
+			-- ${V[wall_qemu:tlb]:-}
+	}
+	walks=$(grep -ho 'page_walks=[0-9]*' "$OUT"/tlbwalk.atoll.1.log.err \
+		2>/dev/null | cut -d= -f2)
+	[ -n "$walks" ] && echo "  atoll --stats: $walks page walks in a miss" \
+		"run of $acc accesses"
+}
 
-# Derived numbers; "-" where a side has no result.
-# shellcheck disable=SC2086 # TICKS holds a list of numbers
-med() { median ${TICKS[$1]:-}; }
-calc() { awk "BEGIN { printf \"%.$1f\", $2 }"; }
-insns() {
-	# atoll's count, else QEMU's -icount count.
-	echo "${INSTRET[atoll:$1]:-${INSTRET[icount:$1]:-}}"
-}
-mips() {
-	local t i
-	t=$(med "$1:$2")
-	i=$(insns "$2")
-	[ -n "$t" ] && [ -n "$i" ] && calc 1 "$i * 10 / $t" || echo "-"
-}
-ns_per() {
-	local t
-	t=$(med "$1:$2")
-	[ -n "$t" ] && [ -n "${ACCESSES[$2]:-}" ] &&
-		calc 2 "$t * 100 / ${ACCESSES[$2]}" || echo "-"
-}
-ratio() {
-	[ "$1" != - ] && [ "$2" != - ] && calc 2 "$1 / $2" || echo "-"
-}
-diff_ns() {
-	[ "$1" != - ] && [ "$2" != - ] && calc 2 "$1 - $2" || echo "-"
-}
-target() {
-	# target TEXT VALUE OP LIMIT
-	local v=$2 verdict
-	if [ "$v" = - ]; then
-		verdict="n/a (no atoll result)"
-	elif awk "BEGIN { exit !($v $3 $4) }"; then
-		verdict="met"
+for w in intloop mixed tlbmiss; do
+	has $w || continue
+	if [ $w = tlbmiss ]; then
+		cpu_tlb
 	else
-		verdict="NOT MET"
+		cpu_mips $w
 	fi
-	printf '  %-34s %-12s %s\n' "$1" "$v" "$verdict"
-}
-
-echo
-[ $atoll_ok = 0 ] && [ -n "$atoll_why" ] && fail "atoll: $atoll_why"
-# The same binary must retire the same instructions on both: a mismatch
-# points at atoll's minstret (or at the program reading time-dependent
-# state).
-for w in $WORKLOADS; do
-	for n in $(names "$w"); do
-		a=${INSTRET[atoll:$n]:-}
-		q=${INSTRET[icount:$n]:-}
-		[ -z "$a" ] || [ -z "$q" ] && continue
-		awk "BEGIN { d = $a - $q; exit !(d < -16 || d > 16) }" &&
-			echo "bench: note: $n retired $a instructions on" \
-				"atoll, $q on QEMU -icount"
-	done
-done
-
-declare -A R
-printf 'median of %s runs; MIPS = guest instructions / mtime seconds\n' "$REPS"
-{ has intloop || has mixed; } &&
-	printf '%-10s %11s %11s %11s %11s %11s %14s\n' workload "atoll MIPS" \
-		"jit MIPS" "QEMU MIPS" atoll/QEMU jit/QEMU "instructions"
-for w in $WORKLOADS; do
-	[ "$w" = tlbmiss ] && continue
-	R[atoll:$w]=$(mips atoll "$w")
-	R[jit:$w]=$(mips jit "$w")
-	R[qemu:$w]=$(mips qemu "$w")
-	R[ratio:$w]=$(ratio "${R[atoll:$w]}" "${R[qemu:$w]}")
-	R[jratio:$w]=$(ratio "${R[jit:$w]}" "${R[qemu:$w]}")
-	printf '%-10s %11s %11s %11s %11s %11s %14s\n' "$w" "${R[atoll:$w]}" \
-		"${R[jit:$w]}" "${R[qemu:$w]}" "${R[ratio:$w]}" \
-		"${R[jratio:$w]}" "$(insns "$w")"
-done
-if has tlbmiss; then
-	for s in atoll jit qemu; do
-		R[$s:walk]=$(ns_per $s tlbmiss)
-		R[$s:hit]=$(ns_per $s tlbhit)
-		R[$s:miss]=$(diff_ns "${R[$s:walk]}" "${R[$s:hit]}")
-	done
-	printf '\ntlbmiss (Sv39, 4 KiB pages, %s pages) %10s %10s %10s\n' \
-		16384 "atoll ns" "jit ns" "QEMU ns"
-	printf '  %-36s %10s %10s %10s\n' "per access, every access misses" \
-		"${R[atoll:walk]}" "${R[jit:walk]}" "${R[qemu:walk]}" \
-		"per access, one page (control)" "${R[atoll:hit]}" \
-		"${R[jit:hit]}" "${R[qemu:hit]}" "TLB miss cost (difference)" \
-		"${R[atoll:miss]}" "${R[jit:miss]}" "${R[qemu:miss]}"
-	# atoll's own count shows that the walk run really misses.
-	walks=$(grep -ho 'page_walks=[0-9]*' "$OUT"/tlbmiss.atoll.*.log.err \
-		2>/dev/null | tail -1 | cut -d= -f2)
-	[ -n "$walks" ] && echo "  atoll --stats: $walks page walks in a run" \
-		"of 2 x ${ACCESSES[tlbmiss]:-?} accesses"
-fi
-
-if [ $MEM = 1 ]; then
+	done_part $w
 	echo
+done
+
+if has mem; then
 	# shellcheck source=bench/mem.sh
 	source "$(dirname "$0")/mem.sh"
+	done_part mem
+	echo
 fi
 
-if [ $IO = 1 ]; then
-	echo
+if has io; then
 	# shellcheck source=bench/io.sh
 	source "$(dirname "$0")/io.sh"
-fi
-
-if [ "${POLICY:-0}" = 1 ]; then
+	done_part io
 	echo
-	BUILD=$BUILD ATOLL=$ATOLL "$(dirname "$0")/policy.sh" -n "$REPS" ||
-		failures=$((failures + 1))
 fi
 
-echo
-echo "targets (atoll):"
-has intloop &&
-	target "intloop >= 1000 guest MIPS" "${R[atoll:intloop]}" ">=" 1000
-has mixed &&
-	target "mixed >= 0.25x QEMU" "${R[ratio:mixed]}" ">=" 0.25
-has tlbmiss &&
-	target "Sv39 TLB miss <= 40 ns" "${R[atoll:miss]}" "<=" 40
-if [ $JIT = 1 ]; then
-	echo "targets (atoll --engine jit):"
-	for w in intloop mixed; do
-		has $w && target "$w >= 1.3x QEMU" "${R[jratio:$w]}" ">=" 1.3
-	done
-	has tlbmiss && target "Sv39 TLB miss below QEMU's (ns)" \
-		"${R[jit:miss]}" "<" "${R[qemu:miss]:-0}"
+if has policy; then
+	if [ $atoll_ok = 1 ]; then
+		BUILD=$BUILD ATOLL=$ATOLL RESULT=$RESULT "$(dirname "$0")/policy.sh" \
+			-n "$MINP" -N "$MAXP" || fail "policy (see above)"
+	else
+		st missing "$RESULT" policy "atoll unavailable"
+	fi
+	done_part policy
+	echo
 fi
 
+trap - INT TERM
+echo "targets (median [spread]: verdict; met only when the whole spread meets it):"
+st table "$RESULT" | grep "target " || echo "  (no targets measured)"
+echo "host load at the end: $(cut -d' ' -f1-3 /proc/loadavg);" \
+	"$((SECONDS - T0)) s in all"
 echo
-if [ $failures -gt 0 ]; then
-	echo "bench: $failures failure(s); logs in $OUT/"
+if [ $failures -gt 0 ] || [ $atoll_ok = 0 ] || [ $qemu_ok = 0 ]; then
+	finish partial
+	echo "bench: $failures failure(s); logs in $OUT/, results in $RESULT (partial)"
 	exit 1
 fi
-echo "bench: all runs completed with correct results; logs in $OUT/"
+finish ok
+echo "bench: all runs completed with correct results; logs in $OUT/," \
+	"results in $RESULT"

@@ -5,6 +5,7 @@
 #ifndef ATOLL_CPU_BUS_H
 #define ATOLL_CPU_BUS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -42,9 +43,25 @@ struct cpu_bus_ops {
 	void (*sbi_call)(void *ctx, struct hart *h);
 };
 
+/* A lock-free direct view of guest RAM for the TLB-miss path, so that
+ * finding a present page's host address is one load instead of a call
+ * chain.  Word i of `entries` describes guest page `first` + i; when its
+ * top byte equals `present`, the page's host address is
+ * frames + (uint32_t)word * 4096, valid under the same rule as ram_page's
+ * answer (until the shootdown that follows a change).  Any other word, and
+ * any page outside [first, first + nr), goes through ops->ram_page.  The
+ * machine sets nr to 0 to send every page there (pages it traps). */
+struct cpu_ram_map {
+	const _Atomic uint64_t *entries;
+	uint64_t first, nr; /* guest page numbers (gpa >> 12) */
+	uint8_t *frames;
+	uint8_t present;
+};
+
 struct cpu_bus {
 	const struct cpu_bus_ops *ops;
 	void *ctx;
+	const struct cpu_ram_map *ram_map; /* optional (NULL: none) */
 };
 
 #endif

@@ -271,11 +271,11 @@ static struct insn *exec_page_end(struct hart *h, struct insn *i)
 static struct insn *exec_enter(struct hart *h)
 {
 	uint64_t pc = h->pc, page = pc & ~0xfffULL;
-	struct tlb_entry *e = tlb_index(h->tlb.fetch, pc);
+	struct tlb_entry *e = tlb_hit(h->tlb.fetch, h->ctx_fetch, pc, 1);
 	struct code_page *cp;
 	int cause;
 
-	if (e->tag != tlb_key(pc, 1, h->ctx_fetch)) {
+	if (!e) {
 		cause = mmu_fetch(h, pc, &e);
 		if (cause) {
 			trap_raise(h, cause, pc, pc);

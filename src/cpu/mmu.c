@@ -99,25 +99,56 @@ void mmu_update_ctx(struct hart *h)
 		h->ctx_data = mmu_ctx(slot, mmu_class(dpriv, h->mstatus, 0));
 }
 
+/* Host page for gpa page `page` (as bus->ram_page): one load from the
+ * bus's direct RAM map when it names the page present, else the bus. */
+static inline uint8_t *mmu_ram_page(struct hart *h, uint64_t page, bool write)
+{
+	const struct cpu_ram_map *m = h->bus.ram_map;
+
+	if (__builtin_expect(m != 0, 1)) {
+		uint64_t i = (page >> 12) - m->first;
+
+		if (__builtin_expect(i < m->nr, 1)) {
+			uint64_t w = atomic_load_explicit(&m->entries[i],
+							  memory_order_acquire);
+
+			if (__builtin_expect((w >> 56) == m->present, 1))
+				return m->frames + (size_t)(uint32_t)w * 4096;
+		}
+	}
+	return h->bus.ops->ram_page(h->bus.ctx, page, write);
+}
+
 /* A PTE page that is RAM but cannot be had now (PAGE_RETRY). */
 #define MMU_PTE_RETRY ((uint64_t *)PAGE_RETRY)
 
-/* Host pointer to the PTE at gpa, through the walk cache.  NULL when the
- * page-table page is not RAM, MMU_PTE_RETRY when it must be retried later. */
-static uint64_t *mmu_pte_ptr(struct hart *h, uint64_t gpa, bool write)
+/* The walk cache's miss: look the page-table page up and cache it. */
+static __attribute__((noinline)) uint64_t *mmu_pte_fill(struct hart *h,
+							uint64_t gpa,
+							bool write)
 {
 	uint64_t page = gpa & ~PAGE_MASK;
 	struct tlb_walk_cache *c = tlb_walk_slot(&h->tlb, page);
+	uint8_t *p = mmu_ram_page(h, page, write);
 
-	if (c->gpa_page != page || (write && !c->writable)) {
-		uint8_t *p = h->bus.ops->ram_page(h->bus.ctx, page, write);
+	if (!p || p == PAGE_RETRY)
+		return (uint64_t *)(void *)p;
+	c->gpa_page = page;
+	c->host = p;
+	c->writable = write;
+	return (uint64_t *)(void *)(p + (gpa & PAGE_MASK));
+}
 
-		if (!p || p == PAGE_RETRY)
-			return (uint64_t *)(void *)p;
-		c->gpa_page = page;
-		c->host = p;
-		c->writable = write;
-	}
+/* Host pointer to the PTE at gpa, through the walk cache.  NULL when the
+ * page-table page is not RAM, MMU_PTE_RETRY when it must be retried later.
+ * Inline: a walk asks once per level, and the cache almost always hits. */
+static inline uint64_t *mmu_pte_ptr(struct hart *h, uint64_t gpa, bool write)
+{
+	uint64_t page = gpa & ~PAGE_MASK;
+	const struct tlb_walk_cache *c = tlb_walk_slot(&h->tlb, page);
+
+	if (__builtin_expect(c->gpa_page != page || (write && !c->writable), 0))
+		return mmu_pte_fill(h, gpa, write);
 	return (uint64_t *)(void *)(c->host + (gpa & PAGE_MASK));
 }
 
@@ -260,7 +291,8 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 	uint8_t *host;
 	int rc;
 
-	if (e->tag == (va_page | ctx)) {
+	/* The page may be mapped although the access (misaligned) missed. */
+	if (tlb_hit(mmu_array(h, acc), ctx, va, 1)) {
 		t->host = (uint8_t *)(uintptr_t)(va + e->addend);
 		t->gpa = e->gpa_page | (va & PAGE_MASK);
 		return 0;
@@ -272,7 +304,7 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 	page = gpa & ~PAGE_MASK;
 	t->gpa = gpa;
 	t->host = NULL;
-	host = h->bus.ops->ram_page(h->bus.ctx, page, acc == MMU_STORE);
+	host = mmu_ram_page(h, page, acc == MMU_STORE);
 	if ((void *)host == PAGE_RETRY)
 		return EXC_RETRY;
 	if (!host)
@@ -433,6 +465,10 @@ int mmu_load(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	rc = mmu_resolve(h, va, MMU_LOAD, &t);
 	if (rc)
 		return rc;
+	if (__builtin_expect(t.host != 0, 1)) { /* RAM: the common miss */
+		*val = mmu_host_read(t.host, size);
+		return 0;
+	}
 	*val = 0;
 	return mmu_target_access(h, &t, size, 0, val, false);
 }
@@ -447,6 +483,10 @@ int mmu_store(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 	rc = mmu_resolve(h, va, MMU_STORE, &t);
 	if (rc)
 		return rc;
+	if (__builtin_expect(t.host != 0, 1)) {
+		mmu_host_write(t.host, val, size);
+		return 0;
+	}
 	return mmu_target_access(h, &t, size, 0, &val, true);
 }
 
@@ -471,16 +511,15 @@ int mmu_atomic_ptr(struct hart *h, uint64_t va, unsigned size, int is_lr,
 
 int mmu_fetch(struct hart *h, uint64_t va, struct tlb_entry **e)
 {
-	struct tlb_entry *ent = tlb_index(h->tlb.fetch, va);
 	struct mmu_target t;
 	int rc;
 
-	if (ent->tag != ((va & ~PAGE_MASK) | h->ctx_fetch)) {
+	if (!tlb_hit(h->tlb.fetch, h->ctx_fetch, va, 1)) {
 		rc = mmu_resolve(h, va, MMU_FETCH, &t);
 		if (rc)
 			return rc;
 	}
-	*e = ent;
+	*e = tlb_index(h->tlb.fetch, va);
 	return 0;
 }
 

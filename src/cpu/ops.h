@@ -109,10 +109,10 @@ static inline struct insn *insn_at_delta(struct insn *i, int32_t delta)
  * NULL otherwise (the caller leaves the loop; exec.c does the slow path). */
 static inline struct insn *exec_follow(struct hart *h, uint64_t va)
 {
-	struct tlb_entry *e = tlb_index(h->tlb.fetch, va);
-	struct code_page *cp = e->code;
+	struct tlb_entry *e = tlb_hit(h->tlb.fetch, h->ctx_fetch, va, 1);
+	struct code_page *cp = e ? e->code : 0;
 
-	if (__builtin_expect(e->tag != tlb_key(va, 1, h->ctx_fetch) || !cp, 0))
+	if (__builtin_expect(!cp, 0))
 		return 0;
 	h->cur_va = va & ~0xfffULL;
 	h->cur_slots = cp->slot;

@@ -17,10 +17,10 @@ static inline void *amo_ptr(struct hart *h, uint64_t va, unsigned size,
 			    int is_lr, int *cause, int *slow)
 {
 	struct tlb_entry *arr = is_lr ? h->tlb.load : h->tlb.store;
-	const struct tlb_entry *e = tlb_index(arr, va);
+	const struct tlb_entry *e = tlb_hit(arr, h->ctx_data, va, size);
 	void *p;
 
-	if (__builtin_expect(e->tag == tlb_key(va, size, h->ctx_data), 1))
+	if (__builtin_expect(e != 0, 1))
 		return (void *)(uintptr_t)(va + e->addend);
 	*slow = 1;
 	*cause = mmu_atomic_ptr(h, va, size, is_lr, &p);

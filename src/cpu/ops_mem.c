@@ -1,5 +1,5 @@
-/* Loads and stores.  The fast path is one soft-TLB compare (page, context
- * and natural alignment at once) and a host access; everything else (miss,
+/* Loads and stores.  The fast path is tlb_hit (tlb.h: one soft-TLB
+ * compare of page, context and natural alignment at once) and a host access; everything else (miss,
  * misaligned, MMIO, fault) goes to mmu_load/mmu_store out of line. */
 #include <stdint.h>
 #include <string.h>
@@ -55,10 +55,10 @@ static __attribute__((noinline, cold)) struct insn *store_slow(
 	OP_DEFINE2_SELF(name)                                                  \
 	{                                                                      \
 		uint64_t va = RS1 + (uint64_t)(int64_t)i->imm;                 \
-		const struct tlb_entry *e = tlb_index(h->tlb.load, va);        \
+		const struct tlb_entry *e =                                    \
+			tlb_hit(h->tlb.load, h->ctx_data, va, size);           \
 		type v;                                                        \
-		if (__builtin_expect(e->tag != tlb_key(va, size, h->ctx_data), \
-				     0))                                       \
+		if (!e)                                                        \
 			return load_slow(h, i, va, size, sext, len);           \
 		memcpy(&v, (const void *)(uintptr_t)(va + e->addend), size);   \
 		RD = (uint64_t)v;                                              \
@@ -77,10 +77,10 @@ OP_LOAD(op_lwu, uint32_t, 4, 0)
 	OP_DEFINE2_SELF(name)                                                  \
 	{                                                                      \
 		uint64_t va = RS1 + (uint64_t)(int64_t)i->imm;                 \
-		const struct tlb_entry *e = tlb_index(h->tlb.store, va);       \
+		const struct tlb_entry *e =                                    \
+			tlb_hit(h->tlb.store, h->ctx_data, va, size);          \
 		type v = (type)RS2;                                            \
-		if (__builtin_expect(e->tag != tlb_key(va, size, h->ctx_data), \
-				     0))                                       \
+		if (!e)                                                        \
 			return store_slow(h, i, va, size, RS2, len);           \
 		memcpy((void *)(uintptr_t)(va + e->addend), &v, size);         \
 		return op_dispatch(h, insn_next(i, len));                      \

@@ -25,6 +25,10 @@
 #include <stdint.h>
 #include <string.h>
 
+/* tlb_load/tlb_store move the low bytes of a uint64_t. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "the soft TLB assumes a little-endian host");
+
 #define TLB_BITS 10
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_MASK (TLB_SIZE - 1)
@@ -110,55 +114,46 @@ static inline struct tlb_entry *tlb_index(struct tlb_entry *arr, uint64_t va)
 	return &arr[(va >> 12) & TLB_MASK];
 }
 
-/* Fast-path load/store through the TLB: true on a hit, with the access done.
- * On a miss the caller uses mmu_load()/mmu_store().  No calls, no locks. */
-static inline bool tlb_load(struct tlb *t, uint32_t ctx, uint64_t va,
-			    unsigned size, uint64_t *val)
+/* THE soft-TLB fast path, the one lookup every guest access uses (loads,
+ * stores, FP, atomics, fetch): the entry of arr that maps a `size`-byte
+ * access at va in context ctx, or NULL on a miss (also for a misaligned
+ * access, see above).  One index, one compare; no calls, no locks.  The
+ * JIT emits the same check inline, so the entry layout (tag, addend) and
+ * the key are an interface: change them together. */
+static inline __attribute__((always_inline)) struct tlb_entry *tlb_hit(
+	struct tlb_entry *arr, uint32_t ctx, uint64_t va, unsigned size)
 {
-	const struct tlb_entry *e = tlb_index(t->load, va);
+	struct tlb_entry *e = tlb_index(arr, va);
+
 	if (__builtin_expect(e->tag != tlb_key(va, size, ctx), 0))
+		return 0;
+	return e;
+}
+
+/* Load/store of `size` (1, 2, 4, 8) bytes through the TLB: true on a hit,
+ * with the access done; on a miss the caller uses mmu_load()/mmu_store(). */
+static inline __attribute__((always_inline)) bool tlb_load(
+	struct tlb *t, uint32_t ctx, uint64_t va, unsigned size, uint64_t *val)
+{
+	const struct tlb_entry *e = tlb_hit(t->load, ctx, va, size);
+	uint64_t v = 0; /* little-endian host: the low bytes */
+
+	if (!e)
 		return false;
-	const void *p = (const void *)(uintptr_t)(va + e->addend);
-	switch (size) {
-	case 1: *val = *(const uint8_t *)p; break;
-	case 2: {
-		uint16_t v;
-		memcpy(&v, p, 2);
-		*val = v;
-		break;
-	}
-	case 4: {
-		uint32_t v;
-		memcpy(&v, p, 4);
-		*val = v;
-		break;
-	}
-	default: memcpy(val, p, 8); break;
-	}
+	memcpy(&v, (const void *)(uintptr_t)(va + e->addend), size);
+	*val = v;
 	return true;
 }
 
-static inline bool tlb_store(struct tlb *t, uint32_t ctx, uint64_t va,
-			     unsigned size, uint64_t val)
+static inline __attribute__((always_inline)) bool tlb_store(
+	struct tlb *t, uint32_t ctx, uint64_t va, unsigned size, uint64_t val)
 {
-	const struct tlb_entry *e = tlb_index(t->store, va);
-	if (__builtin_expect(e->tag != tlb_key(va, size, ctx), 0))
+	const struct tlb_entry *e = tlb_hit(t->store, ctx, va, size);
+
+	if (!e)
 		return false;
-	void *p = (void *)(uintptr_t)(va + e->addend);
-	switch (size) {
-	case 1: *(uint8_t *)p = (uint8_t)val; break;
-	case 2: {
-		uint16_t v = (uint16_t)val;
-		memcpy(p, &v, 2);
-		break;
-	}
-	case 4: {
-		uint32_t v = (uint32_t)val;
-		memcpy(p, &v, 4);
-		break;
-	}
-	default: memcpy(p, &val, 8); break;
-	}
+	/* little-endian host: the low bytes */
+	memcpy((void *)(uintptr_t)(va + e->addend), &val, size);
 	return true;
 }
 

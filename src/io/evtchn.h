@@ -10,6 +10,7 @@
 #define ATOLL_IO_EVTCHN_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "atoll/abi/event_channel.h"
@@ -78,6 +79,9 @@ int evtchn_unbind_backend(struct io_dom *d, evtchn_port_t port);
 /* Raise the event on d's port from its back-end.  0 or -EINVAL (not bound
  * to a back-end: the guest closed it). */
 int evtchn_notify(struct io_dom *d, evtchn_port_t port);
+/* Is the guest's port still pending (an event sent, not yet taken by the
+ * guest)?  False without a shared-info page or for a bad port. */
+bool evtchn_is_pending(struct io_dom *d, evtchn_port_t port);
 
 /* event_channel_op from domain d (evtchn_hcall.c). */
 long evtchn_hcall(struct io_dom *d, const struct guest_access *g, uint64_t cmd,

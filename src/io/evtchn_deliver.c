@@ -79,6 +79,21 @@ int evtchn_unmask(struct io_dom *d, evtchn_port_t port)
 	return 0;
 }
 
+bool evtchn_is_pending(struct io_dom *d, evtchn_port_t port)
+{
+	bool pending = false;
+
+	if (port >= ATOLL_EVTCHN_MAX_PORTS)
+		return false;
+	pthread_mutex_lock(&d->ev.lock);
+	if (d->ev.si)
+		pending = __atomic_load_n(&d->ev.si->evtchn_pending[port / 64],
+					  __ATOMIC_SEQ_CST) &
+			  (1ull << (port % 64));
+	pthread_mutex_unlock(&d->ev.lock);
+	return pending;
+}
+
 void evtchn_resample(struct io_dom *d)
 {
 	struct vcpu_info *v;

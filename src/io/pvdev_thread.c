@@ -2,10 +2,12 @@
  * (pvdev_thread.h). */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "io/evtchn.h"
 #include "lib/log.h"
 #include "io/pvdev_thread.h"
 
@@ -73,10 +75,30 @@ bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns)
 	return false;
 }
 
+bool pvdev_await_delivery(struct pvdev *dev, bool (*pending)(void *arg),
+			  void *arg, uint64_t ns)
+{
+	uint64_t end = pvdev_now_ns() + ns;
+
+	while (evtchn_is_pending(dev->dom, dev->port)) {
+		for (int k = 0; k < 64; k++) {
+			if (pending(arg))
+				return true;
+			cpu_relax();
+		}
+		if (pvdev_now_ns() >= end)
+			break;
+		/* The guest's vCPU may be waiting for this very cpu. */
+		sched_yield();
+	}
+	return false;
+}
+
 void pvdev_loop_run(struct pvdev *dev, const struct pvdev_loop *l, void *priv,
 		    struct pvdev_stats *st)
 {
 	for (;;) {
+		uint64_t sent = st->notifies;
 		long done = l->pass(dev, priv);
 
 		if (done < 0) {
@@ -84,7 +106,15 @@ void pvdev_loop_run(struct pvdev *dev, const struct pvdev_loop *l, void *priv,
 			return;
 		}
 		st->passes++;
+		/* The hold-off: a guest that was asleep for our responses
+		 * answers only after its vCPU ran again, which a loaded host
+		 * can delay past the spin; arming req_event then would cost
+		 * it an exit for its very next request.  So the spin starts
+		 * once the guest has taken the event. */
 		if (done == l->budget ||
+		    (l->spin_ns && st->notifies != sent &&
+		     pvdev_await_delivery(dev, l->pending, priv,
+					  PVDEV_DELIVERY_NS)) ||
 		    pvdev_spin(l->pending, priv, l->spin_ns) ||
 		    l->final_check(priv)) {
 			/* More work: stop if asked, else go on at once. */

@@ -19,6 +19,11 @@
  * notifications (Xen's netback/blkback sleep at once; atoll spins a
  * little because its front-ends run on other host threads). */
 #define PVDEV_SPIN_NS 50000
+/* How long an idle back-end that has just sent the guest an event waits
+ * for the guest to take it before the spin above starts (docs/pv-io.md:
+ * the front-end cannot produce before its vCPU has run again, and on a
+ * loaded host that wake-up alone outlasts the spin). */
+#define PVDEV_DELIVERY_NS 2000000
 
 /* Sleep until the guest's event (counted in *wakeups), a wake-up on
  * extra_fd (if >= 0) or a stop request, or ms milliseconds pass (-1: no
@@ -30,6 +35,10 @@ bool pvdev_stop_requested(struct pvdev *dev);
 
 /* Poll pending(arg) for up to ns nanoseconds: true once it is. */
 bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns);
+/* While dev's event to the guest is undelivered (at most ns), poll
+ * pending(arg), giving the cpu away between polls: true once it is. */
+bool pvdev_await_delivery(struct pvdev *dev, bool (*pending)(void *arg),
+			  void *arg, uint64_t ns);
 
 /* A back-end serving one request ring. */
 struct pvdev_loop {
@@ -44,8 +53,10 @@ struct pvdev_loop {
 	uint64_t spin_ns; /* 0: sleep at once */
 };
 
-/* The thread body: passes while there is work, a spin, the final check,
- * then sleep until the guest's event.  Counts passes and wakeups in st. */
+/* The thread body: passes while there is work, a spin (after waiting for
+ * the delivery of an event the pass sent), the final check, then sleep
+ * until the guest's event.  Counts passes and wakeups in st; st->notifies
+ * is what the pass counts as events sent. */
 void pvdev_loop_run(struct pvdev *dev, const struct pvdev_loop *l, void *priv,
 		    struct pvdev_stats *st);
 

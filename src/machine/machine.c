@@ -28,6 +28,18 @@
 #define SBI_SCOUNTEREN 7U /* cycle, time, instret readable from U */
 #define SBI_MCOUNTINHIBIT 0xfffffff8U /* hpm counters stopped */
 
+/* The TLB-miss path reads the P2M directly (cpu_ram_map, bus.h): the same
+ * answer as ram_page for a present page, with no call chain. */
+static void machine_map_ram(struct machine *m)
+{
+	struct dom_mem_view v;
+
+	dom_mem_view(m->ram.mem, &v);
+	m->ram_map = (struct cpu_ram_map){ v.entries, v.first, v.nr, v.frames,
+					   v.present };
+	m->bus.ram_map = &m->ram_map;
+}
+
 static void *machine_ram_page(void *ctx, uint64_t gpa_page, bool write)
 {
 	struct machine *m = ctx;
@@ -134,6 +146,8 @@ int machine_add_mmio(struct machine *m, uint64_t base, uint64_t size,
 
 int machine_trap_ram_page(struct machine *m, uint64_t gpa_page)
 {
+	/* A trapped page must reach machine_ram_page on every miss. */
+	m->ram_map.nr = 0;
 	for (unsigned i = 0; i < m->nr_trap_pages; i++)
 		if (m->trap_pages[i] == gpa_page)
 			return 0;
@@ -223,6 +237,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 			  (unsigned long long)cfg->ram_size, strerror(-err));
 		goto err_free;
 	}
+	machine_map_ram(m);
 	if (cfg->disk) {
 		err = disk_raw_open(cfg->disk, &m->disk);
 		if (err) {

@@ -142,6 +142,7 @@ struct virtio_slots;
 struct machine {
 	struct ram ram;
 	struct cpu_bus bus; /* what every hart is given */
+	struct cpu_ram_map ram_map; /* bus.ram_map: the P2M, inlined */
 	unsigned nr_harts;
 	struct hart *harts[MACHINE_MAX_HARTS]; /* set by machine_setup_hart */
 	uint64_t time_base; /* mtime = mtime_now() - time_base, all harts */

@@ -180,6 +180,12 @@ void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write)
 	return dom_mem_fault(d, g, write, false);
 }
 
+void dom_mem_view(const struct dom_mem *d, struct dom_mem_view *v)
+{
+	*v = (struct dom_mem_view){ d->p2m.e, d->p2m.base, d->p2m.nr,
+				    d->host->pool.base, P2M_PRESENT };
+}
+
 void dom_mem_wait(struct dom_mem *d)
 {
 	struct timespec ts;

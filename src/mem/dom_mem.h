@@ -117,6 +117,17 @@ void dom_mem_destroy(struct dom_mem *d);
  * as needed.  Never blocks: PAGE_RETRY (lib/retry.h) when the caller must wait
  * (dom_mem_wait) and retry; NULL outside guest RAM. */
 void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write);
+/* The lock-free view behind dom_mem_page's fast path, for a caller that
+ * inlines it: entry i (an atomic word, read with acquire) describes gfn
+ * first + i; top byte == present means the frame at
+ * frames + (uint32_t)word * 4096.  Fixed for the domain's life. */
+struct dom_mem_view {
+	const _Atomic uint64_t *entries;
+	uint64_t first, nr;
+	uint8_t *frames;
+	uint8_t present;
+};
+void dom_mem_view(const struct dom_mem *d, struct dom_mem_view *v);
 /* Wait (bounded, ~10 ms) until a retried access may succeed. */
 void dom_mem_wait(struct dom_mem *d);
 

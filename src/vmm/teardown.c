@@ -57,12 +57,16 @@ void domain_get_stats(struct domain *d, struct domain_stats *st)
 static void domain_print_mem_stats(struct domain *d)
 {
 	struct domain_stats st;
+	uint64_t cpu_ns = 0;
 
+	for (unsigned i = 0; d->vcpus && i < d->nr_vcpus; i++)
+		cpu_ns += d->vcpus[i].cpu_ns;
 	domain_get_stats(d, &st);
-	log_info("stats domain=%s populate_faults=%llu swap_outs=%llu "
-		 "swap_ins=%llu retries=%llu shootdowns=%llu "
+	log_info("stats domain=%s cpu_ms=%.3f populate_faults=%llu "
+		 "swap_outs=%llu swap_ins=%llu retries=%llu shootdowns=%llu "
 		 "shootdowns_served=%llu shootdown_ns_avg=%.0f",
-		 d->name, (unsigned long long)st.mem.populate_faults,
+		 d->name, (double)cpu_ns / 1e6,
+		 (unsigned long long)st.mem.populate_faults,
 		 (unsigned long long)st.mem.swap_outs,
 		 (unsigned long long)st.mem.swap_ins,
 		 (unsigned long long)st.mem.retries,
@@ -118,11 +122,12 @@ static void domain_print_stats(struct domain *d)
 	domain_print_virtio_stats(d);
 	for (unsigned i = 0; i < atomic_load(&d->sd_nr); i++) {
 		const struct hart *h = &d->vcpus[i].hart;
-		log_info("stats hart=%u instret=%llu tlb_miss=%llu "
+		log_info("stats hart=%u cpu_ns=%llu instret=%llu tlb_miss=%llu "
 			 "page_walks=%llu traps=%llu irqs=%llu wfi=%llu "
 			 "icache_fills=%llu icache_flushes=%llu "
 			 "tlb_flush_all=%llu tlb_flush_page=%llu",
-			 i, (unsigned long long)h->instret,
+			 i, (unsigned long long)d->vcpus[i].cpu_ns,
+			 (unsigned long long)h->instret,
 			 (unsigned long long)h->stat_tlb_miss,
 			 (unsigned long long)h->stat_page_walks,
 			 (unsigned long long)h->stat_traps,

@@ -16,6 +16,7 @@ struct vcpu {
 	struct domain *dom;
 	pthread_t thread;
 	bool thread_started;
+	uint64_t cpu_ns; /* the thread's CPU time, set when it ends */
 	/* Inside hart_run: a shootdown initiator waits only for these (see
 	 * shootdown_vmm.c for the ordering that makes this safe).  Cleared
 	 * under dom->run_lock so domain_pause can wait for it. */

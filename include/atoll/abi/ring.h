@@ -16,7 +16,12 @@
  *
  * Each side keeps private counters (req_prod_pvt/rsp_cons at the front,
  * rsp_prod_pvt/req_cons at the back), fills slots, then publishes them with
- * one store to the shared producer index ("push").  Notification is
+ * one store to the shared producer index ("push").  It also remembers what
+ * it last published (req_pushed/rsp_pushed), so a push never reads the
+ * shared header line before writing it: a read first would fetch the line
+ * shared and then upgrade it, two cache-line transfers where one does (Xen's
+ * macros read it; the private copy is what makes atoll's unbatched push
+ * cheaper), and a hostile peer cannot skew the notify check through it.  Notification is
  * suppressed unless the consumer asked for it through its event index.
  * The other side is hostile: a back-end copies each request out of the ring
  * once (ring_copy) and checks producer indices with *_overflow() before use.
@@ -72,11 +77,13 @@ static inline uint32_t ring_round_pow2(uint32_t n)
 	struct name##_front {                                                    \
 		ring_idx_t req_prod_pvt, rsp_cons;                               \
 		uint32_t nr_ents;                                                \
+		ring_idx_t req_pushed; /* req_prod as we last wrote it */        \
 		struct name##_sring *sring;                                      \
 	};                                                                       \
 	struct name##_back {                                                     \
 		ring_idx_t rsp_prod_pvt, req_cons;                               \
 		uint32_t nr_ents;                                                \
+		ring_idx_t rsp_pushed; /* rsp_prod as we last wrote it */        \
 		struct name##_sring *sring;                                      \
 	};                                                                       \
 	/* Slots in a shared area of `bytes` bytes. */                           \
@@ -87,7 +94,8 @@ static inline uint32_t ring_round_pow2(uint32_t n)
 				    offsetof(struct name##_sring, ring)) /       \
 				   sizeof(union name##_entry)));                 \
 	}                                                                        \
-	/* Front-end: initialise a fresh shared page and attach to it. */        \
+	/* Front-end: initialise a fresh shared page; then attach to it.  The  \
+	 * back-end attaches where the ring is (its rsp_prod). */ \
 	static inline void name##_sring_init(struct name##_sring *s)             \
 	{                                                                        \
 		s->req_prod = s->rsp_prod = 0;                                   \
@@ -100,14 +108,16 @@ static inline uint32_t ring_round_pow2(uint32_t n)
 	static inline void name##_front_init(                                    \
 		struct name##_front *f, struct name##_sring *s, size_t bytes)    \
 	{                                                                        \
-		f->req_prod_pvt = f->rsp_cons = 0;                               \
+		f->req_prod_pvt = f->rsp_cons = f->req_pushed =                  \
+			ring_read_once(s->req_prod);                             \
 		f->nr_ents = name##_ring_size(bytes);                            \
 		f->sring = s;                                                    \
 	}                                                                        \
 	static inline void name##_back_init(                                     \
 		struct name##_back *b, struct name##_sring *s, size_t bytes)     \
 	{                                                                        \
-		b->rsp_prod_pvt = b->req_cons = 0;                               \
+		b->rsp_prod_pvt = b->req_cons = b->rsp_pushed =                  \
+			ring_read_once(s->rsp_prod);                             \
 		b->nr_ents = name##_ring_size(bytes);                            \
 		b->sring = s;                                                    \
 	}                                                                        \
@@ -130,9 +140,10 @@ static inline uint32_t ring_round_pow2(uint32_t n)
 	/* Front: publish requests; true if the back-end asked to be told. */    \
 	static inline bool name##_push_requests(struct name##_front *f)          \
 	{                                                                        \
-		ring_idx_t old = f->sring->req_prod, new = f->req_prod_pvt;      \
+		ring_idx_t old = f->req_pushed, new = f->req_prod_pvt;           \
 		ring_wmb(); /* back sees requests before req_prod */             \
 		ring_write_once(f->sring->req_prod, new);                        \
+		f->req_pushed = new;                                             \
 		ring_mb(); /* back sees req_prod before we read req_event */     \
 		return (ring_idx_t)(new -                                        \
 				    ring_read_once(f->sring->req_event)) <       \
@@ -141,9 +152,10 @@ static inline uint32_t ring_round_pow2(uint32_t n)
 	/* Back: publish responses; true if the front-end asked to be told. */   \
 	static inline bool name##_push_responses(struct name##_back *b)          \
 	{                                                                        \
-		ring_idx_t old = b->sring->rsp_prod, new = b->rsp_prod_pvt;      \
+		ring_idx_t old = b->rsp_pushed, new = b->rsp_prod_pvt;           \
 		ring_wmb(); /* front sees responses before rsp_prod */           \
 		ring_write_once(b->sring->rsp_prod, new);                        \
+		b->rsp_pushed = new;                                             \
 		ring_mb(); /* front sees rsp_prod before we read rsp_event */    \
 		return (ring_idx_t)(new -                                        \
 				    ring_read_once(b->sring->rsp_event)) <       \
