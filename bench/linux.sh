@@ -60,8 +60,8 @@ one() {
 # figure NAME REGEX UNIT: the number REGEX captures in each log, side by side.
 figure() {
 	local a q
-	a=$(sed -n "s/.*$2.*/\\1/p" "$OUT/bench-atoll.log" | head -n1)
-	q=$(sed -n "s/.*$2.*/\\1/p" "$OUT/bench-qemu.log" | head -n1)
+	a=$(sed -n "s|.*$2.*|\\1|p" "$OUT/bench-atoll.log" | head -n1)
+	q=$(sed -n "s|.*$2.*|\\1|p" "$OUT/bench-qemu.log" | head -n1)
 	awk -v n="$1" -v a="$a" -v q="$q" -v u="$3" 'BEGIN {
 		printf "linux-bench: %-18s atoll %8s qemu %8s %-6s (%.2fx)\n",
 			n, a, q, u, (q > 0 ? a / q : 0) }'
@@ -71,7 +71,7 @@ figure() {
 build_guest
 one bench-atoll "$ATOLL" boot
 one bench-qemu "$QEMU" -machine virt -nographic
-figure "boot to init" '^+\([0-9.]*\) atoll-linux: run: blk' s
+figure "boot to init" '+\([0-9.]*\) atoll-linux: run: blk' s
 figure "blk seqwrite 1M" 'seqwrite .*: \([0-9.]*\) MB/s' MB/s
 figure "blk seqread 1M" 'seqread .*: \([0-9.]*\) MB/s' MB/s
 figure "blk randwrite 4K" 'randwrite .*: \([0-9]*\) IOPS' IOPS
