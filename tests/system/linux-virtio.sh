@@ -99,12 +99,20 @@ memory = 128M
 disk = [ '$tmp/r.img,raw,vda,rw' ]
 virtio = rng, balloon
 EOF2
-timeout 300 "$atoll" run "$tmp/lin.ini" </dev/null >"$tmp/run.log" 2>&1 ||
+timeout 300 "$atoll" run --stats "$tmp/lin.ini" </dev/null >"$tmp/run.log" 2>&1 ||
 	fail "atoll run with the balloon: exit status $?"
 grep -q "virtio-linux: balloon inflated ok" "$tmp/run.log" ||
 	fail "the guest's balloon did not inflate"
+# Linux waits for the device to answer each inflate request (at most 1 MiB
+# of pfns) before it counts the pages, so atoll must have served at least
+# 112 of them.  The ballooned total at exit is only reported: the memory
+# manager may raise the target once the guest has reached it (the pool
+# has room) and the guest deflates again before it powers off.
+reqs=$(sed -n 's/.*stats virtio-balloon@[0-9a-f]* requests=\([0-9]*\).*/\1/p' \
+	"$tmp/run.log" | head -n 1)
+[ "${reqs:-0}" -ge 112 ] ||
+	fail "atoll served ${reqs:-no} balloon requests, want at least 112"
 balln=$(awk '$1 == "lin" && $2 == "exit" { print int($8) }' "$tmp/run.log")
-[ "${balln:-0}" -ge 112 ] || fail "atoll counts ${balln:-no} MiB ballooned"
 if [ $fails != 0 ]; then
 	grep -E "virtio-linux|BALLN|lin " "$tmp/run.log" | tail -n 6
 	for n in atoll qemu; do
@@ -113,4 +121,4 @@ if [ $fails != 0 ]; then
 	done
 	exit 1
 fi
-echo "linux-virtio: ok (Linux reads and writes /dev/vda and reads /dev/hwrng as on QEMU; its balloon gave atoll $balln MiB)"
+echo "linux-virtio: ok (Linux reads and writes /dev/vda and reads /dev/hwrng as on QEMU; atoll served $reqs balloon requests; $balln MiB ballooned at exit)"
