@@ -22,6 +22,7 @@ enum cfg_host_key {
 	H_BALLOON_TIMEOUT,
 	H_NAT,
 	H_HOSTFWD, /* repeatable: its first line */
+	H_SHARE_RATE,
 	H_NR
 };
 
@@ -42,6 +43,7 @@ enum cfg_dom_key {
 	D_VIF,
 	D_VIRTIO,
 	D_ENGINE,
+	D_SHARING,
 	D_NR
 };
 

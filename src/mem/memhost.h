@@ -11,6 +11,7 @@
 #include "mem/dom_mem.h"
 #include "mem/policy.h"
 #include "mem/pool.h"
+#include "mem/share.h"
 #include "mem/swap.h"
 
 struct mem_host_config {
@@ -18,6 +19,12 @@ struct mem_host_config {
 	const char *swap_path; /* NULL: no swap */
 	uint64_t swap_size; /* bytes (0: machine_memory * 2) */
 	struct policy_config policy; /* zeros: defaults */
+	/* Content-based sharing: run the scanner (share.h) at share_rate
+	 * pages/s if share_rate_set (0: idle until a rate is set), else at
+	 * SHARE_RATE_DEFAULT. */
+	bool share_scan;
+	bool share_rate_set;
+	uint32_t share_rate;
 };
 
 struct mem_host_stats {
@@ -26,11 +33,13 @@ struct mem_host_stats {
 	uint64_t swap_outs, swap_ins, reclaim_runs, waits;
 	uint32_t state; /* enum mem_state */
 	uint64_t transitions, policy_runs;
+	struct share_stats share;
 };
 
 struct mem_host {
 	struct mpool pool;
 	struct swap swap;
+	struct share share; /* shared frames and the scanner */
 	pthread_mutex_t lock; /* the domain list, reservations */
 	struct dom_mem *domains;
 	uint64_t reserved; /* sum of reservations, frames */

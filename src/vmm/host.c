@@ -41,6 +41,7 @@ static void host_signal_set(sigset_t *set)
 int host_create(struct host **out, const struct host_config *cfg)
 {
 	struct host *h = calloc(1, sizeof(*h));
+	struct mem_host_config mcfg;
 	sigset_t set;
 	int err;
 
@@ -60,7 +61,9 @@ int host_create(struct host **out, const struct host_config *cfg)
 		log_error("eventfd: %s", strerror(-err));
 		goto err;
 	}
-	err = mem_host_init(&h->mem, &cfg->mem); /* prints its own line */
+	mcfg = cfg->mem;
+	mcfg.share_scan = true; /* content-based sharing (docs/sharing.md) */
+	err = mem_host_init(&h->mem, &mcfg); /* prints its own line */
 	if (err)
 		goto err;
 	h->mem_ready = true;
@@ -172,6 +175,11 @@ const char *domain_state_name(enum domain_state s)
 void host_get_mem_stats(struct host *h, struct mem_host_stats *st)
 {
 	mem_host_get_stats(&h->mem, st);
+}
+
+int host_set_share_rate(struct host *h, uint64_t rate)
+{
+	return share_set_rate(&h->mem, rate);
 }
 
 /* Host lock held: tear down the domains whose guest ended.  Returns true
