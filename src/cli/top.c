@@ -100,8 +100,8 @@ static void top_host(const cJSON *host, unsigned ndom)
 		       sw * fs / MIB);
 	if (st)
 		printf("   policy: %s", st);
-	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s\n",
-	       "ID", "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE", "TARGET",
+	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s\n", "ID",
+	       "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE", "TARGET",
 	       "BALLN", "SWAP", "IO/s", "EV/RQ");
 }
 

@@ -63,8 +63,9 @@ static unsigned marked(struct dom_mem *d)
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < NPAGES; i++)
-		n += p2m_word(&d->p2m, gfn(BASE_GFN + i)) >> 56 & P2M_SAMPLED ? 1
-									      : 0;
+		n += p2m_word(&d->p2m, gfn(BASE_GFN + i)) >> 56 & P2M_SAMPLED
+			     ? 1
+			     : 0;
 	return n;
 }
 
