@@ -353,11 +353,14 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "n:t:r:c")) != -1) {
 		switch (opt) {
 		case 'n': count = strtoull(optarg, NULL, 0); break;
-		case 't': rb_limit_ns = strtoull(optarg, NULL, 0) * 1000000u; break;
+		case 't':
+			rb_limit_ns = strtoull(optarg, NULL, 0) * 1000000u;
+			break;
 		case 'r': reps = atoi(optarg); break;
 		case 'c': correct = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-n MSGS] [-t MS] [-r REPS] [-c]\n",
+			fprintf(stderr,
+				"usage: %s [-n MSGS] [-t MS] [-r REPS] [-c]\n",
 				argv[0]);
 			return 2;
 		}
