@@ -9,6 +9,10 @@
  *
  *     estimate = touched / sampled x held when the sample was drawn
  *
+ * The moving averages are of the fraction touched / sampled; the
+ * domain's active memory is the larger average times what it holds when
+ * the next sample is drawn.
+ *
  * Pages that arrive during the period are not in its sample; they enter
  * the next one.  A marked page that is swapped, ballooned or shared meanwhile
  * loses its mark without a touch: it counts as idle. */
@@ -19,7 +23,7 @@
 #include "lib/log.h"
 #include "mem/mem_internal.h"
 
-/* Moving averages: the fast one follows an increase within about two
+/* Moving averages of the active fraction: the fast one follows an increase within about two
  * periods (3/4 of the gap closed per period, 98 % after three), the slow
  * one forgets a decrease over about eight; the larger counts, so a domain
  * that just went quiet is not taxed at once (ESX's rule). */
@@ -64,7 +68,7 @@ static void wss_finish(struct dom_mem *d)
 	struct dom_wss *w = &d->wss;
 	uint32_t n, touched;
 	uint64_t from, periods;
-	double est;
+	double frac;
 
 	pthread_mutex_lock(&d->lock);
 	for (uint32_t i = 0; i < w->n; i++) {
@@ -81,18 +85,16 @@ static void wss_finish(struct dom_mem *d)
 	pthread_mutex_unlock(&d->lock);
 	if (!n)
 		return;
-	est = (double)touched / n * (double)from;
+	frac = (double)touched / n;
 	periods = atomic_load(&w->periods);
 	if (!periods) {
-		w->fast = est;
-		w->slow = est;
+		w->fast = frac;
+		w->slow = frac;
 	} else {
-		w->fast += (est - w->fast) * WSS_FAST_WEIGHT;
-		w->slow += (est - w->slow) * WSS_SLOW_WEIGHT;
+		w->fast += (frac - w->fast) * WSS_FAST_WEIGHT;
+		w->slow += (frac - w->slow) * WSS_SLOW_WEIGHT;
 	}
-	atomic_store(&w->last, (uint64_t)(est + 0.5));
-	atomic_store(&w->active,
-		     (uint64_t)((w->fast > w->slow ? w->fast : w->slow) + 0.5));
+	atomic_store(&w->last, (uint64_t)(frac * (double)from + 0.5));
 	atomic_store(&w->periods, periods + 1);
 }
 
@@ -141,6 +143,13 @@ static uint32_t wss_mark(struct dom_mem *d, const uint64_t *pick, unsigned n)
 	}
 	w->drawn_from = atomic_load(&d->populated);
 	atomic_store(&w->seen, w->drawn_from);
+	/* The active fraction applies to what the domain holds now: a
+	 * domain that grew (or shrank) since the last sample is judged at
+	 * its new size, as ESX scales the fraction by the VM's memory. */
+	atomic_store(&w->active,
+		     (uint64_t)((w->fast > w->slow ? w->fast : w->slow) *
+					(double)w->drawn_from +
+				0.5));
 	n = w->n;
 	pthread_mutex_unlock(&d->lock);
 	return n;

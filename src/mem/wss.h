@@ -34,9 +34,10 @@ struct dom_wss {
 	uint64_t drawn_from;
 	/* The sampler thread's own. */
 	uint64_t rng;
-	double fast, slow;
+	double fast, slow; /* moving averages of the fraction touched */
 	/* Results in frames, for anyone: the last period's estimate, the
-	 * domain's active memory (max of the two averages), periods done. */
+	 * domain's active memory (the larger average fraction times what it
+	 * held when the running sample was drawn), periods done. */
 	_Atomic uint64_t last, active, periods;
 	/* Held when the running period's sample was drawn: only pages the
 	 * sampler has seen can be judged idle (policy_alloc.c). */
