@@ -106,9 +106,9 @@ static void top_host(const cJSON *host, unsigned ndom)
 		       top_num(cJSON_GetObjectItemCaseSensitive(host, "share"),
 			       "saved") *
 			       fs / MIB);
-	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s\n", "ID",
-	       "NAME", "STATE", "MIPS", "CPU%", "HELD", "TARGET", "BALLN",
-	       "SWAP", "IO/s", "EV/RQ", "SHARED");
+	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s %6s\n",
+	       "ID", "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE", "TARGET",
+	       "BALLN", "SWAP", "IO/s", "EV/RQ", "SHARED");
 }
 
 /* One domain's row; records its counters for the next frame. */
@@ -135,14 +135,15 @@ static void top_row(struct top *t, const cJSON *d, double fs, double dt,
 			snprintf(ev, sizeof(ev), "%.2f",
 				 (now->io_ntf - p->io_ntf) / dr);
 	}
-	printf("%3.0f %-10.10s %-8.8s %6s %4s %6.1f %6.1f %6.1f %6.1f %6s "
-	       "%6s %6.1f%s\n",
+	printf("%3.0f %-10.10s %-8.8s %6s %4s %6.1f %6.1f %6.1f %6.1f %6.1f "
+	       "%6s %6s %6.1f%s\n",
 	       now->id,
 	       cJSON_GetStringValue(
 		       cJSON_GetObjectItemCaseSensitive(d, "name")),
 	       cJSON_GetStringValue(
 		       cJSON_GetObjectItemCaseSensitive(d, "state")),
 	       mips, cpu, top_num(m, "populated") * fs / MIB,
+	       top_num(m, "wss_active") * fs / MIB, /* sampled working set */
 	       top_num(m, "target") * fs / MIB,
 	       top_num(m, "ballooned") * fs / MIB,
 	       top_num(m, "swapped") * fs / MIB, io, ev,

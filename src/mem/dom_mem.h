@@ -14,6 +14,7 @@
 #include "mem/p2m.h"
 #include "mem/share.h"
 #include "mem/types.h"
+#include "mem/wss.h"
 
 struct mem_host;
 
@@ -66,6 +67,9 @@ struct dom_mem_stats {
 	 * docs/policy.md). */
 	uint64_t over_target_ms;
 	bool ignoring_balloon;
+	/* Sampled working set (wss.h): active frames (the larger moving
+	 * average), the last period's estimate, periods sampled. */
+	uint64_t wss_active, wss_last, wss_periods;
 };
 
 struct dom_mem {
@@ -106,6 +110,7 @@ struct dom_mem {
 	 * target (0: it does not), and named for it once. */
 	_Atomic uint64_t over_since_ns;
 	_Atomic bool ignoring;
+	struct dom_wss wss; /* working-set sampling (wss.c) */
 	/* Sharing: allowed, the scanner's state (share_scan.c; scanner
 	 * thread only), counters.  `shared` above counts SHARED gfns. */
 	bool share_ok;
