@@ -107,8 +107,8 @@ static void top_host(const cJSON *host, unsigned ndom)
 			       "saved") *
 			       fs / MIB);
 	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s %6s\n",
-	       "ID", "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE", "TARGET",
-	       "BALLN", "SWAP", "IO/s", "EV/RQ", "SHARED");
+	       "ID", "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE",
+	       "TARGET", "BALLN", "SWAP", "IO/s", "EV/RQ", "SHARED");
 }
 
 /* One domain's row; records its counters for the next frame. */
