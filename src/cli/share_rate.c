@@ -15,7 +15,7 @@
 static const char share_rate_usage[] =
 	"usage: atoll share-rate [--socket PATH] [--json] PAGES_PER_SECOND\n"
 	"  the content-based sharing scanner's rate, 0 (stopped) to 1000000\n"
-	"  (default 5000, as KSM's 100 pages every 20 ms)\n";
+	"  (sharing is off unless share_rate is set; KSM's rate is 5000)\n";
 
 int cmd_share_rate(int argc, char **argv)
 {

@@ -201,7 +201,6 @@ void cfg_host_key(struct cfg_parser *p, const char *key, const char *v)
 	case H_SHARE_RATE: /* pages per second; 0 = no scanning */
 		cfg_uint(p, key, v, 0, SHARE_RATE_MAX, "pages per second",
 			 &h->mem.share_rate);
-		h->mem.share_rate_set = true;
 		break;
 	}
 }

@@ -59,10 +59,8 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 		goto err_swap;
 	}
 	mh->reclaimer_started = true;
-	if (cfg->share_scan) {
-		err = share_scan_start(mh, cfg->share_rate_set
-						   ? cfg->share_rate
-						   : SHARE_RATE_DEFAULT);
+	if (cfg->share_rate) {
+		err = share_scan_start(mh, cfg->share_rate);
 		if (err) {
 			log_error("cannot start the sharing scanner: %s",
 				  strerror(-err));

@@ -20,11 +20,8 @@ struct mem_host_config {
 	const char *swap_path; /* NULL: no swap */
 	uint64_t swap_size; /* bytes (0: machine_memory * 2) */
 	struct policy_config policy; /* zeros: defaults */
-	/* Content-based sharing: run the scanner (share.h) at share_rate
-	 * pages/s if share_rate_set (0: idle until a rate is set), else at
-	 * SHARE_RATE_DEFAULT. */
-	bool share_scan;
-	bool share_rate_set;
+	/* Content-based sharing: the scanner (share.h) looks at share_rate
+	 * pages/s (0: off until a rate is set at run time). */
 	uint32_t share_rate;
 };
 

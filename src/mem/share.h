@@ -31,7 +31,9 @@ struct p2m_entry;
 /* Owner of every shared frame (Xen's DOMID_COW). */
 #define DOMID_COW 0x7ff3
 
-#define SHARE_RATE_DEFAULT 5000u /* pages/s: KSM's 100 pages per 20 ms */
+/* Off unless configured (as KSM, and ESX since 2014 between VMs); the
+ * rate people start from is KSM's: 100 pages per 20 ms. */
+#define SHARE_RATE_KSM 5000u /* pages/s */
 #define SHARE_RATE_MAX 1000000u /* pages/s; 0 stops the scanner */
 
 struct share_stats {

@@ -311,12 +311,19 @@ int share_set_rate(struct mem_host *mh, uint64_t rate)
 {
 	struct share *s = &mh->share;
 
+	int err = 0;
+
 	if (share_rate_check(rate))
 		return -EINVAL;
-	if (!s->started)
-		return share_scan_start(mh, (uint32_t)rate);
-	/* No lock: a control thread never waits for the scanner's work. */
-	atomic_store(&s->rate, (uint32_t)rate);
-	pthread_cond_broadcast(&s->wake);
-	return 0;
+	/* The table's lock only orders two first starts: a control thread
+	 * never waits for the scanner's work (scan_lock). */
+	pthread_mutex_lock(&s->lock);
+	if (!s->started) {
+		err = share_scan_start(mh, (uint32_t)rate);
+	} else {
+		atomic_store(&s->rate, (uint32_t)rate);
+		pthread_cond_broadcast(&s->wake);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
 }

@@ -41,7 +41,6 @@ static void host_signal_set(sigset_t *set)
 int host_create(struct host **out, const struct host_config *cfg)
 {
 	struct host *h = calloc(1, sizeof(*h));
-	struct mem_host_config mcfg;
 	sigset_t set;
 	int err;
 
@@ -61,9 +60,7 @@ int host_create(struct host **out, const struct host_config *cfg)
 		log_error("eventfd: %s", strerror(-err));
 		goto err;
 	}
-	mcfg = cfg->mem;
-	mcfg.share_scan = true; /* content-based sharing (docs/sharing.md) */
-	err = mem_host_init(&h->mem, &mcfg); /* prints its own line */
+	err = mem_host_init(&h->mem, &cfg->mem); /* prints its own line */
 	if (err)
 		goto err;
 	h->mem_ready = true;
