@@ -58,6 +58,12 @@ struct virtio_dev_ops {
 	 * asking the driver for notifications; the driver's new chains are
 	 * taken when a completion comes.  NULL: never. */
 	bool (*busy)(struct virtio_dev *dev);
+	/* Work waiting (qlock held, the device live)?  NULL: chains on
+	 * any ready queue.  A device with a queue of buffers it fills only
+	 * when the host has data (net and console receive) counts that
+	 * queue only then: the driver keeps buffers posted there, and an
+	 * idle thread that saw them as work would never sleep. */
+	bool (*pending)(struct virtio_dev *dev);
 	/* After the I/O thread (if any) stopped: free the device, dev
 	 * included (it is embedded in the device's own struct). */
 	void (*destroy)(struct virtio_dev *dev);

@@ -72,15 +72,26 @@ int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 	return 0;
 }
 
-/* Re-arm every ready queue's notifications: true if work came. */
+/* Work waiting for the device (qlock held): the device's own answer, or
+ * chains on any ready queue. */
+static bool virtio_dev_has_work(struct virtio_dev *dev)
+{
+	if (dev->ops->pending)
+		return dev->ops->pending(dev);
+	for (unsigned q = 0; q < dev->nr_vq; q++)
+		if (dev->vq[q].ready && virtq_pending(&dev->vq[q]))
+			return true;
+	return false;
+}
+
+/* Re-arm every ready queue's notifications, then look again (after
+ * virtq_enable_notify's barrier): true if work came. */
 static bool virtio_dev_rearm(struct virtio_dev *dev)
 {
-	bool more = false;
-
 	for (unsigned q = 0; q < dev->nr_vq; q++)
-		if (dev->vq[q].ready && virtq_enable_notify(&dev->vq[q]))
-			more = true;
-	return more;
+		if (dev->vq[q].ready)
+			virtq_enable_notify(&dev->vq[q]);
+	return virtio_dev_has_work(dev);
 }
 
 /* One pass under qlock: 1 if there may be more work right away.  With
@@ -114,8 +125,7 @@ static bool virtio_dev_pending(void *arg)
 
 	if (pthread_mutex_trylock(&dev->qlock))
 		return false;
-	for (unsigned q = 0; q < dev->nr_vq && !any; q++)
-		any = dev->vq[q].ready && virtq_pending(&dev->vq[q]);
+	any = virtio_dev_live(dev) && virtio_dev_has_work(dev);
 	pthread_mutex_unlock(&dev->qlock);
 	return any;
 }
