@@ -61,13 +61,17 @@ if [ ! -f "$RESULT" ]; then
 fi
 
 # A TCP sink on the host: accepts one connection, reads it to the end.
+# Returns once it listens (a guest that boots fast connects at once).
 sink() {
-	python3 - "$1" <<'PY' &
+	local ready=$OUT/sink.ready i
+	rm -f "$ready"
+	python3 - "$1" "$ready" <<'PY' &
 import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen(1)
+open(sys.argv[2], "w").close()
 s.settimeout(600)
 c, _ = s.accept()
 while c.recv(1 << 20):
@@ -75,6 +79,11 @@ while c.recv(1 << 20):
 c.close()
 PY
 	SINK_PID=$!
+	for i in $(seq 300); do
+		[ -e "$ready" ] && return
+		sleep 0.1
+	done
+	fail "the TCP sink did not start"
 }
 
 # The guest's commands: qd 1 on vdb, qd QD on vdc, then the network.
