@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <liburing.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "io/disk.h"
 #include "io/disk_aio.h"
@@ -26,7 +25,8 @@ struct disk_aio {
 	struct io_uring ring;
 	struct aio_slot *slot;
 	unsigned *free, nfree;
-	unsigned *done, ndone; /* synchronous mode: completed, in order */
+	/* Synchronous mode: completed slots in order, a ring of depth. */
+	unsigned *done, done_head, ndone;
 };
 
 int disk_aio_create(struct disk *d, unsigned depth, int notify_fd,
@@ -47,6 +47,10 @@ int disk_aio_create(struct disk *d, unsigned depth, int notify_fd,
 		a->free[a->nfree++] = depth - 1 - i;
 	/* The completion ring holds twice the depth (liburing's default):
 	 * it never overflows, so a submission never fails for room. */
+	/* ATOLL_NO_URING=1: the synchronous way on any host (comparisons,
+	 * and the tests of that path on hosts with io_uring). */
+	if (getenv("ATOLL_NO_URING"))
+		flags |= DISK_AIO_SYNC;
 	if (!(flags & DISK_AIO_SYNC) && d->fd >= 0 &&
 	    !io_uring_queue_init(depth, &a->ring, 0)) {
 		a->uring = true;
@@ -125,12 +129,17 @@ static int aio_queue(struct disk_aio *a, struct aio_slot *req)
 	a->inflight++;
 	if (!a->uring) {
 		s->res = aio_sync(a, s, 0);
-		a->done[a->ndone++] = i;
+		a->done[(a->done_head + a->ndone++) % a->depth] = i;
 		return 0;
 	}
-	/* Never NULL: the submission ring has depth entries, and no more
-	 * than depth requests are queued or in flight. */
+	/* The submission ring has depth entries and no more than depth
+	 * requests are queued or in flight: NULL only if that broke. */
 	sqe = io_uring_get_sqe(&a->ring);
+	if (!sqe) {
+		a->inflight--;
+		a->free[a->nfree++] = i;
+		return -EBUSY;
+	}
 	if (s->op == AIO_FLUSH) {
 		io_uring_prep_fsync(sqe, a->disk->fd, IORING_FSYNC_DATASYNC);
 		/* After everything before it; everything after waits. */
@@ -206,12 +215,14 @@ unsigned disk_aio_reap(struct disk_aio *a, disk_aio_done_fn fn, void *ctx,
 	unsigned n = 0;
 
 	if (!a->uring) {
-		for (; n < max && n < a->ndone; n++)
-			aio_complete(a, a->done[n], a->slot[a->done[n]].res, fn,
-				     ctx);
-		memmove(a->done, a->done + n,
-			(a->ndone - n) * sizeof(*a->done));
-		a->ndone -= n;
+		/* Taken off the ring before fn runs: fn may queue more. */
+		for (; n < max && a->ndone; n++) {
+			unsigned i = a->done[a->done_head];
+
+			a->done_head = (a->done_head + 1) % a->depth;
+			a->ndone--;
+			aio_complete(a, i, a->slot[i].res, fn, ctx);
+		}
 		return n;
 	}
 	disk_aio_submit(a);

@@ -19,10 +19,14 @@
 struct disk;
 struct disk_aio;
 
-#define DISK_AIO_SYNC 1u /* flag: never io_uring (tests, comparisons) */
+/* flag: never io_uring (tests, comparisons; also the environment's
+ * ATOLL_NO_URING, for every disk) */
+#define DISK_AIO_SYNC 1u
 
 /* Up to depth requests in flight on d; notify_fd (an eventfd, or -1) is
- * signalled when a completion is ready to reap.  0 or -errno. */
+ * signalled when io_uring has a completion ready to reap (a synchronous
+ * request's completion is ready when it is queued: look with
+ * disk_aio_ready after queueing).  0 or -errno. */
 int disk_aio_create(struct disk *d, unsigned depth, int notify_fd,
 		    unsigned flags, struct disk_aio **out);
 /* Wait for every request in flight (their completions are dropped: the

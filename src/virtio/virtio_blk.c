@@ -309,7 +309,10 @@ static int blk_serve(struct virtio_dev *dev)
 		blk_drop_all(b);
 		return -EPROTO;
 	}
-	return n == BLK_BUDGET && b->nfree;
+	/* More now: slots for requests still waiting, or completions that
+	 * came meanwhile or stayed behind (a synchronous disk_aio signals
+	 * nothing: what it did is ready at once). */
+	return (n == BLK_BUDGET && b->nfree) || disk_aio_ready(b->aio);
 }
 
 static void blk_reset(struct virtio_dev *dev)

@@ -701,6 +701,9 @@ int main(void)
 	test_transport();
 	test_blk_rw();
 	test_blk_inflight();
+	setenv("ATOLL_NO_URING", "1", 1); /* the synchronous path too */
+	test_blk_inflight();
+	unsetenv("ATOLL_NO_URING");
 	test_blk_ops();
 	test_blk_readonly();
 	test_event_idx();
