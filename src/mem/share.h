@@ -77,7 +77,8 @@ struct share {
 struct share_dom {
 	uint64_t cursor; /* next P2M index to look at */
 	uint32_t *seen; /* per gfn: low bits of its hash at the last look */
-	uint64_t pass_merged, pass_breaks; /* during the current pass */
+	uint64_t pass_merged, pass_breaks; /* since window_ns */
+	uint64_t window_ns; /* start of the storm check's window */
 	uint64_t skip_until_ns; /* backed off until then (a COW storm) */
 	unsigned backoff; /* passes skipped doubles up to a bound */
 };

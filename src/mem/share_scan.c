@@ -2,16 +2,17 @@
  * `rate` pages per second, round robin over the domains that allow
  * sharing.  For each present, unpinned page it reads a hash without any
  * lock (only a hint); a page whose hash did not change since its last look
- * (stable, as KSM's unstable-tree rule), or an all-zero page at once, is a
- * candidate.  Candidates of one domain go in batches of 16:
+ * (stable, as KSM's unstable-tree rule) is a candidate; an all-zero page
+ * needs no hash, and goes to the one zero frame.  Candidates of one domain go in batches of 16:
  *   1. under the lock, mark them BUSY (no new translation of them);
  *   2. without any lock, shoot them down (no vCPU can write them now);
  *   3. under the locks, hash again and merge each into the table
  *      (share_merge_locked): mapped to an identical shared frame (its own
  *      frame is freed) or made a shared frame itself;
  *   4. free (scrub) the duplicates.
- * A domain whose copy-on-write breaks outnumber its merges (a COW storm)
- * is left alone for a while, doubling up to a minute. */
+ * A domain whose copy-on-write breaks outnumber its merges over a second
+ * or more (a COW storm) is left alone for a while, doubling up to a
+ * minute. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -47,19 +48,23 @@ const char *share_rate_check(uint64_t rate)
 				     : NULL;
 }
 
-/* End of a pass over d: back off if its breaks outnumber its merges. */
+/* End of a pass over d: once a second, back off if its breaks since the
+ * last look outnumber the merges made there. */
 static void scan_pass_end(struct mem_host *mh, struct dom_mem *d)
 {
 	struct share_dom *sd = &d->sh;
 	uint64_t breaks = atomic_load(&d->cow_breaks) - sd->pass_breaks;
+	uint64_t now = scan_clock_ns(CLOCK_MONOTONIC);
 
 	atomic_fetch_add(&mh->share.passes, 1);
+	if (now - sd->window_ns < 1000000000u)
+		return;
+	sd->window_ns = now;
 	if (breaks >= SCAN_STORM_MIN && breaks > sd->pass_merged) {
 		sd->backoff = sd->backoff ? sd->backoff * 2 : 1;
 		if (sd->backoff > SCAN_BACKOFF_MAX)
 			sd->backoff = SCAN_BACKOFF_MAX;
-		sd->skip_until_ns = scan_clock_ns(CLOCK_MONOTONIC) +
-				    (uint64_t)sd->backoff * 1000000000u;
+		sd->skip_until_ns = now + (uint64_t)sd->backoff * 1000000000u;
 	} else {
 		sd->backoff = 0;
 	}
@@ -86,12 +91,13 @@ static bool scan_look(struct dom_mem *d, uint64_t i, struct scan_batch *b)
 	/* The frame may change or even be freed meanwhile: what is read
 	 * here only decides whether to look closer (step 3 reads again). */
 	page = mpool_ptr(&mh->pool, mfn(e.val));
-	if (!share_is_zero(page)) {
-		h = (uint32_t)share_hash(page) | 1;
-		if (d->sh.seen[i] != h) {
-			d->sh.seen[i] = h;
-			return true;
-		}
+	/* A zero page costs no hash (its mark is 1), but it too must be
+	 * seen twice: a guest that zeroes a page it is about to fill would
+	 * otherwise have it merged and broken again at every pass. */
+	h = share_is_zero(page) ? 1 : (uint32_t)share_hash(page) | 2;
+	if (d->sh.seen[i] != h) {
+		d->sh.seen[i] = h;
+		return true;
 	}
 	b->gfn[b->n] = g.v;
 	b->gpa[b->n] = g.v << PAGE_SHIFT;

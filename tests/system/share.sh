@@ -117,14 +117,14 @@ grep -q "share: FAIL" "$tmp/out" && fail "$(grep "share: FAIL" "$tmp/out" | head
 # Bad configuration: one line naming file and line, exit 2, nothing run.
 for bad in "share_rate = 1000001" "share_rate = fast"; do
 	sed "s/^share_rate = .*/$bad/" "$tmp/cfg.ini" >"$tmp/bad.ini"
-	"$ATOLL" run "$tmp/bad.ini" >"$tmp/bad.out" 2>&1 </dev/null
+	timeout $((20 * SLOW)) "$ATOLL" run "$tmp/bad.ini" >"$tmp/bad.out" 2>&1 </dev/null
 	rc=$?
 	[ $rc = 2 ] || fail "'$bad' exited $rc, want 2"
 	[ "$(wc -l <"$tmp/bad.out")" = 1 ] || fail "'$bad': $(cat "$tmp/bad.out")"
 	grep -q "bad.ini:[0-9]*: share_rate" "$tmp/bad.out" || fail "'$bad': $(cat "$tmp/bad.out")"
 done
 sed "s/^memory = 8M/memory = 8M\nsharing = maybe/" "$tmp/cfg.ini" >"$tmp/bad.ini"
-"$ATOLL" run "$tmp/bad.ini" >"$tmp/bad.out" 2>&1 </dev/null
+timeout $((20 * SLOW)) "$ATOLL" run "$tmp/bad.ini" >"$tmp/bad.out" 2>&1 </dev/null
 rc=$?
 [ $rc = 2 ] && [ "$(wc -l <"$tmp/bad.out")" = 1 ] &&
 	grep -q "sharing" "$tmp/bad.out" || fail "'sharing = maybe': exit $rc: $(cat "$tmp/bad.out")"
