@@ -179,6 +179,11 @@ int host_set_share_rate(struct host *h, uint64_t rate)
 	return share_set_rate(&h->mem, rate);
 }
 
+struct mem_host *host_mem(struct host *h)
+{
+	return &h->mem;
+}
+
 /* Host lock held: tear down the domains whose guest ended.  Returns true
  * while some domain may still run (created, running or paused). */
 static bool host_reap(struct host *h)

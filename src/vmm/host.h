@@ -93,6 +93,8 @@ void host_get_mem_stats(struct host *h, struct mem_host_stats *st);
 /* The sharing scanner's rate, pages per second (0 stops it): 0, or
  * -EINVAL above SHARE_RATE_MAX (nothing changed). */
 int host_set_share_rate(struct host *h, uint64_t rate);
+/* The host's memory manager, for read-only views (memmap_build). */
+struct mem_host *host_mem(struct host *h);
 
 /* Run until every domain has shut down or been destroyed, or a signal
  * (SIGINT, SIGTERM, SIGHUP) asks to stop (then every domain is stopped
