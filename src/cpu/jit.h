@@ -16,10 +16,12 @@
 enum cpu_engine { CPU_ENGINE_AUTO = 0, CPU_ENGINE_INTERP, CPU_ENGINE_JIT };
 
 /* The engine used when none is named. */
+#ifndef CPU_ENGINE_DEFAULT
 #if defined(__x86_64__)
 #define CPU_ENGINE_DEFAULT CPU_ENGINE_INTERP
 #else
 #define CPU_ENGINE_DEFAULT CPU_ENGINE_INTERP
+#endif
 #endif
 
 /* Parse "jit" / "interp" into *e.  Returns 0 or -EINVAL. */

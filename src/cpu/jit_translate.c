@@ -198,17 +198,20 @@ static const struct jk_map *jk_find(insn_fn fn)
 	return 0;
 }
 
-/* Hart field offsets, as the generated code addresses them from rbx. */
-#define HX(r) ((int32_t)(offsetof(struct hart, x) + 8u * (r)))
-#define HPC ((int32_t)offsetof(struct hart, pc))
-#define HBUDGET ((int32_t)offsetof(struct hart, budget))
-#define HREQ ((int32_t)offsetof(struct hart, requests))
-#define HCTX ((int32_t)offsetof(struct hart, ctx_data))
-#define HLOAD ((int32_t)offsetof(struct hart, tlb.load))
-#define HSTORE ((int32_t)offsetof(struct hart, tlb.store))
-#define HFETCH ((int32_t)offsetof(struct hart, tlb.fetch))
-#define HCTXF ((int32_t)offsetof(struct hart, ctx_fetch))
+/* Hart field offsets, as the generated code addresses them from rbp, which
+ * points JIT_HART_BIAS bytes into the hart so that x1..x31 are reached
+ * with 8-bit displacements. */
+#define HOFF(f) ((int32_t)offsetof(struct hart, f) - JIT_HART_BIAS)
+#define HX(r) ((int32_t)(offsetof(struct hart, x) + 8u * (r)) - JIT_HART_BIAS)
+#define HPC HOFF(pc)
+#define HREQ HOFF(requests)
+#define HCTX HOFF(ctx_data)
+#define HLOAD HOFF(tlb.load)
+#define HSTORE HOFF(tlb.store)
+#define HFETCH HOFF(tlb.fetch)
+#define HCTXF HOFF(ctx_fetch)
 
+_Static_assert(offsetof(struct hart, x) == 0, "x[] first: 8-bit offsets");
 _Static_assert(sizeof(struct tlb_entry) == 32, "tlb entry is 32 bytes");
 _Static_assert(offsetof(struct tlb_entry, tag) == 0, "tag first");
 _Static_assert(offsetof(struct tlb_entry, addend) == 8, "addend second");
@@ -219,25 +222,57 @@ _Static_assert((uintptr_t)JIT_NONE == 1, "jbe below");
 _Static_assert(TLB_SIZE == 1024, "index mask below");
 _Static_assert(sizeof(((struct hart *)0)->requests) == 4, "cmp dword");
 
+/* Register allocation.  Within a block the guest registers it uses most
+ * (and the data TLB context, pseudo-register JR_CTX, when it has several
+ * loads and stores) live in host registers: callee-saved ones first (the
+ * enter stub saves them), then caller-saved ones (saved around helper
+ * calls).  A block loads its allocated registers on entry (only those it
+ * reads before writing, unless it loops), writes the ones it has changed
+ * back at every exit, and so hands the next block, the interpreter and
+ * the dispatcher a hart whose x[] is exact.  rax, rcx, rdx, rsi and rdi are
+ * scratch; rbp is the hart, r15 the budget. */
+#define JR_CTX 33 /* pseudo guest register: h->ctx_data */
+#define JR_N 34
+static const int8_t alloc_order[] = { RBX, R12, R13, R14, R8, R9, R10, R11 };
+#define ALLOC_N ((int)sizeof(alloc_order))
+
 /* An exit the block body jumps to, emitted after the body. */
 /* EXIT/STEP: spend, leave with JIT_EXIT_LOOKUP/STEP.  CHAIN: the initial
  * target of a patchable jump.  SIDE: the taken side of an in-page branch:
- * spend, then a patchable jump (which adds its CHAIN stub). */
+ * spend, then a patchable jump (which adds its CHAIN stub).  Every kind
+ * but CHAIN first writes back the registers dirty at its exit. */
 enum stub_kind { STUB_EXIT, STUB_STEP, STUB_CHAIN, STUB_SIDE };
 struct stub {
 	uint8_t *fix[2]; /* rel32 fields that jump here */
 	uint64_t pc;
+	uint64_t dirty; /* guest registers to write back */
 	uint32_t retired; /* instructions of the block retired before */
 	uint8_t kind;
+};
+
+/* One decoded instruction of the block. */
+struct jt_insn {
+	struct insn in;
+	const struct jk_map *m;
+	uint64_t pc;
+	uint8_t len;
 };
 
 struct jt {
 	struct jit *j;
 	struct xbuf b;
 	uint64_t page; /* guest-virtual page of the block */
+	uint64_t start; /* its first pc */
 	struct stub stubs[2 * JIT_BLOCK_MAX_INSNS + 4];
 	unsigned nstubs;
-	int rax; /* guest register whose value rax holds, or -1 */
+	struct jt_insn ins[JIT_BLOCK_MAX_INSNS];
+	unsigned n; /* instructions in ins[] */
+	bool step_after; /* ins[n] exists but is left to the interpreter */
+	bool loops; /* a jump or branch back to start */
+	int8_t map[JR_N]; /* host register of a guest register, or NOREG */
+	uint64_t dirty; /* allocated registers changed so far */
+	uint64_t loop_dirty; /* loops: every allocated register it changes */
+	uint8_t *head; /* loops: the code after entry check and loads */
 };
 
 static inline const uint8_t *jt_rx(struct jt *t, const uint8_t *rw)
@@ -255,7 +290,21 @@ static struct stub *jt_stub(struct jt *t, uint8_t *fix, uint64_t pc,
 	s->pc = pc;
 	s->retired = retired;
 	s->kind = (uint8_t)kind;
+	s->dirty = t->dirty;
 	return s;
+}
+
+static inline int H(const struct jt *t, unsigned r)
+{
+	return r < JR_N ? t->map[r] : NOREG;
+}
+
+/* Store the allocated registers in mask back to the hart. */
+static void jt_writeback(struct jt *t, uint64_t mask)
+{
+	for (unsigned r = 1; r < 32; r++)
+		if (mask >> r & 1)
+			x_store64(&t->b, t->map[r], RBP, HX(r));
 }
 
 /* budget -= retired (r15 holds it) */
@@ -268,7 +317,7 @@ static void jt_spend(struct jt *t, uint32_t retired)
 static void jt_set_pc(struct jt *t, uint64_t pc)
 {
 	x_mov_imm(&t->b, RAX, pc);
-	x_store64(&t->b, RAX, RBX, HPC);
+	x_store64(&t->b, RAX, RBP, HPC);
 }
 
 /* Leave with h->pc = pc and return value `ret` (epilogue). */
@@ -286,25 +335,25 @@ static void jt_leave(struct jt *t, uint64_t pc, uint64_t ret)
  * lookup done inline (fetch TLB entry of the target, its decoded page's
  * gen, the lookup table entry), jumping straight to the block when it
  * exists; otherwise leave with pc = rdx.  The target block's entry check
- * polls as every chained edge does. */
+ * polls as every chained edge does.  Registers are written back. */
 static void jt_lookup(struct jt *t)
 {
 	struct xbuf *b = &t->b;
 	uint8_t *miss[6], *rel;
 	unsigned n = 0;
 
-	x_store64(b, RDX, RBX, HPC);
+	x_store64(b, RDX, RBP, HPC);
 	x_mov_rr(b, RAX, RDX);
 	x_shift_ri(b, 1, SH_SHR, RAX, 7);
 	x_alu_ri(b, 0, ALU_AND, RAX, (int32_t)(TLB_MASK << 5));
 	x_mov_rr(b, RCX, RDX);
 	x_alu_ri(b, 1, ALU_AND, RCX, -4096);
-	x_load32(b, RSI, RBX, HCTXF);
+	x_load32(b, RSI, RBP, HCTXF);
 	x_alu_rr(b, 1, ALU_OR, RCX, RSI);
-	x_alu_rm(b, 1, ALU_CMP, RCX, RBX, RAX, HFETCH);
+	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, RAX, HFETCH);
 	miss[n++] = x_jcc(b, CC_NE);
-	x_op_mem(b, 1, X_OP(0x8b), 1, RSI, RBX, RAX, HFETCH + 24); /* code */
-	x_op_rr(b, 1, X_OP(0x85), 1, RSI, RSI); /* test rsi, rsi */
+	x_op_mem(b, 1, X_OP(0x8b), 1, RSI, RBP, RAX, HFETCH + 24); /* code */
+	x_test_rr(b, RSI);
 	miss[n++] = x_jcc(b, CC_E);
 	x_load64(b, RSI, RSI, (int32_t)offsetof(struct code_page, gen));
 	x_mov_rr(b, RCX, RDX);
@@ -337,10 +386,12 @@ static void jt_lookup(struct jt *t)
 	x_patch(rel, t->j->rw + (t->j->epilogue - t->j->rx));
 }
 
-/* Continue at pc after `retired` instructions: a patchable jump when pc
- * is in the block's page, else the inline lookup. */
-static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired)
+/* Continue at pc after `retired` instructions, with the registers in
+ * dirty written back: a patchable jump when pc is in the block's page,
+ * else the inline lookup. */
+static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired, uint64_t dirty)
 {
+	jt_writeback(t, dirty);
 	jt_spend(t, retired);
 	if ((pc & ~0xfffULL) == t->page) {
 		uint8_t *site = x_jmp(&t->b);
@@ -350,6 +401,23 @@ static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired)
 		x_mov_imm(&t->b, RDX, pc);
 		jt_lookup(t);
 	}
+}
+
+/* A jump back to the block's start after `retired` instructions: the exit
+ * check inline (budget spent to zero or below, requests), then straight
+ * to the loop head with every register still in place. */
+static void jt_back_edge(struct jt *t, uint32_t retired)
+{
+	struct xbuf *b = &t->b;
+	struct stub *s;
+	uint8_t *rel;
+
+	x_alu_ri(b, 1, ALU_SUB, R15, (int32_t)retired);
+	s = jt_stub(t, x_jcc(b, CC_LE), t->start, 0, STUB_EXIT);
+	x_alu_mi8(b, 0, ALU_CMP, RBP, HREQ, 0);
+	s->fix[1] = x_jcc(b, CC_NE);
+	rel = x_jmp(b);
+	x_patch(rel, t->head);
 }
 
 /* The out-of-line exits, in order; SIDE stubs add CHAIN stubs, which the
@@ -367,8 +435,9 @@ static void jt_emit_stubs(struct jt *t)
 			/* Report where the jump's displacement is. */
 			jt_leave(t, s->pc, (uintptr_t)jt_rx(t, s->fix[0]));
 			break;
-		case STUB_SIDE: jt_goto(t, s->pc, s->retired); break;
+		case STUB_SIDE: jt_goto(t, s->pc, s->retired, s->dirty); break;
 		default:
+			jt_writeback(t, s->dirty);
 			jt_spend(t, s->retired);
 			jt_leave(t, s->pc,
 				 s->kind == STUB_STEP ? JIT_EXIT_STEP
@@ -378,34 +447,64 @@ static void jt_emit_stubs(struct jt *t)
 	}
 }
 
-/* reg = x[r] (x[0] holds 0), from rax when it has it. */
-static void ld_rs(struct jt *t, int reg, unsigned r)
+/* reg = x[r] (x[0] reads 0 from the hart). */
+static void jt_get(struct jt *t, int reg, unsigned r)
 {
-	if (t->rax == (int)r) {
-		if (reg != RAX)
-			x_mov_rr(&t->b, reg, RAX);
+	int h = H(t, r);
+
+	if (h == NOREG)
+		x_load64(&t->b, reg, RBP, HX(r));
+	else if (h != reg)
+		x_mov_rr(&t->b, reg, h);
+}
+
+/* A host register holding x[r]: its own, or scratch loaded with it. */
+static int jt_src(struct jt *t, unsigned r, int scratch)
+{
+	int h = H(t, r);
+
+	if (h != NOREG)
+		return h;
+	x_load64(&t->b, scratch, RBP, HX(r));
+	return scratch;
+}
+
+/* x[r] = reg (writes to the x0 sink, r = 32, are dropped). */
+static void jt_put(struct jt *t, int reg, unsigned r)
+{
+	int h = H(t, r);
+
+	if (r >= 32)
+		return;
+	if (h == NOREG) {
+		x_store64(&t->b, reg, RBP, HX(r));
 		return;
 	}
-	x_load64(&t->b, reg, RBX, HX(r));
-	if (reg == RAX)
-		t->rax = (int)r;
+	if (h != reg)
+		x_mov_rr(&t->b, h, reg);
+	t->dirty |= 1ULL << r;
 }
 
-/* x[r] = reg.  The caller has already invalidated t->rax if it changed
- * rax since (see jt_clobber). */
-static void st_rd(struct jt *t, int reg, unsigned r)
+/* The register to compute rd in: its own unless that is also the second
+ * operand's (rd == rs2 != rs1 would be clobbered by rd = rs1), else rax. */
+static int jt_dst(struct jt *t, unsigned rd, unsigned rs1, unsigned rs2)
 {
-	x_store64(&t->b, reg, RBX, HX(r));
-	if (reg == RAX)
-		t->rax = (int)r;
-	else if (t->rax == (int)r)
-		t->rax = -1;
+	int h = H(t, rd);
+
+	if (h == NOREG || rd >= 32 || (rd == rs2 && rs1 != rs2))
+		return RAX;
+	return h;
 }
 
-/* rax is about to hold something other than a guest register. */
-static void jt_clobber(struct jt *t)
+/* op (width w) reg, x[r]: from r's host register or from the hart. */
+static void jt_alu_x(struct jt *t, int w, enum x86_alu op, int reg, unsigned r)
 {
-	t->rax = -1;
+	int h = H(t, r);
+
+	if (h != NOREG)
+		x_alu_rr(&t->b, w, op, reg, h);
+	else
+		x_alu_rm(&t->b, w, op, reg, RBP, NOREG, HX(r));
 }
 
 /* The inline soft-TLB check of ops_mem.c: rsi = host address on a hit;
@@ -414,21 +513,28 @@ static void jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 		   int32_t arr, uint64_t pc, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
+	int h = H(t, in->rs1), c = H(t, JR_CTX);
 
-	ld_rs(t, RSI, in->rs1);
-	jt_clobber(t);
-	if (in->imm)
-		x_alu_ri(b, 1, ALU_ADD, RSI, in->imm);
+	if (h != NOREG) {
+		x_lea(b, RSI, h, in->imm);
+	} else {
+		x_load64(b, RSI, RBP, HX(in->rs1));
+		if (in->imm)
+			x_alu_ri(b, 1, ALU_ADD, RSI, in->imm);
+	}
 	x_mov_rr(b, RAX, RSI);
 	x_shift_ri(b, 1, SH_SHR, RAX, 7); /* (va >> 12) * 32 */
 	x_alu_ri(b, 0, ALU_AND, RAX, (int32_t)(TLB_MASK << 5));
 	x_mov_rr(b, RCX, RSI);
 	x_alu_ri(b, 1, ALU_AND, RCX, (int32_t)(~0xfffu | (size - 1)));
-	x_load32(b, RDX, RBX, HCTX);
-	x_alu_rr(b, 1, ALU_OR, RCX, RDX);
-	x_alu_rm(b, 1, ALU_CMP, RCX, RBX, RAX, arr);
+	if (c == NOREG) {
+		x_load32(b, RDX, RBP, HCTX);
+		c = RDX;
+	}
+	x_alu_rr(b, 1, ALU_OR, RCX, c);
+	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, RAX, arr);
 	jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_STEP);
-	x_alu_rm(b, 1, ALU_ADD, RSI, RBX, RAX, arr + 8);
+	x_alu_rm(b, 1, ALU_ADD, RSI, RBP, RAX, arr + 8);
 }
 
 static void jt_load(struct jt *t, const struct insn *in, unsigned aux,
@@ -436,47 +542,73 @@ static void jt_load(struct jt *t, const struct insn *in, unsigned aux,
 {
 	struct xbuf *b = &t->b;
 	unsigned size = aux & 15;
-	int sx = aux & 16;
+	int sx = aux & 16, d = jt_dst(t, in->rd, 0, 0);
 
 	jt_tlb(t, in, size, HLOAD, pc, retired);
 	switch (size) {
 	case 1:
 		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, RAX, RSI, NOREG, 0);
+			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, d, RSI, NOREG, 0);
 		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, RAX, RSI, NOREG, 0);
+			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, d, RSI, NOREG, 0);
 		break;
 	case 2:
 		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, RAX, RSI, NOREG, 0);
+			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, d, RSI, NOREG, 0);
 		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, RAX, RSI, NOREG, 0);
+			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, d, RSI, NOREG, 0);
 		break;
 	case 4:
-		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, RAX, RSI,
+		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, d, RSI,
 			 NOREG, 0);
 		break;
-	default: x_load64(b, RAX, RSI, 0); break;
+	default: x_load64(b, d, RSI, 0); break;
 	}
-	st_rd(t, RAX, in->rd);
+	jt_put(t, d, in->rd);
 }
 
 static void jt_store(struct jt *t, const struct insn *in, unsigned size,
 		     uint64_t pc, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
+	int v;
 
 	jt_tlb(t, in, size, HSTORE, pc, retired);
-	ld_rs(t, RCX, in->rs2);
+	v = jt_src(t, in->rs2, RCX); /* never spl..dil: no byte-reg REX */
 	switch (size) {
-	case 1: x_op_mem(b, 0, X_OP(0x88), 1, RCX, RSI, NOREG, 0); break;
+	case 1: x_op_mem(b, 0, X_OP(0x88), 1, v, RSI, NOREG, 0); break;
 	case 2:
 		x_b(b, 0x66);
-		x_op_mem(b, 0, X_OP(0x89), 1, RCX, RSI, NOREG, 0);
+		x_op_mem(b, 0, X_OP(0x89), 1, v, RSI, NOREG, 0);
 		break;
-	case 4: x_op_mem(b, 0, X_OP(0x89), 1, RCX, RSI, NOREG, 0); break;
-	default: x_store64(b, RCX, RSI, 0); break;
+	case 4: x_op_mem(b, 0, X_OP(0x89), 1, v, RSI, NOREG, 0); break;
+	default: x_store64(b, v, RSI, 0); break;
 	}
+}
+
+/* Call a helper rax = fn(rdi, rsi), keeping the caller-saved host
+ * registers that hold guest registers (an even number of pushes keeps
+ * the stack aligned). */
+static void jt_call(struct jt *t, void *fn)
+{
+	int saved[ALLOC_N + 1], n = 0;
+
+	for (unsigned r = 1; r < JR_N; r++) {
+		int h = H(t, r);
+
+		if (h >= R8 && h <= R11)
+			saved[n++] = h;
+	}
+	if (n & 1)
+		saved[n++] = RAX;
+	for (int k = 0; k < n; k++)
+		x_push(&t->b, saved[k]);
+	x_call(&t->b, fn);
+	for (int k = n - 1; k >= 0; k--)
+		if (saved[k] != RAX)
+			x_pop(&t->b, saved[k]);
+		else
+			x_pop(&t->b, RCX);
 }
 
 /* Register-register and immediate ALU forms. */
@@ -484,99 +616,118 @@ static void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		   uint64_t pc)
 {
 	struct xbuf *b = &t->b;
+	int d = jt_dst(t, in->rd, in->rs1, in->rs2);
 
 	switch (m->kind) {
 	case JK_LI:
-		x_store_imm(b, RBX, HX(in->rd), in->imm);
-		if (t->rax == in->rd)
-			jt_clobber(t);
+		if (in->rd >= 32)
+			return;
+		if (H(t, in->rd) == NOREG) {
+			x_store_imm(b, RBP, HX(in->rd), in->imm);
+			return;
+		}
+		x_mov_imm(b, H(t, in->rd), (uint64_t)(int64_t)in->imm);
+		t->dirty |= 1ULL << in->rd;
 		return;
-	case JK_MV: ld_rs(t, RAX, in->rs1); break;
+	case JK_MV: jt_get(t, d, in->rs1); break;
 	case JK_ALUI:
-		ld_rs(t, RAX, in->rs1);
-		x_alu_ri(b, 1, m->aux, RAX, in->imm);
+		jt_get(t, d, in->rs1);
+		x_alu_ri(b, 1, m->aux, d, in->imm);
 		break;
 	case JK_SLTI:
 	case JK_SLTIU:
-		ld_rs(t, RCX, in->rs1);
-		x_alu_ri(b, 1, ALU_CMP, RCX, in->imm);
+		x_alu_ri(b, 1, ALU_CMP, jt_src(t, in->rs1, RCX), in->imm);
 		x_setcc_rax(b, m->kind == JK_SLTI ? CC_L : CC_B);
+		d = RAX;
 		break;
 	case JK_SHI:
-		ld_rs(t, RAX, in->rs1);
-		x_shift_ri(b, 1, m->aux, RAX, (uint8_t)(in->imm & 63));
+		jt_get(t, d, in->rs1);
+		x_shift_ri(b, 1, m->aux, d, (uint8_t)(in->imm & 63));
 		break;
 	case JK_ADDIW:
-		ld_rs(t, RAX, in->rs1);
-		x_alu_ri(b, 0, ALU_ADD, RAX, in->imm);
-		x_movsxd(b, RAX, RAX);
+		jt_get(t, d, in->rs1);
+		x_alu_ri(b, 0, ALU_ADD, d, in->imm);
+		x_movsxd(b, d, d);
 		break;
 	case JK_SHIW:
-		ld_rs(t, RAX, in->rs1);
-		x_shift_ri(b, 0, m->aux, RAX, (uint8_t)(in->imm & 31));
-		x_movsxd(b, RAX, RAX);
+		jt_get(t, d, in->rs1);
+		x_shift_ri(b, 0, m->aux, d, (uint8_t)(in->imm & 31));
+		x_movsxd(b, d, d);
 		break;
-	case JK_AUIPC:
-		x_mov_imm(b, RAX, pc + (uint64_t)(int64_t)in->imm);
-		break;
+	case JK_AUIPC: x_mov_imm(b, d, pc + (uint64_t)(int64_t)in->imm); break;
 	case JK_ALU:
-		ld_rs(t, RAX, in->rs1);
-		x_alu_rm(b, 1, m->aux, RAX, RBX, NOREG, HX(in->rs2));
+		jt_get(t, d, in->rs1);
+		jt_alu_x(t, 1, m->aux, d, in->rs2);
 		break;
 	case JK_SLT:
 	case JK_SLTU:
-		ld_rs(t, RCX, in->rs1);
-		x_alu_rm(b, 1, ALU_CMP, RCX, RBX, NOREG, HX(in->rs2));
+		jt_alu_x(t, 1, ALU_CMP, jt_src(t, in->rs1, RCX), in->rs2);
 		x_setcc_rax(b, m->kind == JK_SLT ? CC_L : CC_B);
+		d = RAX;
 		break;
 	case JK_SH:
 	case JK_SHW:
-		ld_rs(t, RCX, in->rs2);
-		ld_rs(t, RAX, in->rs1);
-		x_shift_cl(b, m->kind == JK_SH, m->aux, RAX);
+		/* cl first: rs2's register may be rd's */
+		jt_get(t, RCX, in->rs2);
+		d = jt_dst(t, in->rd, 0, 0);
+		jt_get(t, d, in->rs1);
+		x_shift_cl(b, m->kind == JK_SH, m->aux, d);
 		if (m->kind == JK_SHW)
-			x_movsxd(b, RAX, RAX);
+			x_movsxd(b, d, d);
 		break;
 	case JK_ALUW:
-		ld_rs(t, RAX, in->rs1);
-		x_alu_rm(b, 0, m->aux, RAX, RBX, NOREG, HX(in->rs2));
-		x_movsxd(b, RAX, RAX);
+		jt_get(t, d, in->rs1);
+		jt_alu_x(t, 0, m->aux, d, in->rs2);
+		x_movsxd(b, d, d);
 		break;
 	case JK_MUL:
 	case JK_MULW:
-		ld_rs(t, RAX, in->rs1);
-		x_imul_rm(b, m->kind == JK_MUL, RAX, RBX, HX(in->rs2));
+		jt_get(t, d, in->rs1);
+		if (H(t, in->rs2) != NOREG)
+			x_imul_rr(b, m->kind == JK_MUL, d, H(t, in->rs2));
+		else
+			x_imul_rm(b, m->kind == JK_MUL, d, RBP, HX(in->rs2));
 		if (m->kind == JK_MULW)
-			x_movsxd(b, RAX, RAX);
+			x_movsxd(b, d, d);
 		break;
 	case JK_MULH:
-		ld_rs(t, RAX, in->rs1);
-		x_mul_m(b, m->aux, RBX, HX(in->rs2));
-		jt_clobber(t);
-		st_rd(t, RDX, in->rd);
-		return;
+		jt_get(t, RAX, in->rs1);
+		if (H(t, in->rs2) != NOREG)
+			x_mul_r(b, m->aux, H(t, in->rs2));
+		else
+			x_mul_m(b, m->aux, RBP, HX(in->rs2));
+		d = RDX;
+		break;
 	case JK_CALL:
-		ld_rs(t, RDI, in->rs1);
-		ld_rs(t, RSI, in->rs2);
-		x_call(b, m->helper);
+		jt_get(t, RDI, in->rs1);
+		jt_get(t, RSI, in->rs2);
+		jt_call(t, m->helper);
+		d = RAX;
 		break;
 	}
-	st_rd(t, RAX, in->rd);
+	jt_put(t, d, in->rd);
 }
 
-/* Conditional branch: fall through, or a side exit to the target. */
+/* Conditional branch: fall through, or a side exit to the target (in a
+ * loop back to the start, the back edge inline). */
 static void jt_branch(struct jt *t, const struct jk_map *m,
 		      const struct insn *in, uint64_t pc, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
 	uint64_t target = pc + (uint64_t)(int64_t)in->imm;
+	int a = jt_src(t, in->rs1, RAX);
 	uint8_t *fix;
 
-	ld_rs(t, RAX, in->rs1);
 	if (in->rs2 == 0)
-		x_op_rr(b, 1, X_OP(0x85), 1, RAX, RAX); /* test rax, rax */
+		x_test_rr(b, a);
 	else
-		x_alu_rm(b, 1, ALU_CMP, RAX, RBX, NOREG, HX(in->rs2));
+		jt_alu_x(t, 1, ALU_CMP, a, in->rs2);
+	if (target == t->start && t->loops) {
+		fix = x_jcc(b, x_cc_not((enum x86_cc)m->aux));
+		jt_back_edge(t, retired);
+		x_patch(fix, b->p);
+		return;
+	}
 	fix = x_jcc(b, m->aux);
 	jt_stub(t, fix, target, retired,
 		(target & ~0xfffULL) == t->page ? STUB_SIDE : STUB_EXIT);
@@ -588,14 +739,15 @@ static void jt_jalr(struct jt *t, const struct insn *in, uint64_t pc,
 {
 	struct xbuf *b = &t->b;
 
-	ld_rs(t, RDX, in->rs1);
+	jt_get(t, RDX, in->rs1);
 	if (in->imm)
 		x_alu_ri(b, 1, ALU_ADD, RDX, in->imm);
 	x_alu_ri(b, 1, ALU_AND, RDX, -2);
-	if (in->rd != 32) {
+	if (in->rd < 32) {
 		x_mov_imm(b, RAX, pc + len);
-		st_rd(t, RAX, in->rd);
+		jt_put(t, RAX, in->rd);
 	}
+	jt_writeback(t, t->dirty);
 	jt_spend(t, retired);
 	jt_lookup(t);
 }
@@ -620,63 +772,180 @@ static unsigned jt_decode(struct hart *h, uint64_t pc, struct insn *in,
 	return *m ? len : 0;
 }
 
+/* Guest registers an instruction reads (bit mask) and writes (or 0). */
+static uint64_t jt_reads(const struct jt_insn *k)
+{
+	const struct insn *in = &k->in;
+
+	switch (k->m->kind) {
+	case JK_NOP:
+	case JK_LI:
+	case JK_AUIPC:
+	case JK_J:
+	case JK_JAL: return 0;
+	case JK_MV:
+	case JK_ALUI:
+	case JK_SLTI:
+	case JK_SLTIU:
+	case JK_SHI:
+	case JK_ADDIW:
+	case JK_SHIW:
+	case JK_JALR: return 1ULL << in->rs1;
+	case JK_LOAD: return 1ULL << in->rs1 | 1ULL << JR_CTX;
+	case JK_STORE:
+		return 1ULL << in->rs1 | 1ULL << in->rs2 | 1ULL << JR_CTX;
+	default: return 1ULL << in->rs1 | 1ULL << in->rs2;
+	}
+}
+
+static uint64_t jt_writes(const struct jt_insn *k)
+{
+	switch (k->m->kind) {
+	case JK_NOP:
+	case JK_J:
+	case JK_BR:
+	case JK_STORE: return 0;
+	default: return k->in.rd < 32 ? 1ULL << k->in.rd : 0;
+	}
+}
+
+/* Decode the block into t->ins: straight-line code up to a jump, the page
+ * end, JIT_BLOCK_MAX_INSNS or the first instruction left out.  Returns
+ * false if the first one is left out. */
+static bool jt_scan(struct hart *h, struct jt *t, uint64_t pc)
+{
+	t->n = 0;
+	t->step_after = false;
+	t->loops = false;
+	while (t->n < JIT_BLOCK_MAX_INSNS) {
+		struct jt_insn *k = &t->ins[t->n];
+		unsigned len = jt_decode(h, pc, &k->in, &k->m);
+		uint64_t target = pc + (uint64_t)(int64_t)k->in.imm;
+
+		if (!len) {
+			t->step_after = true;
+			break;
+		}
+		k->pc = pc;
+		k->len = (uint8_t)len;
+		t->n++;
+		pc += len;
+		if ((k->m->kind == JK_BR || k->m->kind == JK_J ||
+		     k->m->kind == JK_JAL) &&
+		    target == t->start)
+			t->loops = true;
+		if (k->m->kind == JK_J || k->m->kind == JK_JAL ||
+		    k->m->kind == JK_JALR || (pc & 0xfff) == 0)
+			break;
+	}
+	return t->n != 0;
+}
+
+/* Give the most used guest registers (two uses at least) host registers;
+ * load the ones the block may read before writing. */
+static void jt_alloc(struct jt *t)
+{
+	unsigned uses[JR_N] = { 0 };
+	uint64_t written = 0, live_in = 0;
+	int next = 0;
+
+	for (unsigned k = 0; k < t->n; k++) {
+		uint64_t rd = jt_reads(&t->ins[k]), wr = jt_writes(&t->ins[k]);
+
+		live_in |= rd & ~written;
+		written |= wr;
+		for (unsigned r = 1; r < JR_N; r++)
+			uses[r] += (unsigned)((rd >> r & 1) + (wr >> r & 1));
+	}
+	for (unsigned r = 0; r < JR_N; r++)
+		t->map[r] = NOREG;
+	uses[0] = uses[32] = 0;
+	while (next < ALLOC_N) {
+		unsigned best = 0;
+
+		for (unsigned r = 1; r < JR_N; r++)
+			if (t->map[r] == NOREG && uses[r] > uses[best])
+				best = r;
+		if (uses[best] < 2)
+			break;
+		t->map[best] = alloc_order[next++];
+	}
+	t->dirty = 0;
+	t->loop_dirty = 0;
+	for (unsigned r = 1; r < JR_N; r++) {
+		if (t->map[r] == NOREG)
+			continue;
+		if (r == JR_CTX)
+			x_load32(&t->b, t->map[r], RBP, HCTX);
+		else if (t->loops || (live_in >> r & 1))
+			x_load64(&t->b, t->map[r], RBP, HX(r));
+		if (t->loops && r < 32 && (written >> r & 1))
+			t->loop_dirty |= 1ULL << r;
+	}
+	/* In a loop every register the body changes may be dirty anywhere. */
+	t->dirty = t->loop_dirty;
+}
+
 const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc)
 {
-	static __thread struct jt t; /* ~2 KiB: off the vCPU stack */
+	static __thread struct jt t; /* ~8 KiB: off the vCPU stack */
 	uint8_t *start = j->rw + j->used, *fix;
-	uint32_t n = 0;
+	uint32_t n;
 	bool open = true;
 
 	t.j = j;
 	t.b.p = start;
 	t.page = pc & ~0xfffULL;
+	t.start = pc;
 	t.nstubs = 0;
-	t.rax = -1;
+	if (!jt_scan(h, &t, pc))
+		return JIT_NONE;
 	/* The exit check: other threads' requests, then the budget. */
-	x_alu_mi8(&t.b, 0, ALU_CMP, RBX, HREQ, 0);
+	t.dirty = 0;
+	x_alu_mi8(&t.b, 0, ALU_CMP, RBP, HREQ, 0);
 	fix = x_jcc(&t.b, CC_NE);
-	x_op_rr(&t.b, 1, X_OP(0x85), 1, R15, R15); /* test r15, r15 */
+	x_test_rr(&t.b, R15);
 	jt_stub(&t, fix, pc, 0, STUB_EXIT)->fix[1] = x_jcc(&t.b, CC_LE);
+	jt_alloc(&t);
+	t.head = t.b.p;
 
-	while (open && n < JIT_BLOCK_MAX_INSNS) {
-		const struct jk_map *m;
-		struct insn in;
-		unsigned len = jt_decode(h, pc, &in, &m);
+	for (n = 0; n < t.n; n++) {
+		const struct jt_insn *k = &t.ins[n];
+		const struct jk_map *m = k->m;
+		uint64_t target = k->pc + (uint64_t)(int64_t)k->in.imm;
 
-		if (!len) {
-			if (!n)
-				return JIT_NONE;
-			jt_spend(&t, n);
-			jt_leave(&t, pc, JIT_EXIT_STEP);
-			open = false;
-			break;
-		}
+		pc = k->pc;
 		switch (m->kind) {
 		case JK_NOP: break;
-		case JK_BR: jt_branch(&t, m, &in, pc, n + 1); break;
+		case JK_BR: jt_branch(&t, m, &k->in, pc, n + 1); break;
 		case JK_JAL:
-			x_mov_imm(&t.b, RAX, pc + len);
-			st_rd(&t, RAX, in.rd);
+			x_mov_imm(&t.b, RAX, pc + k->len);
+			jt_put(&t, RAX, k->in.rd);
 			/* fall through */
 		case JK_J:
-			jt_goto(&t, pc + (uint64_t)(int64_t)in.imm, n + 1);
+			if (target == t.start)
+				jt_back_edge(&t, n + 1);
+			else
+				jt_goto(&t, target, n + 1, t.dirty);
 			open = false;
 			break;
 		case JK_JALR:
-			jt_jalr(&t, &in, pc, len, n + 1);
+			jt_jalr(&t, &k->in, pc, k->len, n + 1);
 			open = false;
 			break;
-		case JK_LOAD: jt_load(&t, &in, m->aux, pc, n); break;
-		case JK_STORE: jt_store(&t, &in, m->aux, pc, n); break;
-		default: jt_alu(&t, m, &in, pc); break;
+		case JK_LOAD: jt_load(&t, &k->in, m->aux, pc, n); break;
+		case JK_STORE: jt_store(&t, &k->in, m->aux, pc, n); break;
+		default: jt_alu(&t, m, &k->in, pc); break;
 		}
-		n++;
-		pc += len;
-		if ((pc & 0xfff) == 0)
-			break;
+		pc += k->len;
 	}
-	if (open)
-		jt_goto(&t, pc, n);
+	if (t.step_after) {
+		jt_writeback(&t, t.dirty);
+		jt_spend(&t, n);
+		jt_leave(&t, pc, JIT_EXIT_STEP);
+	} else if (open) {
+		jt_goto(&t, pc, n, t.dirty);
+	}
 	jt_emit_stubs(&t);
 	j->st.blocks++;
 	j->st.insns += n;
