@@ -15,6 +15,10 @@
 #
 # The isa and diff groups run once per engine in ENGINES (default: interp,
 # plus jit on x86-64 hosts); the jit runs are named isa-jit/..., diff-jit/...
+# The system group runs under the default engine (jit on x86-64 hosts) as
+# system/..., and once more under each other engine in ENGINES, as
+# system-interp/... (atoll is then a wrapper that adds --engine to boot
+# and run).  The linux group runs under the default engine only.
 #
 # Environment: BUILD (build), ATOLL ($BUILD/atoll), SAN (1: longer
 # timeouts), QEMU, JOBS (2), and per-test timeouts in seconds T_UNIT (60),
@@ -166,16 +170,40 @@ job_script() {
 	fi
 }
 
+# engine_wrapper ENGINE: the path of an executable that runs $ATOLL with
+# `--engine ENGINE` after `boot` and `run` (made once per test run, next
+# to the job results).
+engine_wrapper() {
+	local w abs
+	w=$(dirname "$res")/atoll-$1
+	if [ ! -x "$w" ]; then
+		abs=$(cd "$(dirname "$ATOLL")" && pwd)/$(basename "$ATOLL")
+		cat >"$w.$$" <<-EOF
+			#!/bin/bash
+			case \${1:-} in
+			boot | run) c=\$1; shift; exec "$abs" "\$c" --engine $1 "\$@" ;;
+			*) exec "$abs" "\$@" ;;
+			esac
+		EOF
+		chmod +x "$w.$$" && mv "$w.$$" "$w"
+	fi
+	echo "$w"
+}
+
 if [ "${1:-}" = --job ]; then
 	kind=$2 name=$3 arg=$4 res=$5
 	case $kind in
 	unit) job_unit "$name" "$arg" "$res" ;;
-	isa) job_isa "$name" "$arg" "$res" ;;
-	diff) job_diff "$name" "$arg" "$res" ;;
+	isa) ATOLL_ENGINE=interp job_isa "$name" "$arg" "$res" ;;
+	diff) ATOLL_ENGINE=interp job_diff "$name" "$arg" "$res" ;;
 	isa-jit) ATOLL_ENGINE=jit job_isa "$name" "$arg" "$res" ;;
 	diff-jit) ATOLL_ENGINE=jit job_diff "$name" "$arg" "$res" ;;
 	cli) job_script "$name" "$arg" "$res" "$T_CLI" ;;
 	system) job_script "$name" "$arg" "$res" "$T_SYSTEM" ;;
+	system-*)
+		[ -x "$ATOLL" ] && ATOLL=$(engine_wrapper "${kind#system-}")
+		job_script "$name" "$arg" "$res" "$T_SYSTEM"
+		;;
 	linux) job_script "$name" "$arg" "$res" "$T_LINUX" ;;
 	esac
 	exit 0
@@ -291,14 +319,23 @@ if want cli; then
 fi
 
 # System tests: several domains in one `atoll run`, each script given the
-# atoll binary as $1 (exit 0 = pass).
+# atoll binary as $1 (exit 0 = pass); under the default engine, then under
+# each other engine of ENGINES.
 if want system; then
-	n=0
-	for s in $(compgen -G "tests/system/*.sh" | sort); do
-		add system "system/$(basename "$s" .sh)" "$s"
-		n=$((n + 1))
+	default_engine=interp
+	[ "$(uname -m)" = x86_64 ] && default_engine=jit
+	for eng in default $ENGINES; do
+		[ "$eng" = "$default_engine" ] && continue
+		k=system
+		[ "$eng" = default ] || k=system-$eng
+		n=0
+		for s in $(compgen -G "tests/system/*.sh" | sort); do
+			add "$k" "$k/$(basename "$s" .sh)" "$s"
+			n=$((n + 1))
+		done
+		[ $n = 0 ] && add none "$k" \
+			"no system tests (tests/system/*.sh)"
 	done
-	[ $n = 0 ] && add none system "no system tests (tests/system/*.sh)"
 fi
 
 # Linux guest tests: each boots the kernel and user space of

@@ -15,13 +15,11 @@
 /* AUTO (0, what a zeroed config says): CPU_ENGINE_DEFAULT. */
 enum cpu_engine { CPU_ENGINE_AUTO = 0, CPU_ENGINE_INTERP, CPU_ENGINE_JIT };
 
-/* The engine used when none is named. */
-#ifndef CPU_ENGINE_DEFAULT
+/* The engine used when none is named: the translator where it exists. */
 #if defined(__x86_64__)
-#define CPU_ENGINE_DEFAULT CPU_ENGINE_INTERP
+#define CPU_ENGINE_DEFAULT CPU_ENGINE_JIT
 #else
 #define CPU_ENGINE_DEFAULT CPU_ENGINE_INTERP
-#endif
 #endif
 
 /* Parse "jit" / "interp" into *e.  Returns 0 or -EINVAL. */
