@@ -170,24 +170,21 @@ job_script() {
 	fi
 }
 
-# engine_wrapper ENGINE: the path of an executable that runs $ATOLL with
-# `--engine ENGINE` after `boot` and `run` (made once per test run, next
-# to the job results).
+# engine_wrapper ENGINE: make $ATOLL's sibling atoll-ENGINE, which runs
+# $ATOLL with `--engine ENGINE` after `boot` and `run` (a sibling: some
+# scripts find the guest programs next to the binary they are given).
 engine_wrapper() {
-	local w abs
-	w=$(dirname "$res")/atoll-$1
-	if [ ! -x "$w" ]; then
-		abs=$(cd "$(dirname "$ATOLL")" && pwd)/$(basename "$ATOLL")
-		cat >"$w.$$" <<-EOF
-			#!/bin/bash
-			case \${1:-} in
-			boot | run) c=\$1; shift; exec "$abs" "\$c" --engine $1 "\$@" ;;
-			*) exec "$abs" "\$@" ;;
-			esac
-		EOF
-		chmod +x "$w.$$" && mv "$w.$$" "$w"
-	fi
-	echo "$w"
+	local dir w
+	dir=$(cd "$(dirname "$ATOLL")" && pwd) || return 1
+	w=$dir/atoll-$1
+	cat >"$w.$$" <<-EOF
+		#!/bin/bash
+		case \${1:-} in
+		boot | run) c=\$1; shift; exec "$dir/$(basename "$ATOLL")" "\$c" --engine $1 "\$@" ;;
+		*) exec "$dir/$(basename "$ATOLL")" "\$@" ;;
+		esac
+	EOF
+	chmod +x "$w.$$" && mv "$w.$$" "$w"
 }
 
 if [ "${1:-}" = --job ]; then
@@ -201,7 +198,7 @@ if [ "${1:-}" = --job ]; then
 	cli) job_script "$name" "$arg" "$res" "$T_CLI" ;;
 	system) job_script "$name" "$arg" "$res" "$T_SYSTEM" ;;
 	system-*)
-		[ -x "$ATOLL" ] && ATOLL=$(engine_wrapper "${kind#system-}")
+		[ -x "$ATOLL" ] && ATOLL=$(dirname "$ATOLL")/atoll-${kind#system-}
 		job_script "$name" "$arg" "$res" "$T_SYSTEM"
 		;;
 	linux) job_script "$name" "$arg" "$res" "$T_LINUX" ;;
@@ -327,7 +324,10 @@ if want system; then
 	for eng in default $ENGINES; do
 		[ "$eng" = "$default_engine" ] && continue
 		k=system
-		[ "$eng" = default ] || k=system-$eng
+		if [ "$eng" != default ]; then
+			k=system-$eng
+			[ -x "$ATOLL" ] && engine_wrapper "$eng"
+		fi
 		n=0
 		for s in $(compgen -G "tests/system/*.sh" | sort); do
 			add "$k" "$k/$(basename "$s" .sh)" "$s"
