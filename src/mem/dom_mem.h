@@ -13,6 +13,7 @@
 #include "lib/retry.h"
 #include "mem/p2m.h"
 #include "mem/types.h"
+#include "mem/wss.h"
 
 struct mem_host;
 
@@ -59,6 +60,9 @@ struct dom_mem_stats {
 	 * docs/policy.md). */
 	uint64_t over_target_ms;
 	bool ignoring_balloon;
+	/* Sampled working set (wss.h): active frames (the larger moving
+	 * average), the last period's estimate, periods sampled. */
+	uint64_t wss_active, wss_last, wss_periods;
 };
 
 struct dom_mem {
@@ -99,6 +103,7 @@ struct dom_mem {
 	 * target (0: it does not), and named for it once. */
 	_Atomic uint64_t over_since_ns;
 	_Atomic bool ignoring;
+	struct dom_wss wss; /* working-set sampling (wss.c) */
 };
 
 /* Largest extent order of populate/decrease (2 MiB extents, as the
