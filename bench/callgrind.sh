@@ -9,11 +9,12 @@
 # LONG build (bench-W-short.elf, bench-W-long.elf) that differ only in
 # their count; each runs once under callgrind, and the difference in host
 # instructions (Ir) divided by the difference in counts cancels start-up.
-# env ATOLL_ARGS: extra `atoll boot` flags, e.g. "--engine jit".
+# env ATOLL_ARGS: extra `atoll boot` flags, e.g. "--engine jit" (the
+# default engine is the interpreter).
 set -u
 
 if [ $# -lt 2 ]; then
-	sed -n '2,12s/^# \{0,1\}//p' "$0"
+	sed -n '2,13s/^# \{0,1\}//p' "$0"
 	exit 2
 fi
 ATOLL=$1

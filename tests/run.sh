@@ -15,10 +15,10 @@
 #
 # The isa and diff groups run once per engine in ENGINES (default: interp,
 # plus jit on x86-64 hosts); the jit runs are named isa-jit/..., diff-jit/...
-# The system group runs under the default engine (jit on x86-64 hosts) as
-# system/..., and once more under each other engine in ENGINES, as
-# system-interp/... (atoll is then a wrapper that adds --engine to boot
-# and run).  The linux group runs under the default engine only.
+# The system group runs the same way (system/..., system-jit/...), atoll
+# being a wrapper that adds --engine to boot and run; tests/system/
+# exclude-ENGINE lists scripts left out under an engine, with the reason.
+# The linux group runs under the default engine only.
 #
 # Environment: BUILD (build), ATOLL ($BUILD/atoll), SAN (1: longer
 # timeouts), QEMU, JOBS (2), and per-test timeouts in seconds T_UNIT (60),
@@ -196,9 +196,10 @@ if [ "${1:-}" = --job ]; then
 	isa-jit) ATOLL_ENGINE=jit job_isa "$name" "$arg" "$res" ;;
 	diff-jit) ATOLL_ENGINE=jit job_diff "$name" "$arg" "$res" ;;
 	cli) job_script "$name" "$arg" "$res" "$T_CLI" ;;
-	system) job_script "$name" "$arg" "$res" "$T_SYSTEM" ;;
-	system-*)
-		[ -x "$ATOLL" ] && ATOLL=$(dirname "$ATOLL")/atoll-${kind#system-}
+	system | system-*)
+		eng=${kind#system}
+		eng=${eng#-}
+		[ -x "$ATOLL" ] && ATOLL=$(dirname "$ATOLL")/atoll-${eng:-interp}
 		job_script "$name" "$arg" "$res" "$T_SYSTEM"
 		;;
 	linux) job_script "$name" "$arg" "$res" "$T_LINUX" ;;
@@ -316,20 +317,17 @@ if want cli; then
 fi
 
 # System tests: several domains in one `atoll run`, each script given the
-# atoll binary as $1 (exit 0 = pass); under the default engine, then under
-# each other engine of ENGINES.
+# atoll binary as $1 (exit 0 = pass); once per engine of ENGINES.
 if want system; then
-	default_engine=interp
-	[ "$(uname -m)" = x86_64 ] && default_engine=jit
-	for eng in default $ENGINES; do
-		[ "$eng" = "$default_engine" ] && continue
-		k=system
-		if [ "$eng" != default ]; then
-			k=system-$eng
-			[ -x "$ATOLL" ] && engine_wrapper "$eng"
-		fi
+	for eng in $ENGINES; do
+		k=$(engine_kind system "$eng")
+		[ -x "$ATOLL" ] && engine_wrapper "$eng"
+		excluded=$(sed -e 's/#.*//' "tests/system/exclude-$eng" \
+			2>/dev/null | awk 'NF { print $1 }')
 		n=0
 		for s in $(compgen -G "tests/system/*.sh" | sort); do
+			grep -qx -- "$(basename "$s" .sh)" <<<"$excluded" &&
+				continue
 			add "$k" "$k/$(basename "$s" .sh)" "$s"
 			n=$((n + 1))
 		done
