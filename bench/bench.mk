@@ -8,12 +8,14 @@ BENCH_CFLAGS := -Ibench -fno-tree-loop-distribute-patterns
 $(eval $(call guest_prog,bench-intloop,bench/intloop.c bench/intloop.S,$(BENCH_CFLAGS)))
 $(eval $(call guest_prog,bench-mixed,bench/mixed.c bench/mixed_kern.c,$(BENCH_CFLAGS)))
 $(eval $(call guest_prog,bench-tlbmiss,bench/tlbmiss.c bench/tlbmiss.S,$(BENCH_CFLAGS)))
+$(eval $(call guest_prog,bench-cmark,bench/cmark.c bench/cmark_kern.c,$(BENCH_CFLAGS)))
 
 # The miss loop and the one-page control alone, for CPU-time differences.
 $(eval $(call guest_prog,bench-tlbwalk,bench/tlbmiss.c bench/tlbmiss.S,$(BENCH_CFLAGS) -DTLB_NO_CONTROL))
 $(eval $(call guest_prog,bench-tlbhit,bench/tlbmiss.c bench/tlbmiss.S,$(BENCH_CFLAGS) -DTLB_NO_MISS))
 
 BENCH_ELFS := $(GUEST_OUT)/bench-intloop.elf $(GUEST_OUT)/bench-mixed.elf \
+	$(GUEST_OUT)/bench-cmark.elf \
 	$(GUEST_OUT)/bench-tlbmiss.elf $(GUEST_OUT)/bench-tlbwalk.elf \
 	$(GUEST_OUT)/bench-tlbhit.elf $(GUEST_OUT)/bench-intloop-short.elf
 
@@ -33,13 +35,15 @@ bench: $(BENCH_ELFS)
 $(eval $(call guest_prog,bench-intloop-short,bench/intloop.c bench/intloop.S,$(BENCH_CFLAGS) -DINTLOOP_ITERS=1000000ULL))
 $(eval $(call guest_prog,bench-intloop-long,bench/intloop.c bench/intloop.S,$(BENCH_CFLAGS) -DINTLOOP_ITERS=3000000ULL))
 
-# The same for mixed (1,000 and 3,000 rounds; checksums from a native build
-# of mixed_kern.c) and for the TLB-miss loop alone (16 and 48 passes).
+# The same for mixed and cmark (1,000 and 3,000 rounds; checksums from a
+# native build of their kernels) and for the TLB-miss loop alone (16 and 48 passes).
 $(eval $(call guest_prog,bench-mixed-short,bench/mixed.c bench/mixed_kern.c,$(BENCH_CFLAGS) -DMIXED_ROUNDS=1000u -DMIXED_EXPECT=0x268e95fau))
 $(eval $(call guest_prog,bench-mixed-long,bench/mixed.c bench/mixed_kern.c,$(BENCH_CFLAGS) -DMIXED_ROUNDS=3000u -DMIXED_EXPECT=0x74963a02u))
+$(eval $(call guest_prog,bench-cmark-short,bench/cmark.c bench/cmark_kern.c,$(BENCH_CFLAGS) -DCMARK_ROUNDS=1000u -DCMARK_EXPECT=0xeef2874bu))
+$(eval $(call guest_prog,bench-cmark-long,bench/cmark.c bench/cmark_kern.c,$(BENCH_CFLAGS) -DCMARK_ROUNDS=3000u -DCMARK_EXPECT=0xbb530478u))
 $(eval $(call guest_prog,bench-tlbmiss-short,bench/tlbmiss.c bench/tlbmiss.S,$(BENCH_CFLAGS) -DTLB_NO_CONTROL -DTLB_ACCESSES=262144ULL))
 $(eval $(call guest_prog,bench-tlbmiss-long,bench/tlbmiss.c bench/tlbmiss.S,$(BENCH_CFLAGS) -DTLB_NO_CONTROL -DTLB_ACCESSES=786432ULL))
-CALLGRIND_ELFS := $(foreach w,intloop mixed tlbmiss,\
+CALLGRIND_ELFS := $(foreach w,intloop mixed cmark tlbmiss,\
 	$(GUEST_OUT)/bench-$(w)-short.elf $(GUEST_OUT)/bench-$(w)-long.elf)
 
 bench-callgrind: $(ATOLL) $(CALLGRIND_ELFS)

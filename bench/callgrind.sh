@@ -3,17 +3,18 @@
 # repeatable and immune to the noise of a shared machine.
 #
 # usage: bench/callgrind.sh ATOLL GUEST_DIR [WORKLOAD...]
-# workloads: intloop (per guest instruction, the tight loop), mixed (per
-# guest instruction, compiled C), tlbmiss (per Sv39 TLB miss: the load that
-# misses, its page walk and refill).  Each has a SHORT and a LONG build
-# (bench-W-short.elf, bench-W-long.elf) that differ only in their count;
-# each runs once under callgrind, and the difference in host instructions
-# (Ir) divided by the difference in counts cancels start-up and exit.
-# env ATOLL_ARGS: extra `atoll boot` flags, e.g. "--engine jit".
+# workloads: intloop (per guest instruction, the tight loop), mixed and
+# cmark (per guest instruction, compiled C), tlbmiss (per Sv39 TLB miss:
+# the load that misses, its page walk and refill).  Each has a SHORT and a
+# LONG build (bench-W-short.elf, bench-W-long.elf) that differ only in
+# their count; each runs once under callgrind, and the difference in host
+# instructions (Ir) divided by the difference in counts cancels start-up.
+# env ATOLL_ARGS: extra `atoll boot` flags, e.g. "--engine jit" (the
+# default engine is the interpreter).
 set -u
 
 if [ $# -lt 2 ]; then
-	sed -n '2,12s/^# \{0,1\}//p' "$0"
+	sed -n '2,13s/^# \{0,1\}//p' "$0"
 	exit 2
 fi
 ATOLL=$1
@@ -51,7 +52,7 @@ measure() {
 status=0
 for w in ${*:-intloop mixed tlbmiss}; do
 	case $w in
-	intloop | mixed) unit="guest instruction" ;;
+	intloop | mixed | cmark) unit="guest instruction" ;;
 	tlbmiss) unit="TLB miss (load + walk + refill)" ;;
 	*) echo "callgrind: unknown workload '$w'" >&2; exit 2 ;;
 	esac

@@ -9,8 +9,8 @@
 #
 # usage: bench/run.sh [-n MIN] [-N MAX] [-t ATOLL_TIMEOUT_S] [-o JSON]
 #                     [WORKLOAD...]
-#   workloads: intloop mixed tlbmiss mem io policy share linux (default:
-#   all)
+#   workloads: intloop mixed cmark tlbmiss mem io policy share linux
+#   (default: all)
 #   -n MIN  pairs at least (default 5); -N MAX  pairs at most (default 9):
 #           pairs go on after MIN until the figure's spread decides its
 #           target (or, without one, is within 2-5 % of the median)
@@ -59,10 +59,10 @@ if ! [[ "$MINP" =~ ^[1-9][0-9]*$ && "$MAXP" =~ ^[1-9][0-9]*$ &&
 	exit 2
 fi
 export REPS=$MINP # the sections' minimum number of pairs
-WORKLOADS=${*:-intloop mixed tlbmiss mem io policy share linux}
+WORKLOADS=${*:-intloop mixed cmark tlbmiss mem io policy share linux}
 for w in $WORKLOADS; do
 	case $w in
-	intloop | mixed | tlbmiss | mem | io | policy | share | linux) ;;
+	intloop | mixed | cmark | tlbmiss | mem | io | policy | share | linux) ;;
 	*) echo "bench: unknown workload '$w'" >&2; exit 2 ;;
 	esac
 done
@@ -115,7 +115,7 @@ atoll_why=""
 qemu_ok=1
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
 	elfs=("$GUEST/bench-intloop-short.elf")
-	for w in intloop mixed; do has $w && elfs+=("$GUEST/bench-$w.elf"); done
+	for w in intloop mixed cmark; do has $w && elfs+=("$GUEST/bench-$w.elf"); done
 	has tlbmiss && elfs+=("$GUEST/bench-tlbwalk.elf" "$GUEST/bench-tlbhit.elf")
 	has mem && elfs+=("$GUEST/mem-memhog.elf")
 	{ has io || has policy || has share; } && elfs+=("$GUEST/atoll-os.elf")
@@ -216,7 +216,7 @@ qemu_null() { # LOG: seconds, or nothing
 		[ "$(field "$1" intloop check)" = ok ] && run_cpu "$1"
 }
 
-# ---- CPU: intloop and mixed (MIPS), tlbmiss (ns per miss) -------------
+# ---- CPU: intloop, mixed and cmark (MIPS), tlbmiss (ns per miss) ------
 # The translator exists on x86-64 hosts only.
 JIT=0
 [ "$(uname -m)" = x86_64 ] && JIT=1
@@ -290,6 +290,7 @@ cpu_mips() { # W: pairs of atoll / QEMU; MIPS in CPU and guest time
 		case $w in
 		intloop) st enough --target ">=" 1000 ${V[a:$w]:-0} && break ;;
 		mixed) st enough --target ">=" 0.25 ${V[r:$w]:-0} && break ;;
+		cmark) st enough ${V[jr:$w]:-${V[r:$w]:-0}} && break ;;
 		esac
 	done
 	# shellcheck disable=SC2086 # lists of numbers
@@ -381,7 +382,7 @@ cpu_tlb() { # ns per Sv39 miss: the miss loop alone minus the control alone
 		"run of $acc accesses"
 }
 
-for w in intloop mixed tlbmiss; do
+for w in intloop mixed cmark tlbmiss; do
 	has $w || continue
 	if [ $w = tlbmiss ]; then
 		cpu_tlb

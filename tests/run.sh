@@ -15,6 +15,10 @@
 #
 # The isa and diff groups run once per engine in ENGINES (default: interp,
 # plus jit on x86-64 hosts); the jit runs are named isa-jit/..., diff-jit/...
+# The system group runs the same way (system/..., system-jit/...), atoll
+# being a wrapper that adds --engine to boot and run; tests/system/
+# exclude-ENGINE lists scripts left out under an engine, with the reason.
+# The linux group runs under the default engine only.
 #
 # Environment: BUILD (build), ATOLL ($BUILD/atoll), SAN (1: longer
 # timeouts), QEMU, JOBS (2), and per-test timeouts in seconds T_UNIT (60),
@@ -166,16 +170,38 @@ job_script() {
 	fi
 }
 
+# engine_wrapper ENGINE: make $ATOLL's sibling atoll-ENGINE, which runs
+# $ATOLL with `--engine ENGINE` after `boot` and `run` (a sibling: some
+# scripts find the guest programs next to the binary they are given).
+engine_wrapper() {
+	local dir w
+	dir=$(cd "$(dirname "$ATOLL")" && pwd) || return 1
+	w=$dir/atoll-$1
+	cat >"$w.$$" <<-EOF
+		#!/bin/bash
+		case \${1:-} in
+		boot | run) c=\$1; shift; exec "$dir/$(basename "$ATOLL")" "\$c" --engine $1 "\$@" ;;
+		*) exec "$dir/$(basename "$ATOLL")" "\$@" ;;
+		esac
+	EOF
+	chmod +x "$w.$$" && mv "$w.$$" "$w"
+}
+
 if [ "${1:-}" = --job ]; then
 	kind=$2 name=$3 arg=$4 res=$5
 	case $kind in
 	unit) job_unit "$name" "$arg" "$res" ;;
-	isa) job_isa "$name" "$arg" "$res" ;;
-	diff) job_diff "$name" "$arg" "$res" ;;
+	isa) ATOLL_ENGINE=interp job_isa "$name" "$arg" "$res" ;;
+	diff) ATOLL_ENGINE=interp job_diff "$name" "$arg" "$res" ;;
 	isa-jit) ATOLL_ENGINE=jit job_isa "$name" "$arg" "$res" ;;
 	diff-jit) ATOLL_ENGINE=jit job_diff "$name" "$arg" "$res" ;;
 	cli) job_script "$name" "$arg" "$res" "$T_CLI" ;;
-	system) job_script "$name" "$arg" "$res" "$T_SYSTEM" ;;
+	system | system-*)
+		eng=${kind#system}
+		eng=${eng#-}
+		[ -x "$ATOLL" ] && ATOLL=$(dirname "$ATOLL")/atoll-${eng:-interp}
+		job_script "$name" "$arg" "$res" "$T_SYSTEM"
+		;;
 	linux) job_script "$name" "$arg" "$res" "$T_LINUX" ;;
 	esac
 	exit 0
@@ -291,14 +317,23 @@ if want cli; then
 fi
 
 # System tests: several domains in one `atoll run`, each script given the
-# atoll binary as $1 (exit 0 = pass).
+# atoll binary as $1 (exit 0 = pass); once per engine of ENGINES.
 if want system; then
-	n=0
-	for s in $(compgen -G "tests/system/*.sh" | sort); do
-		add system "system/$(basename "$s" .sh)" "$s"
-		n=$((n + 1))
+	for eng in $ENGINES; do
+		k=$(engine_kind system "$eng")
+		[ -x "$ATOLL" ] && engine_wrapper "$eng"
+		excluded=$(sed -e 's/#.*//' "tests/system/exclude-$eng" \
+			2>/dev/null | awk 'NF { print $1 }')
+		n=0
+		for s in $(compgen -G "tests/system/*.sh" | sort); do
+			grep -qx -- "$(basename "$s" .sh)" <<<"$excluded" &&
+				continue
+			add "$k" "$k/$(basename "$s" .sh)" "$s"
+			n=$((n + 1))
+		done
+		[ $n = 0 ] && add none "$k" \
+			"no system tests (tests/system/*.sh)"
 	done
-	[ $n = 0 ] && add none system "no system tests (tests/system/*.sh)"
 fi
 
 # Linux guest tests: each boots the kernel and user space of

@@ -47,29 +47,32 @@ bool jit_supported(void)
 	return true;
 }
 
-/* enter(h, code): save rbx and r15, pin h in rbx and the budget in r15,
- * jump to the block.  Blocks leave through the epilogue (budget back to
- * the hart) with the exit value in rax.  The stack stays 16-byte aligned
- * for the helpers blocks call. */
+/* enter(h, code): save the callee-saved registers, pin h (biased) in rbp
+ * and the budget in r15, jump to the block.  Blocks leave through the
+ * epilogue (budget back to the hart) with the exit value in rax.  Six
+ * pushes and 8 bytes keep the stack 16-byte aligned for the helpers
+ * blocks call. */
+static const int8_t jit_saved[] = { RBP, RBX, R12, R13, R14, R15 };
+
 void jit_emit_stubs(struct jit *j)
 {
-	const int32_t budget = (int32_t)offsetof(struct hart, budget);
+	const int32_t budget =
+		(int32_t)offsetof(struct hart, budget) - JIT_HART_BIAS;
 	struct xbuf b = { j->rw };
+	int k;
 
-	x_b(&b, 0x53); /* push rbx */
-	x_b(&b, 0x41); /* push r15 */
-	x_b(&b, 0x57);
+	for (k = 0; k < (int)sizeof(jit_saved); k++)
+		x_push(&b, jit_saved[k]);
 	x_alu_ri(&b, 1, ALU_SUB, RSP, 8);
-	x_mov_rr(&b, RBX, RDI);
-	x_load64(&b, R15, RBX, budget);
+	x_lea(&b, RBP, RDI, JIT_HART_BIAS);
+	x_load64(&b, R15, RBP, budget);
 	x_b(&b, 0xff); /* jmp rsi */
 	x_b(&b, 0xe6);
 	j->epilogue = j->rx + (b.p - j->rw);
-	x_store64(&b, R15, RBX, budget);
+	x_store64(&b, R15, RBP, budget);
 	x_alu_ri(&b, 1, ALU_ADD, RSP, 8);
-	x_b(&b, 0x41); /* pop r15 */
-	x_b(&b, 0x5f);
-	x_b(&b, 0x5b); /* pop rbx */
+	for (k = (int)sizeof(jit_saved) - 1; k >= 0; k--)
+		x_pop(&b, jit_saved[k]);
 	x_b(&b, 0xc3); /* ret */
 	j->enter = (jit_enter_fn)(uintptr_t)j->rx;
 	j->base = (size_t)((b.p - j->rw + 63) & ~63);

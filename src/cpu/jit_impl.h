@@ -26,6 +26,9 @@
 extern size_t jit_cache_size;
 #define JIT_BLOCK_MAX_INSNS 64 /* guest instructions per block */
 #define JIT_BLOCK_ROOM (32u << 10) /* bytes a block may need, at most */
+/* Generated code holds the hart in rbp, this many bytes past its start
+ * (x1..x31 then sit within an 8-bit displacement). */
+#define JIT_HART_BIAS 128
 #define JIT_JC_BITS 15 /* lookup table: 32768 entries */
 #define JIT_JC_SIZE (1u << JIT_JC_BITS)
 

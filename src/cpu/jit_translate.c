@@ -2,18 +2,19 @@
  * page, at most JIT_BLOCK_MAX_INSNS instructions, conditional branches
  * leave by side exits) becomes x86-64 code.
  *
- * Guest registers stay in the hart (rbx points to it throughout); each
- * instruction loads its operands, computes and stores rd.  Loads and stores
- * check the soft TLB inline exactly as ops_mem.c does (one compare of page,
- * context and alignment; host = va + addend); a miss leaves the block with
- * pc at that instruction for the interpreter, which takes the slow path,
- * traps precisely or does the MMIO.  Instructions not translated here (FP,
- * CSRs, AMOs, fences, system) end the block the same way.  Budget: it
- * lives in r15 while translated code runs; every exit subtracts the
- * instructions the block retired before it, and every block starts with
- * the exit check (requests from other threads, budget), so chained edges
- * and loops poll like the interpreter does.  rax caches the guest register
- * last loaded or stored through it, along the block's straight line.
+ * A block is decoded first (jt_scan), so that its most used guest
+ * registers get host registers (jt_alloc; jit_block.h says how), then
+ * emitted instruction by instruction (jit_ops.c), then its out-of-line
+ * exits.  rbp holds the hart, r15 the budget.  Every exit writes back the
+ * registers the block changed, subtracts from the budget the instructions
+ * the block retired before it, and either chains (a patchable jump, or the
+ * inline lookup for other pages and jalr) or leaves to the dispatcher with
+ * pc set: to look up, or for the interpreter to run the instruction there
+ * (one not translated, or a load/store that missed the soft TLB).  Every
+ * block starts with the exit check (requests from other threads, budget),
+ * so chained edges poll like the interpreter does; a branch or jump back
+ * to the block's own start is a loop run without leaving, its body
+ * unrolled when small, with the same check on each back edge.
  *
  * Decoding goes through decode.c: the handler it picks names the
  * operation, so both engines read the same fields.
@@ -21,232 +22,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cpu/decode.h"
-#include "cpu/jit_impl.h"
-#include "cpu/jit_x86.h"
-#include "cpu/ops.h"
+#include "cpu/jit_block.h"
 
 #if defined(__x86_64__)
 
-enum jk {
-	JK_NONE,
-	JK_NOP,
-	JK_LI,
-	JK_MV,
-	JK_ALUI, /* addi xori ori andi: aux = enum x86_alu */
-	JK_SLTI,
-	JK_SLTIU,
-	JK_SHI, /* slli srli srai: aux = enum x86_shift */
-	JK_ADDIW,
-	JK_SHIW,
-	JK_AUIPC,
-	JK_ALU, /* add sub xor or and */
-	JK_SLT,
-	JK_SLTU,
-	JK_SH, /* sll srl sra */
-	JK_ALUW, /* addw subw */
-	JK_SHW,
-	JK_MUL,
-	JK_MULW,
-	JK_MULH, /* aux = 5 imul, 4 mul */
-	JK_CALL, /* rd = helper(rs1, rs2) */
-	JK_BR, /* aux = condition; beqz/bnez: rs2 = 0 */
-	JK_J,
-	JK_JAL,
-	JK_JALR,
-	JK_LOAD, /* aux = size | 16 for sign extension */
-	JK_STORE, /* aux = size */
-};
-
-struct jk_map {
-	insn_fn f4, f2;
-	uint8_t kind, aux;
-	void *helper;
-};
-
-/* Helpers for the M operations with special cases (division by zero,
- * overflow) or no single x86 instruction: the interpreter's own code. */
-static uint64_t jh_mulhsu(uint64_t a, uint64_t b)
-{
-	return (uint64_t)((unsigned __int128)((__int128)(int64_t)a *
-					      (__int128)b) >>
-			  64);
-}
-static uint64_t jh_div(uint64_t a, uint64_t b)
-{
-	return m_div((int64_t)a, (int64_t)b);
-}
-static uint64_t jh_divu(uint64_t a, uint64_t b)
-{
-	return b ? a / b : UINT64_MAX;
-}
-static uint64_t jh_rem(uint64_t a, uint64_t b)
-{
-	return m_rem((int64_t)a, (int64_t)b);
-}
-static uint64_t jh_remu(uint64_t a, uint64_t b)
-{
-	return b ? a % b : a;
-}
-static uint64_t jh_divw(uint64_t a, uint64_t b)
-{
-	return m_divw((int32_t)(uint32_t)a, (int32_t)(uint32_t)b);
-}
-static uint64_t jh_divuw(uint64_t a, uint64_t b)
-{
-	return (uint32_t)b ? sext32((uint32_t)a / (uint32_t)b) : UINT64_MAX;
-}
-static uint64_t jh_remw(uint64_t a, uint64_t b)
-{
-	return m_remw((int32_t)(uint32_t)a, (int32_t)(uint32_t)b);
-}
-static uint64_t jh_remuw(uint64_t a, uint64_t b)
-{
-	return (uint32_t)b ? sext32((uint32_t)a % (uint32_t)b) : sext32(a);
-}
-
-#define M(name, kind, aux)                                                     \
-	{                                                                      \
-		name##_4, name##_2, kind, aux, 0                               \
-	}
-#define MH(name, fn)                                                           \
-	{                                                                      \
-		name##_4, name##_2, JK_CALL, 0, (void *)fn                     \
-	}
-#define MB(name, cc)                                                           \
-	{                                                                      \
-		name##_far_4, name##_far_2, JK_BR, cc, 0                       \
-	}
-
-static const struct jk_map jk_table[] = {
-	M(op_nop, JK_NOP, 0),
-	M(op_li, JK_LI, 0),
-	M(op_mv, JK_MV, 0),
-	M(op_addi, JK_ALUI, ALU_ADD),
-	M(op_xori, JK_ALUI, ALU_XOR),
-	M(op_ori, JK_ALUI, ALU_OR),
-	M(op_andi, JK_ALUI, ALU_AND),
-	M(op_slti, JK_SLTI, 0),
-	M(op_sltiu, JK_SLTIU, 0),
-	M(op_slli, JK_SHI, SH_SHL),
-	M(op_srli, JK_SHI, SH_SHR),
-	M(op_srai, JK_SHI, SH_SAR),
-	M(op_addiw, JK_ADDIW, 0),
-	M(op_slliw, JK_SHIW, SH_SHL),
-	M(op_srliw, JK_SHIW, SH_SHR),
-	M(op_sraiw, JK_SHIW, SH_SAR),
-	M(op_auipc, JK_AUIPC, 0),
-	M(op_add, JK_ALU, ALU_ADD),
-	M(op_sub, JK_ALU, ALU_SUB),
-	M(op_xor, JK_ALU, ALU_XOR),
-	M(op_or, JK_ALU, ALU_OR),
-	M(op_and, JK_ALU, ALU_AND),
-	M(op_slt, JK_SLT, 0),
-	M(op_sltu, JK_SLTU, 0),
-	M(op_sll, JK_SH, SH_SHL),
-	M(op_srl, JK_SH, SH_SHR),
-	M(op_sra, JK_SH, SH_SAR),
-	M(op_addw, JK_ALUW, ALU_ADD),
-	M(op_subw, JK_ALUW, ALU_SUB),
-	M(op_sllw, JK_SHW, SH_SHL),
-	M(op_srlw, JK_SHW, SH_SHR),
-	M(op_sraw, JK_SHW, SH_SAR),
-	M(op_mul, JK_MUL, 0),
-	M(op_mulw, JK_MULW, 0),
-	M(op_mulh, JK_MULH, 5),
-	M(op_mulhu, JK_MULH, 4),
-	MH(op_mulhsu, jh_mulhsu),
-	MH(op_div, jh_div),
-	MH(op_divu, jh_divu),
-	MH(op_rem, jh_rem),
-	MH(op_remu, jh_remu),
-	MH(op_divw, jh_divw),
-	MH(op_divuw, jh_divuw),
-	MH(op_remw, jh_remw),
-	MH(op_remuw, jh_remuw),
-	MB(op_beq, CC_E),
-	MB(op_bne, CC_NE),
-	MB(op_blt, CC_L),
-	MB(op_bge, CC_GE),
-	MB(op_bltu, CC_B),
-	MB(op_bgeu, CC_AE),
-	MB(op_beqz, CC_E),
-	MB(op_bnez, CC_NE),
-	{ op_j_far_4, op_j_far_2, JK_J, 0, 0 },
-	{ op_jal_far_4, op_jal_far_2, JK_JAL, 0, 0 },
-	M(op_jalr, JK_JALR, 0),
-	M(op_jr, JK_JALR, 0),
-	M(op_lb, JK_LOAD, 1 | 16),
-	M(op_lh, JK_LOAD, 2 | 16),
-	M(op_lw, JK_LOAD, 4 | 16),
-	M(op_ld, JK_LOAD, 8),
-	M(op_lbu, JK_LOAD, 1),
-	M(op_lhu, JK_LOAD, 2),
-	M(op_lwu, JK_LOAD, 4),
-	M(op_sb, JK_STORE, 1),
-	M(op_sh, JK_STORE, 2),
-	M(op_sw, JK_STORE, 4),
-	M(op_sd, JK_STORE, 8),
-	{ op_fence_nop, op_fence_nop, JK_NOP, 0, 0 },
-};
-
-static const struct jk_map *jk_find(insn_fn fn)
-{
-	for (size_t k = 0; k < sizeof(jk_table) / sizeof(jk_table[0]); k++)
-		if (jk_table[k].f4 == fn || jk_table[k].f2 == fn)
-			return &jk_table[k];
-	return 0;
-}
-
-/* Hart field offsets, as the generated code addresses them from rbx. */
-#define HX(r) ((int32_t)(offsetof(struct hart, x) + 8u * (r)))
-#define HPC ((int32_t)offsetof(struct hart, pc))
-#define HBUDGET ((int32_t)offsetof(struct hart, budget))
-#define HREQ ((int32_t)offsetof(struct hart, requests))
-#define HCTX ((int32_t)offsetof(struct hart, ctx_data))
-#define HLOAD ((int32_t)offsetof(struct hart, tlb.load))
-#define HSTORE ((int32_t)offsetof(struct hart, tlb.store))
-#define HFETCH ((int32_t)offsetof(struct hart, tlb.fetch))
-#define HCTXF ((int32_t)offsetof(struct hart, ctx_fetch))
-
-_Static_assert(sizeof(struct tlb_entry) == 32, "tlb entry is 32 bytes");
-_Static_assert(offsetof(struct tlb_entry, tag) == 0, "tag first");
-_Static_assert(offsetof(struct tlb_entry, addend) == 8, "addend second");
-_Static_assert(offsetof(struct tlb_entry, code) == 24, "code last");
-_Static_assert(sizeof(struct jit_entry) == 24, "jc entry: 3 words");
-_Static_assert(JIT_JC_BITS == 15, "hash below");
-_Static_assert((uintptr_t)JIT_NONE == 1, "jbe below");
-_Static_assert(TLB_SIZE == 1024, "index mask below");
-_Static_assert(sizeof(((struct hart *)0)->requests) == 4, "cmp dword");
-
-/* An exit the block body jumps to, emitted after the body. */
-/* EXIT/STEP: spend, leave with JIT_EXIT_LOOKUP/STEP.  CHAIN: the initial
- * target of a patchable jump.  SIDE: the taken side of an in-page branch:
- * spend, then a patchable jump (which adds its CHAIN stub). */
-enum stub_kind { STUB_EXIT, STUB_STEP, STUB_CHAIN, STUB_SIDE };
-struct stub {
-	uint8_t *fix[2]; /* rel32 fields that jump here */
-	uint64_t pc;
-	uint32_t retired; /* instructions of the block retired before */
-	uint8_t kind;
-};
-
-struct jt {
-	struct jit *j;
-	struct xbuf b;
-	uint64_t page; /* guest-virtual page of the block */
-	struct stub stubs[2 * JIT_BLOCK_MAX_INSNS + 4];
-	unsigned nstubs;
-	int rax; /* guest register whose value rax holds, or -1 */
-};
-
-static inline const uint8_t *jt_rx(struct jt *t, const uint8_t *rw)
-{
-	return t->j->rx + (rw - t->j->rw);
-}
-
-static struct stub *jt_stub(struct jt *t, uint8_t *fix, uint64_t pc,
-			    uint32_t retired, enum stub_kind kind)
+struct stub *jt_stub(struct jt *t, uint8_t *fix, uint64_t pc, uint32_t retired,
+		     enum stub_kind kind)
 {
 	struct stub *s = &t->stubs[t->nstubs++];
 
@@ -255,7 +36,16 @@ static struct stub *jt_stub(struct jt *t, uint8_t *fix, uint64_t pc,
 	s->pc = pc;
 	s->retired = retired;
 	s->kind = (uint8_t)kind;
+	s->dirty = t->dirty;
 	return s;
+}
+
+/* Store the allocated registers in mask back to the hart. */
+static void jt_writeback(struct jt *t, uint64_t mask)
+{
+	for (unsigned r = 1; r < 32; r++)
+		if (mask >> r & 1)
+			x_store64(&t->b, t->map[r], RBP, HX(r));
 }
 
 /* budget -= retired (r15 holds it) */
@@ -268,7 +58,7 @@ static void jt_spend(struct jt *t, uint32_t retired)
 static void jt_set_pc(struct jt *t, uint64_t pc)
 {
 	x_mov_imm(&t->b, RAX, pc);
-	x_store64(&t->b, RAX, RBX, HPC);
+	x_store64(&t->b, RAX, RBP, HPC);
 }
 
 /* Leave with h->pc = pc and return value `ret` (epilogue). */
@@ -286,25 +76,25 @@ static void jt_leave(struct jt *t, uint64_t pc, uint64_t ret)
  * lookup done inline (fetch TLB entry of the target, its decoded page's
  * gen, the lookup table entry), jumping straight to the block when it
  * exists; otherwise leave with pc = rdx.  The target block's entry check
- * polls as every chained edge does. */
+ * polls as every chained edge does.  Registers are written back. */
 static void jt_lookup(struct jt *t)
 {
 	struct xbuf *b = &t->b;
 	uint8_t *miss[6], *rel;
 	unsigned n = 0;
 
-	x_store64(b, RDX, RBX, HPC);
+	x_store64(b, RDX, RBP, HPC);
 	x_mov_rr(b, RAX, RDX);
 	x_shift_ri(b, 1, SH_SHR, RAX, 7);
 	x_alu_ri(b, 0, ALU_AND, RAX, (int32_t)(TLB_MASK << 5));
 	x_mov_rr(b, RCX, RDX);
 	x_alu_ri(b, 1, ALU_AND, RCX, -4096);
-	x_load32(b, RSI, RBX, HCTXF);
+	x_load32(b, RSI, RBP, HCTXF);
 	x_alu_rr(b, 1, ALU_OR, RCX, RSI);
-	x_alu_rm(b, 1, ALU_CMP, RCX, RBX, RAX, HFETCH);
+	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, RAX, HFETCH);
 	miss[n++] = x_jcc(b, CC_NE);
-	x_op_mem(b, 1, X_OP(0x8b), 1, RSI, RBX, RAX, HFETCH + 24); /* code */
-	x_op_rr(b, 1, X_OP(0x85), 1, RSI, RSI); /* test rsi, rsi */
+	x_op_mem(b, 1, X_OP(0x8b), 1, RSI, RBP, RAX, HFETCH + 24); /* code */
+	x_test_rr(b, RSI);
 	miss[n++] = x_jcc(b, CC_E);
 	x_load64(b, RSI, RSI, (int32_t)offsetof(struct code_page, gen));
 	x_mov_rr(b, RCX, RDX);
@@ -337,10 +127,12 @@ static void jt_lookup(struct jt *t)
 	x_patch(rel, t->j->rw + (t->j->epilogue - t->j->rx));
 }
 
-/* Continue at pc after `retired` instructions: a patchable jump when pc
- * is in the block's page, else the inline lookup. */
-static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired)
+/* Continue at pc after `retired` instructions, with the registers in
+ * dirty written back: a patchable jump when pc is in the block's page,
+ * else the inline lookup. */
+static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired, uint64_t dirty)
 {
+	jt_writeback(t, dirty);
 	jt_spend(t, retired);
 	if ((pc & ~0xfffULL) == t->page) {
 		uint8_t *site = x_jmp(&t->b);
@@ -350,6 +142,23 @@ static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired)
 		x_mov_imm(&t->b, RDX, pc);
 		jt_lookup(t);
 	}
+}
+
+/* A jump back to the block's start after `retired` instructions: the exit
+ * check inline (budget spent to zero or below, requests), then straight
+ * to the loop head with every register still in place. */
+void jt_back_edge(struct jt *t, uint32_t retired)
+{
+	struct xbuf *b = &t->b;
+	struct stub *s;
+	uint8_t *rel;
+
+	x_alu_ri(b, 1, ALU_SUB, R15, (int32_t)retired);
+	s = jt_stub(t, x_jcc(b, CC_LE), t->start, 0, STUB_EXIT);
+	x_alu_mi8(b, 0, ALU_CMP, RBP, HREQ, 0);
+	s->fix[1] = x_jcc(b, CC_NE);
+	rel = x_jmp(b);
+	x_patch(rel, t->head);
 }
 
 /* The out-of-line exits, in order; SIDE stubs add CHAIN stubs, which the
@@ -367,8 +176,9 @@ static void jt_emit_stubs(struct jt *t)
 			/* Report where the jump's displacement is. */
 			jt_leave(t, s->pc, (uintptr_t)jt_rx(t, s->fix[0]));
 			break;
-		case STUB_SIDE: jt_goto(t, s->pc, s->retired); break;
+		case STUB_SIDE: jt_goto(t, s->pc, s->retired, s->dirty); break;
 		default:
+			jt_writeback(t, s->dirty);
 			jt_spend(t, s->retired);
 			jt_leave(t, s->pc,
 				 s->kind == STUB_STEP ? JIT_EXIT_STEP
@@ -378,206 +188,36 @@ static void jt_emit_stubs(struct jt *t)
 	}
 }
 
-/* reg = x[r] (x[0] holds 0), from rax when it has it. */
-static void ld_rs(struct jt *t, int reg, unsigned r)
+/* Compare for a conditional branch; returns the condition for taken. */
+static enum x86_cc jt_compare(struct jt *t, const struct jk_map *m,
+			      const struct insn *in)
 {
-	if (t->rax == (int)r) {
-		if (reg != RAX)
-			x_mov_rr(&t->b, reg, RAX);
-		return;
-	}
-	x_load64(&t->b, reg, RBX, HX(r));
-	if (reg == RAX)
-		t->rax = (int)r;
+	int a = jt_src(t, in->rs1, RAX);
+
+	if (in->rs2 == 0)
+		x_test_rr(&t->b, a);
+	else
+		jt_alu_x(t, 1, ALU_CMP, a, in->rs2);
+	return (enum x86_cc)m->aux;
 }
 
-/* x[r] = reg.  The caller has already invalidated t->rax if it changed
- * rax since (see jt_clobber). */
-static void st_rd(struct jt *t, int reg, unsigned r)
-{
-	x_store64(&t->b, reg, RBX, HX(r));
-	if (reg == RAX)
-		t->rax = (int)r;
-	else if (t->rax == (int)r)
-		t->rax = -1;
-}
-
-/* rax is about to hold something other than a guest register. */
-static void jt_clobber(struct jt *t)
-{
-	t->rax = -1;
-}
-
-/* The inline soft-TLB check of ops_mem.c: rsi = host address on a hit;
- * a miss jumps to a STEP stub for this instruction. */
-static void jt_tlb(struct jt *t, const struct insn *in, unsigned size,
-		   int32_t arr, uint64_t pc, uint32_t retired)
-{
-	struct xbuf *b = &t->b;
-
-	ld_rs(t, RSI, in->rs1);
-	jt_clobber(t);
-	if (in->imm)
-		x_alu_ri(b, 1, ALU_ADD, RSI, in->imm);
-	x_mov_rr(b, RAX, RSI);
-	x_shift_ri(b, 1, SH_SHR, RAX, 7); /* (va >> 12) * 32 */
-	x_alu_ri(b, 0, ALU_AND, RAX, (int32_t)(TLB_MASK << 5));
-	x_mov_rr(b, RCX, RSI);
-	x_alu_ri(b, 1, ALU_AND, RCX, (int32_t)(~0xfffu | (size - 1)));
-	x_load32(b, RDX, RBX, HCTX);
-	x_alu_rr(b, 1, ALU_OR, RCX, RDX);
-	x_alu_rm(b, 1, ALU_CMP, RCX, RBX, RAX, arr);
-	jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_STEP);
-	x_alu_rm(b, 1, ALU_ADD, RSI, RBX, RAX, arr + 8);
-}
-
-static void jt_load(struct jt *t, const struct insn *in, unsigned aux,
-		    uint64_t pc, uint32_t retired)
-{
-	struct xbuf *b = &t->b;
-	unsigned size = aux & 15;
-	int sx = aux & 16;
-
-	jt_tlb(t, in, size, HLOAD, pc, retired);
-	switch (size) {
-	case 1:
-		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, RAX, RSI, NOREG, 0);
-		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, RAX, RSI, NOREG, 0);
-		break;
-	case 2:
-		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, RAX, RSI, NOREG, 0);
-		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, RAX, RSI, NOREG, 0);
-		break;
-	case 4:
-		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, RAX, RSI,
-			 NOREG, 0);
-		break;
-	default: x_load64(b, RAX, RSI, 0); break;
-	}
-	st_rd(t, RAX, in->rd);
-}
-
-static void jt_store(struct jt *t, const struct insn *in, unsigned size,
-		     uint64_t pc, uint32_t retired)
-{
-	struct xbuf *b = &t->b;
-
-	jt_tlb(t, in, size, HSTORE, pc, retired);
-	ld_rs(t, RCX, in->rs2);
-	switch (size) {
-	case 1: x_op_mem(b, 0, X_OP(0x88), 1, RCX, RSI, NOREG, 0); break;
-	case 2:
-		x_b(b, 0x66);
-		x_op_mem(b, 0, X_OP(0x89), 1, RCX, RSI, NOREG, 0);
-		break;
-	case 4: x_op_mem(b, 0, X_OP(0x89), 1, RCX, RSI, NOREG, 0); break;
-	default: x_store64(b, RCX, RSI, 0); break;
-	}
-}
-
-/* Register-register and immediate ALU forms. */
-static void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
-		   uint64_t pc)
-{
-	struct xbuf *b = &t->b;
-
-	switch (m->kind) {
-	case JK_LI:
-		x_store_imm(b, RBX, HX(in->rd), in->imm);
-		if (t->rax == in->rd)
-			jt_clobber(t);
-		return;
-	case JK_MV: ld_rs(t, RAX, in->rs1); break;
-	case JK_ALUI:
-		ld_rs(t, RAX, in->rs1);
-		x_alu_ri(b, 1, m->aux, RAX, in->imm);
-		break;
-	case JK_SLTI:
-	case JK_SLTIU:
-		ld_rs(t, RCX, in->rs1);
-		x_alu_ri(b, 1, ALU_CMP, RCX, in->imm);
-		x_setcc_rax(b, m->kind == JK_SLTI ? CC_L : CC_B);
-		break;
-	case JK_SHI:
-		ld_rs(t, RAX, in->rs1);
-		x_shift_ri(b, 1, m->aux, RAX, (uint8_t)(in->imm & 63));
-		break;
-	case JK_ADDIW:
-		ld_rs(t, RAX, in->rs1);
-		x_alu_ri(b, 0, ALU_ADD, RAX, in->imm);
-		x_movsxd(b, RAX, RAX);
-		break;
-	case JK_SHIW:
-		ld_rs(t, RAX, in->rs1);
-		x_shift_ri(b, 0, m->aux, RAX, (uint8_t)(in->imm & 31));
-		x_movsxd(b, RAX, RAX);
-		break;
-	case JK_AUIPC:
-		x_mov_imm(b, RAX, pc + (uint64_t)(int64_t)in->imm);
-		break;
-	case JK_ALU:
-		ld_rs(t, RAX, in->rs1);
-		x_alu_rm(b, 1, m->aux, RAX, RBX, NOREG, HX(in->rs2));
-		break;
-	case JK_SLT:
-	case JK_SLTU:
-		ld_rs(t, RCX, in->rs1);
-		x_alu_rm(b, 1, ALU_CMP, RCX, RBX, NOREG, HX(in->rs2));
-		x_setcc_rax(b, m->kind == JK_SLT ? CC_L : CC_B);
-		break;
-	case JK_SH:
-	case JK_SHW:
-		ld_rs(t, RCX, in->rs2);
-		ld_rs(t, RAX, in->rs1);
-		x_shift_cl(b, m->kind == JK_SH, m->aux, RAX);
-		if (m->kind == JK_SHW)
-			x_movsxd(b, RAX, RAX);
-		break;
-	case JK_ALUW:
-		ld_rs(t, RAX, in->rs1);
-		x_alu_rm(b, 0, m->aux, RAX, RBX, NOREG, HX(in->rs2));
-		x_movsxd(b, RAX, RAX);
-		break;
-	case JK_MUL:
-	case JK_MULW:
-		ld_rs(t, RAX, in->rs1);
-		x_imul_rm(b, m->kind == JK_MUL, RAX, RBX, HX(in->rs2));
-		if (m->kind == JK_MULW)
-			x_movsxd(b, RAX, RAX);
-		break;
-	case JK_MULH:
-		ld_rs(t, RAX, in->rs1);
-		x_mul_m(b, m->aux, RBX, HX(in->rs2));
-		jt_clobber(t);
-		st_rd(t, RDX, in->rd);
-		return;
-	case JK_CALL:
-		ld_rs(t, RDI, in->rs1);
-		ld_rs(t, RSI, in->rs2);
-		x_call(b, m->helper);
-		break;
-	}
-	st_rd(t, RAX, in->rd);
-}
-
-/* Conditional branch: fall through, or a side exit to the target. */
+/* Conditional branch: fall through, or a side exit to the target (in a
+ * loop back to the start, the back edge inline). */
 static void jt_branch(struct jt *t, const struct jk_map *m,
 		      const struct insn *in, uint64_t pc, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
 	uint64_t target = pc + (uint64_t)(int64_t)in->imm;
+	enum x86_cc cc = jt_compare(t, m, in);
 	uint8_t *fix;
 
-	ld_rs(t, RAX, in->rs1);
-	if (in->rs2 == 0)
-		x_op_rr(b, 1, X_OP(0x85), 1, RAX, RAX); /* test rax, rax */
-	else
-		x_alu_rm(b, 1, ALU_CMP, RAX, RBX, NOREG, HX(in->rs2));
-	fix = x_jcc(b, m->aux);
+	if (target == t->start && t->loops) {
+		fix = x_jcc(b, x_cc_not(cc));
+		jt_back_edge(t, retired);
+		x_patch(fix, b->p);
+		return;
+	}
+	fix = x_jcc(b, cc);
 	jt_stub(t, fix, target, retired,
 		(target & ~0xfffULL) == t->page ? STUB_SIDE : STUB_EXIT);
 }
@@ -588,14 +228,15 @@ static void jt_jalr(struct jt *t, const struct insn *in, uint64_t pc,
 {
 	struct xbuf *b = &t->b;
 
-	ld_rs(t, RDX, in->rs1);
+	jt_get(t, RDX, in->rs1);
 	if (in->imm)
 		x_alu_ri(b, 1, ALU_ADD, RDX, in->imm);
 	x_alu_ri(b, 1, ALU_AND, RDX, -2);
-	if (in->rd != 32) {
+	if (in->rd < 32) {
 		x_mov_imm(b, RAX, pc + len);
-		st_rd(t, RAX, in->rd);
+		jt_put(t, RAX, in->rd);
 	}
+	jt_writeback(t, t->dirty);
 	jt_spend(t, retired);
 	jt_lookup(t);
 }
@@ -620,66 +261,245 @@ static unsigned jt_decode(struct hart *h, uint64_t pc, struct insn *in,
 	return *m ? len : 0;
 }
 
+/* Guest registers an instruction reads (bit mask) and writes (or 0). */
+static uint64_t jt_reads(const struct jt_insn *k)
+{
+	const struct insn *in = &k->in;
+
+	switch (k->m->kind) {
+	case JK_NOP:
+	case JK_LI:
+	case JK_AUIPC:
+	case JK_J:
+	case JK_JAL: return 0;
+	case JK_MV:
+	case JK_ALUI:
+	case JK_SLTI:
+	case JK_SLTIU:
+	case JK_SHI:
+	case JK_ADDIW:
+	case JK_SHIW:
+	case JK_JALR: return 1ULL << in->rs1;
+	case JK_LOAD: return 1ULL << in->rs1 | 1ULL << JR_CTX;
+	case JK_STORE:
+		return 1ULL << in->rs1 | 1ULL << in->rs2 | 1ULL << JR_CTX;
+	default: return 1ULL << in->rs1 | 1ULL << in->rs2;
+	}
+}
+
+static uint64_t jt_writes(const struct jt_insn *k)
+{
+	switch (k->m->kind) {
+	case JK_NOP:
+	case JK_J:
+	case JK_BR:
+	case JK_STORE: return 0;
+	default: return k->in.rd < 32 ? 1ULL << k->in.rd : 0;
+	}
+}
+
+/* Decode the block into t->ins: straight-line code up to a jump, the page
+ * end, JIT_BLOCK_MAX_INSNS or the first instruction left out.  Returns
+ * false if the first one is left out. */
+static bool jt_scan(struct hart *h, struct jt *t, uint64_t pc)
+{
+	t->n = 0;
+	t->step_after = false;
+	t->loops = false;
+	while (t->n < JIT_BLOCK_MAX_INSNS) {
+		struct jt_insn *k = &t->ins[t->n];
+		unsigned len = jt_decode(h, pc, &k->in, &k->m);
+		uint64_t target = pc + (uint64_t)(int64_t)k->in.imm;
+
+		if (!len) {
+			t->step_after = true;
+			break;
+		}
+		k->pc = pc;
+		k->len = (uint8_t)len;
+		t->n++;
+		pc += len;
+		if ((k->m->kind == JK_BR || k->m->kind == JK_J ||
+		     k->m->kind == JK_JAL) &&
+		    target == t->start && !t->loops) {
+			t->loops = true;
+			t->back = t->n - 1;
+		}
+		if (k->m->kind == JK_J || k->m->kind == JK_JAL ||
+		    k->m->kind == JK_JALR || (pc & 0xfff) == 0)
+			break;
+	}
+	return t->n != 0;
+}
+
+/* Give the most used guest registers (two uses at least, a loop body's
+ * counting more) host registers;
+ * load the ones the block may read before writing. */
+static void jt_alloc(struct jt *t)
+{
+	unsigned uses[JR_N] = { 0 };
+	uint64_t written = 0, live_in = 0;
+	int next = 0;
+
+	for (unsigned k = 0; k < t->n; k++) {
+		uint64_t rd = jt_reads(&t->ins[k]), wr = jt_writes(&t->ins[k]);
+
+		live_in |= rd & ~written;
+		written |= wr;
+		/* a loop body's uses repeat: they weigh more */
+		unsigned w = t->loops && k <= t->back ? 8 : 1;
+
+		for (unsigned r = 1; r < JR_N; r++)
+			uses[r] +=
+				w * (unsigned)((rd >> r & 1) + (wr >> r & 1));
+	}
+	for (unsigned r = 0; r < JR_N; r++)
+		t->map[r] = NOREG;
+	uses[0] = uses[32] = 0;
+	while (next < ALLOC_N) {
+		unsigned best = 0;
+
+		for (unsigned r = 1; r < JR_N; r++)
+			if (t->map[r] == NOREG && uses[r] > uses[best])
+				best = r;
+		if (uses[best] < 2)
+			break;
+		t->map[best] = alloc_order[next++];
+	}
+	t->dirty = 0;
+	t->loop_dirty = 0;
+	for (unsigned r = 1; r < JR_N; r++) {
+		if (t->map[r] == NOREG)
+			continue;
+		if (r == JR_CTX)
+			x_load32(&t->b, t->map[r], RBP, HCTX);
+		else if (t->loops || (live_in >> r & 1))
+			x_load64(&t->b, t->map[r], RBP, HX(r));
+		if (t->loops && r < 32 && (written >> r & 1))
+			t->loop_dirty |= 1ULL << r;
+	}
+	/* In a loop every register the body changes may be dirty anywhere. */
+	t->dirty = t->loop_dirty;
+}
+
+/* Emit ins[k]; base: instructions retired since the loop head before this
+ * copy of the body (unrolled copies).  Returns false if it ends the
+ * block. */
+static bool jt_emit_insn(struct jt *t, unsigned k, uint32_t base)
+{
+	const struct jt_insn *e = &t->ins[k];
+	const struct jk_map *m = e->m;
+	uint64_t target = e->pc + (uint64_t)(int64_t)e->in.imm;
+	uint32_t n = base + k;
+
+	switch (m->kind) {
+	case JK_NOP: break;
+	case JK_BR: jt_branch(t, m, &e->in, e->pc, n + 1); break;
+	case JK_JAL:
+		x_mov_imm(&t->b, RAX, e->pc + e->len);
+		jt_put(t, RAX, e->in.rd);
+		/* fall through */
+	case JK_J:
+		if (target == t->start)
+			jt_back_edge(t, n + 1);
+		else
+			jt_goto(t, target, n + 1, t->dirty);
+		return false;
+	case JK_JALR: jt_jalr(t, &e->in, e->pc, e->len, n + 1); return false;
+	case JK_LOAD: jt_load(t, &e->in, m->aux, e->pc, n); break;
+	case JK_STORE: jt_store(t, &e->in, m->aux, e->pc, n); break;
+	default: jt_alu(t, m, &e->in, e->pc); break;
+	}
+	return true;
+}
+
+/* A loop whose body (ins[0..back]) is small: copies-1 copies of it where
+ * the back edge just goes on to the next copy (a conditional one leaves
+ * for the rest of the block, *exits[c], when not taken), then the last
+ * copy with the real back edge; then the exits to the rest of the block,
+ * each spending the copies it skipped.  Returns false if the block ends
+ * with the loop. */
+static bool jt_emit_unrolled(struct jt *t, unsigned copies)
+{
+	const struct jt_insn *e = &t->ins[t->back];
+	uint32_t body = t->back + 1;
+	uint8_t *exits[JIT_UNROLL];
+	unsigned c;
+
+	for (c = 0; c < copies; c++) {
+		for (unsigned k = 0; k < t->back; k++)
+			jt_emit_insn(t, k, c * body);
+		if (e->m->kind != JK_BR) { /* j/jal back: the block ends */
+			if (e->m->kind == JK_JAL) {
+				x_mov_imm(&t->b, RAX, e->pc + e->len);
+				jt_put(t, RAX, e->in.rd);
+			}
+			if (c == copies - 1)
+				jt_back_edge(t, copies * body);
+			continue;
+		}
+		exits[c] = x_jcc(&t->b, x_cc_not(jt_compare(t, e->m, &e->in)));
+		if (c == copies - 1)
+			jt_back_edge(t, copies * body);
+	}
+	if (e->m->kind != JK_BR)
+		return false;
+	/* Copy c's exit spends the c bodies the rest's counts leave out;
+	 * copy 0's falls through to the rest. */
+	for (c = copies; c-- > 1;) {
+		x_patch(exits[c], t->b.p);
+		jt_spend(t, c * body);
+		exits[c] = x_jmp(&t->b);
+	}
+	x_patch(exits[0], t->b.p);
+	for (c = 1; c < copies; c++)
+		x_patch(exits[c], t->b.p);
+	return true;
+}
+
 const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc)
 {
-	static __thread struct jt t; /* ~2 KiB: off the vCPU stack */
+	static __thread struct jt t; /* ~12 KiB: off the vCPU stack */
 	uint8_t *start = j->rw + j->used, *fix;
-	uint32_t n = 0;
+	unsigned k = 0, copies = 1;
 	bool open = true;
 
 	t.j = j;
 	t.b.p = start;
 	t.page = pc & ~0xfffULL;
+	t.start = pc;
 	t.nstubs = 0;
-	t.rax = -1;
+	if (!jt_scan(h, &t, pc))
+		return JIT_NONE;
 	/* The exit check: other threads' requests, then the budget. */
-	x_alu_mi8(&t.b, 0, ALU_CMP, RBX, HREQ, 0);
+	t.dirty = 0;
+	x_alu_mi8(&t.b, 0, ALU_CMP, RBP, HREQ, 0);
 	fix = x_jcc(&t.b, CC_NE);
-	x_op_rr(&t.b, 1, X_OP(0x85), 1, R15, R15); /* test r15, r15 */
+	x_test_rr(&t.b, R15);
 	jt_stub(&t, fix, pc, 0, STUB_EXIT)->fix[1] = x_jcc(&t.b, CC_LE);
+	jt_alloc(&t);
+	t.head = t.b.p;
 
-	while (open && n < JIT_BLOCK_MAX_INSNS) {
-		const struct jk_map *m;
-		struct insn in;
-		unsigned len = jt_decode(h, pc, &in, &m);
-
-		if (!len) {
-			if (!n)
-				return JIT_NONE;
-			jt_spend(&t, n);
-			jt_leave(&t, pc, JIT_EXIT_STEP);
-			open = false;
-			break;
-		}
-		switch (m->kind) {
-		case JK_NOP: break;
-		case JK_BR: jt_branch(&t, m, &in, pc, n + 1); break;
-		case JK_JAL:
-			x_mov_imm(&t.b, RAX, pc + len);
-			st_rd(&t, RAX, in.rd);
-			/* fall through */
-		case JK_J:
-			jt_goto(&t, pc + (uint64_t)(int64_t)in.imm, n + 1);
-			open = false;
-			break;
-		case JK_JALR:
-			jt_jalr(&t, &in, pc, len, n + 1);
-			open = false;
-			break;
-		case JK_LOAD: jt_load(&t, &in, m->aux, pc, n); break;
-		case JK_STORE: jt_store(&t, &in, m->aux, pc, n); break;
-		default: jt_alu(&t, m, &in, pc); break;
-		}
-		n++;
-		pc += len;
-		if ((pc & 0xfff) == 0)
-			break;
+	if (t.loops && (t.back + 1) * 2 <= JIT_UNROLL_INSNS) {
+		copies = JIT_UNROLL_INSNS / (t.back + 1);
+		if (copies > JIT_UNROLL)
+			copies = JIT_UNROLL;
+		open = jt_emit_unrolled(&t, copies);
+		k = t.back + 1;
 	}
-	if (open)
-		jt_goto(&t, pc, n);
+	for (; open && k < t.n; k++)
+		open = jt_emit_insn(&t, k, 0);
+	pc = t.ins[t.n - 1].pc + t.ins[t.n - 1].len;
+	if (t.step_after) {
+		jt_writeback(&t, t.dirty);
+		jt_spend(&t, t.n);
+		jt_leave(&t, pc, JIT_EXIT_STEP);
+	} else if (open) {
+		jt_goto(&t, pc, t.n, t.dirty);
+	}
 	jt_emit_stubs(&t);
 	j->st.blocks++;
-	j->st.insns += n;
+	j->st.insns += t.n;
 	j->used = (size_t)((t.b.p - j->rw + 15) & ~(ptrdiff_t)15);
 	return jt_rx(&t, start);
 }

@@ -22,7 +22,12 @@ enum x86_reg {
 	RSI = 6,
 	RDI = 7,
 	R8 = 8,
+	R9 = 9,
+	R10 = 10,
 	R11 = 11,
+	R12 = 12,
+	R13 = 13,
+	R14 = 14,
 	R15 = 15,
 	NOREG = -1,
 };
@@ -34,9 +39,11 @@ enum x86_cc {
 	CC_E = 0x4,
 	CC_NE = 0x5,
 	CC_BE = 0x6,
+	CC_A = 0x7,
 	CC_L = 0xc,
 	CC_GE = 0xd,
 	CC_LE = 0xe,
+	CC_G = 0xf,
 };
 
 /* Group-1 ALU operations: the /digit of 81/83 and the base of the r/m
@@ -315,6 +322,51 @@ static inline void x_patch(uint8_t *at, const uint8_t *to)
 	int32_t rel = (int32_t)(to - (at + 4));
 
 	memcpy(at, &rel, 4);
+}
+
+/* lea dst, [base + disp] (64-bit) */
+static inline void x_lea(struct xbuf *b, int dst, int base, int32_t disp)
+{
+	x_op_mem(b, 1, X_OP(0x8d), 1, dst, base, NOREG, disp);
+}
+
+/* imul dst, src (width w) */
+static inline void x_imul_rr(struct xbuf *b, int w, int dst, int src)
+{
+	x_op_rr(b, w, X_OP(0x0f, 0xaf), 2, dst, src);
+}
+
+/* mul/imul src: rdx:rax = rax * src (digit 4 / 5) */
+static inline void x_mul_r(struct xbuf *b, int digit, int src)
+{
+	x_op_rr(b, 1, X_OP(0xf7), 1, digit, src);
+}
+
+/* test r, r (64-bit) */
+static inline void x_test_rr(struct xbuf *b, int r)
+{
+	x_op_rr(b, 1, X_OP(0x85), 1, r, r);
+}
+
+/* push r / pop r */
+static inline void x_push(struct xbuf *b, int r)
+{
+	if (r > 7)
+		x_b(b, 0x41);
+	x_b(b, (uint8_t)(0x50 + (r & 7)));
+}
+
+static inline void x_pop(struct xbuf *b, int r)
+{
+	if (r > 7)
+		x_b(b, 0x41);
+	x_b(b, (uint8_t)(0x58 + (r & 7)));
+}
+
+/* The condition that is true when cc is false. */
+static inline enum x86_cc x_cc_not(enum x86_cc cc)
+{
+	return (enum x86_cc)(cc ^ 1);
 }
 
 /* call an absolute address (through rax) */

@@ -10,7 +10,10 @@
  * instructions, random compressed instructions, counter reads, fence.i,
  * forward branches, jal and jalr, a jump into the middle of a 32-bit
  * instruction, stores that rewrite code ahead (self-modifying code) and
- * counted loops.  A trap handler skips the trapping instruction, so traps
+ * counted loops (half of them only ALU and memory items, which the
+ * translator runs as loops, unrolled when small; with branches taken
+ * every other iteration and loads that fault only in later iterations,
+ * so exits leave from any unrolled copy).  A trap handler skips the trapping instruction, so traps
  * happen in the middle of blocks.  Every program ends (forward branches
  * only, loops counted in a register nothing else writes) with a store to
  * the stop device.  Half the runs use a code cache so small that it is
@@ -388,8 +391,34 @@ static void gen_loop(struct gen *g)
 	fwd_step(g, true);
 	put32(g, enc_i(0x13, 30, 0, 0, 1 + (int32_t)rn(40)));
 	top = g->pc;
-	for (unsigned k = 0; k < n; k++)
-		gen_item(g, true);
+	/* Half the loops only translatable ALU and memory items, so the
+	 * translator runs them as loops (unrolled when small), with traps
+	 * and TLB misses in any copy of the body. */
+	for (unsigned k = 0, pure = rn(2); k < n; k++) {
+		uint32_t x = 1 + rn(RD_MAX), y = 1 + rn(RD_MAX);
+
+		if (!pure) {
+			gen_item(g, true);
+		} else if (rn(8) == 0) {
+			/* taken every other iteration: side exits from any
+			 * copy of an unrolled body */
+			put32(g, enc_i(0x13, x, 7, 30, 1)); /* andi x, x30, 1 */
+			put32(g, enc_b(1, x, 0, 8)); /* bnez x, +8 */
+			put32(g, gen_random32());
+		} else if (rn(8) == 0) {
+			/* lw from x28 + (C - x30) * 4096: mapped in the first
+			 * iterations, a fault later (in a later copy) */
+			put32(g, enc_i(0x13, y, 0, 30, -(int32_t)rn(40)));
+			put32(g, enc_i(0x13, y, 1, y, 12)); /* slli */
+			put32(g, 0x40000033u | y << 20 | 28 << 15 |
+					 y << 7); /* sub */
+			put32(g, enc_i(0x03, x, 2, y, 0)); /* lw x, 0(y) */
+		} else if (rn(2)) {
+			gen_mem(g);
+		} else {
+			put32(g, gen_random32());
+		}
+	}
 	fwd_step(g, true);
 	put32(g, enc_i(0x13, 30, 0, 30, -1));
 	put32(g, enc_b(1, 30, 0, (int32_t)(top - g->pc)));

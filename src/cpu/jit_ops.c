@@ -1,0 +1,419 @@
+/* The translator's instructions: integer ALU and M operations (the ones
+ * with special cases through helpers that are the interpreter's own
+ * arithmetic), and loads and stores that check the soft TLB inline exactly
+ * as ops_mem.c does (one compare of page, context and alignment; host =
+ * va + addend).  A miss leaves the block with pc at that instruction for
+ * the interpreter, which takes the slow path, traps precisely or does the
+ * MMIO; a store TLB entry exists only where the page is writable and holds
+ * no decoded code, so write protection (copy-on-write, working-set
+ * sampling, self-modifying code) always takes the slow path.
+ *
+ * Guest registers go through jt_get/jt_src/jt_put, which use the host
+ * register the block allocated (jit_translate.c) or the hart.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/jit_block.h"
+#include "cpu/ops.h"
+
+#if defined(__x86_64__)
+
+const int8_t alloc_order[ALLOC_N] = { RBX, R12, R13, R14, R8, R9, R10, R11 };
+
+/* Helpers for the M operations with special cases (division by zero,
+ * overflow) or no single x86 instruction: the interpreter's own code. */
+static uint64_t jh_mulhsu(uint64_t a, uint64_t b)
+{
+	return (uint64_t)((unsigned __int128)((__int128)(int64_t)a *
+					      (__int128)b) >>
+			  64);
+}
+static uint64_t jh_div(uint64_t a, uint64_t b)
+{
+	return m_div((int64_t)a, (int64_t)b);
+}
+static uint64_t jh_divu(uint64_t a, uint64_t b)
+{
+	return b ? a / b : UINT64_MAX;
+}
+static uint64_t jh_rem(uint64_t a, uint64_t b)
+{
+	return m_rem((int64_t)a, (int64_t)b);
+}
+static uint64_t jh_remu(uint64_t a, uint64_t b)
+{
+	return b ? a % b : a;
+}
+static uint64_t jh_divw(uint64_t a, uint64_t b)
+{
+	return m_divw((int32_t)(uint32_t)a, (int32_t)(uint32_t)b);
+}
+static uint64_t jh_divuw(uint64_t a, uint64_t b)
+{
+	return (uint32_t)b ? sext32((uint32_t)a / (uint32_t)b) : UINT64_MAX;
+}
+static uint64_t jh_remw(uint64_t a, uint64_t b)
+{
+	return m_remw((int32_t)(uint32_t)a, (int32_t)(uint32_t)b);
+}
+static uint64_t jh_remuw(uint64_t a, uint64_t b)
+{
+	return (uint32_t)b ? sext32((uint32_t)a % (uint32_t)b) : sext32(a);
+}
+
+#define M(name, kind, aux)                                                     \
+	{                                                                      \
+		name##_4, name##_2, kind, aux, 0                               \
+	}
+#define MH(name, fn)                                                           \
+	{                                                                      \
+		name##_4, name##_2, JK_CALL, 0, (void *)fn                     \
+	}
+#define MB(name, cc)                                                           \
+	{                                                                      \
+		name##_far_4, name##_far_2, JK_BR, cc, 0                       \
+	}
+
+static const struct jk_map jk_table[] = {
+	M(op_nop, JK_NOP, 0),
+	M(op_li, JK_LI, 0),
+	M(op_mv, JK_MV, 0),
+	M(op_addi, JK_ALUI, ALU_ADD),
+	M(op_xori, JK_ALUI, ALU_XOR),
+	M(op_ori, JK_ALUI, ALU_OR),
+	M(op_andi, JK_ALUI, ALU_AND),
+	M(op_slti, JK_SLTI, 0),
+	M(op_sltiu, JK_SLTIU, 0),
+	M(op_slli, JK_SHI, SH_SHL),
+	M(op_srli, JK_SHI, SH_SHR),
+	M(op_srai, JK_SHI, SH_SAR),
+	M(op_addiw, JK_ADDIW, 0),
+	M(op_slliw, JK_SHIW, SH_SHL),
+	M(op_srliw, JK_SHIW, SH_SHR),
+	M(op_sraiw, JK_SHIW, SH_SAR),
+	M(op_auipc, JK_AUIPC, 0),
+	M(op_add, JK_ALU, ALU_ADD),
+	M(op_sub, JK_ALU, ALU_SUB),
+	M(op_xor, JK_ALU, ALU_XOR),
+	M(op_or, JK_ALU, ALU_OR),
+	M(op_and, JK_ALU, ALU_AND),
+	M(op_slt, JK_SLT, 0),
+	M(op_sltu, JK_SLTU, 0),
+	M(op_sll, JK_SH, SH_SHL),
+	M(op_srl, JK_SH, SH_SHR),
+	M(op_sra, JK_SH, SH_SAR),
+	M(op_addw, JK_ALUW, ALU_ADD),
+	M(op_subw, JK_ALUW, ALU_SUB),
+	M(op_sllw, JK_SHW, SH_SHL),
+	M(op_srlw, JK_SHW, SH_SHR),
+	M(op_sraw, JK_SHW, SH_SAR),
+	M(op_mul, JK_MUL, 0),
+	M(op_mulw, JK_MULW, 0),
+	M(op_mulh, JK_MULH, 5),
+	M(op_mulhu, JK_MULH, 4),
+	MH(op_mulhsu, jh_mulhsu),
+	MH(op_div, jh_div),
+	MH(op_divu, jh_divu),
+	MH(op_rem, jh_rem),
+	MH(op_remu, jh_remu),
+	MH(op_divw, jh_divw),
+	MH(op_divuw, jh_divuw),
+	MH(op_remw, jh_remw),
+	MH(op_remuw, jh_remuw),
+	MB(op_beq, CC_E),
+	MB(op_bne, CC_NE),
+	MB(op_blt, CC_L),
+	MB(op_bge, CC_GE),
+	MB(op_bltu, CC_B),
+	MB(op_bgeu, CC_AE),
+	MB(op_beqz, CC_E),
+	MB(op_bnez, CC_NE),
+	{ op_j_far_4, op_j_far_2, JK_J, 0, 0 },
+	{ op_jal_far_4, op_jal_far_2, JK_JAL, 0, 0 },
+	M(op_jalr, JK_JALR, 0),
+	M(op_jr, JK_JALR, 0),
+	M(op_lb, JK_LOAD, 1 | 16),
+	M(op_lh, JK_LOAD, 2 | 16),
+	M(op_lw, JK_LOAD, 4 | 16),
+	M(op_ld, JK_LOAD, 8),
+	M(op_lbu, JK_LOAD, 1),
+	M(op_lhu, JK_LOAD, 2),
+	M(op_lwu, JK_LOAD, 4),
+	M(op_sb, JK_STORE, 1),
+	M(op_sh, JK_STORE, 2),
+	M(op_sw, JK_STORE, 4),
+	M(op_sd, JK_STORE, 8),
+	{ op_fence_nop, op_fence_nop, JK_NOP, 0, 0 },
+};
+
+const struct jk_map *jk_find(insn_fn fn)
+{
+	for (size_t k = 0; k < sizeof(jk_table) / sizeof(jk_table[0]); k++)
+		if (jk_table[k].f4 == fn || jk_table[k].f2 == fn)
+			return &jk_table[k];
+	return 0;
+}
+
+/* reg = x[r] (x[0] reads 0 from the hart). */
+void jt_get(struct jt *t, int reg, unsigned r)
+{
+	int h = H(t, r);
+
+	if (h == NOREG)
+		x_load64(&t->b, reg, RBP, HX(r));
+	else if (h != reg)
+		x_mov_rr(&t->b, reg, h);
+}
+
+/* A host register holding x[r]: its own, or scratch loaded with it. */
+int jt_src(struct jt *t, unsigned r, int scratch)
+{
+	int h = H(t, r);
+
+	if (h != NOREG)
+		return h;
+	x_load64(&t->b, scratch, RBP, HX(r));
+	return scratch;
+}
+
+/* x[r] = reg (writes to the x0 sink, r = 32, are dropped). */
+void jt_put(struct jt *t, int reg, unsigned r)
+{
+	int h = H(t, r);
+
+	if (r >= 32)
+		return;
+	if (h == NOREG) {
+		x_store64(&t->b, reg, RBP, HX(r));
+		return;
+	}
+	if (h != reg)
+		x_mov_rr(&t->b, h, reg);
+	t->dirty |= 1ULL << r;
+}
+
+/* The register to compute rd in: its own unless that is also the second
+ * operand's (rd == rs2 != rs1 would be clobbered by rd = rs1), else rax. */
+static int jt_dst(struct jt *t, unsigned rd, unsigned rs1, unsigned rs2)
+{
+	int h = H(t, rd);
+
+	if (h == NOREG || rd >= 32 || (rd == rs2 && rs1 != rs2))
+		return RAX;
+	return h;
+}
+
+/* op (width w) reg, x[r]: from r's host register or from the hart. */
+void jt_alu_x(struct jt *t, int w, enum x86_alu op, int reg, unsigned r)
+{
+	int h = H(t, r);
+
+	if (h != NOREG)
+		x_alu_rr(&t->b, w, op, reg, h);
+	else
+		x_alu_rm(&t->b, w, op, reg, RBP, NOREG, HX(r));
+}
+
+/* The inline soft-TLB check of ops_mem.c: rsi = host address on a hit;
+ * a miss jumps to a STEP stub for this instruction. */
+static void jt_tlb(struct jt *t, const struct insn *in, unsigned size,
+		   int32_t arr, uint64_t pc, uint32_t retired)
+{
+	struct xbuf *b = &t->b;
+	int h = H(t, in->rs1), c = H(t, JR_CTX);
+
+	if (h != NOREG) {
+		x_lea(b, RSI, h, in->imm);
+	} else {
+		x_load64(b, RSI, RBP, HX(in->rs1));
+		if (in->imm)
+			x_alu_ri(b, 1, ALU_ADD, RSI, in->imm);
+	}
+	x_mov_rr(b, RAX, RSI);
+	x_shift_ri(b, 1, SH_SHR, RAX, 7); /* (va >> 12) * 32 */
+	x_alu_ri(b, 0, ALU_AND, RAX, (int32_t)(TLB_MASK << 5));
+	x_mov_rr(b, RCX, RSI);
+	x_alu_ri(b, 1, ALU_AND, RCX, (int32_t)(~0xfffu | (size - 1)));
+	if (c == NOREG) {
+		x_load32(b, RDX, RBP, HCTX);
+		c = RDX;
+	}
+	x_alu_rr(b, 1, ALU_OR, RCX, c);
+	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, RAX, arr);
+	jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_STEP);
+	x_alu_rm(b, 1, ALU_ADD, RSI, RBP, RAX, arr + 8);
+}
+
+void jt_load(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
+	     uint32_t retired)
+{
+	struct xbuf *b = &t->b;
+	unsigned size = aux & 15;
+	int sx = aux & 16, d = jt_dst(t, in->rd, 0, 0);
+
+	jt_tlb(t, in, size, HLOAD, pc, retired);
+	switch (size) {
+	case 1:
+		if (sx)
+			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, d, RSI, NOREG, 0);
+		else
+			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, d, RSI, NOREG, 0);
+		break;
+	case 2:
+		if (sx)
+			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, d, RSI, NOREG, 0);
+		else
+			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, d, RSI, NOREG, 0);
+		break;
+	case 4:
+		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, d, RSI,
+			 NOREG, 0);
+		break;
+	default: x_load64(b, d, RSI, 0); break;
+	}
+	jt_put(t, d, in->rd);
+}
+
+void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
+	      uint32_t retired)
+{
+	struct xbuf *b = &t->b;
+	int v;
+
+	jt_tlb(t, in, size, HSTORE, pc, retired);
+	v = jt_src(t, in->rs2, RCX); /* never spl..dil: no byte-reg REX */
+	switch (size) {
+	case 1: x_op_mem(b, 0, X_OP(0x88), 1, v, RSI, NOREG, 0); break;
+	case 2:
+		x_b(b, 0x66);
+		x_op_mem(b, 0, X_OP(0x89), 1, v, RSI, NOREG, 0);
+		break;
+	case 4: x_op_mem(b, 0, X_OP(0x89), 1, v, RSI, NOREG, 0); break;
+	default: x_store64(b, v, RSI, 0); break;
+	}
+}
+
+/* Call a helper rax = fn(rdi, rsi), keeping the caller-saved host
+ * registers that hold guest registers (an even number of pushes keeps
+ * the stack aligned). */
+static void jt_call(struct jt *t, void *fn)
+{
+	int saved[ALLOC_N + 1], n = 0;
+
+	for (unsigned r = 1; r < JR_N; r++) {
+		int h = H(t, r);
+
+		if (h >= R8 && h <= R11)
+			saved[n++] = h;
+	}
+	if (n & 1)
+		saved[n++] = RAX;
+	for (int k = 0; k < n; k++)
+		x_push(&t->b, saved[k]);
+	x_call(&t->b, fn);
+	for (int k = n - 1; k >= 0; k--)
+		if (saved[k] != RAX)
+			x_pop(&t->b, saved[k]);
+		else
+			x_pop(&t->b, RCX);
+}
+
+/* Register-register and immediate ALU forms. */
+void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
+	    uint64_t pc)
+{
+	struct xbuf *b = &t->b;
+	int d = jt_dst(t, in->rd, in->rs1, in->rs2);
+
+	switch (m->kind) {
+	case JK_LI:
+		if (in->rd >= 32)
+			return;
+		if (H(t, in->rd) == NOREG) {
+			x_store_imm(b, RBP, HX(in->rd), in->imm);
+			return;
+		}
+		x_mov_imm(b, H(t, in->rd), (uint64_t)(int64_t)in->imm);
+		t->dirty |= 1ULL << in->rd;
+		return;
+	case JK_MV: jt_get(t, d, in->rs1); break;
+	case JK_ALUI:
+		jt_get(t, d, in->rs1);
+		x_alu_ri(b, 1, m->aux, d, in->imm);
+		break;
+	case JK_SLTI:
+	case JK_SLTIU:
+		x_alu_ri(b, 1, ALU_CMP, jt_src(t, in->rs1, RCX), in->imm);
+		x_setcc_rax(b, m->kind == JK_SLTI ? CC_L : CC_B);
+		d = RAX;
+		break;
+	case JK_SHI:
+		jt_get(t, d, in->rs1);
+		x_shift_ri(b, 1, m->aux, d, (uint8_t)(in->imm & 63));
+		break;
+	case JK_ADDIW:
+		jt_get(t, d, in->rs1);
+		x_alu_ri(b, 0, ALU_ADD, d, in->imm);
+		x_movsxd(b, d, d);
+		break;
+	case JK_SHIW:
+		jt_get(t, d, in->rs1);
+		x_shift_ri(b, 0, m->aux, d, (uint8_t)(in->imm & 31));
+		x_movsxd(b, d, d);
+		break;
+	case JK_AUIPC: x_mov_imm(b, d, pc + (uint64_t)(int64_t)in->imm); break;
+	case JK_ALU:
+		jt_get(t, d, in->rs1);
+		jt_alu_x(t, 1, m->aux, d, in->rs2);
+		break;
+	case JK_SLT:
+	case JK_SLTU:
+		jt_alu_x(t, 1, ALU_CMP, jt_src(t, in->rs1, RCX), in->rs2);
+		x_setcc_rax(b, m->kind == JK_SLT ? CC_L : CC_B);
+		d = RAX;
+		break;
+	case JK_SH:
+	case JK_SHW:
+		/* cl first: rs2's register may be rd's */
+		jt_get(t, RCX, in->rs2);
+		d = jt_dst(t, in->rd, 0, 0);
+		jt_get(t, d, in->rs1);
+		x_shift_cl(b, m->kind == JK_SH, m->aux, d);
+		if (m->kind == JK_SHW)
+			x_movsxd(b, d, d);
+		break;
+	case JK_ALUW:
+		jt_get(t, d, in->rs1);
+		jt_alu_x(t, 0, m->aux, d, in->rs2);
+		x_movsxd(b, d, d);
+		break;
+	case JK_MUL:
+	case JK_MULW:
+		jt_get(t, d, in->rs1);
+		if (H(t, in->rs2) != NOREG)
+			x_imul_rr(b, m->kind == JK_MUL, d, H(t, in->rs2));
+		else
+			x_imul_rm(b, m->kind == JK_MUL, d, RBP, HX(in->rs2));
+		if (m->kind == JK_MULW)
+			x_movsxd(b, d, d);
+		break;
+	case JK_MULH:
+		jt_get(t, RAX, in->rs1);
+		if (H(t, in->rs2) != NOREG)
+			x_mul_r(b, m->aux, H(t, in->rs2));
+		else
+			x_mul_m(b, m->aux, RBP, HX(in->rs2));
+		d = RDX;
+		break;
+	case JK_CALL:
+		jt_get(t, RDI, in->rs1);
+		jt_get(t, RSI, in->rs2);
+		jt_call(t, m->helper);
+		d = RAX;
+		break;
+	}
+	jt_put(t, d, in->rd);
+}
+
+#endif
