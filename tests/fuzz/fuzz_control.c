@@ -20,6 +20,7 @@
 #include "control/control_cmd.h"
 #include "control/control_console.h"
 #include "fuzz_util.h"
+#include "mem/memhost.h"
 #include "vmm/host.h"
 
 /* The fake host: no domain, empty statistics. */
@@ -36,6 +37,15 @@ void host_for_each_domain(struct host *h,
 void host_get_mem_stats(struct host *h, struct mem_host_stats *st)
 {
 	memset(st, 0, sizeof(*st));
+}
+
+/* A memory host with no frames and no domains ("memmap"); all-zero
+ * mutexes are unlocked ones. */
+struct mem_host *host_mem(struct host *h)
+{
+	static struct mem_host mh;
+
+	return &mh;
 }
 
 void domain_get_stats(struct domain *d, struct domain_stats *st)
@@ -101,10 +111,11 @@ static void fz_check_reply(char *reply)
 }
 
 static const char *const fz_words[] = {
-	"list",	   "stats",	  "p2m",     "pause",	"unpause", "destroy",
-	"mem-set", "sla",	  "console", "version", "cmd",	   "domain",
-	"bytes",   "reservation", "limit",   "shares",	"target",  "",
-	"1",	   "0",		  "65535",   "65536",	"-1",	   "x",
+	"list",	   "stats",   "p2m",	 "memmap", "pause",
+	"unpause", "destroy", "mem-set", "sla",	   "console",
+	"version", "cmd",     "domain",	 "bytes",  "reservation",
+	"limit",   "shares",  "target",	 "",	   "1",
+	"0",	   "65535",   "65536",	 "-1",	   "x",
 };
 #define FZ_NWORDS (sizeof(fz_words) / sizeof(fz_words[0]))
 
