@@ -174,5 +174,6 @@ int wl_ringbench(void); /* atoll/abi/echo.h */
 int wl_udpecho(void);
 int wl_iostream(void); /* blkbench + a UDP stream through the NAT */
 int wl_pvhostile(void); /* front-ends against a hostile back-end */
+int wl_share(void); /* pages for content-based sharing, then its own */
 
 #endif

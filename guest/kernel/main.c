@@ -25,6 +25,7 @@ static const struct workload workloads[] = {
 	{ "udpecho", wl_udpecho },
 	{ "iostream", wl_iostream },
 	{ "pvhostile", wl_pvhostile },
+	{ "share", wl_share },
 };
 
 static struct boot_info bi;

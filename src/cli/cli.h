@@ -20,6 +20,7 @@ int cmd_top(int argc, char **argv); /* top.c */
 extern const char top_usage[];
 int cmd_console(int argc, char **argv); /* console.c */
 int cmd_sla(int argc, char **argv); /* sla.c */
+int cmd_share_rate(int argc, char **argv); /* share_rate.c */
 extern const char sla_usage[];
 extern const char console_usage[];
 

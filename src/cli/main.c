@@ -26,6 +26,7 @@ static const struct verb {
 	{ "destroy", cmd_destroy, "stop a domain and free its memory" },
 	{ "mem-set", cmd_mem_set, "set a domain's memory target" },
 	{ "sla", cmd_sla, "set a domain's reservation, limit, shares" },
+	{ "share-rate", cmd_share_rate, "set the page-sharing scan rate" },
 	{ "top", cmd_top, "live view of a running atoll's domains" },
 	{ "console", cmd_console, "attach to a domain's console" },
 	{ "help", cmd_help, "show this help" },

@@ -100,9 +100,15 @@ static void top_host(const cJSON *host, unsigned ndom)
 		       sw * fs / MIB);
 	if (st)
 		printf("   policy: %s", st);
-	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s\n", "ID",
-	       "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE", "TARGET",
-	       "BALLN", "SWAP", "IO/s", "EV/RQ");
+	/* Page sharing: frames saved (docs/sharing.md). */
+	if (cJSON_GetObjectItemCaseSensitive(host, "share"))
+		printf("   sharing saves %.1f MiB",
+		       top_num(cJSON_GetObjectItemCaseSensitive(host, "share"),
+			       "saved") *
+			       fs / MIB);
+	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s %6s\n",
+	       "ID", "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE",
+	       "TARGET", "BALLN", "SWAP", "IO/s", "EV/RQ", "SHARED");
 }
 
 /* One domain's row; records its counters for the next frame. */
@@ -130,7 +136,7 @@ static void top_row(struct top *t, const cJSON *d, double fs, double dt,
 				 (now->io_ntf - p->io_ntf) / dr);
 	}
 	printf("%3.0f %-10.10s %-8.8s %6s %4s %6.1f %6.1f %6.1f %6.1f %6.1f "
-	       "%6s %6s%s\n",
+	       "%6s %6s %6.1f%s\n",
 	       now->id,
 	       cJSON_GetStringValue(
 		       cJSON_GetObjectItemCaseSensitive(d, "name")),
@@ -141,6 +147,7 @@ static void top_row(struct top *t, const cJSON *d, double fs, double dt,
 	       top_num(m, "target") * fs / MIB,
 	       top_num(m, "ballooned") * fs / MIB,
 	       top_num(m, "swapped") * fs / MIB, io, ev,
+	       top_num(m, "shared") * fs / MIB,
 	       cJSON_IsTrue(
 		       cJSON_GetObjectItemCaseSensitive(m, "ignoring_balloon"))
 		       ? "  ignores its balloon"

@@ -24,6 +24,7 @@ enum cfg_host_key {
 	H_WSS_SAMPLE,
 	H_NAT,
 	H_HOSTFWD, /* repeatable: its first line */
+	H_SHARE_RATE,
 	H_NR
 };
 
@@ -44,6 +45,7 @@ enum cfg_dom_key {
 	D_VIF,
 	D_VIRTIO,
 	D_ENGINE,
+	D_SHARING,
 	D_NR
 };
 

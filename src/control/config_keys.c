@@ -20,6 +20,7 @@ static const char *const host_keys[H_NR] = {
 	[H_WSS_SAMPLE] = "wss_sample",
 	[H_NAT] = "nat",
 	[H_HOSTFWD] = "hostfwd",
+	[H_SHARE_RATE] = "share_rate",
 };
 
 static const char *const dom_keys[D_NR] = {
@@ -31,6 +32,7 @@ static const char *const dom_keys[D_NR] = {
 	[D_NET] = "net",	 [D_MAC] = "mac",
 	[D_SHARES] = "shares",	 [D_VIF] = "vif",
 	[D_VIRTIO] = "virtio",	 [D_ENGINE] = "engine",
+	[D_SHARING] = "sharing",
 };
 
 /* Index of key in names[], or -1. */
@@ -196,6 +198,10 @@ void cfg_host_key(struct cfg_parser *p, const char *key, const char *v)
 		h->mem.policy.wss_off = h->mem.policy.wss_sample == 0;
 		break;
 	case H_NAT: cfg_net(p, key, v, &h->nat.enabled); break;
+	case H_SHARE_RATE: /* pages per second; 0 = no scanning */
+		cfg_uint(p, key, v, 0, SHARE_RATE_MAX, "pages per second",
+			 &h->mem.share_rate);
+		break;
 	}
 }
 
@@ -320,6 +326,13 @@ void cfg_domain_key(struct cfg_parser *p, const char *key, const char *v)
 		cfg_uint(p, key, v, 1, POLICY_SHARES_MAX, "a number",
 			 &d->shares);
 		break;
+	case D_SHARING: { /* yes (default) | no */
+		bool on = true;
+
+		cfg_net(p, key, v, &on);
+		d->no_sharing = !on;
+		break;
+	}
 	case D_ENGINE:
 		if (cpu_engine_parse(v, &mc->engine))
 			cfg_error(p, p->line, key,

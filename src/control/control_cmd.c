@@ -383,6 +383,19 @@ static int cmd_mem_set(struct ctl_ctx *c)
 	return ctl_visit(c, d, set_target, &bytes);
 }
 
+/* "share-rate": the sharing scanner's pages per second (0 stops it). */
+static int cmd_share_rate(struct ctl_ctx *c)
+{
+	uint64_t rate = 0;
+
+	if (ctl_u64(c, "rate", SHARE_RATE_MAX, &rate))
+		return -1;
+	if (host_set_share_rate(c->h, rate))
+		return ctl_fail(c, E_FAILED,
+				"cannot start the sharing scanner");
+	return 0;
+}
+
 static int check_console(struct ctl_ctx *c, struct domain *d, void *unused)
 {
 	struct domain_stats st;
@@ -425,6 +438,7 @@ static const char *const no_fields[] = { NULL };
 static const char *const dom_field[] = { "domain", NULL };
 static const char *const mem_set_fields[] = { "domain", "bytes", NULL };
 static const char *const sla_fields[] = { CONTROL_SLA_FIELDS, NULL };
+static const char *const rate_fields[] = { "rate", NULL };
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "version", no_fields, cmd_version },
@@ -438,6 +452,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "mem-set", mem_set_fields, cmd_mem_set },
 	{ "sla", sla_fields, cmd_sla },
 	{ "console", dom_field, cmd_console },
+	{ "share-rate", rate_fields, cmd_share_rate },
 };
 
 /* Parse, check and run the request; failures are left in c. */

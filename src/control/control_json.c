@@ -69,6 +69,9 @@ cJSON *control_json_mem(const struct dom_mem_stats *m)
 		{ "ballooned", m->ballooned },
 		{ "swapped", m->swapped },
 		{ "shared", m->shared },
+		{ "share_zero", m->share_zero },
+		{ "share_saved", m->share_saved },
+		{ "cow_breaks", m->cow_breaks },
 		{ "populate_faults", m->populate_faults },
 		{ "swap_ins", m->swap_ins },
 		{ "swap_outs", m->swap_outs },
@@ -91,6 +94,8 @@ cJSON *control_json_mem(const struct dom_mem_stats *m)
 	if (o)
 		cJSON_AddBoolToObject(o, "ignoring_balloon",
 				      m->ignoring_balloon);
+	if (o)
+		cJSON_AddBoolToObject(o, "sharing", m->sharing);
 	return o;
 }
 
@@ -170,11 +175,32 @@ cJSON *control_json_host(const struct mem_host_stats *hs)
 		{ "wss_passes", hs->wss_passes },
 		{ "wss_cpu_ms", hs->wss_cpu_ns / 1000000u },
 	};
+	const struct share_stats *s = &hs->share;
+	/* Content-based sharing (docs/sharing.md); frames, pages/s, ns. */
+	const struct kv share[] = {
+		{ "frames", s->frames },
+		{ "mappings", s->mappings },
+		{ "saved", s->saved },
+		{ "saved_bytes", s->saved << PAGE_SHIFT },
+		{ "zero_mappings", s->zero_mappings },
+		{ "scanned", s->scanned },
+		{ "merged", s->merged },
+		{ "cow_breaks", s->cow_breaks },
+		{ "passes", s->passes },
+		{ "spares", s->spares },
+		{ "rate", s->rate },
+		{ "scan_rate", s->scan_rate },
+		{ "cpu_ns", s->cpu_ns },
+	};
 	cJSON *o = json_kvs(cJSON_CreateObject(), kv, NKV(kv));
 
 	if (o)
 		cJSON_AddStringToObject(
 			o, "state", mem_state_name((enum mem_state)hs->state));
+	if (o)
+		cJSON_AddItemToObject(
+			o, "share",
+			json_kvs(cJSON_CreateObject(), share, NKV(share)));
 	return o;
 }
 

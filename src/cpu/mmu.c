@@ -437,15 +437,26 @@ static int mmu_access_split(struct hart *h, uint64_t va, unsigned size,
 	int rc;
 
 	h->tlb.fault_split = false;
-	rc = mmu_resolve(h, va, acc, &t1);
-	if (rc)
-		return rc;
-	rc = mmu_resolve(h, va2, acc, &t2);
-	if (rc) {
-		h->tlb.fault_va = va;
-		h->tlb.fault_tval = va2;
-		h->tlb.fault_split = true;
-		return rc;
+	for (int tries = 0;; tries++) {
+		uint64_t served = h->stat_shootdowns;
+
+		rc = mmu_resolve(h, va, acc, &t1);
+		if (rc)
+			return rc;
+		rc = mmu_resolve(h, va2, acc, &t2);
+		if (rc) {
+			h->tlb.fault_va = va;
+			h->tlb.fault_tval = va2;
+			h->tlb.fault_split = true;
+			return rc;
+		}
+		/* The second page's slow path may have served a shootdown
+		 * (a copy-on-write break waits for one): the first page's
+		 * frame may be gone, so translate it again. */
+		if (h->stat_shootdowns == served)
+			break;
+		if (tries == 3)
+			return EXC_RETRY;
 	}
 	if (!write)
 		*val = 0;

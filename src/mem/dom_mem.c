@@ -84,6 +84,7 @@ int dom_mem_create(struct mem_host *mh, const struct dom_mem_config *cfg,
 	d->shootdown_ctx = cfg->shootdown_ctx;
 	d->crash = cfg->crash;
 	d->crash_ctx = cfg->crash_ctx;
+	d->share_ok = !cfg->no_sharing;
 	err = p2m_init(&d->p2m, cfg->base_gfn, cfg->maxmem);
 	if (err)
 		goto err_free;
@@ -107,7 +108,8 @@ err_free:
 	return err;
 }
 
-/* Free every frame and swap slot the P2M names (no vCPU runs). */
+/* Free every frame and swap slot the P2M names (no vCPU runs); shared
+ * frames lose one reference each, and go when nothing maps them. */
 static void dom_mem_release_all(struct dom_mem *d)
 {
 	struct mem_host *mh = d->host;
@@ -120,7 +122,8 @@ static void dom_mem_release_all(struct dom_mem *d)
 
 		if (e.type == P2M_SWAPPED)
 			swap_free(&mh->swap, e.val);
-		if (e.type == P2M_PRESENT || e.type == P2M_BUSY)
+		if (e.type == P2M_PRESENT || e.type == P2M_BUSY ||
+		    (e.type == P2M_SHARED && share_drop(d, e.val)))
 			batch[nb++] = mfn(e.val);
 		p2m_set(&d->p2m, g, P2M_UNPOPULATED, 0);
 		if (nb == 512 || (nb && i + 1 == d->p2m.nr)) {
@@ -151,9 +154,12 @@ void dom_mem_destroy(struct dom_mem *d)
 		}
 	pthread_mutex_unlock(&mh->lock);
 	pthread_mutex_unlock(&mh->policy_lock);
-	/* The reclaimer may still be working on d: wait until it let go. */
+	/* The reclaimer or the sharing scanner may still be working on d:
+	 * wait until they let go. */
 	pthread_mutex_lock(&mh->reclaim_lock);
 	pthread_mutex_unlock(&mh->reclaim_lock);
+	pthread_mutex_lock(&mh->share.scan_lock);
+	pthread_mutex_unlock(&mh->share.scan_lock);
 	pthread_mutex_lock(&mh->wss.busy); /* and the sampler */
 	pthread_mutex_unlock(&mh->wss.busy);
 	pthread_mutex_lock(&d->lock);
@@ -163,6 +169,7 @@ void dom_mem_destroy(struct dom_mem *d)
 	pthread_cond_destroy(&d->changed);
 	pthread_mutex_destroy(&d->lock);
 	p2m_destroy(&d->p2m);
+	free(d->sh.seen);
 	free(d);
 }
 
@@ -178,6 +185,10 @@ void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write)
 	 * after this lookup's TLB fill. */
 	w = p2m_word(&d->p2m, g);
 	if (__builtin_expect(w >> 56 == P2M_PRESENT, 1)) /* not sampled */
+		return mpool_ptr(&d->host->pool, mfn((uint32_t)w));
+	/* A shared frame is read the same way (the same rule holds: it is
+	 * freed only after a shootdown); a write copies it (share_break). */
+	if (w >> 56 == P2M_SHARED && !write)
 		return mpool_ptr(&d->host->pool, mfn((uint32_t)w));
 	return dom_mem_fault(d, g, write, false);
 }
@@ -224,7 +235,7 @@ static int dom_mem_copy_page(struct dom_mem *d, uint64_t gpa, void *buf,
 
 	pthread_mutex_lock(&d->lock);
 	e = p2m_get(&d->p2m, g);
-	if (e.type != P2M_PRESENT) {
+	if (e.type != P2M_PRESENT && (write || e.type != P2M_SHARED)) {
 		pthread_mutex_unlock(&d->lock);
 		return 1;
 	}
@@ -281,6 +292,27 @@ int dom_mem_write(struct dom_mem *d, uint64_t gpa, const void *buf,
 	return dom_mem_copy(d, gpa, (void *)buf, len, true);
 }
 
+/* Frames sharing saves, credited to d: each of its SHARED gfns on a frame
+ * with n sharers counts (n - 1) / n, so the domains' figures add up to the
+ * host's.  O(P2M size): statistics only. */
+static uint64_t dom_mem_share_saved(struct dom_mem *d)
+{
+	struct share *s = &d->host->share;
+	double saved = 0;
+
+	pthread_mutex_lock(&d->lock);
+	pthread_mutex_lock(&s->lock);
+	for (uint64_t i = 0; i < d->p2m.nr; i++) {
+		struct p2m_entry e = p2m_get(&d->p2m, gfn(d->p2m.base + i));
+
+		if (e.type == P2M_SHARED && s->refs[e.val])
+			saved += 1.0 - 1.0 / s->refs[e.val];
+	}
+	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&d->lock);
+	return (uint64_t)(saved + 0.5);
+}
+
 void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
 {
 	uint64_t over, now;
@@ -305,6 +337,10 @@ void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
 	st->ballooned = atomic_load(&d->ballooned);
 	st->swapped = atomic_load(&d->swapped);
 	st->shared = atomic_load(&d->shared);
+	st->share_zero = atomic_load(&d->share_zero);
+	st->cow_breaks = atomic_load(&d->cow_breaks);
+	st->sharing = d->share_ok;
+	st->share_saved = st->shared ? dom_mem_share_saved(d) : 0;
 	st->populate_faults = atomic_load(&d->populate_faults);
 	st->swap_ins = atomic_load(&d->swap_ins);
 	st->swap_outs = atomic_load(&d->swap_outs);
@@ -313,6 +349,11 @@ void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
 	st->wss_active = atomic_load(&d->wss.active);
 	st->wss_last = atomic_load(&d->wss.last);
 	st->wss_periods = atomic_load(&d->wss.periods);
+}
+
+static uint32_t dom_mem_refs(void *ctx, uint32_t m)
+{
+	return share_refs(ctx, mfn(m));
 }
 
 void dom_mem_print_p2m(struct dom_mem *d, FILE *out)
@@ -326,5 +367,5 @@ void dom_mem_print_p2m(struct dom_mem *d, FILE *out)
 		", limit %" PRIu64 "\n",
 		d->domid, d->name, d->p2m.nr, d->p2m.base, st.populated,
 		st.target, st.reservation, st.limit);
-	p2m_print(&d->p2m, out);
+	p2m_print_refs(&d->p2m, out, dom_mem_refs, d->host);
 }

@@ -12,6 +12,7 @@
 
 #include "lib/retry.h"
 #include "mem/p2m.h"
+#include "mem/share.h"
 #include "mem/types.h"
 #include "mem/wss.h"
 
@@ -44,12 +45,18 @@ struct dom_mem_config {
 	void (*crash)(void *ctx);
 	void *crash_ctx;
 	uint32_t shares; /* policy weight, 1..1000000 (0 = 1000) */
+	bool no_sharing; /* `sharing = no`: the scanner leaves it alone */
 };
 
 struct dom_mem_stats {
 	uint64_t populated; /* frames held (PRESENT) */
 	uint64_t reservation, target, limit, maxmem;
 	uint64_t ballooned, swapped, shared;
+	/* Sharing (docs/sharing.md): gfns on the zero frame, copy-on-write
+	 * breaks, and the frames saved counted for this domain (a frame with
+	 * n sharers saves n - 1, each sharer is credited (n - 1) / n). */
+	uint64_t share_zero, cow_breaks, share_saved;
+	bool sharing;
 	uint64_t populate_faults, swap_ins, swap_outs, shootdowns, retries;
 	/* The policy's view (docs/policy.md). */
 	uint64_t shares, pressure, guest_free;
@@ -104,6 +111,11 @@ struct dom_mem {
 	_Atomic uint64_t over_since_ns;
 	_Atomic bool ignoring;
 	struct dom_wss wss; /* working-set sampling (wss.c) */
+	/* Sharing: allowed, the scanner's state (share_scan.c; scanner
+	 * thread only), counters.  `shared` above counts SHARED gfns. */
+	bool share_ok;
+	struct share_dom sh;
+	_Atomic uint64_t cow_breaks, share_zero;
 };
 
 /* Largest extent order of populate/decrease (2 MiB extents, as the

@@ -149,6 +149,7 @@ static void *dom_mem_swap_in(struct dom_mem *d, gfn_t g, struct p2m_entry e,
 void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 {
 	struct p2m_entry e;
+	uint32_t put = MFN_NONE;
 	bool crash = false;
 	void *p = NULL;
 
@@ -166,9 +167,10 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 	switch (e.type) {
 	case P2M_PRESENT: p = mpool_ptr(&d->host->pool, mfn(e.val)); break;
 	case P2M_SHARED:
-		/* Sharing comes in a later issue and no SHARED entry is made
-		 * yet; a write would first need an unshare (copy on write). */
-		p = write ? NULL : mpool_ptr(&d->host->pool, mfn(e.val));
+		/* Read-only: the soft TLB has no store entry for it, so a
+		 * write comes here and gets a private copy. */
+		p = write ? share_break(d, g.v, e.val, &put)
+			  : mpool_ptr(&d->host->pool, mfn(e.val));
 		break;
 	case P2M_UNPOPULATED:
 	case P2M_BALLOONED: p = dom_mem_populate_one(d, g, e, host); break;
@@ -179,6 +181,26 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 		break;
 	}
 	pthread_mutex_unlock(&d->lock);
+	/* A copy replaced the shared frame: every vCPU (this one too) drops
+	 * what it has of g before the write lands in the copy. */
+	if (put != MFN_NONE) {
+		uint64_t gpa = g.v << PAGE_SHIFT;
+		mfn_t m = mfn(put);
+
+		dom_mem_shootdown(d, &gpa, 1);
+		if (share_put(d->host, put))
+			mpool_free(&d->host->pool, &m, 1);
+		/* A vCPU serves the others' shootdowns while it waits for its
+		 * own: the scanner may have taken the copy meanwhile.  The
+		 * caller caches p in its TLB, so it must still be g's frame;
+		 * else the access is simply retried. */
+		e = p2m_get(&d->p2m, g);
+		if (e.type != P2M_PRESENT ||
+		    mpool_ptr(&d->host->pool, mfn(e.val)) != p) {
+			atomic_fetch_add(&d->retries, 1);
+			p = PAGE_RETRY;
+		}
+	}
 	if (crash)
 		d->crash(d->crash_ctx);
 	if (!p && !host && d->crash && atomic_load(&d->crashed))

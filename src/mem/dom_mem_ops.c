@@ -83,21 +83,30 @@ long dom_mem_populate(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
 	return done;
 }
 
-/* Frames given back but not yet shot down and freed. */
+/* Frames given back but not yet shot down and freed; np pages to shoot
+ * down (a shared gfn is shot down though its frame may stay). */
 struct ops_release {
-	unsigned n;
+	unsigned n, np, nput;
 	mfn_t mfn[OPS_BATCH];
+	uint32_t put[OPS_BATCH]; /* shared frames: a reference each */
 	uint64_t gpa[SHOOTDOWN_PAGES];
 };
 
 /* Shoot down and free what r holds.  Called without d->lock. */
 static void ops_release_flush(struct dom_mem *d, struct ops_release *r)
 {
-	if (!r->n)
+	if (!r->np)
 		return;
-	dom_mem_shootdown(d, r->n <= SHOOTDOWN_PAGES ? r->gpa : NULL, r->n);
+	dom_mem_shootdown(d, r->np <= SHOOTDOWN_PAGES ? r->gpa : NULL, r->np);
+	/* Shared frames lose their references only now: no vCPU reads
+	 * them through these gfns any more. */
+	for (unsigned k = 0; k < r->nput; k++)
+		if (share_put(d->host, r->put[k]))
+			r->mfn[r->n++] = mfn(r->put[k]);
 	mpool_free(&d->host->pool, r->mfn, r->n);
 	r->n = 0;
+	r->np = 0;
+	r->nput = 0;
 }
 
 /* May the extent be given back?  Every gfn backed (present or swapped) or
@@ -110,6 +119,10 @@ static bool ops_extent_removable(struct dom_mem *d, uint64_t g, uint64_t cnt)
 		struct p2m_entry e = p2m_get(&d->p2m, gfn(g + k));
 
 		if (e.type == P2M_SWAPPED || e.type == P2M_UNPOPULATED)
+			continue;
+		/* A pinned shared frame stays where it is anyway (it goes
+		 * with its last pin): only a private one must be kept. */
+		if (e.type == P2M_SHARED)
 			continue;
 		if (e.type != P2M_PRESENT ||
 		    atomic_load(&d->host->pool.ft[e.val].refs))
@@ -130,10 +143,16 @@ static void ops_decrease_extent(struct dom_mem *d, uint64_t g, uint64_t cnt,
 		if (e.type == P2M_SWAPPED) {
 			swap_free(&d->host->swap, e.val);
 			atomic_fetch_sub(&d->swapped, 1);
-		} else if (e.type == P2M_PRESENT) {
-			if (r->n < SHOOTDOWN_PAGES)
-				r->gpa[r->n] = gk.v << PAGE_SHIFT;
-			r->mfn[r->n++] = mfn(e.val);
+		} else if (e.type == P2M_PRESENT || e.type == P2M_SHARED) {
+			if (r->np < SHOOTDOWN_PAGES)
+				r->gpa[r->np] = gk.v << PAGE_SHIFT;
+			r->np++;
+			if (e.type == P2M_PRESENT) {
+				r->mfn[r->n++] = mfn(e.val);
+			} else {
+				share_unmap(d, e.val);
+				r->put[r->nput++] = e.val;
+			}
 			/* Uncharged now, freed after the shootdown. */
 			atomic_fetch_sub(&d->populated, 1);
 			atomic_fetch_add(&d->reclaimed_balloon, 1);
@@ -156,6 +175,8 @@ long dom_mem_decrease(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
 	if (!r)
 		return -ENOMEM;
 	r->n = 0;
+	r->np = 0;
+	r->nput = 0;
 	pthread_mutex_lock(&d->lock);
 	for (; (uint64_t)done < n; done++) {
 		uint64_t g = gfns[done];
@@ -163,7 +184,7 @@ long dom_mem_decrease(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
 		if (!ops_extent_ok(d, g, order) ||
 		    !ops_extent_removable(d, g, cnt))
 			break;
-		if (r->n + cnt > OPS_BATCH) {
+		if (r->np + cnt > OPS_BATCH) {
 			pthread_mutex_unlock(&d->lock);
 			ops_release_flush(d, r);
 			pthread_mutex_lock(&d->lock);

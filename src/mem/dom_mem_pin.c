@@ -39,8 +39,14 @@ void dom_mem_unpin(struct dom_mem *d, mfn_t m)
 {
 	struct frame *f = &d->host->pool.ft[m.v];
 
+	bool last;
+
 	pthread_mutex_lock(&d->lock);
-	if (atomic_fetch_sub(&f->refs, 1) == 1)
+	last = atomic_fetch_sub(&f->refs, 1) == 1;
+	if (last)
 		atomic_fetch_and(&f->flags, (uint16_t)~FRAME_PINNED);
 	pthread_mutex_unlock(&d->lock);
+	/* A shared frame every sharer left while it was pinned goes now. */
+	if (last && (atomic_load(&f->flags) & FRAME_SHARED))
+		share_unpinned(d->host, m);
 }

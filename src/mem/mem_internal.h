@@ -14,6 +14,10 @@
  * 0 or -ENOMEM. */
 int mem_host_take(struct mem_host *mh, struct dom_mem *d, uint32_t n,
 		  mfn_t *out);
+/* One frame for d's copy of a shared frame it is already charged for
+ * (not counted again), if the pool has one beyond the other domains'
+ * unheld reservations.  0 or -ENOMEM. */
+int mem_host_take_copy(struct mem_host *mh, struct dom_mem *d, mfn_t *out);
 /* Frames of all domains' reservations not yet held; caller holds mh->lock. */
 uint64_t mem_host_unheld_locked(struct mem_host *mh);
 /* Can frames be swapped out at all? */

@@ -38,6 +38,12 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 		swap_init_none(&mh->swap);
 	if (err)
 		goto err_pool;
+	err = share_init(&mh->share, mh->pool.nframes);
+	if (err) {
+		log_error("cannot allocate the share table: %s",
+			  strerror(-err));
+		goto err_swap_file;
+	}
 	pthread_mutex_init(&mh->lock, NULL);
 	pthread_mutex_init(&mh->reclaim_lock, NULL);
 	pthread_mutex_init(&mh->policy_lock, NULL);
@@ -53,6 +59,15 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 		goto err_swap;
 	}
 	mh->reclaimer_started = true;
+	if (cfg->share_rate) {
+		err = share_scan_start(mh, cfg->share_rate);
+		if (err) {
+			log_error("cannot start the sharing scanner: %s",
+				  strerror(-err));
+			mem_host_destroy(mh);
+			return err;
+		}
+	}
 	return 0;
 
 err_swap:
@@ -62,6 +77,8 @@ err_swap:
 	pthread_cond_destroy(&mh->need_reclaim);
 	pthread_mutex_destroy(&mh->reclaim_lock);
 	pthread_mutex_destroy(&mh->lock);
+	share_destroy(&mh->share);
+err_swap_file:
 	swap_destroy(&mh->swap);
 err_pool:
 	mpool_destroy(&mh->pool);
@@ -71,6 +88,8 @@ err_pool:
 /* Every domain must be destroyed first. */
 void mem_host_destroy(struct mem_host *mh)
 {
+	share_scan_stop(mh);
+	share_spare_drain(mh);
 	mem_policy_stop(mh);
 	if (mh->reclaimer_started) {
 		pthread_mutex_lock(&mh->lock);
@@ -88,6 +107,7 @@ void mem_host_destroy(struct mem_host *mh)
 	pthread_cond_destroy(&mh->need_reclaim);
 	pthread_mutex_destroy(&mh->reclaim_lock);
 	pthread_mutex_destroy(&mh->lock);
+	share_destroy(&mh->share);
 	swap_destroy(&mh->swap);
 	mpool_destroy(&mh->pool);
 }
@@ -183,6 +203,20 @@ int mem_host_take(struct mem_host *mh, struct dom_mem *d, uint32_t n,
 	return err;
 }
 
+int mem_host_take_copy(struct mem_host *mh, struct dom_mem *d, mfn_t *out)
+{
+	int err = -ENOMEM;
+
+	pthread_mutex_lock(&mh->lock);
+	if (mh_available_locked(mh, d) >= 1)
+		err = mpool_alloc(&mh->pool, d->domid, 1, out);
+	if (err)
+		mh->stat_waits++;
+	mh_check_low_locked(mh);
+	pthread_mutex_unlock(&mh->lock);
+	return err;
+}
+
 void mem_host_kick_reclaim(struct mem_host *mh)
 {
 	pthread_mutex_lock(&mh->lock);
@@ -228,6 +262,7 @@ void mem_host_get_stats(struct mem_host *mh, struct mem_host_stats *st)
 	st->swap_outs = __atomic_load_n(&mh->swap.stat_out, __ATOMIC_RELAXED);
 	st->swap_ins = __atomic_load_n(&mh->swap.stat_in, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&mh->swap.lock);
+	share_get_stats(mh, &st->share);
 }
 
 /* One domain's part of mem_host_check; adds its SWAPPED count to *swapped. */
@@ -251,15 +286,19 @@ static int mh_check_domain(struct mem_host *mh, struct dom_mem *d,
 		}
 	}
 	*swapped += n[P2M_SWAPPED];
-	if (owned != n[P2M_PRESENT] || owned != d->populated ||
-	    n[P2M_SWAPPED] != d->swapped || n[P2M_BALLOONED] != d->ballooned ||
-	    n[P2M_BUSY]) {
+	/* Charged per gfn mapped: a shared frame counts for each sharer. */
+	if (owned != n[P2M_PRESENT] || owned + n[P2M_SHARED] != d->populated ||
+	    n[P2M_SHARED] != d->shared || n[P2M_SWAPPED] != d->swapped ||
+	    n[P2M_BALLOONED] != d->ballooned || n[P2M_BUSY]) {
 		log_dom_error(
 			d->name,
-			"owns %llu, present %llu, populated %llu, swapped "
-			"%llu/%llu, ballooned %llu/%llu, busy %llu",
+			"owns %llu, present %llu, shared %llu/%llu, populated "
+			"%llu, swapped %llu/%llu, ballooned %llu/%llu, busy "
+			"%llu",
 			(unsigned long long)owned,
 			(unsigned long long)n[P2M_PRESENT],
+			(unsigned long long)n[P2M_SHARED],
+			(unsigned long long)d->shared,
 			(unsigned long long)d->populated,
 			(unsigned long long)n[P2M_SWAPPED],
 			(unsigned long long)d->swapped,
@@ -276,10 +315,15 @@ int mem_host_check(struct mem_host *mh)
 	uint64_t swapped = 0;
 	int err = mpool_check(&mh->pool);
 
+	/* The share lock comes before the host lock (share.c). */
+	pthread_mutex_lock(&mh->share.lock);
 	pthread_mutex_lock(&mh->lock);
 	for (struct dom_mem *d = mh->domains; d && !err; d = d->next)
 		err = mh_check_domain(mh, d, &swapped);
+	if (!err)
+		err = share_check_locked(mh);
 	pthread_mutex_unlock(&mh->lock);
+	pthread_mutex_unlock(&mh->share.lock);
 	if (!err && mh->swap.fd >= 0 &&
 	    swapped + swap_nfree(&mh->swap) != mh->swap.nslots) {
 		log_error("swap: %llu slots used + %u free != %u",

@@ -11,6 +11,7 @@
 #include "mem/dom_mem.h"
 #include "mem/policy.h"
 #include "mem/pool.h"
+#include "mem/share.h"
 #include "mem/swap.h"
 #include "mem/wss.h"
 
@@ -19,6 +20,9 @@ struct mem_host_config {
 	const char *swap_path; /* NULL: no swap */
 	uint64_t swap_size; /* bytes (0: machine_memory * 2) */
 	struct policy_config policy; /* zeros: defaults */
+	/* Content-based sharing: the scanner (share.h) looks at share_rate
+	 * pages/s (0: off until a rate is set at run time). */
+	uint32_t share_rate;
 };
 
 struct mem_host_stats {
@@ -30,11 +34,13 @@ struct mem_host_stats {
 	/* The working-set sampler: periods ended (all domains) and the CPU
 	 * time its thread used, ns. */
 	uint64_t wss_passes, wss_cpu_ns;
+	struct share_stats share;
 };
 
 struct mem_host {
 	struct mpool pool;
 	struct swap swap;
+	struct share share; /* shared frames and the scanner */
 	pthread_mutex_t lock; /* the domain list, reservations */
 	struct dom_mem *domains;
 	uint64_t reserved; /* sum of reservations, frames */

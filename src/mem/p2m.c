@@ -43,7 +43,8 @@ static bool p2m_continues(struct p2m_entry a, struct p2m_entry b)
 }
 
 static void p2m_print_range(FILE *out, uint64_t g0, uint64_t g1,
-			    struct p2m_entry first, struct p2m_entry last)
+			    struct p2m_entry first, struct p2m_entry last,
+			    uint32_t refs)
 {
 	const char *name = p2m_type_names[first.type];
 	uint64_t n = g1 - g0 + 1;
@@ -51,9 +52,15 @@ static void p2m_print_range(FILE *out, uint64_t g0, uint64_t g1,
 	fprintf(out, "  0x%05" PRIx64 "-0x%05" PRIx64, g0, g1);
 	switch (first.type) {
 	case P2M_PRESENT:
-	case P2M_SHARED:
 		fprintf(out, " -> mfn 0x%05x-0x%05x %s (%" PRIu64 ")\n",
 			first.val, last.val, name, n);
+		break;
+	case P2M_SHARED:
+		/* refs: gfns of all domains mapping each of these frames. */
+		fprintf(out,
+			" -> mfn 0x%05x-0x%05x %s (%" PRIu64 ") refs %" PRIu32
+			"\n",
+			first.val, last.val, name, n, refs);
 		break;
 	case P2M_SWAPPED:
 		fprintf(out, " -> slot 0x%05x-0x%05x %s (%" PRIu64 ")\n",
@@ -65,31 +72,42 @@ static void p2m_print_range(FILE *out, uint64_t g0, uint64_t g1,
 
 void p2m_print(const struct p2m *p, FILE *out)
 {
+	p2m_print_refs(p, out, NULL, NULL);
+}
+
+void p2m_print_refs(const struct p2m *p, FILE *out,
+		    uint32_t (*refs)(void *ctx, uint32_t mfn), void *ctx)
+{
 	uint64_t count[P2M_NTYPES] = { 0 }, ranges = 0, start = 0;
 	struct p2m_entry first = { 0 }, prev = { 0 };
+	uint32_t rfirst = 0;
 
 	for (uint64_t i = 0; i < p->nr; i++) {
 		struct p2m_entry e = p2m_get(p, gfn(p->base + i));
+		uint32_t r = 0;
 
 		if (e.type >= P2M_NTYPES)
 			e.type =
 				P2M_BUSY; /* cannot happen: print, don't trust */
+		if (e.type == P2M_SHARED && refs)
+			r = refs(ctx, e.val);
 		count[e.type]++;
-		if (i && p2m_continues(prev, e)) {
+		if (i && p2m_continues(prev, e) && r == rfirst) {
 			prev = e;
 			continue;
 		}
 		if (i) {
 			p2m_print_range(out, p->base + start, p->base + i - 1,
-					first, prev);
+					first, prev, rfirst);
 			ranges++;
 		}
 		start = i;
 		first = prev = e;
+		rfirst = r;
 	}
 	if (p->nr) {
 		p2m_print_range(out, p->base + start, p->base + p->nr - 1,
-				first, prev);
+				first, prev, rfirst);
 		ranges++;
 	}
 	fprintf(out, "  %" PRIu64 " gfns in %" PRIu64 " ranges:", p->nr,

@@ -87,5 +87,10 @@ static inline void p2m_set(struct p2m *p, gfn_t g, enum p2m_type t,
  *   0x80000-0x800ff -> mfn 0x01200-0x012ff present (256)
  * followed by a summary line of counts per type. */
 void p2m_print(const struct p2m *p, FILE *out);
+/* The same, with each SHARED range's reference count (refs(ctx, mfn):
+ * gfns mapping that frame) appended as "refs N"; a range holds frames of
+ * one count. */
+void p2m_print_refs(const struct p2m *p, FILE *out,
+		    uint32_t (*refs)(void *ctx, uint32_t mfn), void *ctx);
 
 #endif

@@ -180,6 +180,7 @@ static int domain_create_mem(struct domain *d, const struct domain_config *c)
 		.reservation = frames(c->reservation),
 		.limit = frames(c->limit ? c->limit : maxmem),
 		.shares = c->shares,
+		.no_sharing = c->no_sharing,
 		.shootdown = domain_shootdown,
 		.shootdown_ctx = d,
 		.crash = domain_mem_crash,

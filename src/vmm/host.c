@@ -174,6 +174,11 @@ void host_get_mem_stats(struct host *h, struct mem_host_stats *st)
 	mem_host_get_stats(&h->mem, st);
 }
 
+int host_set_share_rate(struct host *h, uint64_t rate)
+{
+	return share_set_rate(&h->mem, rate);
+}
+
 struct mem_host *host_mem(struct host *h)
 {
 	return &h->mem;

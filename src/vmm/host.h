@@ -38,6 +38,7 @@ struct domain_config {
 	uint64_t reservation; /* bytes guaranteed; 0 = none */
 	uint64_t limit; /* bytes it may never exceed; 0 = maxmem */
 	uint32_t shares; /* memory policy weight; 0 = 1000 */
+	bool no_sharing; /* `sharing = no`: its pages are never shared */
 	bool console_prefix; /* prefix its console lines with "name| " */
 };
 
@@ -89,6 +90,9 @@ void domain_get_stats(struct domain *d, struct domain_stats *st);
 struct dom_mem *domain_mem(struct domain *d);
 const char *domain_state_name(enum domain_state s);
 void host_get_mem_stats(struct host *h, struct mem_host_stats *st);
+/* The sharing scanner's rate, pages per second (0 stops it): 0, or
+ * -EINVAL above SHARE_RATE_MAX (nothing changed). */
+int host_set_share_rate(struct host *h, uint64_t rate);
 /* The host's memory manager, for read-only views (memmap_build). */
 struct mem_host *host_mem(struct host *h);
 

@@ -1,0 +1,207 @@
+#!/bin/bash
+# Page sharing benchmark (docs/sharing.md); run alone or as the "share"
+# workload of bench/run.sh.  Figures:
+#  - saved_pct: four identical idle atoll-os domains (32 MiB each, one
+#    image) with share_rate = 5000 (KSM's 100 pages per 20 ms): frames
+#    saved / frames the domains hold once the scan has settled (no change
+#    for 3 s); target >= 67 % (ESX's best published figure);
+#  - settle_s: start of atoll to the last change of the saving;
+#  - scanner_cpu_pct: the scanner thread's CPU time (cpu_ns) over the
+#    wall time of that run, % of one core; target <= 5;
+#  - cow_break_us and write_slowdown_pct: two domains (workload share,
+#    2 x 1024 pages each) write every page once, shared (after the scan)
+#    vs never shared (sharing = no), in interleaved pairs; the guest times
+#    its own writes: (shared - private) / pages, target <= 2 us; and
+#    shared / private - 1.
+# usage: bench/share.sh [-n MIN] [-N MAX]; env BUILD, ATOLL, RESULT as
+# bench/policy.sh.
+set -u
+BUILD=${BUILD:-build}
+ATOLL=${ATOLL:-$BUILD/atoll}
+OS=$BUILD/guest/atoll-os.elf
+REPS=3
+MAXP=7
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) REPS=${2:-} ;;
+	-N) MAXP=${2:-} ;;
+	*) echo "usage: bench/share.sh [-n MIN] [-N MAX]" >&2; exit 2 ;;
+	esac
+	shift 2
+done
+if ! [[ "$REPS" =~ ^[1-9][0-9]?$ && "$MAXP" =~ ^[1-9][0-9]?$ ]] ||
+	[ "$MAXP" -lt "$REPS" ]; then
+	echo "share: bad -n or -N" >&2
+	exit 2
+fi
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+st() { "$PY" "$(dirname "$0")/lib/stats.py" "$@"; }
+RESULT=${RESULT:-$BUILD/bench/share.json}
+if [ ! -f "$RESULT" ]; then
+	mkdir -p "$(dirname "$RESULT")"
+	st init "$RESULT" "workloads=share" || exit 1
+	own_result=1
+fi
+record() { st record "$RESULT" "$@"; }
+for f in "$ATOLL" "$OS"; do
+	[ -e "$f" ] || {
+		echo "share: $f not built" >&2
+		exit 1
+	}
+done
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/atoll-share.XXXXXX")
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+export ATOLL_SOCKET=$tmp/sock
+status=0
+
+# q EXPR: a number from `atoll stats --json` (python: d = domains' mem by
+# name, h = host.share, hs = host).
+q() {
+	timeout 10 "$ATOLL" stats --json 2>/dev/null | "$PY" -c "
+import json, sys
+r = json.load(sys.stdin)
+d = {x['name']: x['mem'] for x in r['domains']}
+hs = r['host']
+h = hs['share']
+print($1)" 2>/dev/null
+}
+
+now() { date +%s.%N; }
+
+# One idle run: "saved_pct settle_s cpu_pct".
+idle_run() {
+	local t0 last='' t_last changed end cfg=$tmp/idle.ini
+	{
+		printf '[host]\nmachine_memory = 256M\ncontrol_socket = %s\n' \
+			"$ATOLL_SOCKET"
+		printf 'share_rate = 5000\n'
+		for i in 1 2 3 4; do
+			printf '\n[domain idle%d]\nmemory = 32M\nkernel = %s\n' \
+				"$i" "$OS"
+			printf 'cmdline = workload=idle ticks=30000\n'
+		done
+	} >"$cfg"
+	rm -f "$ATOLL_SOCKET"
+	t0=$(now)
+	"$ATOLL" run "$cfg" </dev/null >"$tmp/idle.out" 2>&1 &
+	pid=$!
+	t_last=$t0
+	changed=$(now)
+	end=$((SECONDS + 120))
+	while [ $SECONDS -lt $end ] && kill -0 $pid 2>/dev/null; do
+		sleep 0.25
+		v=$(q "h['saved']") || continue
+		[ -n "$v" ] || continue
+		if [ "$v" != "$last" ]; then
+			last=$v
+			t_last=$(now)
+			changed=$t_last
+		fi
+		# Settled: no change for 3 s (every domain passed twice).
+		awk -v a="$(now)" -v b="$changed" 'BEGIN { exit !(a - b >= 3) }' &&
+			[ "$v" != 0 ] && break
+	done
+	r=$(q "'%.1f %.3f' % (100.0 * h['saved'] / sum(m['populated'] for m in d.values()), h['cpu_ns'] / 1e9)")
+	kill -TERM $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	pid=
+	[ -n "$r" ] || return 1
+	read -r pct cpu <<<"$r"
+	awk -v p="$pct" -v c="$cpu" -v t0="$t0" -v tl="$t_last" -v e="$(now)" \
+		'BEGIN { printf "%s %.2f %.2f\n", p, tl - t0, 100 * c / (e - t0) }'
+}
+
+# One write run, shared (1) or not (0): the guests' write time, us.
+write_run() {
+	local cfg=$tmp/w.ini sharing=yes us
+	[ "$1" = 0 ] && sharing=no
+	{
+		printf '[host]\nmachine_memory = 256M\ncontrol_socket = %s\n' \
+			"$ATOLL_SOCKET"
+		printf 'share_rate = 50000\n'
+		for i in 1 2; do
+			printf '\n[domain w%d]\nmemory = 32M\nkernel = %s\n' "$i" "$OS"
+			printf 'sharing = %s\n' "$sharing"
+			printf 'cmdline = workload=share pages=1024 id=%d ticks=12000\n' "$i"
+		done
+	} >"$cfg"
+	rm -f "$ATOLL_SOCKET"
+	"$ATOLL" run "$cfg" </dev/null >"$tmp/w.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 600); do
+		[ "$(grep -c 'share: filled' "$tmp/w.out")" = 2 ] && break
+		sleep 0.1
+	done
+	# Shared: wait until both hold all 2048 pages shared.
+	if [ "$1" = 1 ]; then
+		for _ in $(seq 600); do
+			[ "$(q "int(d['w1']['shared'] >= 2048 and d['w2']['shared'] >= 2048)")" = 1 ] && break
+			sleep 0.2
+		done
+	fi
+	for i in 1 2; do
+		{ printf 'write\n'; sleep 0.5; } |
+			timeout 15 "$ATOLL" console w$i >/dev/null 2>&1
+		for _ in $(seq 300); do
+			grep -q "^w$i| share: wrote" "$tmp/w.out" && break
+			sleep 0.1
+		done
+	done
+	for i in 1 2; do
+		{ printf 'quit\n'; sleep 0.5; } |
+			timeout 15 "$ATOLL" console w$i >/dev/null 2>&1
+	done
+	wait $pid 2>/dev/null
+	pid=
+	# w1 writes first: every page it writes is a copy (w2 then takes
+	# the frames back as their last sharer).
+	us=$(sed -n 's/^w1| share: wrote \([0-9]*\) pages in \([0-9]*\) us.*/\2/p' \
+		"$tmp/w.out")
+	[ -n "$us" ] && echo "$us"
+}
+
+echo "share: 4 identical idle atoll-os domains at 5000 pages/s, $REPS runs"
+sp='' ss='' sc=''
+for ((r = 1; r <= REPS; r++)); do
+	if read -r p s c < <(idle_run) && [ -n "$c" ]; then
+		sp+=" $p" ss+=" $s" sc+=" $c"
+	else
+		echo "share: idle run $r failed" >&2
+		status=1
+	fi
+done
+# shellcheck disable=SC2086 # lists of numbers
+{
+	record share saved_pct % saved --target ">=" 67 -- $sp
+	record share settle_s s wall -- $ss
+	record share scanner_cpu_pct % cpu --target "<=" 5 -- $sc
+}
+
+echo "share: 2 domains write 2048 pages each, shared vs private," \
+	"$REPS..$MAXP pairs"
+cb='' sl=''
+for ((r = 1; r <= MAXP; r++)); do
+	if a=$(write_run 1) && b=$(write_run 0) && [ -n "$a" ] && [ -n "$b" ]; then
+		cb+=" $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (a - b) / 2048 }')"
+		sl+=" $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", 100 * (a / b - 1) }')"
+	else
+		echo "share: write pair $r failed" >&2
+		status=1
+	fi
+	# shellcheck disable=SC2086 # a list of numbers
+	[ $r -ge "$REPS" ] && st enough --target "<=" 2 ${cb:-99} && break
+done
+# shellcheck disable=SC2086 # lists of numbers
+{
+	record share cow_break_us us wall --target "<=" 2 -- $cb
+	record share write_slowdown_pct % wall -- $sl
+}
+[ -n "${own_result:-}" ] && st finish "$RESULT" \
+	"$([ $status = 0 ] && echo ok || echo partial)"
+exit $status
