@@ -71,7 +71,7 @@ setup:
 	@scripts/setup.sh
 
 demo: setup
-	@$(MAKE) --no-print-directory all guest-programs
+	@$(MAKE) --no-print-directory all guest-programs linux-guest
 	@scripts/demo.sh $(ATOLL)
 
 demo-linux: setup

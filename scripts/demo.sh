@@ -1,8 +1,9 @@
 #!/bin/bash
-# The default job of `make demo`: three domains of atoll's own guest OS on a
-# host with less machine memory than their maxmem added up
-# (examples/demo.ini): one grows its working set in phases, one idles, one
-# streams block I/O and UDP to the host through atoll's NAT (counted here).  While they run, `atoll top -b` shows the live view
+# The default job of `make demo`: three domains of atoll's own guest OS and
+# a Linux domain on a host with less machine memory than their maxmem added
+# up (examples/demo.ini): one grows its working set in phases, one idles, one
+# streams block I/O and UDP to the host through atoll's NAT (counted here),
+# Linux writes and verifies its virtio disk and runs a memory hog.  While they run, `atoll top -b` shows the live view
 # every few seconds (the live web page is on http://127.0.0.1:PORT/ when
 # DEMO_HTTP=PORT is set); at the end atoll prints its summary table and
 # memory chart.  The guests' consoles go to build/demo.log.
@@ -18,12 +19,14 @@ EVERY=${DEMO_EVERY:-3} # seconds between live views
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-[ -x "$ATOLL" ] && [ -f build/guest/atoll-os.elf ] || {
-	echo "demo: build first: make all guest-programs" >&2
+[ -x "$ATOLL" ] && [ -f build/guest/atoll-os.elf ] &&
+	[ -f build/linux/Image ] && [ -f build/linux/rootfs.img ] || {
+	echo "demo: build first: make all guest-programs linux-guest" >&2
 	exit 2
 }
-# The block domain's disk: a sparse 64 MiB image, made once.
+# The block domains' disks: sparse 64 MiB images, made once.
 [ -f build/demo-disk.img ] || truncate -s 64M build/demo-disk.img
+[ -f build/demo-linux-disk.img ] || truncate -s 64M build/demo-linux-disk.img
 
 # The host end of the io domain's UDP stream (10.0.2.2:5599 in the guest).
 python3 - >build/demo-udp.txt 2>&1 <<'EOF' &
@@ -42,7 +45,7 @@ print("the host received %.1f MiB of the io domain's UDP stream" % (n / 2**20))
 EOF
 sink=$!
 
-step "atoll run $CONFIG: 3 domains, 192 MiB of maxmem on 96 MiB"
+step "atoll run $CONFIG: 4 domains, 320 MiB of maxmem on 160 MiB"
 http=()
 [ -n "${DEMO_HTTP:-}" ] && http=(--http "$DEMO_HTTP")
 "$ATOLL" run "${http[@]}" "$CONFIG" </dev/null >"$LOG" &
@@ -68,6 +71,8 @@ step "the guests' verdicts ($LOG)"
 grep -E "^[a-z]+\| ([a-z]+: (ok|verdict)|atoll-os: (all ok|FAIL))" "$LOG" ||
 	true
 grep -E "^[a-z]+\| (blkbench: dev|udpstream: bytes)" "$LOG" || true
+grep -E "^linux\| (atoll-linux: eth0|blk: verified|memhog: (pass|FAIL))" \
+	"$LOG" || true
 wait "$sink" 2>/dev/null || true
 cat build/demo-udp.txt
 printf '\nMore: make demo-linux (Linux on atoll, atoll vs QEMU), make test.\n'

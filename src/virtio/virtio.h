@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "io/io_thread.h"
 #include "virtio/virtq.h"
 
 struct dom_mem;
@@ -109,13 +110,12 @@ struct virtio_dev {
 	void (*set_irq)(void *ctx, int level);
 	void *irq_ctx;
 
-	/* The I/O thread (ops->threaded): kick_fd counts work to look at
-	 * (notifies, back-end wake-ups, host I/O completions), stop_fd ends
-	 * it; both made by virtio_dev_init, so a device can hand kick_fd to
-	 * its back-end before the thread starts. */
-	int kick_fd, stop_fd;
-	pthread_t thread;
-	bool thread_running;
+	/* The I/O thread (ops->threaded), run by io/io_thread.h (its stop
+	 * eventfd ends it): kick_fd counts work to look at (notifies,
+	 * back-end wake-ups, host I/O completions), made by virtio_dev_init
+	 * so a device can hand it to its back-end before the thread starts. */
+	int kick_fd;
+	struct io_thread thread;
 
 	_Atomic bool logged; /* the device's one log line is out */
 	struct {

@@ -21,13 +21,13 @@
  * for notifications and sleeps (as the PV back-ends, PVDEV_SPIN_NS). */
 #define VIRTIO_SPIN_NS PVDEV_SPIN_NS
 
+/* The thread's descriptors: kick_fd and the stop eventfd. */
 static void virtio_dev_close_fds(struct virtio_dev *dev)
 {
 	if (dev->kick_fd >= 0)
 		close(dev->kick_fd);
-	if (dev->stop_fd >= 0)
-		close(dev->stop_fd);
-	dev->kick_fd = dev->stop_fd = -1;
+	dev->kick_fd = -1;
+	io_thread_destroy(&dev->thread);
 }
 
 int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
@@ -49,7 +49,8 @@ int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 	dev->config_len = config_len;
 	dev->set_irq = set_irq;
 	dev->irq_ctx = irq_ctx;
-	dev->kick_fd = dev->stop_fd = -1;
+	dev->kick_fd = -1;
+	io_thread_clear(&dev->thread);
 	for (unsigned q = 0; q < nr_vq; q++) {
 		dev->vq[q].num_max = num_max;
 		dev->vq[q].mem = mem;
@@ -57,13 +58,8 @@ int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 	}
 	if (ops->threaded) {
 		dev->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		dev->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (dev->kick_fd < 0 || dev->stop_fd < 0) {
-			int err = -errno;
-
-			virtio_dev_close_fds(dev);
-			return err;
-		}
+		if (dev->kick_fd < 0)
+			return -errno;
 	}
 	pthread_mutex_init(&dev->lock, 0);
 	pthread_mutex_init(&dev->qlock, 0);
@@ -189,7 +185,7 @@ static void *virtio_dev_thread(void *arg)
 	uint64_t count, next_tick = 0;
 
 	for (;;) {
-		struct pollfd pfd[2] = { { dev->stop_fd, POLLIN, 0 },
+		struct pollfd pfd[2] = { { dev->thread.stop_efd, POLLIN, 0 },
 					 { dev->kick_fd, POLLIN, 0 } };
 		int more = virtio_dev_pass_rearm(dev, false);
 		int wait;
@@ -211,27 +207,14 @@ static void *virtio_dev_thread(void *arg)
 
 int virtio_dev_start(struct virtio_dev *dev)
 {
-	int err;
-
-	if (!dev->ops->threaded || dev->thread_running)
+	if (!dev->ops->threaded || dev->thread.started)
 		return 0;
-	err = -pthread_create(&dev->thread, 0, virtio_dev_thread, dev);
-	if (err)
-		return err;
-	dev->thread_running = true;
-	return 0;
+	return io_thread_start(&dev->thread, virtio_dev_thread, dev);
 }
 
 void virtio_dev_stop(struct virtio_dev *dev)
 {
-	uint64_t one = 1;
-
-	if (dev->thread_running) {
-		if (write(dev->stop_fd, &one, sizeof(one)) < 0)
-			perror("atoll: virtio");
-		pthread_join(dev->thread, 0);
-		dev->thread_running = false;
-	}
+	io_thread_stop(&dev->thread); /* nothing if none runs */
 	/* Passes on other threads (tests, fuzz targets) leave I/O in
 	 * flight too: stop it whether a thread ran or not. */
 	if (dev->ops->stop) {
