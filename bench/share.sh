@@ -21,42 +21,9 @@ ATOLL=${ATOLL:-$BUILD/atoll}
 OS=$BUILD/guest/atoll-os.elf
 REPS=3
 MAXP=7
-while [ $# -gt 0 ]; do
-	case $1 in
-	-n) REPS=${2:-} ;;
-	-N) MAXP=${2:-} ;;
-	*) echo "usage: bench/share.sh [-n MIN] [-N MAX]" >&2; exit 2 ;;
-	esac
-	shift 2
-done
-if ! [[ "$REPS" =~ ^[1-9][0-9]?$ && "$MAXP" =~ ^[1-9][0-9]?$ ]] ||
-	[ "$MAXP" -lt "$REPS" ]; then
-	echo "share: bad -n or -N" >&2
-	exit 2
-fi
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-st() { "$PY" "$(dirname "$0")/lib/stats.py" "$@"; }
-RESULT=${RESULT:-$BUILD/bench/share.json}
-if [ ! -f "$RESULT" ]; then
-	mkdir -p "$(dirname "$RESULT")"
-	st init "$RESULT" "workloads=share" || exit 1
-	own_result=1
-fi
-record() { st record "$RESULT" "$@"; }
-for f in "$ATOLL" "$OS"; do
-	[ -e "$f" ] || {
-		echo "share: $f not built" >&2
-		exit 1
-	}
-done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/atoll-share.XXXXXX")
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib/section.bash
+. "$(dirname "$0")/lib/section.bash"
+section_start share "$@"
 export ATOLL_SOCKET=$tmp/sock
 status=0
 
