@@ -10,6 +10,9 @@ int wl_idle(void)
 		printf("idle: bad ticks=%ld, using 50\n", n);
 		n = 50;
 	}
+	/* Said before sleeping so a watcher sees this domain's console
+	 * traffic while it idles, not only when it is about to exit. */
+	printf("idle: sleeping %ld ticks\n", n);
 	thread_sleep((uint64_t)n);
 	dt = timer_ticks() - t0;
 	dus = timer_now_us() - us0;
