@@ -47,14 +47,28 @@ grown() {
 	tr -d '\r' <"$tmp/out" | grep -q "^small| *memhog: phase 0" &&
 		tr -d '\r' <"$tmp/out" | grep -q "^big| *memhog: phase 0"
 }
+# Both hold their memory from the later "phase 0" line until the earlier
+# one's wait ends and it frees everything ("phases in" follows).  How much
+# of that window is left for sampling depends on how far apart the two
+# finished growing, which depends on the guests' speed (under the
+# translator "big" grows in a fraction of the interpreter's time and waits
+# while "small" still grows), so the test samples until it has its samples
+# or the window closes, and a sample counts only if both still held when
+# it was taken: the assertion is about the policy, not about speed.
+holding() {
+	! tr -d '\r' <"$tmp/out" | grep -Eq "^(small|big)\| *memhog: 1 phases in"
+}
 wait_until $((20 * SLOW)) grown || fail "the memhogs did not finish growing"
 # A few manager periods to settle, then the ratio of the holdings above
-# the reservation (2048 frames), sampled three times.
-ok=0
-for i in 1 2 3 4 5 6; do
+# the reservation (2048 frames), sampled until three are in range, the
+# window closes or six were taken.
+ok=0 n=0
+while [ $n -lt 6 ] && [ $ok -lt 3 ] && holding; do
 	sleep 0.5
 	s=$(mstat small populated)
 	b=$(mstat big populated)
+	holding && [ -n "$s" ] && [ -n "$b" ] || break
+	n=$((n + 1))
 	ratio=$(awk -v s="$s" -v b="$b" \
 		'BEGIN { printf "%.2f", (b - 2048) / (s > 2048 ? s - 2048 : 1) }')
 	echo "small holds $((s / 256)) MiB, big $((b / 256)) MiB:" \
@@ -65,7 +79,10 @@ done
 echo "swapped: small $(mstat small reclaimed_by_swap), big" \
 	"$(mstat big reclaimed_by_swap) frames; host $(hstat state)," \
 	"$(hstat transitions) transitions"
-[ $ok -ge 3 ] || fail "holdings not in the 2:1 ratio of the shares (+-15%)"
+# Three in range, or, if the window closed first, every sample taken.
+[ $ok -ge 3 ] || { [ $ok = $n ] && [ $ok -ge 1 ]; } ||
+	fail "holdings not in the 2:1 ratio of the shares (+-15%):" \
+		"$ok of $n samples taken while both held"
 atoll_wait
 rc=$?
 [ $rc = 0 ] || fail "atoll run exited with status $rc"
