@@ -28,7 +28,7 @@ const char boot_usage[] =
 	"  --net              a PV network interface on atoll's switch\n"
 	"  --dtb-out FILE     also write the generated device tree to FILE\n"
 	"  --engine jit|interp  CPU engine: translator (x86-64 hosts) or\n"
-	"                     interpreter (default: interp)\n"
+	"                     interpreter (default: jit on x86-64 hosts)\n"
 	"  --stats            print per-hart statistics to stderr at exit\n"
 	"QEMU's spellings (docs/virtio.md):\n"
 	"  -kernel FILE, -append, -initrd, -bios, -smp N, -nographic,\n"

@@ -15,10 +15,10 @@
 /* AUTO (0, what a zeroed config says): CPU_ENGINE_DEFAULT. */
 enum cpu_engine { CPU_ENGINE_AUTO = 0, CPU_ENGINE_INTERP, CPU_ENGINE_JIT };
 
-/* The engine used when none is named.  The translator is not the default
- * yet on x86-64 (docs/jit.md, "Default engine"). */
+/* The engine used when none is named: the translator where there is one
+ * (docs/jit.md, "Default engine"). */
 #if defined(__x86_64__)
-#define CPU_ENGINE_DEFAULT CPU_ENGINE_INTERP
+#define CPU_ENGINE_DEFAULT CPU_ENGINE_JIT
 #else
 #define CPU_ENGINE_DEFAULT CPU_ENGINE_INTERP
 #endif
