@@ -193,8 +193,9 @@ if [ "${1:-}" = --job ]; then
 	unit) job_unit "$name" "$arg" "$res" ;;
 	isa) ATOLL_ENGINE=interp job_isa "$name" "$arg" "$res" ;;
 	diff) ATOLL_ENGINE=interp job_diff "$name" "$arg" "$res" ;;
-	isa-jit) ATOLL_ENGINE=jit job_isa "$name" "$arg" "$res" ;;
-	diff-jit) ATOLL_ENGINE=jit job_diff "$name" "$arg" "$res" ;;
+	# Translated at first sight: most of their code runs once.
+	isa-jit) ATOLL_JIT_HOT=1 ATOLL_ENGINE=jit job_isa "$name" "$arg" "$res" ;;
+	diff-jit) ATOLL_JIT_HOT=1 ATOLL_ENGINE=jit job_diff "$name" "$arg" "$res" ;;
 	cli) job_script "$name" "$arg" "$res" "$T_CLI" ;;
 	system | system-*)
 		eng=${kind#system}

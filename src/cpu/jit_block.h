@@ -72,7 +72,7 @@ _Static_assert(offsetof(struct tlb_entry, addend) == 8, "addend second");
 _Static_assert(offsetof(struct tlb_entry, code) == 24, "code last");
 _Static_assert(sizeof(struct jit_entry) == 24, "jc entry: 3 words");
 _Static_assert(JIT_JC_BITS == 15, "hash below");
-_Static_assert((uintptr_t)JIT_NONE == 1, "jbe below");
+_Static_assert(JIT_CODE_MIN == 256, "jbe below");
 _Static_assert(TLB_SIZE == 1024, "index mask below");
 _Static_assert(sizeof(((struct hart *)0)->requests) == 4, "cmp dword");
 

@@ -26,6 +26,7 @@
 #include "cpu/jit_impl.h"
 #include "cpu/jit_x86.h"
 #include "cpu/ops.h"
+#include "lib/log.h"
 
 int cpu_engine_parse(const char *s, enum cpu_engine *e)
 {
@@ -41,6 +42,7 @@ int cpu_engine_parse(const char *s, enum cpu_engine *e)
 #if defined(__x86_64__)
 
 size_t jit_cache_size = JIT_CACHE_SIZE;
+unsigned jit_hot = JIT_HOT;
 
 bool jit_supported(void)
 {
@@ -110,6 +112,30 @@ out:
 	return err;
 }
 
+/* ATOLL_JIT_HOT=N (1-250) in the environment sets jit_hot: 1 translates
+ * code the first time it runs, as the ISA and differential tests want
+ * (they run most code once).  Anything else there is ignored, said once. */
+static void jit_hot_from_env(void)
+{
+	const char *v = getenv("ATOLL_JIT_HOT");
+	char *end;
+	unsigned long n;
+
+	if (!v)
+		return;
+	n = strtoul(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end || n < 1 || n > JIT_CODE_MIN - 6) {
+		static atomic_bool said;
+
+		if (!atomic_exchange(&said, true))
+			log_warn("ATOLL_JIT_HOT='%s' ignored: must be 1 to %u",
+				 v, JIT_CODE_MIN - 6);
+		return;
+	}
+	if (jit_hot != n)
+		jit_hot = (unsigned)n;
+}
+
 int hart_set_engine(struct hart *h, enum cpu_engine e)
 {
 	struct jit *j;
@@ -123,6 +149,7 @@ int hart_set_engine(struct hart *h, enum cpu_engine e)
 	}
 	if (h->jit)
 		return 0;
+	jit_hot_from_env();
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return -ENOMEM;
@@ -162,19 +189,50 @@ static uint64_t jit_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* Every JIT_TRIM translations, drop the writable view's pages below the
+ * one being written (the memfd keeps them, the executable view maps
+ * them), so code is resident once, not twice: each view's pages count in
+ * the process's resident size.  Chain patches map their pages in that
+ * view again until the next trim. */
+#define JIT_TRIM 32
+static void jit_trim(struct jit *j)
+{
+	size_t start = (j->base + 4095) & ~(size_t)4095;
+	size_t end = j->used & ~(size_t)4095;
+
+	if (++j->trim < JIT_TRIM)
+		return;
+	j->trim = 0;
+	if (end > start)
+		madvise(j->rw + start, end - start, MADV_DONTNEED);
+}
+
 /* The block for pc in the current page (slot i's), translated now if it
- * has none.  JIT_NONE: the interpreter runs the instruction at pc. */
+ * has none and the dispatcher has come here jit_hot times.  JIT_NONE: the
+ * interpreter runs the instruction at pc; below JIT_CODE_MIN (cold): it
+ * runs from pc for a while. */
 static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc)
 {
 	const struct code_page *cp =
 		(const struct code_page *)((const char *)h->cur_slots -
 					   offsetof(struct code_page, slot));
 	struct jit_entry *e = jit_slot(j, pc);
+	uintptr_t seen = 0;
 	uint64_t t0;
 
 	j->st.lookups++;
 	if (e->pc == pc && e->gen == cp->gen && e->code) {
-		j->st.hits++;
+		if ((uintptr_t)e->code >= JIT_CODE_MIN || e->code == JIT_NONE) {
+			j->st.hits++;
+			return e->code;
+		}
+		seen = (uintptr_t)e->code - JIT_COLD;
+	}
+	if (++seen < jit_hot) {
+		e->pc = pc;
+		e->gen = cp->gen;
+		e->code = (const uint8_t *)(JIT_COLD + seen);
+		j->st.cold++;
 		return e->code;
 	}
 	if (j->size - j->used < JIT_BLOCK_ROOM)
@@ -183,6 +241,7 @@ static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc)
 	e->code = jit_translate(h, j, pc);
 	e->pc = pc;
 	e->gen = cp->gen;
+	jit_trim(j);
 	j->st.translate_ns += jit_now_ns() - t0;
 	return e->code;
 }
@@ -197,32 +256,36 @@ static void jit_chain(struct jit *j, uintptr_t site, const uint8_t *code)
 	j->st.chains++;
 }
 
-/* Run slot i with the interpreter, one instruction (a zero budget makes
- * every handler return instead of running its successor; see exec.c's
- * exec_straddle).  Returns false if the handler left the dispatch loop
- * (trap, CSR write, jump out of the page...): hart_run looks outside
- * first, as it does for the interpreter. */
-static bool jit_step(struct hart *h, struct insn *i)
+/* Run from slot i with the interpreter, n instructions at most (fewer if
+ * the hart's budget has fewer left): exec.c's loop with a budget of n - 1
+ * (a handler spends a unit per instruction and returns its successor
+ * instead of running it when the budget is exhausted; see exec_loop).
+ * Returns false if a handler left the dispatch loop (trap, CSR write,
+ * jump the interpreter does not follow...): hart_run looks outside first,
+ * as it does for the interpreter. */
+static bool jit_interp(struct hart *h, struct insn *i, int64_t n)
 {
-	int64_t budget = h->budget, spent;
+	int64_t budget = h->budget, start;
 	uint64_t retired;
-	struct insn *r;
 
-	h->budget = 0;
+	if (n > budget)
+		n = budget > 0 ? budget : 1;
+	start = n - 1;
+	h->budget = start;
 	h->exit_retired = 0;
-	r = i->fn(h, i);
-	spent = -h->budget;
-	if (r) {
-		h->pc = insn_pc(h, r);
-		retired = 1;
-	} else {
-		retired = (uint64_t)spent + h->exit_retired;
+	while ((i = i->fn(h, i)) != 0) {
+		if (h->budget < 0 || --h->budget < 0) {
+			h->pc = insn_pc(h, i);
+			h->exit_retired = 0;
+			break;
+		}
 	}
+	retired = (uint64_t)(start - h->budget) + h->exit_retired;
 	h->budget = budget - (int64_t)retired;
 	h->instret += retired;
 	h->exit_retired = 0;
-	h->jit->st.steps++;
-	return r != 0;
+	h->jit->st.steps += retired;
+	return i != 0;
 }
 
 void jit_run(struct hart *h, struct insn *i)
@@ -235,23 +298,25 @@ void jit_run(struct hart *h, struct insn *i)
 	for (;;) {
 		const uint8_t *code = jit_find(h, j, h->pc);
 
-		if (site && code != JIT_NONE && j->st.flushes == site_flushes)
+		if (site && (uintptr_t)code >= JIT_CODE_MIN &&
+		    j->st.flushes == site_flushes)
 			jit_chain(j, site, code);
 		site = 0;
-		if (code != JIT_NONE) {
+		if ((uintptr_t)code >= JIT_CODE_MIN) {
 			int64_t before = h->budget;
 			uintptr_t r = j->enter(h, code);
 
 			h->instret += (uint64_t)(before - h->budget);
 			if (r == JIT_EXIT_STEP) {
 				i = exec_follow(h, h->pc);
-				if (!i || !jit_step(h, i))
+				if (!i || !jit_interp(h, i, 1))
 					break;
 			} else if (r != JIT_EXIT_LOOKUP) {
 				site = r;
 				site_flushes = j->st.flushes;
 			}
-		} else if (!jit_step(h, i)) {
+		} else if (!jit_interp(h, i,
+				       code == JIT_NONE ? 1 : JIT_COLD_RUN)) {
 			break;
 		}
 		if (h->budget <= 0 ||

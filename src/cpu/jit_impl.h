@@ -44,12 +44,27 @@ struct jit_entry {
 /* "No translation starts here": the first instruction is one the
  * translator leaves to the interpreter. */
 #define JIT_NONE ((const uint8_t *)1)
+/* Not translated yet: code = JIT_COLD + the times the dispatcher came to
+ * pc (cold code runs in the interpreter until it has come jit_hot times;
+ * code that runs a few times, as most of a boot does, costs more to
+ * translate than to interpret).  Any code below JIT_CODE_MIN is not a
+ * translation. */
+#define JIT_COLD 2u
+#define JIT_CODE_MIN 256u
+#define JIT_HOT 16 /* jit_hot's default */
+/* Times the dispatcher comes to a pc before it is translated (1: at once,
+ * as tests that compare translations need; at most JIT_CODE_MIN - 6;
+ * ATOLL_JIT_HOT in the environment sets it). */
+extern unsigned jit_hot;
+/* Instructions the interpreter runs per visit of cold code. */
+#define JIT_COLD_RUN 32
 
 typedef uintptr_t (*jit_enter_fn)(struct hart *h, const uint8_t *code);
 
 struct jit {
 	uint8_t *rw, *rx; /* the two views of the code cache */
 	size_t size, used, base; /* base: end of the fixed stubs */
+	unsigned trim; /* translations since the writable view was trimmed */
 	jit_enter_fn enter; /* prologue: (h, code) -> exit value */
 	const uint8_t *epilogue; /* executable address blocks jump to */
 	struct jit_stats st;

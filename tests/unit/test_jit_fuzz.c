@@ -611,6 +611,9 @@ int main(int argc, char **argv)
 			break;
 		/* Every other program: a code cache flushed all the time. */
 		jit_cache_size = k & 1 ? 2 * JIT_BLOCK_ROOM : JIT_CACHE_SIZE;
+		/* Every third pair: cold code interpreted before it is
+		 * translated, so runs mix both engines' instructions. */
+		jit_hot = k % 6 >= 4 ? 3 : 1;
 		failures += fuzz_one(seed0 + k, &insns);
 	}
 	if (failures) {
