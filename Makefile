@@ -5,6 +5,17 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
+# Parallel by default: one job per core (a -j on the command line wins).
+# Quiet by default: one line per target (scripts/make-shell.sh); V=1
+# prints every command as make runs it.
+MAKEFLAGS += -j$(shell nproc)
+V ?= 0
+ifneq ($(V),1)
+MAKEFLAGS += -s
+SHELL := $(CURDIR)/scripts/make-shell.sh
+.SHELLFLAGS := -c
+endif
+
 SAN ?= 0
 ifeq ($(SAN),1)
 BUILD ?= build-san

@@ -11,6 +11,7 @@
 #include "cli/ctl.h"
 #include "cli/mem_wait.h"
 #include "lib/log.h"
+#include "lib/size.h"
 #include "control/control_sock.h"
 
 const char ctl_usage[] =
@@ -19,16 +20,17 @@ const char ctl_usage[] =
 	"  atoll stats [OPTIONS] [DOMAIN]     statistics of domains and host\n"
 	"  atoll p2m [OPTIONS] DOMAIN         the domain's P2M as ranges\n"
 	"  atoll pause|unpause|destroy [OPTIONS] DOMAIN\n"
-	"  atoll mem-set [OPTIONS] [--wait[=SECS]] DOMAIN SIZE\n"
-	"                                     set its memory target; --wait:\n"
-	"                                     show progress until it is\n"
-	"                                     reached (default 30 s)\n"
+	"  atoll mem-set [OPTIONS] [--wait[=SECS]] DOMAIN SIZE|auto\n"
+	"                                     set its memory target until\n"
+	"                                     changed (auto: the manager's\n"
+	"                                     again); --wait: show progress\n"
+	"                                     until it is reached (30 s)\n"
 	"options:\n"
 	"  --socket PATH   atoll's control socket (default $ATOLL_SOCKET,\n"
 	"                  else $XDG_RUNTIME_DIR/atoll.sock, else\n"
 	"                  /tmp/atoll-UID.sock)\n"
 	"  --json          print atoll's reply as JSON\n"
-	"DOMAIN is a name or a numeric id; SIZE is bytes or 512K, 64M, 1G.\n";
+	"DOMAIN is a name or a numeric id; SIZE is MiB, or 512K, 64M, 1G.\n";
 
 #define CTL_MAX_OPERANDS 2
 
@@ -217,13 +219,27 @@ int cmd_mem_set(int argc, char **argv)
 
 	if (r)
 		return r < 0 ? CLI_EXIT_USAGE : 0;
-	if (parse_size(a.op[1], &bytes) || bytes > (1ull << 53)) {
-		log_error("mem-set: SIZE '%s' is not a size (e.g. 512M, 2G)",
-			  a.op[1]);
+	if (!strcmp(a.op[1], "auto")) {
+		/* Hand the target back to the memory manager. */
+		if (a.wait) {
+			log_error("mem-set: --wait needs a SIZE, not 'auto'");
+			return CLI_EXIT_USAGE;
+		}
+		req = ctl_request("mem-set", a.op[0]);
+		if (req && !cJSON_AddTrueToObject(req, "auto")) {
+			cJSON_Delete(req);
+			req = NULL;
+		}
+		return ctl_run(&a, req, NULL);
+	}
+	if (size_parse(a.op[1], &bytes)) {
+		log_error("mem-set: SIZE '%s' is not a size (%s, e.g. 512, "
+			  "2G)",
+			  a.op[1], SIZE_HINT);
 		return CLI_EXIT_USAGE;
 	}
 	if (bytes % 4096) {
-		log_error("mem-set: SIZE '%s' is not a multiple of 4K",
+		log_error("mem-set: SIZE '%s' is not a multiple of 4 KiB",
 			  a.op[1]);
 		return CLI_EXIT_USAGE;
 	}

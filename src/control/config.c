@@ -41,34 +41,6 @@ void cfg_error(struct cfg_parser *p, unsigned line, const char *key,
 	va_end(ap);
 }
 
-/* Digits with an optional K, M, G or T suffix (powers of 1024, either
- * case, optionally followed by B or iB).  0 or -EINVAL. */
-int cfg_parse_size(const char *s, uint64_t *out)
-{
-	static const char units[] = "kmgt";
-	uint64_t v = 0;
-	unsigned shift = 0;
-	const char *u;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (*s && (u = strchr(units, *s | 0x20)) != 0) {
-		shift = 10 * (unsigned)(u - units + 1);
-		s++;
-	}
-	if (*s && strcasecmp(s, "B") && strcasecmp(s, "iB"))
-		return -EINVAL;
-	if (shift && v > UINT64_MAX >> shift)
-		return -EINVAL;
-	*out = v << shift;
-	return 0;
-}
-
 /* Keep a copy of a string for the configs to point to. */
 const char *cfg_strdup(struct cfg_parser *p, const char *s)
 {

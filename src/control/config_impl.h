@@ -71,7 +71,6 @@ struct cfg_parser {
  * left out). */
 void cfg_error(struct cfg_parser *p, unsigned line, const char *key,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-int cfg_parse_size(const char *s, uint64_t *out);
 const char *cfg_strdup(struct cfg_parser *p, const char *s);
 
 /* One KEY = VALUE of the current section (config_keys.c). */

@@ -3,6 +3,7 @@
  * (config_check.c). */
 #include <string.h>
 
+#include "lib/size.h"
 #include "control/config_impl.h"
 
 static const char *const host_keys[H_NR] = {
@@ -40,19 +41,18 @@ static int cfg_find(const char *const *names, int n, const char *key)
 	return -1;
 }
 
-/* A size: digits and a K/M/G/T suffix, a multiple of 4K. */
+/* A size (lib/size.h: a bare number is MiB), a multiple of 4 KiB. */
 static bool cfg_size(struct cfg_parser *p, const char *key, const char *v,
 		     uint64_t *out)
 {
-	if (cfg_parse_size(v, out)) {
+	if (size_parse(v, out)) {
 		cfg_error(p, p->line, key,
-			  "'%s' is not a size (e.g. 512M, 2G; plain numbers "
-			  "are bytes)",
-			  v);
+			  "'%s' is not a size (%s, e.g. 512, 512M, 2G)", v,
+			  SIZE_HINT);
 		return false;
 	}
 	if (*out & 0xfff) {
-		cfg_error(p, p->line, key, "%s is not a multiple of 4K", v);
+		cfg_error(p, p->line, key, "%s is not a multiple of 4 KiB", v);
 		return false;
 	}
 	return true;

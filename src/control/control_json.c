@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "io/pvdev.h"
+#include "mem/p2m.h"
 #include "mem/types.h"
 #include "control/control_json.h"
 
@@ -53,9 +54,16 @@ cJSON *control_json_list_entry(const struct domain_stats *st)
 		{ "maxmem_bytes", m->maxmem << PAGE_SHIFT },
 		{ "ballooned_frames", m->ballooned },
 		{ "swapped_frames", m->swapped },
+		{ "ballooned_bytes", m->ballooned << PAGE_SHIFT },
+		{ "swapped_bytes", m->swapped << PAGE_SHIFT },
 	};
 
-	return json_kvs(json_domain_head(st), kv, NKV(kv));
+	cJSON *o = json_kvs(json_domain_head(st), kv, NKV(kv));
+
+	if (o)
+		cJSON_AddStringToObject(o, "target_set_by",
+					m->user_target ? "user" : "manager");
+	return o;
 }
 
 cJSON *control_json_mem(const struct dom_mem_stats *m)
@@ -88,6 +96,10 @@ cJSON *control_json_mem(const struct dom_mem_stats *m)
 	if (o)
 		cJSON_AddBoolToObject(o, "ignoring_balloon",
 				      m->ignoring_balloon);
+	/* Set by a user: it holds until a user changes it. */
+	if (o)
+		cJSON_AddStringToObject(o, "target_set_by",
+					m->user_target ? "user" : "manager");
 	return o;
 }
 
@@ -173,6 +185,62 @@ cJSON *control_json_host(const struct mem_host_stats *hs)
 	return o;
 }
 
+struct json_ranges {
+	cJSON *arr;
+	uint64_t n;
+	bool cut, oom;
+};
+
+/* One range as {"gfn", "count", "state"[, "mfn" | "slot"]}. */
+static void json_range(const struct p2m_range *r, void *arg)
+{
+	struct json_ranges *j = arg;
+	const char *val = NULL;
+	cJSON *o;
+
+	if (j->n == CONTROL_P2M_RANGES_MAX || j->oom) {
+		j->cut = true;
+		return;
+	}
+	o = cJSON_CreateObject();
+	if (!o || !cJSON_AddItemToArray(j->arr, o)) {
+		cJSON_Delete(o);
+		j->oom = true;
+		return;
+	}
+	j->n++;
+	cJSON_AddNumberToObject(o, "gfn", (double)r->gfn_first);
+	cJSON_AddNumberToObject(o, "count",
+				(double)(r->gfn_last - r->gfn_first + 1));
+	cJSON_AddStringToObject(o, "state", p2m_type_name(r->type));
+	if (r->type == P2M_PRESENT || r->type == P2M_SHARED)
+		val = "mfn";
+	else if (r->type == P2M_SWAPPED)
+		val = "slot";
+	if (val)
+		cJSON_AddNumberToObject(o, val, r->first_val);
+}
+
+/* "ranges" (objects), "ranges_truncated" and "counts" (frames per state). */
+static int control_json_ranges(cJSON *obj, struct dom_mem *dm)
+{
+	struct json_ranges j = { cJSON_AddArrayToObject(obj, "ranges") };
+	uint64_t count[P2M_BUSY + 1] = { 0 };
+	cJSON *c;
+
+	if (!j.arr)
+		return -ENOMEM;
+	p2m_for_each_range(&dm->p2m, json_range, &j, count);
+	c = cJSON_AddObjectToObject(obj, "counts");
+	if (j.oom || !c ||
+	    !cJSON_AddBoolToObject(obj, "ranges_truncated", j.cut))
+		return -ENOMEM;
+	for (int t = 0; t <= P2M_BUSY; t++)
+		cJSON_AddNumberToObject(c, p2m_type_name((enum p2m_type)t),
+					(double)count[t]);
+	return 0;
+}
+
 int control_json_p2m(cJSON *obj, struct dom_mem *dm)
 {
 	char *text = NULL;
@@ -198,5 +266,5 @@ int control_json_p2m(cJSON *obj, struct dom_mem *dm)
 	    !cJSON_AddBoolToObject(obj, "truncated", cut))
 		r = -ENOMEM;
 	free(text);
-	return r;
+	return r ? r : control_json_ranges(obj, dm);
 }

@@ -59,6 +59,7 @@ struct dom_mem_stats {
 	 * docs/policy.md). */
 	uint64_t over_target_ms;
 	bool ignoring_balloon;
+	bool user_target; /* its target was set by a user (mem-set, sla) */
 };
 
 struct dom_mem {
@@ -99,6 +100,10 @@ struct dom_mem {
 	 * target (0: it does not), and named for it once. */
 	_Atomic uint64_t over_since_ns;
 	_Atomic bool ignoring;
+	/* A user set the target (mem-set, sla target=): it stays until a
+	 * user changes it; the manager neither revokes from it nor grows it
+	 * on request (docs/policy.md).  Under host->policy_lock. */
+	_Atomic bool user_target;
 };
 
 /* Largest extent order of populate/decrease (2 MiB extents, as the

@@ -64,4 +64,19 @@ static inline void p2m_set(struct p2m *p, gfn_t g, enum p2m_type t,
  * followed by a summary line of counts per type. */
 void p2m_print(const struct p2m *p, FILE *out);
 
+/* A run of consecutive gfns in one state whose MFNs (or swap slots) are
+ * consecutive too; first_val..last_val for present, shared, swapped. */
+struct p2m_range {
+	uint64_t gfn_first, gfn_last;
+	enum p2m_type type;
+	uint32_t first_val, last_val;
+};
+/* Call fn on every range in gfn order, add each entry to count[type];
+ * returns the number of ranges.  Reads without a lock, as p2m_print. */
+uint64_t p2m_for_each_range(const struct p2m *p,
+			    void (*fn)(const struct p2m_range *r, void *arg),
+			    void *arg, uint64_t count[P2M_BUSY + 1]);
+/* "present", "ballooned", ... */
+const char *p2m_type_name(enum p2m_type t);
+
 #endif
