@@ -3,6 +3,7 @@
  * "frame_size" bytes, as the memory manager counts them. */
 #define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,59 +187,68 @@ cJSON *control_json_host(const struct mem_host_stats *hs)
 }
 
 struct json_ranges {
-	cJSON *arr;
+	FILE *f;
 	uint64_t n;
-	bool cut, oom;
+	bool cut;
 };
 
-/* One range as {"gfn", "count", "state"[, "mfn" | "slot"]}. */
+/* One range as {"gfn", "count", "state"[, "mfn" | "slot"]}, written as
+ * text: a P2M being swapped has tens of thousands of ranges, and an object
+ * per range would cost the reply several times the text's time. */
 static void json_range(const struct p2m_range *r, void *arg)
 {
 	struct json_ranges *j = arg;
 	const char *val = NULL;
-	cJSON *o;
 
-	if (j->n == CONTROL_P2M_RANGES_MAX || j->oom) {
+	if (j->n == CONTROL_P2M_RANGES_MAX) {
 		j->cut = true;
 		return;
 	}
-	o = cJSON_CreateObject();
-	if (!o || !cJSON_AddItemToArray(j->arr, o)) {
-		cJSON_Delete(o);
-		j->oom = true;
-		return;
-	}
-	j->n++;
-	cJSON_AddNumberToObject(o, "gfn", (double)r->gfn_first);
-	cJSON_AddNumberToObject(o, "count",
-				(double)(r->gfn_last - r->gfn_first + 1));
-	cJSON_AddStringToObject(o, "state", p2m_type_name(r->type));
 	if (r->type == P2M_PRESENT || r->type == P2M_SHARED)
 		val = "mfn";
 	else if (r->type == P2M_SWAPPED)
 		val = "slot";
+	fprintf(j->f,
+		"%s{\"gfn\":%" PRIu64 ",\"count\":%" PRIu64 ",\"state\":\"%s\"",
+		j->n++ ? "," : "", r->gfn_first, r->gfn_last - r->gfn_first + 1,
+		p2m_type_name(r->type));
 	if (val)
-		cJSON_AddNumberToObject(o, val, r->first_val);
+		fprintf(j->f, ",\"%s\":%u", val, r->first_val);
+	fputc('}', j->f);
 }
 
 /* "ranges" (objects), "ranges_truncated" and "counts" (frames per state). */
 static int control_json_ranges(cJSON *obj, struct dom_mem *dm)
 {
-	struct json_ranges j = { cJSON_AddArrayToObject(obj, "ranges") };
+	struct json_ranges j = { 0 };
 	uint64_t count[P2M_BUSY + 1] = { 0 };
+	char *text = NULL;
+	size_t len = 0;
 	cJSON *c;
+	int r = 0;
 
-	if (!j.arr)
+	j.f = open_memstream(&text, &len);
+	if (!j.f)
 		return -ENOMEM;
+	fputc('[', j.f);
 	p2m_for_each_range(&dm->p2m, json_range, &j, count);
-	c = cJSON_AddObjectToObject(obj, "counts");
-	if (j.oom || !c ||
-	    !cJSON_AddBoolToObject(obj, "ranges_truncated", j.cut))
+	fputc(']', j.f);
+	if (fclose(j.f) || !text) {
+		free(text);
 		return -ENOMEM;
-	for (int t = 0; t <= P2M_BUSY; t++)
+	}
+	c = cJSON_CreateObject();
+	if (!cJSON_AddRawToObject(obj, "ranges", text) ||
+	    !cJSON_AddBoolToObject(obj, "ranges_truncated", j.cut) ||
+	    !cJSON_AddItemToObject(obj, "counts", c)) {
+		cJSON_Delete(c);
+		r = -ENOMEM;
+	}
+	for (int t = 0; !r && t <= P2M_BUSY; t++)
 		cJSON_AddNumberToObject(c, p2m_type_name((enum p2m_type)t),
 					(double)count[t]);
-	return 0;
+	free(text);
+	return r;
 }
 
 int control_json_p2m(cJSON *obj, struct dom_mem *dm)
