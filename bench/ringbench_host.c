@@ -15,7 +15,12 @@
  * size computation (Xen's __RING_SIZE) gives 256 slots, as Xen's
  * multi-page rings do.
  *
- * usage: ringbench_host [-n MSGS] [-r REPS] [-c]
+ * A run ends after MSGS messages or, with -t, once MS milliseconds have
+ * passed (the front stops sending; the figure is the messages completed
+ * per second), so that a loaded host, where the two threads rarely run at
+ * once, stretches no run beyond its budget.
+ *
+ * usage: ringbench_host [-n MSGS] [-t MS] [-r REPS] [-c]
  *   -c  correctness mode: small runs from an index near the 32-bit wrap,
  *       batch 1, 7 and 32, every payload byte and the order checked. */
 #include <errno.h>
@@ -62,7 +67,8 @@ DEFINE_RING_TYPES(rbx, struct rb_req, struct rb_rsp);
 
 /* One run: what both threads share, and their counters. */
 struct rb_run {
-	uint64_t count;
+	_Atomic uint64_t count; /* lowered once by the front at the deadline */
+	uint64_t deadline_ns; /* 0: none */
 	unsigned batch;
 	void *front, *back;
 	_Alignas(64) _Atomic uint64_t req_bell; /* front -> back events */
@@ -73,6 +79,26 @@ struct rb_run {
 	const char *why;
 	uint64_t why_val;
 };
+
+#define RB_CLOCK_EVERY 64 /* sends between deadline checks */
+
+static uint64_t rb_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t rb_count(struct rb_run *run)
+{
+	return atomic_load_explicit(&run->count, memory_order_relaxed);
+}
+
+static inline bool rb_past_deadline(const struct rb_run *run)
+{
+	return run->deadline_ns && rb_now_ns() >= run->deadline_ns;
+}
 
 static inline uint64_t rb_word(uint64_t id, unsigned k)
 {
@@ -106,6 +132,16 @@ static inline void rb_ring(_Atomic uint64_t *bell, uint64_t *count)
 static inline uint64_t rb_bell(_Atomic uint64_t *bell)
 {
 	return atomic_load_explicit(bell, memory_order_acquire);
+}
+
+/* The front's deadline passed after `sent` requests: end the run there,
+ * and ring the back-end so that a back waiting for more sees the end. */
+static void rb_stop_at(struct rb_run *run, uint64_t sent)
+{
+	uint64_t unused = 0;
+
+	atomic_store_explicit(&run->count, sent, memory_order_relaxed);
+	rb_ring(&run->req_bell, &unused);
 }
 
 /* Wait until the bell moves past `seen` (or the run failed). */
@@ -219,17 +255,11 @@ static int rb_threads(struct rb_run *run, void *(*front)(void *),
 #define RB_FINAL_REQ(b, m) RING_FINAL_CHECK_FOR_REQUESTS(b, m)
 #include "ringbench_loop.h"
 
-static uint64_t rb_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static const char *const rb_impl_names[] = { "atoll", "xen" };
 
 /* One timed run of implementation impl; its line; 0 if it checked out. */
+static uint64_t rb_limit_ns; /* -t, per run; 0: none */
+
 static int rb_one(int impl, uint64_t count, unsigned batch, RING_IDX start,
 		  void *area, double *mps)
 {
@@ -239,11 +269,13 @@ static int rb_one(int impl, uint64_t count, unsigned batch, RING_IDX start,
 
 	memset(area, 0xA5, RB_AREA); /* no stale ids from the last run */
 	t0 = rb_now_ns();
+	run.deadline_ns = rb_limit_ns ? t0 + rb_limit_ns : 0;
 	err = impl ? rbx_run(&run, area, RB_BYTES, start)
 		   : rba_run(&run, area, RB_BYTES, start);
 	ns = rb_now_ns() - t0;
 	if (err)
 		return err;
+	count = rb_count(&run);
 	*mps = ns ? (double)count * 1e9 / (double)ns : 0;
 	printf("RINGBENCH impl=%s batch=%u msgs=%llu ns=%llu msgs_per_s=%.0f "
 	       "req_notifies=%llu rsp_notifies=%llu yields=%llu check=%s\n",
@@ -318,13 +350,17 @@ int main(int argc, char **argv)
 	int reps = 5, correct = 0, opt, rc;
 	void *area;
 
-	while ((opt = getopt(argc, argv, "n:r:c")) != -1) {
+	while ((opt = getopt(argc, argv, "n:t:r:c")) != -1) {
 		switch (opt) {
 		case 'n': count = strtoull(optarg, NULL, 0); break;
+		case 't':
+			rb_limit_ns = strtoull(optarg, NULL, 0) * 1000000u;
+			break;
 		case 'r': reps = atoi(optarg); break;
 		case 'c': correct = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-n MSGS] [-r REPS] [-c]\n",
+			fprintf(stderr,
+				"usage: %s [-n MSGS] [-t MS] [-r REPS] [-c]\n",
 				argv[0]);
 			return 2;
 		}

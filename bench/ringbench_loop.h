@@ -22,12 +22,14 @@ static void *RB_NAME(front)(void *arg)
 	struct rb_rsp rsp;
 	bool notify, more;
 
-	while (got < run->count && !run->failed) {
-		while (sent < run->count && pending < run->batch &&
+	while (got < rb_count(run) && !run->failed) {
+		while (sent < rb_count(run) && pending < run->batch &&
 		       RB_FREE(f)) {
 			rb_fill(RB_REQ(f, f->req_prod_pvt), sent++);
 			f->req_prod_pvt++;
 			pending++;
+			if (!(sent % RB_CLOCK_EVERY) && rb_past_deadline(run))
+				rb_stop_at(run, sent);
 		}
 		if (pending) {
 			RB_PUSH_REQ(f, notify);
@@ -40,7 +42,7 @@ static void *RB_NAME(front)(void *arg)
 		if (RB_RSP_OVERFLOW(f, rp))
 			return rb_fail(run, "rsp_prod overflow", rp);
 		if (rp == f->rsp_cons) {
-			if (sent < run->count && RB_FREE(f))
+			if (sent < rb_count(run) && RB_FREE(f))
 				continue;
 			uint64_t bell = rb_bell(&run->rsp_bell);
 			RB_FINAL_RSP(f, more);
@@ -70,7 +72,7 @@ static void *RB_NAME(back)(void *arg)
 	struct rb_rsp *rsp;
 	bool notify, more;
 
-	while (done < run->count && !run->failed) {
+	while (done < rb_count(run) && !run->failed) {
 		RING_IDX rp = RB_REQ_PROD(b);
 		rb_rmb(); /* requests after the index that publishes them */
 		if (RB_REQ_OVERFLOW(b, rp))
@@ -99,7 +101,7 @@ static void *RB_NAME(back)(void *arg)
 				rb_ring(&run->rsp_bell, &run->rsp_notifies);
 			pending = 0;
 		}
-		if (done == run->count)
+		if (done >= rb_count(run))
 			break;
 		uint64_t bell = rb_bell(&run->req_bell);
 		RB_FINAL_REQ(b, more);
