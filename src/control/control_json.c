@@ -125,6 +125,7 @@ cJSON *control_json_domain_stats(const struct domain_stats *st)
 	cJSON *o = json_domain_head(st);
 	const struct kv kv[] = {
 		{ "instret", st->instret },
+		{ "cpu_ns", st->cpu_ns },
 		{ "shootdowns", st->shootdowns },
 	};
 

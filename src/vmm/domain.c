@@ -105,6 +105,8 @@ static void *vcpu_main(void *arg)
 	struct timespec ts;
 
 	current_vcpu = v;
+	if (!pthread_getcpuclockid(pthread_self(), &v->cpu_clock))
+		atomic_store(&v->clock_live, true);
 	while (vcpu_wait_unpaused(v) == 0 && hsm_wait_runnable(v) == 0) {
 		int r;
 
@@ -125,6 +127,7 @@ static void *vcpu_main(void *arg)
 	 * the guest's work cost (bench/ uses it). */
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	v->cpu_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	atomic_store(&v->clock_live, false);
 	return 0;
 }
 

@@ -54,6 +54,7 @@ struct domain_stats {
 	int exit_status; /* valid in DOMAIN_SHUTDOWN */
 	unsigned vcpus;
 	uint64_t instret; /* all vCPUs */
+	uint64_t cpu_ns; /* host CPU time of its vCPU threads */
 	uint64_t shootdowns; /* requests served by its vCPUs */
 	double shootdown_ns_avg; /* mean cost of one shootdown (initiator) */
 	struct dom_mem_stats mem;
