@@ -32,7 +32,7 @@ CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -fno-strict-aliasing -pthread \
 	-Isrc -Iinclude $(SANFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(SANFLAGS)
-LDLIBS := -lfdt -lm -linih -lcjson -lslirp
+LDLIBS := -lfdt -lm -linih -lcjson -lslirp -lmicrohttpd
 
 # Guest (RISC-V) toolchain: Debian's bare-metal GCC with picolibc.
 GUEST_CC := riscv64-unknown-elf-gcc
@@ -49,7 +49,10 @@ CORE_SRC := $(sort $(wildcard src/lib/*.c src/cpu/*.c src/mem/*.c src/io/*.c \
 	src/virtio/*.c src/machine/*.c src/vmm/*.c \
 	src/control/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+# The live page (web/*) is compiled in (scripts/embed-web.py).
+WEB_FILES := $(sort $(wildcard web/*))
+WEB_C := $(BUILD)/gen/web_files.c
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_files.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 ATOLL := $(BUILD)/atoll
 
@@ -65,6 +68,13 @@ $(BUILD)/libatoll.a: $(CORE_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(WEB_C): $(WEB_FILES) scripts/embed-web.py
+	@mkdir -p $(dir $@)
+	scripts/embed-web.py $@ $(WEB_FILES)
+
+$(BUILD)/gen/web_files.o: $(WEB_C)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 

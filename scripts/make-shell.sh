@@ -7,13 +7,14 @@ shift # .SHELLFLAGS: -c
 cmd=$1
 read -r -a w <<<"$cmd"
 verb=
+out=
 case "${w[0]##*/}" in
 gcc | cc | clang | gcc-* | clang-* | riscv64-*-gcc) verb=CC ;;
 ar) verb=AR ;;
 riscv64-*-objcopy) verb=OBJCOPY ;;
+embed-web.py) verb=GEN out=${w[1]} ;;
 esac
 if [ -n "$verb" ]; then
-	out=
 	for ((i = 0; i < ${#w[@]} - 1; i++)); do
 		[ "${w[i]}" = -o ] && out=${w[i + 1]}
 	done

@@ -20,7 +20,7 @@ const char run_usage[] =
 	"  (docs/config.md); the exit status is 0 when all of them ended\n"
 	"  with status 0.  Input goes to the first domain's console.\n"
 	"  --stats            print per-hart statistics to stderr at exit\n"
-	"  --http [ADDR:]PORT serve a live memory chart on http://ADDR:PORT/\n"
+	"  --http [ADDR:]PORT serve the live page on http://ADDR:PORT/\n"
 	"                     (ADDR 127.0.0.1 unless given; the URL printed\n"
 	"                     carries the run's token, required by the page)\n"
 	"  --no-summary       no end-of-run summary on stderr\n"
