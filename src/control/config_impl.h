@@ -42,6 +42,9 @@ enum cfg_dom_key {
 	D_VIF,
 	D_VIRTIO,
 	D_ENGINE,
+	D_ON_POWEROFF,
+	D_ON_REBOOT,
+	D_ON_CRASH,
 	D_NR
 };
 
@@ -65,6 +68,10 @@ struct cfg_parser {
 	struct cfg_domain dom[CONFIG_MAX_DOMAINS];
 	bool failed;
 	char msg[512];
+	/* `atoll create` (config_parse_create): [domain] sections only, paths
+	 * relative to base_dir (the client's directory). */
+	bool create;
+	const char *base_dir;
 };
 
 /* Keep the first problem: "FILE:LINE: KEY: ..." (line 0 / key NULL:
@@ -72,6 +79,8 @@ struct cfg_parser {
 void cfg_error(struct cfg_parser *p, unsigned line, const char *key,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 const char *cfg_strdup(struct cfg_parser *p, const char *s);
+/* A path: copied, joined to p->base_dir when relative and one is set. */
+const char *cfg_path(struct cfg_parser *p, const char *s);
 
 /* One KEY = VALUE of the current section (config_keys.c). */
 void cfg_host_key(struct cfg_parser *p, const char *key, const char *value);

@@ -15,6 +15,7 @@
 #include "mem/types.h"
 #include "control/control_cmd.h"
 #include "control/control_console.h"
+#include "control/control_create.h"
 #include "control/control_json.h"
 #include "control/control_sla.h"
 #include "vmm/host.h"
@@ -35,7 +36,7 @@ struct ctl_ctx {
 	const cJSON *req;
 	cJSON *reply;
 	const char *code; /* NULL while the request succeeds */
-	char msg[200];
+	char msg[512];
 };
 
 struct ctl_cmd {
@@ -405,6 +406,18 @@ static int cmd_console(struct ctl_ctx *c)
 	return 0;
 }
 
+static int cmd_reboot(struct ctl_ctx *c)
+{
+	return ctl_domain_op(c, domain_reset, DOMAIN_RUNNING);
+}
+
+/* "create": control_create.c. */
+static int cmd_create(struct ctl_ctx *c)
+{
+	return control_create(c->h, c->req, c->reply, &c->code, c->msg,
+			      sizeof(c->msg));
+}
+
 /* "sla": control_sla.c. */
 static int cmd_sla(struct ctl_ctx *c)
 {
@@ -416,6 +429,7 @@ static const char *const no_fields[] = { NULL };
 static const char *const dom_field[] = { "domain", NULL };
 static const char *const mem_set_fields[] = { "domain", "bytes", "auto", NULL };
 static const char *const sla_fields[] = { CONTROL_SLA_FIELDS, NULL };
+static const char *const create_fields[] = { CONTROL_CREATE_FIELDS, NULL };
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "version", no_fields, cmd_version },
@@ -428,6 +442,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "mem-set", mem_set_fields, cmd_mem_set },
 	{ "sla", sla_fields, cmd_sla },
 	{ "console", dom_field, cmd_console },
+	{ "create", create_fields, cmd_create },
+	{ "reboot", dom_field, cmd_reboot },
 };
 
 /* Parse, check and run the request; failures are left in c. */

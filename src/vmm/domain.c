@@ -53,6 +53,8 @@ void domain_exit(void *ctx, int status)
 	if (!d->exiting) {
 		d->exiting = true;
 		d->status = status;
+		d->reboot =
+			d->reboot || (d->m && atomic_load(&d->m->reboot_req));
 	}
 	pthread_mutex_unlock(&d->exit_lock);
 	/* stopping first: a vCPU that sees REQ_STOP must also see it. */
@@ -206,6 +208,7 @@ static struct domain *domain_alloc(struct host *h,
 		snprintf(d->name, sizeof(d->name), "dom%u", d->id);
 	d->nr_vcpus = c->machine.nr_harts;
 	d->state = DOMAIN_CREATED;
+	d->cfg = *c;
 	pthread_mutex_init(&d->hsm_lock, 0);
 	pthread_mutex_init(&d->run_lock, 0);
 	pthread_cond_init(&d->run_cond, 0);
