@@ -3,7 +3,8 @@
  * It loads the run's whole history once (/history.json, kept by atoll from
  * the start of the run), then only what is new every second
  * (?since=LAST_MS), and draws with Chart.js (Debian's libjs-chart.js):
- * per domain memory (held, target, ballooned, swapped, shared) and
+ * per domain memory (held, target, ballooned, swapped, shared, the
+ * sampled working set: docs/working-set.md) and
  * activity (CPU % of one host CPU, PV I/O requests/s), on a time axis from
  * the start of the run; the host's free memory, swap and reclaim events.
  * Controls post control requests (the CLI's protocol) with the token.
@@ -18,7 +19,8 @@
 	var q = "?token=" + encodeURIComponent(A.token);
 	var MIB = 1048576;
 	var COLORS = { held: "#1f77b4", target: "#ff7f0e", ballooned: "#2ca02c",
-		swapped: "#d62728", shared: "#9467bd", cpu: "#1f77b4",
+		swapped: "#d62728", shared: "#9467bd", active: "#8c564b",
+		cpu: "#1f77b4",
 		io: "#ff7f0e", free: "#2ca02c", swap: "#d62728",
 		reclaim: "#b00" };
 	var hist = null, lastT = -1, polls = 0, panels = [], doms = {};
@@ -195,7 +197,9 @@
 			{ label: "target", color: COLORS.target, dash: [5, 4] },
 			{ label: "ballooned", color: COLORS.ballooned },
 			{ label: "swapped", color: COLORS.swapped },
-			{ label: "shared", color: COLORS.shared }], "MiB");
+			{ label: "shared", color: COLORS.shared },
+			{ label: "sampled active", color: COLORS.active, dash: [2, 2] }],
+			"MiB");
 		p.act = chart(cv2, [
 			{ label: "CPU % (of one host CPU)", color: COLORS.cpu },
 			{ label: "I/O requests/s", color: COLORS.io, y2: true }],
@@ -227,8 +231,9 @@
 			" MiB, ballooned " + toMiB(last(d.ballooned) || 0).toFixed(1) +
 			" MiB, swapped " + toMiB(last(d.swapped) || 0).toFixed(1) +
 			" MiB, shared " + toMiB(last(d.shared) || 0).toFixed(1) +
+			" MiB, sampled active " + toMiB(last(d.active) || 0).toFixed(1) +
 			" MiB; CPU " + (n ? (cpu[n - 1].y || 0).toFixed(0) : 0) + " %";
-		["held", "target", "ballooned", "swapped", "shared"].forEach(function (k, i) {
+		["held", "target", "ballooned", "swapped", "shared", "active"].forEach(function (k, i) {
 			p.mem.data.datasets[i].data = points(d[k], toMiB);
 		});
 		p.act.data.datasets[0].data = cpu;

@@ -4,7 +4,13 @@
  * page is freed and at the end of every phase.  `wait_ms` pauses between
  * phases (the balloon works meanwhile).  Running out of memory when atoll
  * refuses more is not a failure: memhog degrades (holds fewer pages);
- * wrong data is. */
+ * wrong data is.
+ *
+ * With `active=PCT` it has a known working set instead (the sampled
+ * working-set test, docs/working-set.md): it fills `mib` MiB once, then
+ * for `hot_ms` milliseconds reads one word of every page whose index
+ * modulo 100 is below PCT, over and over, and never touches the others;
+ * then it checks every page and frees them (`delay_ms`: sleep first). */
 #include "kernel.h"
 
 #define MEMHOG_MAX_PAGES 65536 /* 256 MiB */
@@ -71,13 +77,67 @@ static uint64_t memhog_resize(uint64_t goal)
 	return held;
 }
 
+/* One read of every hot page held: PCT % of them, spread over all. */
+static uint64_t memhog_hot_pass(long pct)
+{
+	uint64_t sum = 0;
+
+	for (uint64_t i = 0; i < held; i++)
+		if ((long)(i % 100) < pct)
+			sum += *(volatile uint64_t *)pages[i];
+	return sum;
+}
+
+/* The known working set.  It grows 1 MiB at a time with a hot pass after
+ * each step, as a program that uses what it holds (a growing domain is
+ * busy, not idle), until it holds `mib` MiB or atoll refuses more. */
+static int memhog_active(long mib, long pct, long hot_ms)
+{
+	uint64_t end, hot = 0, passes = 0, sum = 0, goal = 0;
+	long delay_ms = cmdline_long("delay_ms", 0);
+
+	if (delay_ms > 0)
+		thread_sleep((uint64_t)delay_ms * TICK_HZ / 1000 + 1);
+	while (goal < (uint64_t)mib * 256 && held == goal) {
+		goal += 256;
+		memhog_resize(goal);
+		sum += memhog_hot_pass(pct);
+	}
+	for (uint64_t i = 0; i < held; i++)
+		hot += (long)(i % 100) < pct;
+	printf("memhog: steady: %lu of %lu pages hot (%ld %%)\n",
+	       (unsigned long)hot, (unsigned long)held, pct);
+	end = timer_now_us() + (uint64_t)hot_ms * 1000;
+	while (timer_now_us() < end) {
+		sum += memhog_hot_pass(pct);
+		passes++;
+	}
+	for (uint64_t i = 0; i < held; i++)
+		memhog_check(i);
+	printf("memhog: %lu passes over the hot pages (sum %lx)\n",
+	       (unsigned long)passes, (unsigned long)sum);
+	memhog_resize(0);
+	if (bad) {
+		printf("memhog: FAIL %lu corrupted pages\n",
+		       (unsigned long)bad);
+		return 1;
+	}
+	printf("memhog: ok\n");
+	return 0;
+}
+
 int wl_memhog(void)
 {
 	long mib = cmdline_long("mib", 16), phases = cmdline_long("phases", 4);
 	long wait_ms = cmdline_long("wait_ms", 0);
 	uint64_t max, t0 = timer_now_us();
 
+	long active = cmdline_long("active", 0);
+
 	seed = (uint64_t)cmdline_long("seed", 1);
+	if (active > 0 && active <= 100 && mib >= 1 && mib <= 256)
+		return memhog_active(mib, active,
+				     cmdline_long("hot_ms", 10000));
 	if (mib < 1 || mib > 256 || phases < 1 || phases > 1000 ||
 	    wait_ms < 0) {
 		printf("memhog: bad parameters, using mib=16 phases=4\n");

@@ -100,9 +100,9 @@ static void top_host(const cJSON *host, unsigned ndom)
 		       sw * fs / MIB);
 	if (st)
 		printf("   policy: %s", st);
-	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s\n", "ID",
-	       "NAME", "STATE", "MIPS", "CPU%", "HELD", "TARGET", "BALLN",
-	       "SWAP", "IO/s", "EV/RQ");
+	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s\n", "ID",
+	       "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE", "TARGET",
+	       "BALLN", "SWAP", "IO/s", "EV/RQ");
 }
 
 /* One domain's row; records its counters for the next frame. */
@@ -129,14 +129,15 @@ static void top_row(struct top *t, const cJSON *d, double fs, double dt,
 			snprintf(ev, sizeof(ev), "%.2f",
 				 (now->io_ntf - p->io_ntf) / dr);
 	}
-	printf("%3.0f %-10.10s %-8.8s %6s %4s %6.1f %6.1f %6.1f %6.1f %6s "
-	       "%6s%s\n",
+	printf("%3.0f %-10.10s %-8.8s %6s %4s %6.1f %6.1f %6.1f %6.1f %6.1f "
+	       "%6s %6s%s\n",
 	       now->id,
 	       cJSON_GetStringValue(
 		       cJSON_GetObjectItemCaseSensitive(d, "name")),
 	       cJSON_GetStringValue(
 		       cJSON_GetObjectItemCaseSensitive(d, "state")),
 	       mips, cpu, top_num(m, "populated") * fs / MIB,
+	       top_num(m, "wss_active") * fs / MIB, /* sampled working set */
 	       top_num(m, "target") * fs / MIB,
 	       top_num(m, "ballooned") * fs / MIB,
 	       top_num(m, "swapped") * fs / MIB, io, ev,

@@ -20,6 +20,8 @@ enum cfg_host_key {
 	H_POLICY_HARD,
 	H_POLICY_LOW,
 	H_BALLOON_TIMEOUT,
+	H_WSS_PERIOD,
+	H_WSS_SAMPLE,
 	H_NAT,
 	H_HOSTFWD, /* repeatable: its first line */
 	H_NR

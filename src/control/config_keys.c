@@ -17,6 +17,8 @@ static const char *const host_keys[H_NR] = {
 	[H_POLICY_HARD] = "policy_hard",
 	[H_POLICY_LOW] = "policy_low",
 	[H_BALLOON_TIMEOUT] = "balloon_timeout",
+	[H_WSS_PERIOD] = "wss_period",
+	[H_WSS_SAMPLE] = "wss_sample",
 	[H_NAT] = "nat",
 	[H_HOSTFWD] = "hostfwd",
 };
@@ -195,6 +197,14 @@ void cfg_host_key(struct cfg_parser *p, const char *key, const char *v)
 	case H_BALLOON_TIMEOUT:
 		cfg_ms(p, key, v, 10, 600000,
 		       &h->mem.policy.balloon_timeout_ms);
+		break;
+	case H_WSS_PERIOD: /* docs/working-set.md */
+		cfg_ms(p, key, v, 10, 600000, &h->mem.policy.wss_period_ms);
+		break;
+	case H_WSS_SAMPLE:
+		cfg_uint(p, key, v, 0, 1024, "a number of pages",
+			 &h->mem.policy.wss_sample);
+		h->mem.policy.wss_off = h->mem.policy.wss_sample == 0;
 		break;
 	case H_NAT: cfg_net(p, key, v, &h->nat.enabled); break;
 	}

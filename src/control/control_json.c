@@ -90,6 +90,9 @@ cJSON *control_json_mem(const struct dom_mem_stats *m)
 		{ "reclaimed_by_swap", m->reclaimed_by_swap },
 		{ "time_to_target_ms", m->time_to_target_ms },
 		{ "over_target_ms", m->over_target_ms },
+		{ "wss_active", m->wss_active },
+		{ "wss_last", m->wss_last },
+		{ "wss_periods", m->wss_periods },
 	};
 	cJSON *o = json_kvs(cJSON_CreateObject(), kv, NKV(kv));
 
@@ -178,6 +181,8 @@ cJSON *control_json_host(const struct mem_host_stats *hs)
 		{ "waits", hs->waits },
 		{ "transitions", hs->transitions },
 		{ "policy_runs", hs->policy_runs },
+		{ "wss_passes", hs->wss_passes },
+		{ "wss_cpu_ms", hs->wss_cpu_ns / 1000000u },
 	};
 	cJSON *o = json_kvs(cJSON_CreateObject(), kv, NKV(kv));
 

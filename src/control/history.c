@@ -72,6 +72,7 @@ static void hist_one(struct domain *d, void *arg)
 	hd->ballooned = (uint32_t)st.mem.ballooned;
 	hd->swapped = (uint32_t)st.mem.swapped;
 	hd->shared = (uint32_t)st.mem.shared;
+	hd->active = (uint32_t)st.mem.wss_active;
 	hd->cpu_ns = st.cpu_ns;
 	hd->instret = st.instret;
 	pvdev_for_each(st.id, hist_io, hd);

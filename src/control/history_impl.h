@@ -13,6 +13,7 @@ struct hist_dom {
 	uint16_t id;
 	uint8_t state;
 	uint32_t held, target, ballooned, swapped, shared; /* frames */
+	uint32_t active; /* sampled working set (wss.h), frames */
 	uint64_t cpu_ns, instret, io_requests, io_bytes;
 };
 

@@ -36,6 +36,7 @@ enum hist_field {
 	F_BALLOONED,
 	F_SWAPPED,
 	F_SHARED,
+	F_ACTIVE,
 	F_CPU,
 	F_INSTRET,
 	F_IOREQ,
@@ -56,6 +57,7 @@ static uint64_t hist_value(const struct hist_dom *d, enum hist_field f)
 	case F_BALLOONED: return d->ballooned;
 	case F_SWAPPED: return d->swapped;
 	case F_SHARED: return d->shared;
+	case F_ACTIVE: return d->active;
 	case F_CPU: return d->cpu_ns;
 	case F_INSTRET: return d->instret;
 	case F_IOREQ: return d->io_requests;

@@ -155,6 +155,8 @@ void dom_mem_destroy(struct dom_mem *d)
 	/* The reclaimer may still be working on d: wait until it let go. */
 	pthread_mutex_lock(&mh->reclaim_lock);
 	pthread_mutex_unlock(&mh->reclaim_lock);
+	pthread_mutex_lock(&mh->wss.busy); /* and the sampler */
+	pthread_mutex_unlock(&mh->wss.busy);
 	pthread_mutex_lock(&d->lock);
 	d->dying = true;
 	dom_mem_release_all(d);
@@ -168,16 +170,16 @@ void dom_mem_destroy(struct dom_mem *d)
 void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write)
 {
 	gfn_t g = gfn(gpa_page >> PAGE_SHIFT);
-	struct p2m_entry e;
+	uint64_t w;
 
 	if (!p2m_contains(&d->p2m, g))
 		return NULL;
 	/* The fast path: one acquire load, no lock.  A frame named by a
 	 * PRESENT entry stays the domain's until a shootdown that comes
 	 * after this lookup's TLB fill. */
-	e = p2m_get(&d->p2m, g);
-	if (__builtin_expect(e.type == P2M_PRESENT, 1))
-		return mpool_ptr(&d->host->pool, mfn(e.val));
+	w = p2m_word(&d->p2m, g);
+	if (__builtin_expect(w >> 56 == P2M_PRESENT, 1)) /* not sampled */
+		return mpool_ptr(&d->host->pool, mfn((uint32_t)w));
 	return dom_mem_fault(d, g, write, false);
 }
 
@@ -310,6 +312,9 @@ void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
 	st->swap_outs = atomic_load(&d->swap_outs);
 	st->shootdowns = atomic_load(&d->shootdowns);
 	st->retries = atomic_load(&d->retries);
+	st->wss_active = atomic_load(&d->wss.active);
+	st->wss_last = atomic_load(&d->wss.last);
+	st->wss_periods = atomic_load(&d->wss.periods);
 }
 
 void dom_mem_print_p2m(struct dom_mem *d, FILE *out)

@@ -13,6 +13,7 @@
 #include "lib/retry.h"
 #include "mem/p2m.h"
 #include "mem/types.h"
+#include "mem/wss.h"
 
 struct mem_host;
 
@@ -60,6 +61,9 @@ struct dom_mem_stats {
 	uint64_t over_target_ms;
 	bool ignoring_balloon;
 	bool user_target; /* its target was set by a user (mem-set, sla) */
+	/* Sampled working set (wss.h): active frames (the larger moving
+	 * average), the last period's estimate, periods sampled. */
+	uint64_t wss_active, wss_last, wss_periods;
 };
 
 struct dom_mem {
@@ -104,6 +108,7 @@ struct dom_mem {
 	 * user changes it; the manager neither revokes from it nor grows it
 	 * on request (docs/policy.md).  Under host->policy_lock. */
 	_Atomic bool user_target;
+	struct dom_wss wss; /* working-set sampling (wss.c) */
 };
 
 /* Largest extent order of populate/decrease (2 MiB extents, as the

@@ -160,6 +160,8 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 	if (atomic_load_explicit(&d->crashed, memory_order_relaxed))
 		return host || !d->crash ? NULL : PAGE_RETRY;
 	pthread_mutex_lock(&d->lock);
+	if (!host) /* a guest access: the working-set sampler's evidence */
+		wss_touch_locked(&d->wss, &d->p2m, g);
 	e = p2m_get(&d->p2m, g);
 	switch (e.type) {
 	case P2M_PRESENT: p = mpool_ptr(&d->host->pool, mfn(e.val)); break;

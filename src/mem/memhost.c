@@ -46,6 +46,7 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 	pthread_cond_init(&mh->need_reclaim, &ca);
 	pthread_cond_init(&mh->policy_wake, &ca);
 	pthread_condattr_destroy(&ca);
+	wss_host_init(&mh->wss);
 	err = -pthread_create(&mh->reclaimer, NULL, mem_reclaim_main, mh);
 	if (err) {
 		log_error("cannot start the reclaimer: %s", strerror(-err));
@@ -55,6 +56,7 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 	return 0;
 
 err_swap:
+	wss_host_destroy(&mh->wss);
 	pthread_cond_destroy(&mh->policy_wake);
 	pthread_mutex_destroy(&mh->policy_lock);
 	pthread_cond_destroy(&mh->need_reclaim);
@@ -80,6 +82,7 @@ void mem_host_destroy(struct mem_host *mh)
 	}
 	if (mh->domains)
 		log_error("memory host destroyed with domains");
+	wss_host_destroy(&mh->wss);
 	pthread_cond_destroy(&mh->policy_wake);
 	pthread_mutex_destroy(&mh->policy_lock);
 	pthread_cond_destroy(&mh->need_reclaim);
@@ -217,6 +220,8 @@ void mem_host_get_stats(struct mem_host *mh, struct mem_host_stats *st)
 	st->state = (uint32_t)atomic_load(&mh->state);
 	st->transitions = atomic_load(&mh->stat_transitions);
 	st->policy_runs = atomic_load(&mh->stat_policy_runs);
+	st->wss_passes = atomic_load(&mh->wss.passes);
+	st->wss_cpu_ns = atomic_load(&mh->wss.cpu_ns);
 	pthread_mutex_lock(&mh->swap.lock);
 	st->swap_slots = mh->swap.nslots;
 	st->swap_free = mh->swap.nfree;

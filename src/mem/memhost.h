@@ -12,6 +12,7 @@
 #include "mem/policy.h"
 #include "mem/pool.h"
 #include "mem/swap.h"
+#include "mem/wss.h"
 
 struct mem_host_config {
 	uint64_t machine_memory; /* bytes */
@@ -26,6 +27,9 @@ struct mem_host_stats {
 	uint64_t swap_outs, swap_ins, reclaim_runs, waits;
 	uint32_t state; /* enum mem_state */
 	uint64_t transitions, policy_runs;
+	/* The working-set sampler: periods ended (all domains) and the CPU
+	 * time its thread used, ns. */
+	uint64_t wss_passes, wss_cpu_ns;
 };
 
 struct mem_host {
@@ -52,6 +56,7 @@ struct mem_host {
 	bool policy_running, policy_stopping;
 	_Atomic int state; /* enum mem_state */
 	_Atomic uint64_t stat_transitions, stat_policy_runs;
+	struct wss_host wss; /* the working-set sampler (wss.c) */
 };
 
 /* 0, or -errno after one line naming the problem (the pool's size, the

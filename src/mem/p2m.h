@@ -24,6 +24,13 @@ enum p2m_type {
 	P2M_BUSY = 5, /* in transition (swap out/in): wait and retry */
 };
 
+/* A mark in the type byte of a PRESENT entry the working-set sampler
+ * (wss.c) picked this period: the top byte is no longer P2M_PRESENT, so
+ * every lookup's fast path (dom_mem_page, the CPU's direct RAM map) misses
+ * and the guest's next access reaches dom_mem_fault, which records the
+ * touch and clears the mark.  p2m_get hides it; any p2m_set drops it. */
+#define P2M_SAMPLED 0x80u
+
 struct p2m_entry {
 	enum p2m_type type;
 	uint32_t val; /* MFN or swap slot */
@@ -48,7 +55,24 @@ static inline struct p2m_entry p2m_get(const struct p2m *p, gfn_t g)
 {
 	uint64_t w = atomic_load_explicit(&p->e[g.v - p->base],
 					  memory_order_acquire);
-	return (struct p2m_entry){ (enum p2m_type)(w >> 56), (uint32_t)w };
+	return (struct p2m_entry){ (enum p2m_type)(w >> 56 & ~P2M_SAMPLED),
+				   (uint32_t)w };
+}
+
+/* The raw word, sampled mark included (p2m_get hides it). */
+static inline uint64_t p2m_word(const struct p2m *p, gfn_t g)
+{
+	return atomic_load_explicit(&p->e[g.v - p->base], memory_order_acquire);
+}
+
+/* Set or clear the sampled mark of g, keeping its type and value.  Caller
+ * holds the domain's lock (the mark changes only with the entry). */
+static inline void p2m_mark_sampled(struct p2m *p, gfn_t g, bool on)
+{
+	uint64_t w = p2m_word(p, g), m = (uint64_t)P2M_SAMPLED << 56;
+
+	atomic_store_explicit(&p->e[g.v - p->base], on ? w | m : w & ~m,
+			      memory_order_release);
 }
 
 static inline void p2m_set(struct p2m *p, gfn_t g, enum p2m_type t,

@@ -41,6 +41,10 @@ int policy_config_check(struct policy_config *c, const char **why)
 	policy_default(&c->low, 1);
 	policy_default(&c->balloon_timeout_ms, 1000);
 	policy_default(&c->idle_tax, 75);
+	policy_default(&c->wss_period_ms, WSS_PERIOD_DEFAULT_MS);
+	policy_default(&c->wss_sample, WSS_SAMPLE_DEFAULT);
+	if (c->wss_off)
+		c->wss_sample = 0;
 	*why = NULL;
 	if (c->high > 50)
 		*why = "policy_high must be at most 50 (percent)";
@@ -52,6 +56,10 @@ int policy_config_check(struct policy_config *c, const char **why)
 	else if (c->period_ms > 60000 || c->balloon_timeout_ms > 600000)
 		*why = "policy_period at most 60 s, balloon_timeout at most "
 		       "600 s";
+	else if (c->wss_period_ms < 10 || c->wss_period_ms > 600000)
+		*why = "wss_period must be from 10 ms to 600 s";
+	else if (c->wss_sample > WSS_SAMPLE_MAX)
+		*why = "wss_sample must be from 0 (off) to 1024";
 	return *why ? -EINVAL : 0;
 }
 
@@ -226,12 +234,17 @@ int mem_policy_start(struct mem_host *mh)
 		mh->policy_running = false;
 		log_error("cannot start the memory manager: %s",
 			  strerror(-err));
+		return err;
 	}
+	err = wss_start(mh); /* the working-set sampler: it prints */
+	if (err)
+		mem_policy_stop(mh);
 	return err;
 }
 
 void mem_policy_stop(struct mem_host *mh)
 {
+	wss_stop(mh);
 	if (!mh->policy_running)
 		return;
 	pthread_mutex_lock(&mh->policy_lock);

@@ -30,6 +30,11 @@ struct policy_config {
 	uint32_t high, soft, hard, low;
 	uint32_t balloon_timeout_ms; /* [1000] */
 	uint32_t idle_tax; /* percent of idle memory taxed [75] */
+	/* Working-set sampling (wss.h): period [1000 ms], pages sampled per
+	 * domain per period [100]; wss_off: no sampling (idle is then what
+	 * guests report, as before). */
+	uint32_t wss_period_ms, wss_sample;
+	bool wss_off;
 };
 
 /* Free-memory states, best first. */

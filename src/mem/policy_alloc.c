@@ -27,7 +27,7 @@ uint64_t policy_pct(const struct mem_host *mh, uint32_t pct)
 static void policy_snap_one(struct mem_host *mh, struct dom_mem *d,
 			    struct pol_dom *p, uint64_t now)
 {
-	uint64_t above, unheld, gfree;
+	uint64_t above, unheld, gfree, sidle = 0;
 
 	p->d = d;
 	p->held = atomic_load(&d->populated);
@@ -44,7 +44,23 @@ static void policy_snap_one(struct mem_host *mh, struct dom_mem *d,
 	 * without reports, what it was allowed and never took.  Frames just
 	 * granted are not idle: they are on their way into the guest. */
 	gfree = atomic_load(&d->guest_free_frames);
-	p->idle = p->reports ? gfree : unheld;
+	/* The sampled working set (wss.c), with no guest help: what it holds
+	 * and did not touch is idle too, so a silent guest is taxed.  A
+	 * report and the sample each bound idle memory from below: the
+	 * larger counts, and a guest cannot hide idle memory by reporting
+	 * less.  Pages that arrived after the running period's sample was
+	 * drawn are not judged: a growing domain is not idle. */
+	if (atomic_load(&d->wss.periods)) {
+		uint64_t act = atomic_load(&d->wss.active);
+		uint64_t seen = atomic_load(&d->wss.seen);
+
+		seen = seen < p->held ? seen : p->held;
+		sidle = seen > act ? seen - act : 0;
+	}
+	if (p->reports)
+		p->idle = gfree > sidle ? gfree : sidle;
+	else
+		p->idle = unheld + sidle;
 	p->idle = p->idle < above ? p->idle : above;
 }
 
