@@ -1,4 +1,5 @@
-/* atoll run [--stats] [--http [ADDR:]PORT] [--no-summary] CONFIG: a host with the domains of a configuration
+/* atoll run [--stats] [--http [ADDR:]PORT] [--no-summary] [--engine E]
+ * CONFIG: a host with the domains of a configuration
  * file (docs/config.md).  The whole file is checked before anything is
  * created; a domain that cannot be built stops everything, so bad input
  * yields one line on stderr and exit status 2 with nothing left behind. */
@@ -115,7 +116,8 @@ static int run_parse(int argc, char **argv, const char **path,
 		}
 	}
 	if (!*path) {
-		log_error("no CONFIG given (usage: atoll run [--stats] "
+		log_error("no CONFIG given (usage: atoll run [--stats] [--http "
+			  "[ADDR:]PORT] [--no-summary] [--engine jit|interp] "
 			  "CONFIG)");
 		return -1;
 	}
