@@ -32,7 +32,7 @@ CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -fno-strict-aliasing -pthread \
 	-Isrc -Iinclude $(SANFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(SANFLAGS)
-LDLIBS := -lfdt -lm -linih -lcjson -lslirp -lmicrohttpd -lncursesw
+LDLIBS := -lfdt -lm -linih -lcjson -lslirp -luring -lmicrohttpd -lncursesw
 
 # Guest (RISC-V) toolchain: Debian's bare-metal GCC with picolibc.
 GUEST_CC := riscv64-unknown-elf-gcc

@@ -9,7 +9,7 @@
 #
 # usage: bench/run.sh [-n MIN] [-N MAX] [-t ATOLL_TIMEOUT_S] [-o JSON]
 #                     [WORKLOAD...]
-#   workloads: intloop mixed tlbmiss mem io policy (default: all)
+#   workloads: intloop mixed tlbmiss mem io policy linux (default: all)
 #   -n MIN  pairs at least (default 5); -N MAX  pairs at most (default 9):
 #           pairs go on after MIN until the figure's spread decides its
 #           target (or, without one, is within 2-5 % of the median)
@@ -58,10 +58,10 @@ if ! [[ "$MINP" =~ ^[1-9][0-9]*$ && "$MAXP" =~ ^[1-9][0-9]*$ &&
 	exit 2
 fi
 export REPS=$MINP # the sections' minimum number of pairs
-WORKLOADS=${*:-intloop mixed tlbmiss mem io policy}
+WORKLOADS=${*:-intloop mixed tlbmiss mem io policy linux}
 for w in $WORKLOADS; do
 	case $w in
-	intloop | mixed | tlbmiss | mem | io | policy) ;;
+	intloop | mixed | tlbmiss | mem | io | policy | linux) ;;
 	*) echo "bench: unknown workload '$w'" >&2; exit 2 ;;
 	esac
 done
@@ -413,6 +413,19 @@ if has policy; then
 		st missing "$RESULT" policy "atoll unavailable"
 	fi
 	done_part policy
+	echo
+fi
+
+if has linux; then # Linux on virtio, atoll vs QEMU (bench/linux.sh)
+	if [ $atoll_ok = 1 ]; then
+		# Fewer pairs: one pair is two Linux boots with the whole suite.
+		"$(dirname "$0")/linux.sh" -n $((MINP < 3 ? MINP : 3)) \
+			-N $((MAXP < 5 ? MAXP : 5)) -o "$RESULT" "$ATOLL" ||
+			fail "linux (see above)"
+	else
+		st missing "$RESULT" linux "atoll unavailable"
+	fi
+	done_part linux
 	echo
 fi
 

@@ -2,16 +2,21 @@
  *
  *   blk write  DEV MIB [SEED]   write MIB MiB of a seeded pattern, fsync
  *   blk verify DEV MIB [SEED]   read them back and compare
- *   blk seqread|seqwrite DEV MIB        O_DIRECT 1 MiB requests: MB/s
- *   blk randread|randwrite DEV MIB N    O_DIRECT 4 KiB at random offsets in
- *                                       the first MIB MiB, N requests: IOPS
+ *   blk seqread|seqwrite DEV MIB [QD]     O_DIRECT 1 MiB requests: MB/s
+ *   blk randread|randwrite DEV MIB N [QD] O_DIRECT 4 KiB at random offsets
+ *                                         in the first MIB MiB, N requests:
+ *                                         IOPS
+ *
+ * QD (default 1) processes share the work, so up to QD requests are in
+ * flight at once (sequential: process k takes the MiBs k, k + QD, ...).
  *
  * The pattern is util.h's, keyed by byte offset: a verify finds a block
  * written to the wrong place as surely as a corrupted one.  Benchmark
- * lines: `blk: seqread 64 MiB in 0.52 s: 123.4 MB/s`,
- * `blk: randread 2000 x 4 KiB in 1.10 s: 1818 IOPS, 7.1 MB/s`. */
+ * lines: `blk: seqread 64 MiB in 0.52 s: 123.4 MB/s qd 1`,
+ * `blk: randread 2000 x 4 KiB in 1.10 s: 1818 IOPS, 7.1 MB/s qd 1`. */
 #include <fcntl.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -20,6 +25,7 @@
 #define SEQ_CHUNK MiB
 #define RAND_CHUNK 4096
 #define DEFAULT_SEED 1
+#define QD_MAX 64
 
 static const char *prog = "blk";
 
@@ -102,43 +108,77 @@ static double secs_since(uint64_t t0)
 	return (double)(now_ns() - t0) / 1e9;
 }
 
-static void cmd_seq(const char *dev, long long mib, int wr)
+/* Start qd - 1 worker processes: returns the caller's index (0 in the
+ * parent, 1..qd-1 in the children). */
+static int spawn(int qd)
+{
+	for (int k = 1; k < qd; k++) {
+		pid_t p = fork();
+
+		if (p < 0)
+			die(prog, "fork: %s", strerror(errno));
+		if (p == 0)
+			return k;
+	}
+	return 0;
+}
+
+/* Worker k's end: children exit (status 0, or die's 1); the parent waits
+ * for them all and fails if one did. */
+static void join(int k)
+{
+	int st;
+
+	if (k)
+		exit(0);
+	while (wait(&st) > 0)
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			die(prog, "a worker failed");
+}
+
+static void cmd_seq(const char *dev, long long mib, int wr, int qd)
 {
 	int fd = open_dev(dev, (wr ? O_WRONLY : O_RDONLY) | O_DIRECT);
 	char *b = aligned_buf(SEQ_CHUNK);
 	uint64_t t0;
 	double s;
+	int k;
 
 	pattern_fill(b, SEQ_CHUNK, 7, 0);
 	t0 = now_ns();
-	for (long long i = 0; i < mib; i++) {
+	k = spawn(qd);
+	for (long long i = k; i < mib; i += qd) {
 		if (wr)
 			full_pwrite(fd, b, SEQ_CHUNK, (off_t)i * SEQ_CHUNK);
 		else
 			full_pread(fd, b, SEQ_CHUNK, (off_t)i * SEQ_CHUNK);
 	}
+	join(k);
 	if (wr && fsync(fd))
 		die(prog, "fsync %s: %s", dev, strerror(errno));
 	s = secs_since(t0);
 	close(fd);
-	printf("blk: %s %lld MiB in %.2f s: %.1f MB/s\n",
-	       wr ? "seqwrite" : "seqread", mib, s,
-	       (double)mib * MiB / 1e6 / s);
+	printf("blk: %s %lld MiB in %.2f s: %.1f MB/s qd %d\n",
+	       wr ? "seqwrite" : "seqread", mib, s, (double)mib * MiB / 1e6 / s,
+	       qd);
 }
 
-static void cmd_rand(const char *dev, long long mib, long long n, int wr)
+static void cmd_rand(const char *dev, long long mib, long long n, int wr,
+		     int qd)
 {
 	int fd = open_dev(dev, (wr ? O_WRONLY : O_RDONLY) | O_DIRECT);
 	char *b = aligned_buf(RAND_CHUNK);
 	uint64_t blocks = (uint64_t)mib * (MiB / RAND_CHUNK), x, t0;
 	double s;
+	int k;
 
-	if (getrandom(&x, sizeof(x), GRND_NONBLOCK) != sizeof(x))
-		x = now_ns();
-	x |= 1;
 	pattern_fill(b, RAND_CHUNK, 7, 0);
 	t0 = now_ns();
-	for (long long i = 0; i < n; i++) {
+	k = spawn(qd);
+	if (getrandom(&x, sizeof(x), GRND_NONBLOCK) != sizeof(x))
+		x = now_ns();
+	x = (x ^ (uint64_t)k * 0x9e3779b97f4a7c15ULL) | 1;
+	for (long long i = k; i < n; i += qd) {
 		off_t off;
 
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
@@ -148,26 +188,27 @@ static void cmd_rand(const char *dev, long long mib, long long n, int wr)
 		else
 			full_pread(fd, b, RAND_CHUNK, off);
 	}
+	join(k);
 	if (wr && fsync(fd))
 		die(prog, "fsync %s: %s", dev, strerror(errno));
 	s = secs_since(t0);
 	close(fd);
-	printf("blk: %s %lld x 4 KiB in %.2f s: %.0f IOPS, %.1f MB/s\n",
+	printf("blk: %s %lld x 4 KiB in %.2f s: %.0f IOPS, %.1f MB/s qd %d\n",
 	       wr ? "randwrite" : "randread", n, s, (double)n / s,
-	       (double)n * RAND_CHUNK / 1e6 / s);
+	       (double)n * RAND_CHUNK / 1e6 / s, qd);
 }
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: blk write|verify DEV MIB [SEED]\n"
-			"       blk seqread|seqwrite DEV MIB\n"
-			"       blk randread|randwrite DEV MIB COUNT\n");
+			"       blk seqread|seqwrite DEV MIB [QD]\n"
+			"       blk randread|randwrite DEV MIB COUNT [QD]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	long long mib, n;
+	long long mib, n, qd;
 	const char *cmd, *dev;
 
 	setvbuf(stdout, 0, _IOLBF, 0);
@@ -187,12 +228,16 @@ int main(int argc, char **argv)
 		else
 			cmd_verify(dev, mib, (uint64_t)seed);
 	} else if (!strcmp(cmd, "seqread") || !strcmp(cmd, "seqwrite")) {
-		cmd_seq(dev, mib, cmd[3] == 'w');
+		qd = argc > 4 ? parse_count(argv[4]) : 1;
+		if (qd < 1 || qd > QD_MAX)
+			usage();
+		cmd_seq(dev, mib, cmd[3] == 'w', (int)qd);
 	} else if (!strcmp(cmd, "randread") || !strcmp(cmd, "randwrite")) {
 		n = argc > 4 ? parse_count(argv[4]) : -1;
-		if (n <= 0)
+		qd = argc > 5 ? parse_count(argv[5]) : 1;
+		if (n <= 0 || qd < 1 || qd > QD_MAX)
 			usage();
-		cmd_rand(dev, mib, n, cmd[4] == 'w');
+		cmd_rand(dev, mib, n, cmd[4] == 'w', (int)qd);
 	} else {
 		usage();
 	}

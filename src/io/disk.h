@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#define DISK_IOV_MAX 256
+#define DISK_IOV_MAX 1024 /* UIO_MAXIOV */
 
 struct disk;
 

@@ -49,6 +49,21 @@ struct virtio_dev_ops {
 	/* The driver reset the device (qlock held, queues still set up):
 	 * forget requests in progress.  NULL: nothing to forget. */
 	void (*reset)(struct virtio_dev *dev);
+	/* The I/O thread stopped for good (qlock held): finish or abandon
+	 * host I/O in flight, so nothing touches guest memory after.  NULL:
+	 * the device has none outside a pass. */
+	void (*stop)(struct virtio_dev *dev);
+	/* Requests in flight on the host (qlock held): their completions
+	 * wake the I/O thread (kick_fd), so an idle thread sleeps without
+	 * asking the driver for notifications; the driver's new chains are
+	 * taken when a completion comes.  NULL: never. */
+	bool (*busy)(struct virtio_dev *dev);
+	/* Work waiting (qlock held, the device live)?  NULL: chains on
+	 * any ready queue.  A device with a queue of buffers it fills only
+	 * when the host has data (net and console receive) counts that
+	 * queue only then: the driver keeps buffers posted there, and an
+	 * idle thread that saw them as work would never sleep. */
+	bool (*pending)(struct virtio_dev *dev);
 	/* After the I/O thread (if any) stopped: free the device, dev
 	 * included (it is embedded in the device's own struct). */
 	void (*destroy)(struct virtio_dev *dev);
@@ -95,7 +110,9 @@ struct virtio_dev {
 	void *irq_ctx;
 
 	/* The I/O thread (ops->threaded): kick_fd counts work to look at
-	 * (notifies, back-end wake-ups), stop_fd ends it. */
+	 * (notifies, back-end wake-ups, host I/O completions), stop_fd ends
+	 * it; both made by virtio_dev_init, so a device can hand kick_fd to
+	 * its back-end before the thread starts. */
 	int kick_fd, stop_fd;
 	pthread_t thread;
 	bool thread_running;

@@ -108,6 +108,18 @@ static int cons_serve(struct virtio_dev *dev)
 	return tx || rx;
 }
 
+/* Output to write, or input staged for posted receive buffers (input
+ * still in the back-end comes with a ready call). */
+static bool cons_pending(struct virtio_dev *dev)
+{
+	struct virtio_console *c = dev->priv;
+
+	if (dev->vq[CQ_TX].ready && virtq_pending(&dev->vq[CQ_TX]))
+		return true;
+	return c->in_len && dev->vq[CQ_RX].ready &&
+	       virtq_pending(&dev->vq[CQ_RX]);
+}
+
 /* The back-end has input: let the I/O thread look. */
 static void cons_ready(void *arg)
 {
@@ -126,6 +138,7 @@ static const struct virtio_dev_ops virtio_console_ops = {
 	.kind = "console",
 	.device_id = VIRTIO_ID_CONSOLE,
 	.serve = cons_serve,
+	.pending = cons_pending,
 	.destroy = cons_destroy,
 	.threaded = true,
 };

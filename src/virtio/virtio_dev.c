@@ -21,6 +21,15 @@
  * for notifications and sleeps (as the PV back-ends, PVDEV_SPIN_NS). */
 #define VIRTIO_SPIN_NS PVDEV_SPIN_NS
 
+static void virtio_dev_close_fds(struct virtio_dev *dev)
+{
+	if (dev->kick_fd >= 0)
+		close(dev->kick_fd);
+	if (dev->stop_fd >= 0)
+		close(dev->stop_fd);
+	dev->kick_fd = dev->stop_fd = -1;
+}
+
 int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 		    void *priv, const char *name, struct dom_mem *mem,
 		    uint64_t features, unsigned nr_vq, uint16_t num_max,
@@ -46,6 +55,16 @@ int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 		dev->vq[q].mem = mem;
 		virtq_reset(&dev->vq[q]);
 	}
+	if (ops->threaded) {
+		dev->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		dev->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (dev->kick_fd < 0 || dev->stop_fd < 0) {
+			int err = -errno;
+
+			virtio_dev_close_fds(dev);
+			return err;
+		}
+	}
 	pthread_mutex_init(&dev->lock, 0);
 	pthread_mutex_init(&dev->qlock, 0);
 	pthread_mutex_init(&dev->cfg_lock, 0);
@@ -53,15 +72,26 @@ int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 	return 0;
 }
 
-/* Re-arm every ready queue's notifications: true if work came. */
+/* Work waiting for the device (qlock held): the device's own answer, or
+ * chains on any ready queue. */
+static bool virtio_dev_has_work(struct virtio_dev *dev)
+{
+	if (dev->ops->pending)
+		return dev->ops->pending(dev);
+	for (unsigned q = 0; q < dev->nr_vq; q++)
+		if (dev->vq[q].ready && virtq_pending(&dev->vq[q]))
+			return true;
+	return false;
+}
+
+/* Re-arm every ready queue's notifications, then look again (after
+ * virtq_enable_notify's barrier): true if work came. */
 static bool virtio_dev_rearm(struct virtio_dev *dev)
 {
-	bool more = false;
-
 	for (unsigned q = 0; q < dev->nr_vq; q++)
-		if (dev->vq[q].ready && virtq_enable_notify(&dev->vq[q]))
-			more = true;
-	return more;
+		if (dev->vq[q].ready)
+			virtq_enable_notify(&dev->vq[q]);
+	return virtio_dev_has_work(dev);
 }
 
 /* One pass under qlock: 1 if there may be more work right away.  With
@@ -95,8 +125,7 @@ static bool virtio_dev_pending(void *arg)
 
 	if (pthread_mutex_trylock(&dev->qlock))
 		return false;
-	for (unsigned q = 0; q < dev->nr_vq && !any; q++)
-		any = dev->vq[q].ready && virtq_pending(&dev->vq[q]);
+	any = virtio_dev_live(dev) && virtio_dev_has_work(dev);
 	pthread_mutex_unlock(&dev->qlock);
 	return any;
 }
@@ -108,6 +137,13 @@ static bool virtio_dev_idle(struct virtio_dev *dev)
 {
 	bool more;
 
+	if (dev->ops->busy) {
+		pthread_mutex_lock(&dev->qlock);
+		more = virtio_dev_live(dev) && dev->ops->busy(dev);
+		pthread_mutex_unlock(&dev->qlock);
+		if (more)
+			return false; /* a completion wakes us */
+	}
 	if (pvdev_spin(virtio_dev_pending, dev, VIRTIO_SPIN_NS))
 		return true;
 	pthread_mutex_lock(&dev->qlock);
@@ -177,49 +213,38 @@ int virtio_dev_start(struct virtio_dev *dev)
 {
 	int err;
 
-	if (!dev->ops->threaded)
+	if (!dev->ops->threaded || dev->thread_running)
 		return 0;
-	dev->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	dev->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (dev->kick_fd < 0 || dev->stop_fd < 0) {
-		err = -errno;
-		goto err_close;
-	}
 	err = -pthread_create(&dev->thread, 0, virtio_dev_thread, dev);
 	if (err)
-		goto err_close;
+		return err;
 	dev->thread_running = true;
 	return 0;
-
-err_close:
-	if (dev->kick_fd >= 0)
-		close(dev->kick_fd);
-	if (dev->stop_fd >= 0)
-		close(dev->stop_fd);
-	dev->kick_fd = dev->stop_fd = -1;
-	return err;
 }
 
 void virtio_dev_stop(struct virtio_dev *dev)
 {
 	uint64_t one = 1;
 
-	if (!dev->thread_running)
-		return;
-	if (write(dev->stop_fd, &one, sizeof(one)) < 0)
-		perror("atoll: virtio");
-	pthread_join(dev->thread, 0);
-	dev->thread_running = false;
+	if (dev->thread_running) {
+		if (write(dev->stop_fd, &one, sizeof(one)) < 0)
+			perror("atoll: virtio");
+		pthread_join(dev->thread, 0);
+		dev->thread_running = false;
+	}
+	/* Passes on other threads (tests, fuzz targets) leave I/O in
+	 * flight too: stop it whether a thread ran or not. */
+	if (dev->ops->stop) {
+		pthread_mutex_lock(&dev->qlock);
+		dev->ops->stop(dev);
+		pthread_mutex_unlock(&dev->qlock);
+	}
 }
 
 void virtio_dev_destroy(struct virtio_dev *dev)
 {
 	virtio_dev_stop(dev);
-	if (dev->kick_fd >= 0)
-		close(dev->kick_fd);
-	if (dev->stop_fd >= 0)
-		close(dev->stop_fd);
-	dev->kick_fd = dev->stop_fd = -1;
+	virtio_dev_close_fds(dev);
 	pthread_mutex_destroy(&dev->lock);
 	pthread_mutex_destroy(&dev->qlock);
 	pthread_mutex_destroy(&dev->cfg_lock);

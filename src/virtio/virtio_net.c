@@ -146,6 +146,21 @@ static int net_serve(struct virtio_dev *dev)
 	return tx || rx;
 }
 
+/* Frames to send, or frames for posted receive buffers. */
+static bool net_pending(struct virtio_dev *dev)
+{
+	struct virtio_net *n = dev->priv;
+	unsigned count;
+
+	if (dev->vq[NET_TX].ready && virtq_pending(&dev->vq[NET_TX]))
+		return true;
+	pthread_mutex_lock(&n->rxq_lock);
+	count = n->rxq_count;
+	pthread_mutex_unlock(&n->rxq_lock);
+	return count && dev->vq[NET_RX].ready &&
+	       virtq_pending(&dev->vq[NET_RX]);
+}
+
 /* Frames for a device that is not serving are dropped: the queue would
  * only hold stale ones. */
 static void net_reset(struct virtio_dev *dev)
@@ -200,6 +215,7 @@ static const struct virtio_dev_ops virtio_net_ops = {
 	.kind = "net",
 	.device_id = VIRTIO_ID_NET,
 	.serve = net_serve,
+	.pending = net_pending,
 	.reset = net_reset,
 	.destroy = net_destroy,
 	.threaded = true,

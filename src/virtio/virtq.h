@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "virtio/virtio_abi.h"
 
@@ -94,5 +95,26 @@ int virtq_read(const struct virtq *vq, const struct virtq_chain *c,
 	       uint64_t off, void *buf, uint64_t len);
 int virtq_write(const struct virtq *vq, const struct virtq_chain *c,
 		uint64_t off, const void *buf, uint64_t len);
+
+/* Host views of a chain's buffers (virtq_map.c), for I/O straight
+ * between a host file and guest memory: each guest page pinned
+ * (io_pin) while the view exists, pieces contiguous in host memory
+ * merged into one iovec. */
+struct virtq_map {
+	struct iovec *iov; /* the caller's arrays and their sizes */
+	uint32_t *mfn;
+	unsigned iov_max, pin_max;
+	unsigned niov, npin; /* filled */
+	uint64_t bytes; /* mapped */
+};
+
+/* Map bytes [off, off + len) of c's readable (in = false) or writable
+ * part, as many as fit in m's arrays (m->bytes < len: map the rest
+ * later).  0; -EFAULT past the part's end; -EINVAL or -EAGAIN if a page
+ * cannot be pinned (ballooned, busy): nothing stays pinned then. */
+int virtq_map(const struct virtq *vq, const struct virtq_chain *c, bool in,
+	      uint64_t off, uint64_t len, struct virtq_map *m);
+/* Drop the pins of a map (m->npin becomes 0). */
+void virtq_unmap(const struct virtq *vq, struct virtq_map *m);
 
 #endif

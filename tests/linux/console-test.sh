@@ -1,0 +1,57 @@
+#!/bin/bash
+# Linux's hvc0 on virtio-console, through `atoll console`: a domain under
+# `atoll run` with `virtio = console` and console=hvc0 (no serial console
+# at all) boots to the init's prompt on hvc0; a client attached with
+# `atoll console` types a command and sees its output, then `poweroff`,
+# and the domain ends by itself (atoll exits 0).
+#
+# usage: tests/linux/console-test.sh [ATOLL]
+TEST=linux-console
+. "$(dirname "$0")/lib/linux.bash"
+build_guest
+# shellcheck source=tests/system/lib/sys.bash
+source "$ROOT/tests/system/lib/sys.bash" "${1:-$ROOT/build/atoll}"
+sock=$tmp/ctl.sock
+token=hvc-$$-$RANDOM
+
+cat >"$tmp/con.ini" <<-INI
+	[host]
+	machine_memory = 192M
+	control_socket = $sock
+
+	[domain lin]
+	maxmem = 128M
+	kernel = $IMAGE
+	cmdline = root=/dev/vda1 ro console=hvc0
+	disk = [ '$OUT/rootfs.img,raw,vda,ro' ]
+	virtio = console
+INI
+atoll_start "$tmp/con.ini"
+for _ in $(seq $((1200 * SLOW))); do
+	grep -q "atoll-linux: ready" "$tmp/out" 2>/dev/null && break
+	kill -0 "$atoll_pid" 2>/dev/null || break
+	sleep 0.1
+done
+grep -q "atoll-linux: ready" "$tmp/out" ||
+	fail "no prompt on hvc0 (atoll-linux: ready)"
+
+# The client: one command, then poweroff once its output came back (the
+# client's stdin stays open until then: no fixed wait decides).
+{
+	printf 'echo %s\n' "$token"
+	for _ in $(seq $((300 * SLOW))); do
+		grep -q "^$token" "$tmp/con.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	printf 'poweroff\n'
+	sleep $((10 * SLOW)) # the domain ends; the client leaves with it
+} | timeout $((120 * SLOW)) "$ATOLL" console --socket "$sock" lin \
+	>"$tmp/con.out" 2>"$tmp/con.err"
+tr -d '\r' <"$tmp/con.out" | grep -q "^$token\$" ||
+	fail "the command's output did not come back: $(head -c 300 "$tmp/con.out")"
+atoll_wait
+rc=$?
+[ $rc = 0 ] || fail "atoll run: exit status $rc after poweroff"
+tr -d '\r' <"$tmp/con.out" | grep -q "poweroff" ||
+	fail "poweroff was not echoed on hvc0"
+echo "linux-console: hvc0 through atoll console: ok"
