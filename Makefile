@@ -8,7 +8,9 @@ SHELL := /bin/bash
 # Parallel by default: one job per core (a -j on the command line wins).
 # Quiet by default: one line per target (scripts/make-shell.sh); V=1
 # prints every command as make runs it.
-MAKEFLAGS += -j$(shell nproc)
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(shell nproc) # sub-makes share the top one's jobserver
+endif
 V ?= 0
 ifneq ($(V),1)
 MAKEFLAGS += -s
