@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/ctl.h"
 #include "cli/mem_wait.h"
+#include "cli/memmap_svg.h"
 #include "lib/log.h"
 #include "lib/size.h"
 #include "control/control_sock.h"
@@ -21,6 +22,9 @@ const char ctl_usage[] =
 	"  atoll list [OPTIONS]               domains, state, memory\n"
 	"  atoll stats [OPTIONS] [DOMAIN]     statistics of domains and host\n"
 	"  atoll p2m [OPTIONS] DOMAIN         the domain's P2M as ranges\n"
+	"  atoll p2m [OPTIONS] --map FILE.svg [DOMAIN]\n"
+	"                                     a picture of machine memory\n"
+	"                                     and the domains' guest memory\n"
 	"  atoll pause|unpause|destroy|reboot [OPTIONS] DOMAIN\n"
 	"  atoll create [OPTIONS] CONFIG|-    add the [domain NAME] sections\n"
 	"                                     of CONFIG (- : standard input)\n"
@@ -180,14 +184,53 @@ int cmd_stats(int argc, char **argv)
 	return ctl_run(&a, ctl_request("stats", a.op[0]), ctl_print_stats);
 }
 
+/* p2m --map: where the picture goes, and whether writing it failed. */
+static const char *ctl_map_path;
+static int ctl_map_status;
+
+static void ctl_write_map(const cJSON *reply)
+{
+	if (memmap_svg_file(ctl_map_path,
+			    cJSON_GetObjectItemCaseSensitive(reply, "map")))
+		ctl_map_status = 1;
+}
+
+/* Take --map FILE (or --map=FILE) out of argv; -1 after one line. */
+static int ctl_map_option(int *argc, char **argv)
+{
+	int j = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], "--map")) {
+			if (i + 1 == *argc || !*argv[i + 1]) {
+				log_error("p2m: --map needs a FILE");
+				return -1;
+			}
+			ctl_map_path = argv[++i];
+		} else if (!strncmp(argv[i], "--map=", 6) && argv[i][6]) {
+			ctl_map_path = argv[i] + 6;
+		} else {
+			argv[j++] = argv[i];
+		}
+	}
+	*argc = j;
+	return 0;
+}
+
 int cmd_p2m(int argc, char **argv)
 {
 	struct ctl_args a;
-	int r = ctl_parse(argc, argv, 1, 1, "DOMAIN", &a);
+	int r = ctl_map_option(&argc, argv);
 
+	if (!r)
+		r = ctl_parse(argc, argv, ctl_map_path ? 0 : 1, 1,
+			      ctl_map_path ? "[DOMAIN]" : "DOMAIN", &a);
 	if (r)
 		return r < 0 ? CLI_EXIT_USAGE : 0;
-	return ctl_run(&a, ctl_request("p2m", a.op[0]), ctl_print_p2m);
+	if (!ctl_map_path)
+		return ctl_run(&a, ctl_request("p2m", a.op[0]), ctl_print_p2m);
+	r = ctl_run(&a, ctl_request("memmap", a.op[0]), ctl_write_map);
+	return r ? r : ctl_map_status;
 }
 
 /* pause, unpause, destroy: the verb is the command. */

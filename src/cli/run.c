@@ -3,11 +3,14 @@
  * file (docs/config.md).  The whole file is checked before anything is
  * created; a domain that cannot be built stops everything, so bad input
  * yields one line on stderr and exit status 2 with nothing left behind. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_map.h"
 #include "cli/summary.h"
 #include "lib/log.h"
 #include "control/config.h"
@@ -16,7 +19,7 @@
 
 const char run_usage[] =
 	"usage: atoll run [--stats] [--http [ADDR:]PORT] [--no-summary] "
-	"[--engine jit|interp] CONFIG\n"
+	"[--engine jit|interp] [--map FILE.svg] CONFIG\n"
 	"  run every domain of the configuration file CONFIG at once\n"
 	"  (docs/config.md); the exit status is 0 when all of them ended\n"
 	"  with status 0.  Input goes to the first domain's console.\n"
@@ -26,7 +29,9 @@ const char run_usage[] =
 	"                     carries the run's token, required by the page)\n"
 	"  --no-summary       no end-of-run summary on stderr\n"
 	"  --engine E         CPU engine of every domain (overrides their\n"
-	"                     engine key): jit or interp\n";
+	"                     engine key): jit or interp\n"
+	"  --map FILE.svg     at the end, write a picture of machine memory\n"
+	"                     (the last one taken while domains held it)\n";
 
 /* Create every domain, then start them all, a line of progress for each
  * (only once all exist: a domain that cannot be built leaves one line). */
@@ -58,6 +63,7 @@ struct run_opts {
 	enum cpu_engine engine; /* AUTO: each domain's own */
 	unsigned http_port; /* 0: none */
 	char http_addr[64]; /* "": 127.0.0.1 */
+	const char *map; /* --map FILE.svg, or NULL */
 };
 
 /* --http [ADDR:]PORT. */
@@ -79,6 +85,27 @@ static int run_parse_http(const char *v, struct run_opts *o)
 	return 0;
 }
 
+/* --map FILE: its folder must take a new file now, not at the end. */
+static int run_map_check(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (n >= sizeof(dir)) {
+		log_error("--map %s: path too long", path);
+		return -1;
+	}
+	memcpy(dir, slash ? path : ".", slash ? (n ? n : 1) : 1);
+	dir[slash ? (n ? n : 1) : 1] = 0;
+	if (access(dir, W_OK | X_OK)) {
+		log_error("--map %s: cannot write in %s: %s", path, dir,
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int run_parse(int argc, char **argv, const char **path,
 		     struct run_opts *o)
 {
@@ -94,6 +121,12 @@ static int run_parse(int argc, char **argv, const char **path,
 			}
 			if (cli_engine(argv[i], &o->engine))
 				return -1;
+		} else if (!strcmp(argv[i], "--map")) {
+			if (++i == argc || !*argv[i]) {
+				log_error("--map needs a FILE.svg");
+				return -1;
+			}
+			o->map = argv[i];
 		} else if (!strcmp(argv[i], "--no-summary")) {
 			o->summary = false;
 		} else if (!strcmp(argv[i], "--http")) {
@@ -121,7 +154,7 @@ static int run_parse(int argc, char **argv, const char **path,
 			  "CONFIG)");
 		return -1;
 	}
-	return 0;
+	return o->map ? run_map_check(o->map) : 0;
 }
 
 /* The domains running, with the summary sampler and the web page. */
@@ -129,6 +162,7 @@ static int run_host(struct host *h, const struct run_config *cfg,
 		    const struct run_opts *o, struct http *web)
 {
 	struct summary *sum = NULL;
+	struct run_map *map = NULL;
 	int r = CLI_EXIT_USAGE;
 
 	if (web && http_serve(web, h))
@@ -138,8 +172,12 @@ static int run_host(struct host *h, const struct run_config *cfg,
 	if (run_domains(h, cfg) == 0) {
 		if (o->summary)
 			summary_start(h, cfg->host.mem.policy.period_ms, &sum);
+		if (o->map)
+			run_map_start(h, o->map, 0, &map);
 		r = host_run(h);
 		summary_finish(sum, stderr);
+		if (run_map_finish(map) && !r)
+			r = 1; /* the picture asked for is missing */
 	}
 	return r;
 }

@@ -292,6 +292,23 @@ static int get_stats(struct ctl_ctx *c, struct domain *d, void *st)
 	return 0;
 }
 
+/* "memmap": the picture of machine memory (every domain's guest view, or
+ * the named one's). */
+static int cmd_memmap(struct ctl_ctx *c)
+{
+	struct domain_stats st = { 0 };
+	struct domain *d;
+	cJSON *map;
+
+	if (ctl_domain(c, false, &d) || (d && ctl_visit(c, d, get_stats, &st)))
+		return -1;
+	map = control_json_memmap(host_mem(c->h), d ? st.id : 0);
+	if (!map)
+		return ctl_fail(c, E_FAILED, "out of memory");
+	cJSON_AddItemToObject(c->reply, "map", map);
+	return 0;
+}
+
 /* pause, unpause and destroy: one call on a named domain (they take the
  * host lock themselves). */
 static int ctl_domain_op(struct ctl_ctx *c, int (*op)(struct domain *d),
@@ -436,6 +453,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "list", dom_field, cmd_list },
 	{ "stats", dom_field, cmd_stats },
 	{ "p2m", dom_field, cmd_p2m },
+	{ "memmap", dom_field, cmd_memmap },
 	{ "pause", dom_field, cmd_pause },
 	{ "unpause", dom_field, cmd_unpause },
 	{ "destroy", dom_field, cmd_destroy },

@@ -24,5 +24,10 @@ cJSON *control_json_io(domid_t domid);
  * object per range), "ranges_truncated" and "counts" to obj: 0 or
  * -ENOMEM. */
 int control_json_p2m(cJSON *obj, struct dom_mem *dm);
+/* The picture of machine memory as runs (control_memmap.c, the "memmap"
+ * reply and the live page's /memmap.json; docs/working-set.md): only
+ * domain `only`'s guest view (0: every domain's).  NULL if out of
+ * memory. */
+cJSON *control_json_memmap(struct mem_host *mh, domid_t only);
 
 #endif

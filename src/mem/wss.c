@@ -9,9 +9,13 @@
  *
  *     estimate = touched / sampled x held when the sample was drawn
  *
- * The moving averages are of the fraction touched / sampled; the
- * domain's active memory is the larger average times what it holds when
- * the next sample is drawn.
+ * Two moving averages: a fast one of the fraction touched / sampled,
+ * applied to what the domain holds when the next sample is drawn (a
+ * domain that grew is judged at its new size at once), and a slow one of
+ * the estimates in frames (so a domain that went quiet is not taxed at
+ * once, and one that grew with pages it does not touch is not judged by
+ * a fraction measured when it held only its hot kernel).  Active memory
+ * is the larger, at most what the domain holds.
  *
  * Pages that arrive during the period are not in its sample; they enter
  * the next one.  A marked page that is swapped, ballooned or shared meanwhile
@@ -23,10 +27,9 @@
 #include "lib/log.h"
 #include "mem/mem_internal.h"
 
-/* Moving averages of the active fraction: the fast one follows an increase within about two
- * periods (3/4 of the gap closed per period, 98 % after three), the slow
- * one forgets a decrease over about eight; the larger counts, so a domain
- * that just went quiet is not taxed at once (ESX's rule). */
+/* The fast average follows a change within about two periods (3/4 of the
+ * gap closed per period, 98 % after three), the slow one forgets a
+ * decrease over about eight; the larger counts (ESX's rule). */
 #define WSS_FAST_WEIGHT 0.75
 #define WSS_SLOW_WEIGHT 0.125
 
@@ -89,10 +92,10 @@ static void wss_finish(struct dom_mem *d)
 	periods = atomic_load(&w->periods);
 	if (!periods) {
 		w->fast = frac;
-		w->slow = frac;
+		w->slow = frac * (double)from;
 	} else {
 		w->fast += (frac - w->fast) * WSS_FAST_WEIGHT;
-		w->slow += (frac - w->slow) * WSS_SLOW_WEIGHT;
+		w->slow += (frac * (double)from - w->slow) * WSS_SLOW_WEIGHT;
 	}
 	atomic_store(&w->last, (uint64_t)(frac * (double)from + 0.5));
 	atomic_store(&w->periods, periods + 1);
@@ -129,6 +132,7 @@ static unsigned wss_draw(struct dom_mem *d, uint64_t *pick, unsigned k)
 static uint32_t wss_mark(struct dom_mem *d, const uint64_t *pick, unsigned n)
 {
 	struct dom_wss *w = &d->wss;
+	double act;
 
 	pthread_mutex_lock(&d->lock);
 	w->n = 0;
@@ -143,13 +147,12 @@ static uint32_t wss_mark(struct dom_mem *d, const uint64_t *pick, unsigned n)
 	}
 	w->drawn_from = atomic_load(&d->populated);
 	atomic_store(&w->seen, w->drawn_from);
-	/* The active fraction applies to what the domain holds now: a
-	 * domain that grew (or shrank) since the last sample is judged at
-	 * its new size, as ESX scales the fraction by the VM's memory. */
-	atomic_store(&w->active,
-		     (uint64_t)((w->fast > w->slow ? w->fast : w->slow) *
-					(double)w->drawn_from +
-				0.5));
+	/* The fast fraction applies to what the domain holds now, as ESX
+	 * scales it by the VM's memory; the slow average is in frames. */
+	act = w->fast * (double)w->drawn_from;
+	act = act > w->slow ? act : w->slow;
+	act = act < (double)w->drawn_from ? act : (double)w->drawn_from;
+	atomic_store(&w->active, (uint64_t)(act + 0.5));
 	n = w->n;
 	pthread_mutex_unlock(&d->lock);
 	return n;

@@ -34,10 +34,12 @@ struct dom_wss {
 	uint64_t drawn_from;
 	/* The sampler thread's own. */
 	uint64_t rng;
-	double fast, slow; /* moving averages of the fraction touched */
+	double fast; /* moving average of the fraction touched */
+	double slow; /* moving average of the estimates, frames */
 	/* Results in frames, for anyone: the last period's estimate, the
-	 * domain's active memory (the larger average fraction times what it
-	 * held when the running sample was drawn), periods done. */
+	 * domain's active memory (wss.c: the larger of the fast fraction
+	 * times what it held when the running sample was drawn and the slow
+	 * average), periods done. */
 	_Atomic uint64_t last, active, periods;
 	/* Held when the running period's sample was drawn: only pages the
 	 * sampler has seen can be judged idle (policy_alloc.c). */
@@ -46,8 +48,9 @@ struct dom_wss {
 
 /* The host's sampler thread. */
 struct wss_host {
-	/* Held while the thread works on a domain: dom_mem_destroy takes it
-	 * (after unlinking the domain) to wait until the thread let go. */
+	/* Held while the thread works on a domain (and by memmap_build):
+	 * dom_mem_destroy takes it, after unlinking the domain, to wait
+	 * until they let go.  Taken before mh->lock. */
 	pthread_mutex_t busy;
 	pthread_mutex_t mu; /* stopping, the thread's sleep */
 	pthread_cond_t wake;

@@ -176,6 +176,11 @@ void host_get_mem_stats(struct host *h, struct mem_host_stats *st)
 	mem_host_get_stats(&h->mem, st);
 }
 
+struct mem_host *host_mem(struct host *h)
+{
+	return &h->mem;
+}
+
 /* Host lock held: tear down the domains whose guest ended.  Returns true
  * while some domain may still run (created, running or paused). */
 static bool host_reap(struct host *h)

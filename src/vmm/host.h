@@ -112,6 +112,8 @@ void domain_get_stats(struct domain *d, struct domain_stats *st);
 struct dom_mem *domain_mem(struct domain *d);
 const char *domain_state_name(enum domain_state s);
 void host_get_mem_stats(struct host *h, struct mem_host_stats *st);
+/* The host's memory manager, for read-only views (memmap_build). */
+struct mem_host *host_mem(struct host *h);
 
 /* Run until every domain has shut down or been destroyed, or a signal
  * (SIGINT, SIGTERM, SIGHUP) asks to stop (then every domain is stopped

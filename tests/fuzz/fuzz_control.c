@@ -22,6 +22,7 @@
 #include "control/control_cmd.h"
 #include "control/control_console.h"
 #include "fuzz_util.h"
+#include "mem/memhost.h"
 #include "vmm/host.h"
 
 /* The fake host: no domain, empty statistics. */
@@ -38,6 +39,15 @@ void host_for_each_domain(struct host *h,
 void host_get_mem_stats(struct host *h, struct mem_host_stats *st)
 {
 	memset(st, 0, sizeof(*st));
+}
+
+/* A memory host with no frames and no domains ("memmap"); all-zero
+ * mutexes are unlocked ones. */
+struct mem_host *host_mem(struct host *h)
+{
+	static struct mem_host mh;
+
+	return &mh;
 }
 
 void domain_get_stats(struct domain *d, struct domain_stats *st)
@@ -125,6 +135,7 @@ static const char *const fz_words[] = {
 	"list",
 	"stats",
 	"p2m",
+	"memmap",
 	"pause",
 	"unpause",
 	"destroy",
@@ -140,6 +151,12 @@ static const char *const fz_words[] = {
 	"shares",
 	"target",
 	"",
+	"1",
+	"0",
+	"65535",
+	"65536",
+	"-1",
+	"x",
 	"create",
 	"reboot",
 	"config",
@@ -147,12 +164,6 @@ static const char *const fz_words[] = {
 	"auto",
 	"name",
 	"[domain a]\nkernel = /bin/sh\nmemory = 8\n",
-	"1",
-	"0",
-	"65535",
-	"65536",
-	"-1",
-	"x",
 };
 #define FZ_NWORDS (sizeof(fz_words) / sizeof(fz_words[0]))
 

@@ -37,7 +37,7 @@ memory = 8M
 maxmem = 64M
 reservation = 8M
 kernel = $os
-cmdline = workload=memhog mib=56 active=100 delay_ms=$((3000 * SLOW)) hot_ms=$((3000 * SLOW)) seed=2
+cmdline = workload=memhog mib=56 active=100 delay_ms=$((5000 * SLOW)) hot_ms=$((3000 * SLOW)) seed=2
 INI
 	atoll_start "$tmp/cfg.ini"
 	policy_san_only policy-wss-tax silent busy
