@@ -45,8 +45,11 @@ enum hist_field {
 };
 
 static const char *const field_names[F_NR] = {
-	"held",	  "target",  "ballooned",   "swapped",	"shared",
-	"cpu_ns", "instret", "io_requests", "io_bytes",
+	[F_HELD] = "held",	     [F_TARGET] = "target",
+	[F_BALLOONED] = "ballooned", [F_SWAPPED] = "swapped",
+	[F_SHARED] = "shared",	     [F_ACTIVE] = "active",
+	[F_CPU] = "cpu_ns",	     [F_INSTRET] = "instret",
+	[F_IOREQ] = "io_requests",   [F_IOBYTES] = "io_bytes",
 };
 
 static uint64_t hist_value(const struct hist_dom *d, enum hist_field f)
