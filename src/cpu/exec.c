@@ -170,6 +170,9 @@ void code_cache_flush(struct hart *h)
 	cc->npages = 0;
 	for (k = 0; k < TLB_SIZE; k++)
 		h->tlb.fetch[k].code = 0;
+	/* Every translation belonged to one of those pages. */
+	if (h->jit)
+		jit_drop(h->jit);
 }
 
 /* The loop has exited: no slot of a dead page can be running any more. */

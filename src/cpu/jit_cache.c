@@ -181,6 +181,14 @@ static void jit_flush(struct jit *j)
 	j->st.flushes++;
 }
 
+void jit_drop(struct jit *j)
+{
+	/* Dead code would otherwise stay until the cache is full, and the
+	 * pages it fills stay resident. */
+	if (j->used != j->base)
+		jit_flush(j);
+}
+
 static uint64_t jit_now_ns(void)
 {
 	struct timespec ts;
@@ -352,6 +360,10 @@ int hart_set_engine(struct hart *h, enum cpu_engine e)
 }
 
 void jit_free(struct hart *h)
+{
+}
+
+void jit_drop(struct jit *j)
 {
 }
 

@@ -20,7 +20,7 @@
 #define JIT_EXIT_LOOKUP 0
 #define JIT_EXIT_STEP 1
 
-#define JIT_CACHE_SIZE (16u << 20) /* code cache per hart */
+#define JIT_CACHE_SIZE (4u << 20) /* code cache per hart (docs/jit.md) */
 /* The size new code caches get: JIT_CACHE_SIZE, smaller in tests that
  * fill it (at least 2 * JIT_BLOCK_ROOM). */
 extern size_t jit_cache_size;
@@ -88,6 +88,10 @@ const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc);
  * leaves its loop; h->instret is counted. */
 struct insn;
 void jit_run(struct hart *h, struct insn *i);
+/* Drop every translation: the code cache starts over (between blocks
+ * only: exec.c's code_cache_flush, when every decoded page is dropped and
+ * so every translation is unreachable anyway). */
+void jit_drop(struct jit *j);
 /* Emit the fixed prologue and epilogue at the start of the cache. */
 void jit_emit_stubs(struct jit *j);
 
