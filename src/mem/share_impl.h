@@ -17,15 +17,4 @@ bool share_is_zero(const void *page);
  * Caller holds d->lock and mh->share.lock. */
 bool share_merge_locked(struct dom_mem *d, uint64_t g, uint32_t m);
 
-/* Spare frames for copy-on-write breaks (share.c): scrubbed and already
- * backed by host memory, so a break costs no host page fault. */
-#define SHARE_SPARES 64u /* the size of share.spare */
-/* Keep up to SHARE_SPARES of frames[0..n) (nobody's: scrubbed here);
- * they are moved to the end of the array.  Returns how many are left at
- * the front for the caller to free. */
-uint32_t share_spare_put(struct mem_host *mh, mfn_t *frames, uint32_t n);
-/* Top the spares up with at most `max` frames from the pool, if it has
- * plenty (above its low watermark). */
-void share_spare_fill(struct mem_host *mh, uint32_t max);
-
 #endif

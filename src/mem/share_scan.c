@@ -140,10 +140,10 @@ static void scan_merge_batch(struct dom_mem *d, struct scan_batch *b)
 	pthread_cond_broadcast(&d->changed);
 	pthread_mutex_unlock(&d->lock);
 	/* Every translation of these gfns went in step 2 and none could be
-	 * made since (BUSY): the duplicates are nobody's now.  Scrubbed, they
-	 * refill the spares of copy-on-write breaks first. */
-	nfree = share_spare_put(mh, freed, nfree);
-	mpool_free(&mh->pool, freed, nfree);
+	 * made since (BUSY): the duplicates are nobody's now.  They were
+	 * just read, so they are backed: kept warm for the copy-on-write
+	 * breaks that will want frames back (pool.h). */
+	mpool_free_warm(&mh->pool, freed, nfree);
 }
 
 uint64_t share_scan_domain(struct mem_host *mh, struct dom_mem *d,
@@ -263,7 +263,6 @@ static void *share_main(void *arg)
 		carry += rate * SCAN_TICK_MS;
 		scan_tick(mh, carry / 1000);
 		carry %= 1000;
-		share_spare_fill(mh, SCAN_BATCH);
 		atomic_fetch_add(&s->cpu_ns,
 				 scan_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0);
 		scan_measure(s, scan_clock_ns(CLOCK_MONOTONIC));
