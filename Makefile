@@ -5,6 +5,19 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
+# Parallel by default: one job per core (a -j on the command line wins).
+# Quiet by default: one line per target (scripts/make-shell.sh); V=1
+# prints every command as make runs it.
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(shell nproc) # sub-makes share the top one's jobserver
+endif
+V ?= 0
+ifneq ($(V),1)
+MAKEFLAGS += -s
+SHELL := $(CURDIR)/scripts/make-shell.sh
+.SHELLFLAGS := -c
+endif
+
 SAN ?= 0
 ifeq ($(SAN),1)
 BUILD ?= build-san
@@ -21,7 +34,7 @@ CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -fno-strict-aliasing -pthread \
 	-Isrc -Iinclude $(SANFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(SANFLAGS)
-LDLIBS := -lfdt -lm -linih -lcjson -lslirp -luring
+LDLIBS := -lfdt -lm -linih -lcjson -lslirp -luring -lmicrohttpd -lncursesw
 
 # Guest (RISC-V) toolchain: Debian's bare-metal GCC with picolibc.
 GUEST_CC := riscv64-unknown-elf-gcc
@@ -38,7 +51,10 @@ CORE_SRC := $(sort $(wildcard src/lib/*.c src/cpu/*.c src/mem/*.c src/io/*.c \
 	src/virtio/*.c src/machine/*.c src/vmm/*.c \
 	src/control/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+# The live page (web/*) is compiled in (scripts/embed-web.py).
+WEB_FILES := $(sort $(wildcard web/*))
+WEB_C := $(BUILD)/gen/web_files.c
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_files.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 ATOLL := $(BUILD)/atoll
 
@@ -54,6 +70,13 @@ $(BUILD)/libatoll.a: $(CORE_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(WEB_C): $(WEB_FILES) scripts/embed-web.py
+	@mkdir -p $(dir $@)
+	scripts/embed-web.py $@ $(WEB_FILES)
+
+$(BUILD)/gen/web_files.o: $(WEB_C)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 

@@ -134,7 +134,10 @@ main() {
 	obj=$CACHE/$OBJ_NAME
 	# One build at a time per object tree: concurrent make runs share it.
 	exec 9>"$obj.lock"
-	flock 9
+	if ! flock -n 9; then
+		msg "another build of this kernel is under way: waiting for it"
+		flock 9
+	fi
 	if [ ! -f "$entry/Image" ]; then
 		local t0=$SECONDS
 		msg "no cached kernel for these inputs: building (minutes)"

@@ -8,7 +8,8 @@ binutils-riscv64-unknown-elf qemu-system-misc opensbi libxen-dev
 device-tree-compiler linux-source-6.1 gcc-riscv64-linux-gnu
 binutils-riscv64-linux-gnu bc flex bison libssl-dev libelf-dev cpio xz-utils
 python3 jq git clang-format clang libclang-rt-14-dev chromium chromium-driver
-u-boot-qemu e2fsprogs libc6-dev-riscv64-cross liburing-dev libxxhash-dev"
+u-boot-qemu e2fsprogs libc6-dev-riscv64-cross liburing-dev libxxhash-dev
+libmicrohttpd-dev libjs-chart.js libncurses-dev tmux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

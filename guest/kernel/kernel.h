@@ -71,6 +71,7 @@ struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2);
 int sbi_on_atoll(void);
 void sbi_set_timer(uint64_t when);
 __attribute__((noreturn)) void poweroff(int status);
+__attribute__((noreturn)) void reboot(void);
 long hypercall(long nr, long a0, long a1);
 
 /* fdt.c: what the kernel needs from the device tree. */

@@ -111,6 +111,12 @@ void kmain(unsigned long hartid, const void *dtb)
 		console_flush();
 		poweroff(1);
 	}
+	/* end=reboot: reset instead (tests of on_reboot). */
+	if (!strcmp(cmdline_get("end", "poweroff"), "reboot")) {
+		printf("atoll-os: all ok, rebooting\n");
+		console_flush();
+		reboot();
+	}
 	printf("atoll-os: all ok, powering off\n");
 	console_flush();
 	poweroff(0);

@@ -7,6 +7,7 @@
 #define SBI_EXT_TIME 0x54494D45
 #define SBI_EXT_SRST 0x53525354
 #define SRST_SHUTDOWN 0
+#define SRST_COLD_REBOOT 1
 #define SRST_REASON_NONE 0
 #define SRST_REASON_FAILURE 1
 #define TEST_DEVICE 0x100000ul /* SiFive test device (QEMU virt, atoll) */
@@ -50,6 +51,20 @@ long hypercall(long nr, long a0, long a1)
 	struct sbiret r = sbi_call(ATOLL_SBI_EXT, nr, a0, a1, 0);
 
 	return r.error ? -38 : r.value;
+}
+
+/* Reset the machine (SRST cold reboot; the test device's reset code
+ * elsewhere). */
+void reboot(void)
+{
+	volatile uint32_t *test = (volatile uint32_t *)TEST_DEVICE;
+
+	if (sbi_on_atoll())
+		sbi_call(SBI_EXT_SRST, 0, SRST_COLD_REBOOT, SRST_REASON_NONE,
+			 0);
+	*test = 0x7777;
+	for (;;)
+		__asm__ volatile("wfi");
 }
 
 /* Power off with the verdict: SRST on atoll ("system failure" makes its

@@ -10,14 +10,15 @@
 #include "cli/cli.h"
 #include "control/control.h"
 #include "lib/log.h"
+#include "lib/size.h"
 #include "vmm/host.h"
 
 #define DEFAULT_RAM (128ULL << 20) /* as QEMU */
 
 const char boot_usage[] =
 	"usage: atoll boot [options] KERNEL\n"
-	"  -m SIZE            guest RAM (default 128M; K, M, G suffixes,\n"
-	"                     plain numbers are bytes; 1M to 64G)\n"
+	"  -m SIZE            guest RAM, 1M to 64G (default 128; a bare\n"
+	"                     number is MiB, or K, M, G, e.g. 512, 1G)\n"
 	"  --smp N            number of harts, 1-8 (default 1)\n"
 	"  --bios none|FILE   none: start KERNEL in M-mode; FILE: firmware\n"
 	"                     in M-mode, KERNEL after it (default: atoll's\n"
@@ -99,22 +100,23 @@ static const struct boot_option {
 static int boot_set_mem(struct machine_config *mc, const char *v)
 {
 	uint64_t size;
-	int err = parse_size(v, &size);
+	int err = size_parse(v, &size);
 
 	if (err == -EINVAL) {
-		log_error("-m '%s': not a size (e.g. 512K, 128M, 2G)", v);
+		log_error("-m '%s': not a size (%s, e.g. 512, 128M, 2G)", v,
+			  SIZE_HINT);
 		return -EINVAL;
 	}
 	if (err || size > MACHINE_RAM_MAX) {
-		log_error("-m %s: more than the maximum of 64G", v);
+		log_error("-m %s: more than the maximum of 64 GiB", v);
 		return -EINVAL;
 	}
 	if (size < MACHINE_RAM_MIN) {
-		log_error("-m %s: less than the minimum of 1M", v);
+		log_error("-m %s: less than the minimum of 1 MiB", v);
 		return -EINVAL;
 	}
 	if (size & 0xfff) {
-		log_error("-m %s: not a multiple of 4K", v);
+		log_error("-m %s: not a multiple of 4 KiB", v);
 		return -EINVAL;
 	}
 	mc->ram_size = size;

@@ -24,11 +24,6 @@ int cmd_share_rate(int argc, char **argv); /* share_rate.c */
 extern const char sla_usage[];
 extern const char console_usage[];
 
-/* Parse a size: digits with an optional K, M, G or T suffix (powers of
- * 1024, either case, an optional trailing "B" or "iB"); plain digits are
- * bytes.  Returns 0, or -EINVAL (malformed) / -ERANGE (overflow). */
-int parse_size(const char *s, uint64_t *out);
-
 /* Parse a decimal unsigned integer in [min, max].  Returns 0 or -EINVAL. */
 int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 

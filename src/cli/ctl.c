@@ -2,16 +2,19 @@
  * running atoll (ctl_conn.c), print the reply.  Exit status 0 on success,
  * 1 when atoll answered with an error, CLI_EXIT_USAGE for bad usage, a
  * socket that is not atoll's, or a domain that does not exist. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
 #include "cli/mem_wait.h"
 #include "cli/memmap_svg.h"
 #include "lib/log.h"
+#include "lib/size.h"
 #include "control/control_sock.h"
 
 const char ctl_usage[] =
@@ -22,17 +25,21 @@ const char ctl_usage[] =
 	"  atoll p2m [OPTIONS] --map FILE.svg [DOMAIN]\n"
 	"                                     a picture of machine memory\n"
 	"                                     and the domains' guest memory\n"
-	"  atoll pause|unpause|destroy [OPTIONS] DOMAIN\n"
-	"  atoll mem-set [OPTIONS] [--wait[=SECS]] DOMAIN SIZE\n"
-	"                                     set its memory target; --wait:\n"
-	"                                     show progress until it is\n"
-	"                                     reached (default 30 s)\n"
+	"  atoll pause|unpause|destroy|reboot [OPTIONS] DOMAIN\n"
+	"  atoll create [OPTIONS] CONFIG|-    add the [domain NAME] sections\n"
+	"                                     of CONFIG (- : standard input)\n"
+	"                                     to the running atoll\n"
+	"  atoll mem-set [OPTIONS] [--wait[=SECS]] DOMAIN SIZE|auto\n"
+	"                                     set its memory target until\n"
+	"                                     changed (auto: the manager's\n"
+	"                                     again); --wait: show progress\n"
+	"                                     until it is reached (30 s)\n"
 	"options:\n"
 	"  --socket PATH   atoll's control socket (default $ATOLL_SOCKET,\n"
 	"                  else $XDG_RUNTIME_DIR/atoll.sock, else\n"
 	"                  /tmp/atoll-UID.sock)\n"
 	"  --json          print atoll's reply as JSON\n"
-	"DOMAIN is a name or a numeric id; SIZE is bytes or 512K, 64M, 1G.\n";
+	"DOMAIN is a name or a numeric id; SIZE is MiB, or 512K, 64M, 1G.\n";
 
 #define CTL_MAX_OPERANDS 2
 
@@ -44,6 +51,7 @@ struct ctl_args {
 	unsigned wait_secs;
 	const char *op[CTL_MAX_OPERANDS];
 	int nop;
+	bool bad_request; /* atoll answered bad_request */
 };
 
 /* Options and operands; `operands` names them for messages ("DOMAIN").
@@ -108,7 +116,7 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 
 /* Send req (consumed), print the reply with print (or as JSON); the exit
  * status. */
-static int ctl_run(const struct ctl_args *a, cJSON *req,
+static int ctl_run(struct ctl_args *a, cJSON *req,
 		   void (*print)(const cJSON *reply))
 {
 	cJSON *reply;
@@ -132,6 +140,7 @@ static int ctl_run(const struct ctl_args *a, cJSON *req,
 				  reply, "error")));
 		r = code && !strcmp(code, "no_such_domain") ? CLI_EXIT_USAGE
 							    : 1;
+		a->bad_request = code && !strcmp(code, "bad_request");
 	} else if (a->json) {
 		fputs(text, stdout);
 	} else if (print) {
@@ -250,6 +259,79 @@ int cmd_destroy(int argc, char **argv)
 	return ctl_domain_verb(argc, argv);
 }
 
+int cmd_reboot(int argc, char **argv)
+{
+	return ctl_domain_verb(argc, argv);
+}
+
+static void ctl_print_created(const cJSON *reply)
+{
+	const cJSON *d;
+
+	cJSON_ArrayForEach(d,
+			   cJSON_GetObjectItemCaseSensitive(reply, "domains"))
+		printf("created %s (id %d)\n",
+		       cJSON_GetStringValue(
+			       cJSON_GetObjectItemCaseSensitive(d, "name")),
+		       (int)cJSON_GetNumberValue(
+			       cJSON_GetObjectItemCaseSensitive(d, "id")));
+}
+
+/* CONFIG (or - for standard input) as text, at most CREATE_MAX bytes. */
+#define CREATE_MAX 60000
+static char *ctl_read_config(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *buf = f ? malloc(CREATE_MAX + 1) : NULL;
+	size_t n = buf ? fread(buf, 1, CREATE_MAX + 1, f) : 0;
+
+	if (!f) {
+		log_error("create: %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (!buf || n > CREATE_MAX) {
+		log_error("create: %s: larger than %d bytes", path, CREATE_MAX);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct ctl_args a;
+	char cwd[4096], *text;
+	cJSON *req;
+	int r = ctl_parse(argc, argv, 1, 1, "CONFIG|-", &a);
+
+	if (r)
+		return r < 0 ? CLI_EXIT_USAGE : 0;
+	if (!getcwd(cwd, sizeof(cwd))) {
+		log_error("create: cannot name this directory: %s",
+			  strerror(errno));
+		return CLI_EXIT_USAGE;
+	}
+	text = ctl_read_config(a.op[0]);
+	if (!text)
+		return CLI_EXIT_USAGE;
+	req = ctl_request("create", NULL);
+	if (req &&
+	    (!cJSON_AddStringToObject(req, "config", text) ||
+	     !cJSON_AddStringToObject(
+		     req, "name", strcmp(a.op[0], "-") ? a.op[0] : "stdin") ||
+	     !cJSON_AddStringToObject(req, "cwd", cwd))) {
+		cJSON_Delete(req);
+		req = NULL;
+	}
+	free(text);
+	r = ctl_run(&a, req, ctl_print_created);
+	/* A configuration atoll refused is bad input, as for atoll run. */
+	return r == 1 && a.bad_request ? CLI_EXIT_USAGE : r;
+}
+
 int cmd_mem_set(int argc, char **argv)
 {
 	struct ctl_args a;
@@ -260,13 +342,27 @@ int cmd_mem_set(int argc, char **argv)
 
 	if (r)
 		return r < 0 ? CLI_EXIT_USAGE : 0;
-	if (parse_size(a.op[1], &bytes) || bytes > (1ull << 53)) {
-		log_error("mem-set: SIZE '%s' is not a size (e.g. 512M, 2G)",
-			  a.op[1]);
+	if (!strcmp(a.op[1], "auto")) {
+		/* Hand the target back to the memory manager. */
+		if (a.wait) {
+			log_error("mem-set: --wait needs a SIZE, not 'auto'");
+			return CLI_EXIT_USAGE;
+		}
+		req = ctl_request("mem-set", a.op[0]);
+		if (req && !cJSON_AddTrueToObject(req, "auto")) {
+			cJSON_Delete(req);
+			req = NULL;
+		}
+		return ctl_run(&a, req, NULL);
+	}
+	if (size_parse(a.op[1], &bytes)) {
+		log_error("mem-set: SIZE '%s' is not a size (%s, e.g. 512, "
+			  "2G)",
+			  a.op[1], SIZE_HINT);
 		return CLI_EXIT_USAGE;
 	}
 	if (bytes % 4096) {
-		log_error("mem-set: SIZE '%s' is not a multiple of 4K",
+		log_error("mem-set: SIZE '%s' is not a multiple of 4 KiB",
 			  a.op[1]);
 		return CLI_EXIT_USAGE;
 	}

@@ -13,6 +13,8 @@ int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_mem_set(int argc, char **argv);
+int cmd_reboot(int argc, char **argv);
+int cmd_create(int argc, char **argv);
 extern const char ctl_usage[];
 
 /* Send one request to the atoll at path; on success *reply holds its

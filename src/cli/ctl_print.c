@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cli/ctl.h"
+#include "lib/size.h"
 
 static const cJSON *jget(const cJSON *o, const char *k)
 {
@@ -34,62 +35,51 @@ static const char *jstr(const cJSON *o, const char *k)
 	return s ? s : "?";
 }
 
-/* 0, 512K, 12.5M, 2G: the largest unit that keeps a digit before the
- * point, one decimal unless exact. */
-static const char *fmt_size(uint64_t b, char buf[24])
+/* MiB with one decimal: the one unit of `list`'s memory columns. */
+static double mib(uint64_t bytes)
 {
-	static const char units[] = "KMGT";
-	int u = -1;
-	uint64_t div = 1;
-
-	while (u < 3 && b >= div * 1024) {
-		div *= 1024;
-		u++;
-	}
-	if (u < 0)
-		snprintf(buf, 24, "%" PRIu64, b);
-	else if (b % div == 0)
-		snprintf(buf, 24, "%" PRIu64 "%c", b / div, units[u]);
-	else
-		snprintf(buf, 24, "%.1f%c", (double)b / (double)div, units[u]);
-	return buf;
+	return (double)bytes / (1 << 20);
 }
 
 void ctl_print_list(const cJSON *reply)
 {
 	const cJSON *d;
-	char s1[24], s2[24], s3[24];
 
-	printf("%3s %-16s %-9s %5s %8s %8s %8s %9s %8s\n", "ID", "NAME",
-	       "STATE", "VCPUS", "HELD", "TARGET", "MAXMEM", "BALLOONED",
-	       "SWAPPED");
+	printf("%3s %-16s %-9s %5s %10s %11s %11s %12s %9s %s\n", "ID", "NAME",
+	       "STATE", "VCPUS", "HELD(MiB)", "TARGET(MiB)", "MAXMEM(MiB)",
+	       "BALLOON(MiB)", "SWAP(MiB)", "TARGET-BY");
 	cJSON_ArrayForEach(d, jget(reply, "domains"))
 	{
 		printf("%3" PRIu64 " %-16s %-9s %5" PRIu64
-		       " %8s %8s %8s %9" PRIu64 " %8" PRIu64 "\n",
+		       " %10.1f %11.1f %11.1f %12.1f %9.1f %s\n",
 		       jnum(d, "id"), jstr(d, "name"), jstr(d, "state"),
-		       jnum(d, "vcpus"), fmt_size(jnum(d, "held_bytes"), s1),
-		       fmt_size(jnum(d, "target_bytes"), s2),
-		       fmt_size(jnum(d, "maxmem_bytes"), s3),
-		       jnum(d, "ballooned_frames"), jnum(d, "swapped_frames"));
+		       jnum(d, "vcpus"), mib(jnum(d, "held_bytes")),
+		       mib(jnum(d, "target_bytes")),
+		       mib(jnum(d, "maxmem_bytes")),
+		       mib(jnum(d, "ballooned_frames") << 12),
+		       mib(jnum(d, "swapped_frames") << 12),
+		       jstr(d, "target_set_by"));
 	}
 }
 
 static void ctl_print_host(const cJSON *h)
 {
 	uint64_t fs = jnum(h, "frame_size");
-	char s1[24], s2[24];
+	char s1[SIZE_BUF], s2[SIZE_BUF], s3[SIZE_BUF], s4[SIZE_BUF],
+		s5[SIZE_BUF];
 
-	printf("host: %" PRIu64 " frames (%s), %" PRIu64 " free (%s), %" PRIu64
-	       " reserved but not held\n",
-	       jnum(h, "frames"), fmt_size(jnum(h, "frames") * fs, s1),
-	       jnum(h, "free"), fmt_size(jnum(h, "free") * fs, s2),
-	       jnum(h, "reserved_unheld"));
-	printf("swap: %" PRIu64 " slots, %" PRIu64 " free; %" PRIu64
-	       " swap-outs, %" PRIu64 " swap-ins; %" PRIu64
+	printf("host: %s of machine memory, %s free, %s reserved but not "
+	       "held; memory state %s\n",
+	       size_format(jnum(h, "frames") * fs, s1),
+	       size_format(jnum(h, "free") * fs, s2),
+	       size_format(jnum(h, "reserved_unheld") * fs, s3),
+	       jstr(h, "state"));
+	printf("swap: %s, %s free; %s swapped out, %s swapped in; %" PRIu64
 	       " reclaim runs, %" PRIu64 " waits for frames\n",
-	       jnum(h, "swap_slots"), jnum(h, "swap_free"),
-	       jnum(h, "swap_outs"), jnum(h, "swap_ins"),
+	       size_format(jnum(h, "swap_slots") * fs, s1),
+	       size_format(jnum(h, "swap_free") * fs, s2),
+	       size_format(jnum(h, "swap_outs") * fs, s4),
+	       size_format(jnum(h, "swap_ins") * fs, s5),
 	       jnum(h, "reclaim_runs"), jnum(h, "waits"));
 }
 
@@ -97,22 +87,22 @@ void ctl_print_stats(const cJSON *reply)
 {
 	const cJSON *d, *m;
 	uint64_t fs = jnum(jget(reply, "host"), "frame_size");
-	char s1[24], s2[24];
 
-	printf("%3s %-16s %-9s %14s %8s %8s %9s %8s %8s %10s %9s\n", "ID",
-	       "NAME", "STATE", "INSTRET", "HELD", "TARGET", "POP-FAULT",
-	       "SWAP-OUT", "SWAP-IN", "SHOOTDOWNS", "SD-NS-AVG");
+	printf("%3s %-16s %-9s %14s %10s %11s %9s %13s %12s %10s %9s\n", "ID",
+	       "NAME", "STATE", "INSTRET", "HELD(MiB)", "TARGET(MiB)",
+	       "POP-FAULT", "SWAP-OUT(MiB)", "SWAP-IN(MiB)", "SHOOTDOWNS",
+	       "SD-NS-AVG");
 	cJSON_ArrayForEach(d, jget(reply, "domains"))
 	{
 		m = jget(d, "mem");
-		printf("%3" PRIu64 " %-16s %-9s %14" PRIu64 " %8s %8s %9" PRIu64
-		       " %8" PRIu64 " %8" PRIu64 " %10" PRIu64 " %9.0f\n",
+		printf("%3" PRIu64 " %-16s %-9s %14" PRIu64
+		       " %10.1f %11.1f %9" PRIu64 " %13.1f %12.1f %10" PRIu64
+		       " %9.0f\n",
 		       jnum(d, "id"), jstr(d, "name"), jstr(d, "state"),
-		       jnum(d, "instret"),
-		       fmt_size(jnum(m, "populated") * fs, s1),
-		       fmt_size(jnum(m, "target") * fs, s2),
-		       jnum(m, "populate_faults"), jnum(m, "swap_outs"),
-		       jnum(m, "swap_ins"), jnum(d, "shootdowns"),
+		       jnum(d, "instret"), mib(jnum(m, "populated") * fs),
+		       mib(jnum(m, "target") * fs), jnum(m, "populate_faults"),
+		       mib(jnum(m, "swap_outs") * fs),
+		       mib(jnum(m, "swap_ins") * fs), jnum(d, "shootdowns"),
 		       jdbl(d, "shootdown_ns_avg"));
 	}
 	/* Named by the manager: above target past the grace period. */

@@ -24,6 +24,8 @@ static const struct verb {
 	{ "pause", cmd_pause, "pause a running domain" },
 	{ "unpause", cmd_unpause, "resume a paused domain" },
 	{ "destroy", cmd_destroy, "stop a domain and free its memory" },
+	{ "create", cmd_create, "add domains to a running atoll" },
+	{ "reboot", cmd_reboot, "reset a domain (it restarts per on_reboot)" },
 	{ "mem-set", cmd_mem_set, "set a domain's memory target" },
 	{ "sla", cmd_sla, "set a domain's reservation, limit, shares" },
 	{ "share-rate", cmd_share_rate, "set the page-sharing scan rate" },

@@ -1,4 +1,5 @@
-/* atoll run [--stats] [--http [ADDR:]PORT] [--no-summary] CONFIG: a host with the domains of a configuration
+/* atoll run [--stats] [--http [ADDR:]PORT] [--no-summary] [--engine E]
+ * CONFIG: a host with the domains of a configuration
  * file (docs/config.md).  The whole file is checked before anything is
  * created; a domain that cannot be built stops everything, so bad input
  * yields one line on stderr and exit status 2 with nothing left behind. */
@@ -23,7 +24,7 @@ const char run_usage[] =
 	"  (docs/config.md); the exit status is 0 when all of them ended\n"
 	"  with status 0.  Input goes to the first domain's console.\n"
 	"  --stats            print per-hart statistics to stderr at exit\n"
-	"  --http [ADDR:]PORT serve a live memory chart on http://ADDR:PORT/\n"
+	"  --http [ADDR:]PORT serve the live page on http://ADDR:PORT/\n"
 	"                     (ADDR 127.0.0.1 unless given; the URL printed\n"
 	"                     carries the run's token, required by the page)\n"
 	"  --no-summary       no end-of-run summary on stderr\n"
@@ -148,7 +149,8 @@ static int run_parse(int argc, char **argv, const char **path,
 		}
 	}
 	if (!*path) {
-		log_error("no CONFIG given (usage: atoll run [--stats] "
+		log_error("no CONFIG given (usage: atoll run [--stats] [--http "
+			  "[ADDR:]PORT] [--no-summary] [--engine jit|interp] "
 			  "CONFIG)");
 		return -1;
 	}

@@ -1,4 +1,4 @@
-/* Number parsing for command-line values. */
+/* Number parsing for command-line values (sizes: lib/size.h). */
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -6,47 +6,6 @@
 
 #include "cli/cli.h"
 #include "lib/log.h"
-
-static int size_shift(const char *suffix, unsigned *shift)
-{
-	static const char units[] = "KMGT";
-	const char *u;
-
-	if (*suffix == 0) {
-		*shift = 0;
-		return 0;
-	}
-	u = strchr(units, toupper((unsigned char)*suffix));
-	if (!u)
-		return -EINVAL;
-	*shift = 10 * (unsigned)(u - units + 1);
-	suffix++;
-	if (!*suffix || !strcasecmp(suffix, "B") || !strcasecmp(suffix, "iB"))
-		return 0;
-	return -EINVAL;
-}
-
-int parse_size(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-	unsigned shift;
-	const char *p = s;
-
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*p); p++) {
-		unsigned d = (unsigned)(*p - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	if (size_shift(p, &shift))
-		return -EINVAL;
-	if (shift && v > UINT64_MAX >> shift)
-		return -ERANGE;
-	*out = v << shift;
-	return 0;
-}
 
 int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {

@@ -11,6 +11,7 @@
 #include "cli/ctl.h"
 #include "cli/mem_wait.h"
 #include "lib/log.h"
+#include "lib/size.h"
 #include "mem/policy.h"
 #include "control/control_sock.h"
 
@@ -21,7 +22,7 @@ const char sla_usage[] =
 	"  limit=SIZE        memory never held above this (<= maxmem)\n"
 	"  shares=N          weight in memory contention, 1..1000000\n"
 	"  target=SIZE       the balloon target now (reservation..limit)\n"
-	"SIZE is bytes or 512K, 64M, 1G (a multiple of 4K).\n"
+	"SIZE is MiB, or 512K, 64M, 1G (a multiple of 4 KiB).\n"
 	"--wait[=SECS]: then show progress until the domain holds its target\n"
 	"(default 30 s; exit status 1 if it does not in time).\n";
 
@@ -46,10 +47,10 @@ static int sla_pair(struct sla_args *a, const char *s)
 	for (unsigned i = 0; eq && i < 3; i++) {
 		if (strlen(sizes[i]) != klen || strncmp(s, sizes[i], klen))
 			continue;
-		if (parse_size(eq + 1, &v) || v > (1ull << 53) || v % 4096) {
-			log_error("sla: %s: '%s' is not a size (a multiple "
-				  "of 4K, e.g. 512M, 2G)",
-				  sizes[i], eq + 1);
+		if (size_parse(eq + 1, &v) || v % 4096) {
+			log_error("sla: %s: '%s' is not a size (%s; a "
+				  "multiple of 4 KiB, e.g. 512, 2G)",
+				  sizes[i], eq + 1, SIZE_HINT);
 			return -1;
 		}
 		return cJSON_AddNumberToObject(a->req, sizes[i], (double)v)

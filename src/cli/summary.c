@@ -26,6 +26,7 @@ struct sum_dom {
 	uint64_t instret, io_req;
 	uint64_t held, peak, ballooned, swapped, maxmem; /* frames */
 	float hist[SUM_SAMPLES]; /* frames held, one per sample slot */
+	bool seen; /* in the host's list at the last sample */
 };
 
 struct summary {
@@ -89,6 +90,7 @@ static void sum_visit(struct domain *d, void *arg)
 	if (!sd)
 		return;
 	memcpy(sd->name, st.name, sizeof(sd->name));
+	sd->seen = true;
 	sd->state = st.state;
 	sd->exit_status = st.exit_status;
 	if (!sum_alive(st.state)) {
@@ -138,7 +140,19 @@ static void sum_sample(struct summary *s)
 		for (unsigned i = 0; i < s->ndom; i++)
 			s->dom[i].hist[s->nslots - 1] = 0;
 	}
+	for (unsigned i = 0; i < s->ndom; i++)
+		s->dom[i].seen = false;
 	host_for_each_domain(s->h, sum_visit, s);
+	/* Gone from the list: destroyed (by a user, or for a restart). */
+	for (unsigned i = 0; i < s->ndom; i++) {
+		struct sum_dom *sd = &s->dom[i];
+
+		if (sd->seen || sd->state == DOMAIN_DESTROYED)
+			continue;
+		sd->state = DOMAIN_DESTROYED;
+		if (sd->t_start >= 0 && sd->t_end < 0)
+			sd->t_end = sum_now(s);
+	}
 	s->in_slot = (s->in_slot + 1) % s->slot;
 }
 
@@ -225,7 +239,7 @@ void summary_finish(struct summary *s, FILE *f)
 	sum_sample(s); /* the final states */
 	end = sum_now(s);
 	fprintf(f, "\natoll: summary after %.1f s\n", end);
-	fprintf(f, "  %-10s %-8s %6s %12s %6s %6s %6s %6s %7s\n", "DOMAIN",
+	fprintf(f, "  %-10s %-9s %6s %12s %6s %6s %6s %6s %7s\n", "DOMAIN",
 		"STATUS", "TIME", "INSTRUCTIONS", "PEAK", "FINAL", "BALLN",
 		"SWAP", "IO REQS");
 	for (unsigned i = 0; i < s->ndom; i++) {
@@ -237,7 +251,7 @@ void summary_finish(struct summary *s, FILE *f)
 
 		sum_status(d, st, sizeof(st));
 		fprintf(f,
-			"  %-10.10s %-8.8s %5.1fs %12llu %6.1f %6.1f %6.1f "
+			"  %-10.10s %-9.9s %5.1fs %12llu %6.1f %6.1f %6.1f "
 			"%6.1f %7llu\n",
 			d->name, st, t, (unsigned long long)d->instret,
 			(double)(d->peak << PAGE_SHIFT) / MIB,

@@ -1,9 +1,11 @@
 /* atoll top [--socket PATH] [-b] [-d SECS] [-n N]: the running atoll's
- * domains, refreshed in place, from the control socket's "stats" reply:
- * state, millions of instructions per second and CPU% (its share of all
- * instructions the domains retired in the interval), memory
- * held/target/ballooned/swapped (MiB), PV I/O requests per second and
- * events sent per request, and a bar per domain. */
+ * domains from the control socket's "stats" reply, as xentop shows a Xen
+ * host: state, millions of instructions per second, CPU% (the host CPU
+ * time its vCPU threads used in the interval, per cent of one CPU),
+ * memory held/active/target/ballooned/swapped (MiB), PV I/O requests per
+ * second and events sent per request, and a bar per domain.  On a
+ * terminal the view is an ncurses screen (top_screen.c: q quits, keys
+ * sort); -b prints plain frames one after another, for scripts. */
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -11,36 +13,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/ctl.h"
 #include "lib/log.h"
 #include "control/control_sock.h"
 
-#define TOP_MAX_DOMAINS 64
 #define TOP_BAR 50 /* characters of the widest memory bar */
 #define MIB (1024.0 * 1024.0)
 
 const char top_usage[] =
 	"usage: atoll top [--socket PATH] [-b] [-d SECS] [-n N]\n"
-	"  live view of the running atoll's domains: CPU, memory, I/O\n"
+	"  live view of the running atoll's domains: CPU, memory, I/O;\n"
+	"  on a terminal: q quits; c, m, i, n sort by CPU, memory, I/O,\n"
+	"  name (again: reverse); d id order\n"
 	"  -b        batch: plain frames one after another (for scripts)\n"
 	"  -d SECS   seconds between frames (default 1, at least 0.1)\n"
 	"  -n N      stop after N frames (default: until atoll exits)\n";
 
-struct top_prev {
-	double id, instret, io_req, io_ntf;
-};
-
-struct top {
-	const char *socket;
-	bool batch;
-	double delay;
-	unsigned long frames; /* 0: no limit */
-	struct top_prev prev[TOP_MAX_DOMAINS];
-	unsigned nprev;
-	double t_prev; /* seconds, 0 before the first frame */
-};
+#include "cli/top.h"
 
 static double top_num(const cJSON *o, const char *key)
 {
@@ -79,7 +71,7 @@ static const struct top_prev *top_find_prev(const struct top *t, double id)
 }
 
 /* The host line: pool, free, swap, and the policy's state if reported. */
-static void top_host(const cJSON *host, unsigned ndom)
+static void top_host(FILE *f, const cJSON *host, unsigned ndom)
 {
 	double fs = top_num(host, "frame_size"), all = top_num(host, "frames");
 	double fr = top_num(host, "free"), sw = top_num(host, "swap_slots");
@@ -92,140 +84,178 @@ static void top_host(const cJSON *host, unsigned ndom)
 		st = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(host, "state"));
 
-	printf("domains: %u   memory: %.1f MiB, free %.1f MiB (%.0f%%)", ndom,
-	       all * fs / MIB, fr * fs / MIB, all ? 100 * fr / all : 0);
+	fprintf(f, "domains: %u   memory: %.1f MiB, free %.1f MiB (%.0f%%)",
+		ndom, all * fs / MIB, fr * fs / MIB, all ? 100 * fr / all : 0);
 	if (sw)
-		printf("   swap used %.1f/%.1f MiB",
-		       (sw - top_num(host, "swap_free")) * fs / MIB,
-		       sw * fs / MIB);
+		fprintf(f, "   swap used %.1f/%.1f MiB",
+			(sw - top_num(host, "swap_free")) * fs / MIB,
+			sw * fs / MIB);
 	if (st)
-		printf("   policy: %s", st);
+		fprintf(f, "   policy: %s", st);
 	/* Page sharing: frames saved (docs/sharing.md). */
 	if (cJSON_GetObjectItemCaseSensitive(host, "share"))
-		printf("   sharing saves %.1f MiB",
-		       top_num(cJSON_GetObjectItemCaseSensitive(host, "share"),
-			       "saved") *
-			       fs / MIB);
-	printf("\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s %6s\n",
-	       "ID", "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE",
-	       "TARGET", "BALLN", "SWAP", "IO/s", "EV/RQ", "SHARED");
+		fprintf(f, "   sharing saves %.1f MiB",
+			top_num(cJSON_GetObjectItemCaseSensitive(host, "share"),
+				"saved") *
+				fs / MIB);
+	fprintf(f,
+		"\n\n%3s %-10s %-8s %6s %4s %6s %6s %6s %6s %6s %6s %6s %6s\n",
+		"ID", "NAME", "STATE", "MIPS", "CPU%", "HELD", "ACTIVE",
+		"TARGET", "BALLN", "SWAP", "IO/s", "EV/RQ", "SHARED");
 }
 
-/* One domain's row; records its counters for the next frame. */
-static void top_row(struct top *t, const cJSON *d, double fs, double dt,
-		    double all_insn, struct top_prev *now)
+/* One domain's figures; records its counters for the next frame. */
+static void top_measure(const struct top *t, const cJSON *d, double dt,
+			struct top_row *r)
 {
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(d, "mem");
 	const struct top_prev *p = top_find_prev(t, top_num(d, "id"));
-	char mips[16] = "-", cpu[16] = "-", io[16] = "-", ev[16] = "-";
+	struct top_prev *now = &r->now;
 
+	r->d = d;
 	now->id = top_num(d, "id");
 	now->instret = top_num(d, "instret");
+	now->cpu_ns = top_num(d, "cpu_ns");
 	top_io(d, &now->io_req, &now->io_ntf);
+	r->held = top_num(cJSON_GetObjectItemCaseSensitive(d, "mem"),
+			  "populated");
+	r->rates = false;
 	/* A domain that ended has no devices (and no rates) any more. */
 	if (p && dt > 0 && now->io_req >= p->io_req) {
-		double di = now->instret - p->instret;
-		double dr = now->io_req - p->io_req;
-
-		snprintf(mips, sizeof(mips), "%.1f", di / dt / 1e6);
-		snprintf(cpu, sizeof(cpu), "%.0f",
-			 all_insn > 0 ? 100 * di / all_insn : 0);
-		snprintf(io, sizeof(io), "%.0f", dr / dt);
-		if (dr > 0)
-			snprintf(ev, sizeof(ev), "%.2f",
-				 (now->io_ntf - p->io_ntf) / dr);
+		r->rates = true;
+		r->mips = (now->instret - p->instret) / dt / 1e6;
+		/* xentop's CPU%: host CPU time per wall time. */
+		r->cpu = fmax(0, (now->cpu_ns - p->cpu_ns) / dt / 1e7);
+		r->io = (now->io_req - p->io_req) / dt;
+		r->ev = now->io_req > p->io_req
+				? (now->io_ntf - p->io_ntf) /
+					  (now->io_req - p->io_req)
+				: -1;
 	}
-	printf("%3.0f %-10.10s %-8.8s %6s %4s %6.1f %6.1f %6.1f %6.1f %6.1f "
-	       "%6s %6s %6.1f%s\n",
-	       now->id,
-	       cJSON_GetStringValue(
-		       cJSON_GetObjectItemCaseSensitive(d, "name")),
-	       cJSON_GetStringValue(
-		       cJSON_GetObjectItemCaseSensitive(d, "state")),
-	       mips, cpu, top_num(m, "populated") * fs / MIB,
-	       top_num(m, "wss_active") * fs / MIB, /* sampled working set */
-	       top_num(m, "target") * fs / MIB,
-	       top_num(m, "ballooned") * fs / MIB,
-	       top_num(m, "swapped") * fs / MIB, io, ev,
-	       top_num(m, "shared") * fs / MIB,
-	       cJSON_IsTrue(
-		       cJSON_GetObjectItemCaseSensitive(m, "ignoring_balloon"))
-		       ? "  ignores its balloon"
-		       : "");
+}
+
+static void top_print_row(FILE *f, const struct top_row *r, double fs)
+{
+	const cJSON *d = r->d;
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(d, "mem");
+	char mips[16] = "-", cpu[16] = "-", io[16] = "-", ev[16] = "-";
+
+	if (r->rates) {
+		snprintf(mips, sizeof(mips), "%.1f", r->mips);
+		snprintf(cpu, sizeof(cpu), "%.0f", r->cpu);
+		snprintf(io, sizeof(io), "%.0f", r->io);
+		if (r->ev >= 0)
+			snprintf(ev, sizeof(ev), "%.2f", r->ev);
+	}
+	fprintf(f,
+		"%3.0f %-10.10s %-8.8s %6s %4s %6.1f %6.1f %6.1f %6.1f %6.1f "
+		"%6s %6s %6.1f%s\n",
+		r->now.id,
+		cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(d, "name")),
+		cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(d, "state")),
+		mips, cpu, top_num(m, "populated") * fs / MIB,
+		top_num(m, "wss_active") * fs / MIB, /* sampled working set */
+		top_num(m, "target") * fs / MIB,
+		top_num(m, "ballooned") * fs / MIB,
+		top_num(m, "swapped") * fs / MIB, io, ev,
+		top_num(m, "shared") * fs / MIB,
+		cJSON_IsTrue(
+			cJSON_GetObjectItemCaseSensitive(m, "ignoring_balloon"))
+			? "  ignores its balloon"
+			: "");
 }
 
 /* Bars: '#' held, '.' the rest of the target, scaled to the largest
  * maxmem. */
-static void top_bars(const cJSON *doms, double fs)
+static void top_bars(FILE *f, const struct top_row *rows, unsigned n, double fs)
 {
-	const cJSON *d;
 	double max = 0;
 
-	cJSON_ArrayForEach(d, doms) max =
-		fmax(max, top_num(cJSON_GetObjectItemCaseSensitive(d, "mem"),
-				  "maxmem"));
+	for (unsigned i = 0; i < n; i++)
+		max = fmax(max, top_num(cJSON_GetObjectItemCaseSensitive(
+						rows[i].d, "mem"),
+					"maxmem"));
 	if (max <= 0)
 		return;
-	printf("\nmemory held (#) and target (.), MiB of %.0f:\n",
-	       max * fs / MIB);
-	cJSON_ArrayForEach(d, doms)
-	{
+	fprintf(f, "\nmemory held (#) and target (.), MiB of %.0f:\n",
+		max * fs / MIB);
+	for (unsigned i = 0; i < n; i++) {
+		const cJSON *d = rows[i].d;
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(d, "mem");
 		int held = (int)lround(TOP_BAR * top_num(m, "populated") / max);
 		int tgt = (int)lround(TOP_BAR * top_num(m, "target") / max);
 		char bar[TOP_BAR + 1];
 
-		for (int i = 0; i < TOP_BAR; i++)
-			bar[i] = i < held ? '#' : i < tgt ? '.' : ' ';
+		for (int k = 0; k < TOP_BAR; k++)
+			bar[k] = k < held ? '#' : k < tgt ? '.' : ' ';
 		bar[TOP_BAR] = 0;
-		printf("%-10.10s |%s| %.1f\n",
-		       cJSON_GetStringValue(
-			       cJSON_GetObjectItemCaseSensitive(d, "name")),
-		       bar, top_num(m, "populated") * fs / MIB);
+		fprintf(f, "%-10.10s |%s| %.1f\n",
+			cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(d, "name")),
+			bar, top_num(m, "populated") * fs / MIB);
 	}
 }
 
-/* Instructions all domains retired since the last frame. */
-static double top_all_insn(const struct top *t, const cJSON *doms)
-{
-	const struct top_prev *p;
-	const cJSON *d;
-	double sum = 0;
+static enum top_sort sort_key;
+static bool sort_reverse;
 
-	cJSON_ArrayForEach(d,
-			   doms) if ((p = top_find_prev(t, top_num(d, "id"))))
-		sum += top_num(d, "instret") - p->instret;
-	return sum;
+/* Larger first for the figures, a-z for names, ids ascending. */
+static int top_cmp(const void *pa, const void *pb)
+{
+	const struct top_row *a = pa, *b = pb;
+	double x = 0, y = 0;
+	int c;
+
+	switch (sort_key) {
+	case TOP_SORT_CPU: x = b->cpu, y = a->cpu; break;
+	case TOP_SORT_MEM: x = b->held, y = a->held; break;
+	case TOP_SORT_IO: x = b->io, y = a->io; break;
+	case TOP_SORT_NAME:
+		c = strcmp(
+			cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(a->d, "name")),
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				b->d, "name")));
+		return sort_reverse ? -c : c;
+	default: break;
+	}
+	if (x == y)
+		x = a->now.id, y = b->now.id;
+	c = x < y ? -1 : x > y;
+	return sort_reverse ? -c : c;
 }
 
-static void top_frame(struct top *t, const cJSON *reply)
+void top_frame(struct top *t, const cJSON *reply, FILE *f)
 {
 	const cJSON *host = cJSON_GetObjectItemCaseSensitive(reply, "host");
 	const cJSON *doms = cJSON_GetObjectItemCaseSensitive(reply, "domains");
 	const cJSON *d;
 	double now = top_now(), fs = top_num(host, "frame_size");
 	double dt = t->t_prev ? now - t->t_prev : 0;
-	double all = top_all_insn(t, doms);
-	struct top_prev cur[TOP_MAX_DOMAINS];
+	struct top_row rows[TOP_MAX_DOMAINS];
 	unsigned n = 0;
 	time_t wall = time(NULL);
 	char hms[16];
 
-	strftime(hms, sizeof(hms), "%H:%M:%S", localtime(&wall));
-	printf(t->batch ? "atoll top %s\n" : "\033[H\033[2Jatoll top %s\n",
-	       hms);
-	top_host(host, (unsigned)cJSON_GetArraySize(doms));
 	cJSON_ArrayForEach(d, doms)
 	{
 		if (n == TOP_MAX_DOMAINS)
 			break;
-		top_row(t, d, fs, dt, all, &cur[n++]);
+		top_measure(t, d, dt, &rows[n++]);
 	}
-	top_bars(doms, fs);
-	if (t->batch)
-		printf("\n");
-	fflush(stdout);
-	memcpy(t->prev, cur, n * sizeof(cur[0]));
+	sort_key = t->sort;
+	sort_reverse = t->reverse;
+	if (t->sort != TOP_SORT_ID || t->reverse)
+		qsort(rows, n, sizeof(rows[0]), top_cmp);
+	strftime(hms, sizeof(hms), "%H:%M:%S", localtime(&wall));
+	fprintf(f, "atoll top %s\n", hms);
+	top_host(f, host, (unsigned)cJSON_GetArraySize(doms));
+	for (unsigned i = 0; i < n; i++)
+		top_print_row(f, &rows[i], fs);
+	top_bars(f, rows, n, fs);
+	for (unsigned i = 0; i < n; i++)
+		t->prev[i] = rows[i].now;
 	t->nprev = n;
 	t->t_prev = now;
 }
@@ -274,12 +304,40 @@ static int top_parse(int argc, char **argv, struct top *t)
 	return 0;
 }
 
+/* Batch: a plain frame every delay, -n of them. */
+static int top_batch(struct top *t, cJSON *req)
+{
+	unsigned long shown = 0;
+	cJSON *reply;
+	char *text;
+	int r = 0;
+
+	while (!t->frames || shown < t->frames) {
+		if (shown)
+			nanosleep(&(struct timespec){ (time_t)t->delay,
+						      (long)(fmod(t->delay, 1) *
+							     1e9) },
+				  NULL);
+		/* After the first frame, atoll going away ends the view. */
+		r = ctl_call(t->socket, req, &reply, &text);
+		if (r) {
+			r = shown ? 0 : r;
+			break;
+		}
+		top_frame(t, reply, stdout);
+		printf("\n");
+		fflush(stdout);
+		cJSON_Delete(reply);
+		free(text);
+		shown++;
+	}
+	return r;
+}
+
 int cmd_top(int argc, char **argv)
 {
 	struct top t = { .socket = control_default_path(), .delay = 1 };
-	unsigned long shown = 0;
-	cJSON *req, *reply;
-	char *text;
+	cJSON *req;
 	int r = top_parse(argc, argv, &t);
 
 	if (r)
@@ -290,23 +348,10 @@ int cmd_top(int argc, char **argv)
 		log_error("out of memory");
 		return 1;
 	}
-	while (!t.frames || shown < t.frames) {
-		if (shown)
-			nanosleep(&(struct timespec){ (time_t)t.delay,
-						      (long)(fmod(t.delay, 1) *
-							     1e9) },
-				  NULL);
-		/* After the first frame, atoll going away ends the view. */
-		r = ctl_call(t.socket, req, &reply, &text);
-		if (r) {
-			r = shown ? 0 : r;
-			break;
-		}
-		top_frame(&t, reply);
-		cJSON_Delete(reply);
-		free(text);
-		shown++;
-	}
+	if (t.batch || !isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))
+		r = top_batch(&t, req);
+	else
+		r = top_screen(&t, req);
 	cJSON_Delete(req);
 	return r;
 }

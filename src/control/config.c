@@ -41,34 +41,6 @@ void cfg_error(struct cfg_parser *p, unsigned line, const char *key,
 	va_end(ap);
 }
 
-/* Digits with an optional K, M, G or T suffix (powers of 1024, either
- * case, optionally followed by B or iB).  0 or -EINVAL. */
-int cfg_parse_size(const char *s, uint64_t *out)
-{
-	static const char units[] = "kmgt";
-	uint64_t v = 0;
-	unsigned shift = 0;
-	const char *u;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (*s && (u = strchr(units, *s | 0x20)) != 0) {
-		shift = 10 * (unsigned)(u - units + 1);
-		s++;
-	}
-	if (*s && strcasecmp(s, "B") && strcasecmp(s, "iB"))
-		return -EINVAL;
-	if (shift && v > UINT64_MAX >> shift)
-		return -EINVAL;
-	*out = v << shift;
-	return 0;
-}
-
 /* Keep a copy of a string for the configs to point to. */
 const char *cfg_strdup(struct cfg_parser *p, const char *s)
 {
@@ -82,6 +54,20 @@ const char *cfg_strdup(struct cfg_parser *p, const char *s)
 	}
 	c->strings[c->nr_strings++] = d;
 	return d;
+}
+
+const char *cfg_path(struct cfg_parser *p, const char *s)
+{
+	char buf[4096];
+
+	if (!p->base_dir || s[0] == '/')
+		return cfg_strdup(p, s);
+	if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", p->base_dir, s) >=
+	    sizeof(buf)) {
+		cfg_error(p, p->line, 0, "path too long");
+		return 0;
+	}
+	return cfg_strdup(p, buf);
 }
 
 /* Domain names: 1-31 of [A-Za-z0-9_.-], not all digits (a number names a
@@ -133,6 +119,8 @@ static void cfg_begin_domain(struct cfg_parser *p, const char *name)
 	cd = &p->dom[c->nr_domains];
 	cd->line = p->line;
 	snprintf(c->dom[c->nr_domains].name, DOMAIN_NAME_MAX + 1, "%s", name);
+	/* xl.cfg's defaults: a reset restarts the domain. */
+	c->dom[c->nr_domains].on_reboot = DOMAIN_ACTION_RESTART;
 	p->cur = (int)c->nr_domains++;
 }
 
@@ -155,7 +143,11 @@ static void cfg_section(struct cfg_parser *p, const char *text)
 	for (char *e = name + strlen(name);
 	     e > name && (e[-1] == ' ' || e[-1] == '\t');)
 		*--e = 0;
-	if (!strcmp(name, "host")) {
+	if (!strcmp(name, "host") && p->create) {
+		cfg_error(p, p->line, 0,
+			  "[host]: atoll create adds [domain NAME] sections to "
+			  "the running host; [host] belongs to atoll run");
+	} else if (!strcmp(name, "host")) {
 		if (p->host_line)
 			cfg_error(p, p->line, 0,
 				  "[host]: defined twice (first on line %u)",
@@ -216,10 +208,27 @@ static int cfg_handler(void *user, const char *section, const char *key,
 	return 1;
 }
 
+/* Parse p->f into p->cfg; the first problem is left in p->msg. */
+static int cfg_parse(struct cfg_parser *p)
+{
+	int r = ini_parse_stream(cfg_reader, p, cfg_handler, p);
+
+	if (r > 0 && !p->failed)
+		cfg_error(p, (unsigned)r, 0,
+			  "syntax error (expected KEY = VALUE or [SECTION])");
+	else if (r < 0 && !p->failed)
+		cfg_error(p, 0, 0, "cannot read the file");
+	if (!p->failed)
+		cfg_check(p);
+	if (p->failed)
+		config_free(p->cfg);
+	return p->failed ? -EINVAL : 0;
+}
+
 int config_load(struct run_config *c, const char *path)
 {
 	struct cfg_parser *p = calloc(1, sizeof(*p));
-	int r, fd, err = -EINVAL;
+	int fd, err;
 
 	memset(c, 0, sizeof(*c));
 	if (!p) {
@@ -239,21 +248,41 @@ int config_load(struct run_config *c, const char *path)
 		free(p);
 		return err;
 	}
-	r = ini_parse_stream(cfg_reader, p, cfg_handler, p);
-	if (r > 0 && !p->failed)
-		cfg_error(p, (unsigned)r, 0,
-			  "syntax error (expected KEY = VALUE or [SECTION])");
-	else if (r < 0 && !p->failed)
-		cfg_error(p, 0, 0, "cannot read the file");
-	if (!p->failed)
-		cfg_check(p);
+	err = cfg_parse(p);
 	fclose(p->f);
-	if (p->failed) {
+	if (err)
 		log_error("%s", p->msg);
-		config_free(c);
-	} else {
-		err = 0;
+	free(p);
+	return err;
+}
+
+int config_parse_create(struct run_config *c, const char *name,
+			const char *text, size_t len, const char *base_dir,
+			uint64_t machine_memory, char *why, size_t n)
+{
+	struct cfg_parser *p = calloc(1, sizeof(*p));
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	if (!p) {
+		snprintf(why, n, "out of memory");
+		return -ENOMEM;
 	}
+	p->cfg = c;
+	p->path = name;
+	p->cur = CFG_NONE;
+	p->create = true;
+	p->base_dir = base_dir;
+	c->host.mem.machine_memory = machine_memory;
+	p->f = fmemopen((void *)text, len, "r");
+	if (!p->f) {
+		free(p);
+		snprintf(why, n, "out of memory");
+		return -ENOMEM;
+	}
+	err = cfg_parse(p);
+	fclose(p->f);
+	snprintf(why, n, "%s", err ? p->msg : "");
 	free(p);
 	return err;
 }

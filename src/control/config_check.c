@@ -235,9 +235,11 @@ void cfg_check(struct cfg_parser *p)
 {
 	struct run_config *c = p->cfg;
 
-	cfg_check_host(p);
-	cfg_check_nat(p);
-	if (!p->failed)
+	if (!p->create) {
+		cfg_check_host(p);
+		cfg_check_nat(p);
+	}
+	if (!p->failed && !p->create)
 		cfg_check_policy(p);
 	if (!p->failed && c->nr_domains == 0)
 		cfg_error(p, 0, 0, "no [domain NAME] section");
@@ -247,7 +249,7 @@ void cfg_check(struct cfg_parser *p)
 		cfg_check_reservations(p);
 	/* Several domains share the terminal: input goes to the first. */
 	for (unsigned i = 0; i < c->nr_domains; i++) {
-		c->dom[i].console_prefix = c->nr_domains > 1;
-		c->dom[i].machine.console_detached = i > 0;
+		c->dom[i].console_prefix = c->nr_domains > 1 || p->create;
+		c->dom[i].machine.console_detached = i > 0 || p->create;
 	}
 }

@@ -46,6 +46,9 @@ enum cfg_dom_key {
 	D_VIRTIO,
 	D_ENGINE,
 	D_SHARING,
+	D_ON_POWEROFF,
+	D_ON_REBOOT,
+	D_ON_CRASH,
 	D_NR
 };
 
@@ -69,14 +72,19 @@ struct cfg_parser {
 	struct cfg_domain dom[CONFIG_MAX_DOMAINS];
 	bool failed;
 	char msg[512];
+	/* `atoll create` (config_parse_create): [domain] sections only, paths
+	 * relative to base_dir (the client's directory). */
+	bool create;
+	const char *base_dir;
 };
 
 /* Keep the first problem: "FILE:LINE: KEY: ..." (line 0 / key NULL:
  * left out). */
 void cfg_error(struct cfg_parser *p, unsigned line, const char *key,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-int cfg_parse_size(const char *s, uint64_t *out);
 const char *cfg_strdup(struct cfg_parser *p, const char *s);
+/* A path: copied, joined to p->base_dir when relative and one is set. */
+const char *cfg_path(struct cfg_parser *p, const char *s);
 
 /* One KEY = VALUE of the current section (config_keys.c). */
 void cfg_host_key(struct cfg_parser *p, const char *key, const char *value);

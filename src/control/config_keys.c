@@ -3,6 +3,7 @@
  * (config_check.c). */
 #include <string.h>
 
+#include "lib/size.h"
 #include "control/config_impl.h"
 
 static const char *const host_keys[H_NR] = {
@@ -24,15 +25,26 @@ static const char *const host_keys[H_NR] = {
 };
 
 static const char *const dom_keys[D_NR] = {
-	[D_VCPUS] = "vcpus",	 [D_MEMORY] = "memory",
-	[D_MAXMEM] = "maxmem",	 [D_RESERVATION] = "reservation",
-	[D_LIMIT] = "limit",	 [D_KERNEL] = "kernel",
-	[D_CMDLINE] = "cmdline", [D_BIOS] = "bios",
-	[D_INITRD] = "initrd",	 [D_DISK] = "disk",
-	[D_NET] = "net",	 [D_MAC] = "mac",
-	[D_SHARES] = "shares",	 [D_VIF] = "vif",
-	[D_VIRTIO] = "virtio",	 [D_ENGINE] = "engine",
+	[D_VCPUS] = "vcpus",
+	[D_MEMORY] = "memory",
+	[D_MAXMEM] = "maxmem",
+	[D_RESERVATION] = "reservation",
+	[D_LIMIT] = "limit",
+	[D_KERNEL] = "kernel",
+	[D_CMDLINE] = "cmdline",
+	[D_BIOS] = "bios",
+	[D_INITRD] = "initrd",
+	[D_DISK] = "disk",
+	[D_NET] = "net",
+	[D_MAC] = "mac",
+	[D_SHARES] = "shares",
+	[D_VIF] = "vif",
+	[D_VIRTIO] = "virtio",
+	[D_ENGINE] = "engine",
 	[D_SHARING] = "sharing",
+	[D_ON_POWEROFF] = "on_poweroff",
+	[D_ON_REBOOT] = "on_reboot",
+	[D_ON_CRASH] = "on_crash",
 };
 
 /* Index of key in names[], or -1. */
@@ -44,19 +56,18 @@ static int cfg_find(const char *const *names, int n, const char *key)
 	return -1;
 }
 
-/* A size: digits and a K/M/G/T suffix, a multiple of 4K. */
+/* A size (lib/size.h: a bare number is MiB), a multiple of 4 KiB. */
 static bool cfg_size(struct cfg_parser *p, const char *key, const char *v,
 		     uint64_t *out)
 {
-	if (cfg_parse_size(v, out)) {
+	if (size_parse(v, out)) {
 		cfg_error(p, p->line, key,
-			  "'%s' is not a size (e.g. 512M, 2G; plain numbers "
-			  "are bytes)",
-			  v);
+			  "'%s' is not a size (%s, e.g. 512, 512M, 2G)", v,
+			  SIZE_HINT);
 		return false;
 	}
 	if (*out & 0xfff) {
-		cfg_error(p, p->line, key, "%s is not a multiple of 4K", v);
+		cfg_error(p, p->line, key, "%s is not a multiple of 4 KiB", v);
 		return false;
 	}
 	return true;
@@ -235,7 +246,7 @@ static void cfg_bios(struct cfg_parser *p, const char *key, const char *v,
 		mc->mode = BOOT_BIOS_NONE;
 	} else {
 		mc->mode = BOOT_BIOS_FILE;
-		mc->bios = cfg_strdup(p, v);
+		mc->bios = cfg_path(p, v);
 	}
 }
 
@@ -292,6 +303,20 @@ static void cfg_mac(struct cfg_parser *p, const char *key, const char *v,
 		cfg_error(p, p->line, key, "00:00:00:00:00:00 is not usable");
 }
 
+/* on_poweroff, on_reboot, on_crash: destroy or restart (xl.cfg's; the
+ * other xl actions are not implemented). */
+static void cfg_action(struct cfg_parser *p, const char *key, const char *v,
+		       enum domain_action *a)
+{
+	if (!strcmp(v, "destroy"))
+		*a = DOMAIN_ACTION_DESTROY;
+	else if (!strcmp(v, "restart"))
+		*a = DOMAIN_ACTION_RESTART;
+	else
+		cfg_error(p, p->line, key, "'%s': must be destroy or restart",
+			  v);
+}
+
 void cfg_domain_key(struct cfg_parser *p, const char *key, const char *v)
 {
 	struct domain_config *d = &p->cfg->dom[p->cur];
@@ -305,13 +330,17 @@ void cfg_domain_key(struct cfg_parser *p, const char *key, const char *v)
 	case D_MAXMEM: cfg_size(p, key, v, &mc->ram_size); break;
 	case D_RESERVATION: cfg_size(p, key, v, &d->reservation); break;
 	case D_LIMIT: cfg_size(p, key, v, &d->limit); break;
-	case D_KERNEL: mc->kernel = cfg_text(p, key, v); break;
+	case D_KERNEL:
+		mc->kernel = *v ? cfg_path(p, v) : cfg_text(p, key, v);
+		break;
 	case D_CMDLINE: mc->append = cfg_strdup(p, v); break;
 	case D_BIOS: cfg_bios(p, key, v, mc); break;
-	case D_INITRD: mc->initrd = cfg_text(p, key, v); break;
+	case D_INITRD:
+		mc->initrd = *v ? cfg_path(p, v) : cfg_text(p, key, v);
+		break;
 	case D_DISK:
 		if (!cfg_virtio_list(p, key, v, mc))
-			mc->disk = cfg_text(p, key, v);
+			mc->disk = *v ? cfg_path(p, v) : cfg_text(p, key, v);
 		break;
 	case D_VIF:
 		if (!cfg_virtio_list(p, key, v, mc))
@@ -320,6 +349,9 @@ void cfg_domain_key(struct cfg_parser *p, const char *key, const char *v)
 				"expected a list: [ 'mac=...,model=virtio' ]");
 		break;
 	case D_VIRTIO: cfg_virtio_devices(p, key, v, mc); break;
+	case D_ON_POWEROFF: cfg_action(p, key, v, &d->on_poweroff); break;
+	case D_ON_REBOOT: cfg_action(p, key, v, &d->on_reboot); break;
+	case D_ON_CRASH: cfg_action(p, key, v, &d->on_crash); break;
 	case D_NET: cfg_net(p, key, v, &mc->net); break;
 	case D_MAC: cfg_mac(p, key, v, mc->mac); break;
 	case D_SHARES:

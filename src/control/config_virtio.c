@@ -127,7 +127,7 @@ static void cfg_disk_spec(struct cfg_parser *p, const char *key, char *spec,
 		return;
 	v->type = MACHINE_VIRTIO_BLK;
 	v->readonly = acc[0] == 'r' && acc[1] != 'w';
-	v->file = cfg_strdup(p, target);
+	v->file = cfg_path(p, target);
 	if (v->file && access(v->file, v->readonly ? R_OK : R_OK | W_OK))
 		cfg_error(p, p->line, key, "cannot open %s%s: %s", v->file,
 			  v->readonly ? "" : " read-write", strerror(errno));

@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem/policy.h"
 #include "mem/types.h"
 #include "control/control_cmd.h"
 #include "control/control_console.h"
+#include "control/control_create.h"
 #include "control/control_json.h"
 #include "control/control_sla.h"
 #include "vmm/host.h"
@@ -34,7 +36,7 @@ struct ctl_ctx {
 	const cJSON *req;
 	cJSON *reply;
 	const char *code; /* NULL while the request succeeds */
-	char msg[200];
+	char msg[512];
 };
 
 struct ctl_cmd {
@@ -344,43 +346,50 @@ static int cmd_destroy(struct ctl_ctx *c)
 	return ctl_domain_op(c, domain_destroy, DOMAIN_RUNNING);
 }
 
+/* arg: frames, or POLICY_TARGET_AUTO. */
 static int set_target(struct ctl_ctx *c, struct domain *d, void *arg)
 {
-	uint64_t bytes = *(uint64_t *)arg;
+	uint64_t frames = *(uint64_t *)arg;
 	struct domain_stats st;
 	struct dom_mem *dm = ctl_mem(c, d, &st);
-	uint64_t lim = st.mem.limit ? st.mem.limit : st.mem.maxmem;
+	char why[160];
 	int r;
 
 	if (!dm)
 		return -1;
-	r = dom_mem_set_target(dm, bytes >> PAGE_SHIFT);
-	if (r == -EINVAL || r == -ERANGE)
-		return ctl_fail(c, E_FAILED,
-				"domain '%s': target %llu bytes is outside "
-				"%llu..%llu (reservation..limit)",
-				st.name, (unsigned long long)bytes,
-				(unsigned long long)st.mem.reservation
-					<< PAGE_SHIFT,
-				(unsigned long long)lim << PAGE_SHIFT);
+	r = dom_mem_set_user_target(dm, frames, why, sizeof(why));
 	if (r < 0)
 		return ctl_fail(c, E_FAILED, "domain '%s': %s", st.name,
-				strerror(-r));
+				why[0] ? why : strerror(-r));
 	return 0;
 }
 
+/* {"bytes": N} sets a target that holds until changed; {"auto": true}
+ * hands it back to the manager. */
 static int cmd_mem_set(struct ctl_ctx *c)
 {
+	const cJSON *aut = cJSON_GetObjectItemCaseSensitive(c->req, "auto");
 	struct domain *d;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, frames = POLICY_TARGET_AUTO;
 
-	if (ctl_domain(c, true, &d) ||
-	    ctl_u64(c, "bytes", JSON_INT_MAX, &bytes))
+	if (ctl_domain(c, true, &d))
 		return -1;
-	if (bytes % PAGE_SIZE)
-		return ctl_fail(c, E_BAD_REQUEST,
-				"'bytes' must be a multiple of %u", PAGE_SIZE);
-	return ctl_visit(c, d, set_target, &bytes);
+	if (aut) {
+		if (!cJSON_IsTrue(aut) ||
+		    cJSON_GetObjectItemCaseSensitive(c->req, "bytes"))
+			return ctl_fail(c, E_BAD_REQUEST,
+					"'auto' must be true, without "
+					"'bytes'");
+	} else {
+		if (ctl_u64(c, "bytes", JSON_INT_MAX, &bytes))
+			return -1;
+		if (bytes % PAGE_SIZE)
+			return ctl_fail(c, E_BAD_REQUEST,
+					"'bytes' must be a multiple of %u",
+					PAGE_SIZE);
+		frames = bytes >> PAGE_SHIFT;
+	}
+	return ctl_visit(c, d, set_target, &frames);
 }
 
 /* "share-rate": the sharing scanner's pages per second (0 stops it). */
@@ -427,6 +436,18 @@ static int cmd_console(struct ctl_ctx *c)
 	return 0;
 }
 
+static int cmd_reboot(struct ctl_ctx *c)
+{
+	return ctl_domain_op(c, domain_reset, DOMAIN_RUNNING);
+}
+
+/* "create": control_create.c. */
+static int cmd_create(struct ctl_ctx *c)
+{
+	return control_create(c->h, c->req, c->reply, &c->code, c->msg,
+			      sizeof(c->msg));
+}
+
 /* "sla": control_sla.c. */
 static int cmd_sla(struct ctl_ctx *c)
 {
@@ -436,9 +457,10 @@ static int cmd_sla(struct ctl_ctx *c)
 
 static const char *const no_fields[] = { NULL };
 static const char *const dom_field[] = { "domain", NULL };
-static const char *const mem_set_fields[] = { "domain", "bytes", NULL };
+static const char *const mem_set_fields[] = { "domain", "bytes", "auto", NULL };
 static const char *const sla_fields[] = { CONTROL_SLA_FIELDS, NULL };
 static const char *const rate_fields[] = { "rate", NULL };
+static const char *const create_fields[] = { CONTROL_CREATE_FIELDS, NULL };
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "version", no_fields, cmd_version },
@@ -453,6 +475,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "sla", sla_fields, cmd_sla },
 	{ "console", dom_field, cmd_console },
 	{ "share-rate", rate_fields, cmd_share_rate },
+	{ "create", create_fields, cmd_create },
+	{ "reboot", dom_field, cmd_reboot },
 };
 
 /* Parse, check and run the request; failures are left in c. */
@@ -529,7 +553,8 @@ char *control_handle_conn(struct host *h, const char *req, size_t len,
 
 	/* "ok" first: replies read better that way. */
 	c.reply = cJSON_CreateObject();
-	if (!c.reply || !cJSON_AddTrueToObject(c.reply, "ok"))
+	if (!c.reply || !cJSON_AddTrueToObject(c.reply, "ok") ||
+	    !cJSON_AddNumberToObject(c.reply, "schema", CONTROL_SCHEMA))
 		goto out;
 	ctl_dispatch(&c, req, len);
 	if (c.code && attach)
@@ -541,6 +566,7 @@ char *control_handle_conn(struct host *h, const char *req, size_t len,
 		if (!c.reply)
 			goto out;
 		cJSON_AddFalseToObject(c.reply, "ok");
+		cJSON_AddNumberToObject(c.reply, "schema", CONTROL_SCHEMA);
 		cJSON_AddStringToObject(c.reply, "error", c.msg);
 		cJSON_AddStringToObject(c.reply, "code", c.code);
 	}

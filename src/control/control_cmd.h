@@ -12,6 +12,10 @@ struct host;
 #define CONTROL_REQUEST_MAX (64 * 1024)
 /* Version of the protocol, reported by the "version" command. */
 #define CONTROL_PROTOCOL 1
+/* The replies' members (docs/control-api.md "Schema"): every reply
+ * carries "schema"; it goes up when members are added, and members are
+ * never removed or change meaning. */
+#define CONTROL_SCHEMA 1
 
 /* Answer one request of len bytes (JSON text, not necessarily terminated;
  * hostile: anything may be in it).  Returns the reply, one line of JSON

@@ -3,12 +3,14 @@
  * "frame_size" bytes, as the memory manager counts them. */
 #define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/pvdev.h"
+#include "mem/p2m.h"
 #include "mem/types.h"
 #include "control/control_json.h"
 
@@ -53,9 +55,16 @@ cJSON *control_json_list_entry(const struct domain_stats *st)
 		{ "maxmem_bytes", m->maxmem << PAGE_SHIFT },
 		{ "ballooned_frames", m->ballooned },
 		{ "swapped_frames", m->swapped },
+		{ "ballooned_bytes", m->ballooned << PAGE_SHIFT },
+		{ "swapped_bytes", m->swapped << PAGE_SHIFT },
 	};
 
-	return json_kvs(json_domain_head(st), kv, NKV(kv));
+	cJSON *o = json_kvs(json_domain_head(st), kv, NKV(kv));
+
+	if (o)
+		cJSON_AddStringToObject(o, "target_set_by",
+					m->user_target ? "user" : "manager");
+	return o;
 }
 
 cJSON *control_json_mem(const struct dom_mem_stats *m)
@@ -96,6 +105,10 @@ cJSON *control_json_mem(const struct dom_mem_stats *m)
 				      m->ignoring_balloon);
 	if (o)
 		cJSON_AddBoolToObject(o, "sharing", m->sharing);
+	/* Set by a user: it holds until a user changes it. */
+	if (o)
+		cJSON_AddStringToObject(o, "target_set_by",
+					m->user_target ? "user" : "manager");
 	return o;
 }
 
@@ -120,6 +133,7 @@ cJSON *control_json_domain_stats(const struct domain_stats *st)
 	cJSON *o = json_domain_head(st);
 	const struct kv kv[] = {
 		{ "instret", st->instret },
+		{ "cpu_ns", st->cpu_ns },
 		{ "shootdowns", st->shootdowns },
 	};
 
@@ -204,6 +218,73 @@ cJSON *control_json_host(const struct mem_host_stats *hs)
 	return o;
 }
 
+struct json_ranges {
+	FILE *f;
+	uint64_t n;
+	bool cut;
+};
+
+/* One range as {"gfn", "count", "state"[, "mfn" | "slot"]}, written as
+ * text: a P2M being swapped has tens of thousands of ranges, and an object
+ * per range would cost the reply several times the text's time. */
+static void json_range(const struct p2m_range *r, void *arg)
+{
+	struct json_ranges *j = arg;
+	const char *val = NULL;
+
+	if (j->n == CONTROL_P2M_RANGES_MAX) {
+		j->cut = true;
+		return;
+	}
+	if (r->type == P2M_PRESENT || r->type == P2M_SHARED)
+		val = "mfn";
+	else if (r->type == P2M_SWAPPED)
+		val = "slot";
+	fprintf(j->f,
+		"%s{\"gfn\":%" PRIu64 ",\"count\":%" PRIu64 ",\"state\":\"%s\"",
+		j->n++ ? "," : "", r->gfn_first, r->gfn_last - r->gfn_first + 1,
+		p2m_type_name(r->type));
+	if (val)
+		fprintf(j->f, ",\"%s\":%u", val, r->first_val);
+	if (r->type == P2M_SHARED && r->refs)
+		fprintf(j->f, ",\"refs\":%u", r->refs);
+	fputc('}', j->f);
+}
+
+/* "ranges" (objects), "ranges_truncated" and "counts" (frames per state). */
+static int control_json_ranges(cJSON *obj, struct dom_mem *dm)
+{
+	struct json_ranges j = { 0 };
+	uint64_t count[P2M_BUSY + 1] = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	cJSON *c;
+	int r = 0;
+
+	j.f = open_memstream(&text, &len);
+	if (!j.f)
+		return -ENOMEM;
+	fputc('[', j.f);
+	dom_mem_for_each_range(dm, json_range, &j, count);
+	fputc(']', j.f);
+	if (fclose(j.f) || !text) {
+		free(text);
+		return -ENOMEM;
+	}
+	c = cJSON_CreateObject();
+	if (!cJSON_AddRawToObject(obj, "ranges", text) ||
+	    !cJSON_AddBoolToObject(obj, "ranges_truncated", j.cut) ||
+	    !cJSON_AddItemToObject(obj, "counts", c)) {
+		cJSON_Delete(c);
+		r = -ENOMEM;
+	}
+	for (int t = 0; !r && t <= P2M_BUSY; t++)
+		cJSON_AddNumberToObject(c, p2m_type_name((enum p2m_type)t),
+					(double)count[t]);
+	free(text);
+	return r;
+}
+
 int control_json_p2m(cJSON *obj, struct dom_mem *dm)
 {
 	char *text = NULL;
@@ -229,5 +310,5 @@ int control_json_p2m(cJSON *obj, struct dom_mem *dm)
 	    !cJSON_AddBoolToObject(obj, "truncated", cut))
 		r = -ENOMEM;
 	free(text);
-	return r;
+	return r ? r : control_json_ranges(obj, dm);
 }

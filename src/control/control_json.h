@@ -10,6 +10,8 @@
 
 /* A P2M text longer than this is cut at a line end ("truncated": true). */
 #define CONTROL_P2M_TEXT_MAX (16u << 20)
+/* At most this many objects in "ranges" ("ranges_truncated": true). */
+#define CONTROL_P2M_RANGES_MAX 65536u
 
 cJSON *control_json_list_entry(const struct domain_stats *st);
 cJSON *control_json_domain_stats(const struct domain_stats *st);
@@ -18,7 +20,8 @@ cJSON *control_json_host(const struct mem_host_stats *hs);
 /* "io": one object per connected PV device of the domain (type, index and
  * its struct pvdev_stats counters). */
 cJSON *control_json_io(domid_t domid);
-/* Add "p2m" (dom_mem_print_p2m's text) and "truncated" to obj: 0 or
+/* Add "p2m" (dom_mem_print_p2m's text) and "truncated", "ranges" (one
+ * object per range), "ranges_truncated" and "counts" to obj: 0 or
  * -ENOMEM. */
 int control_json_p2m(cJSON *obj, struct dom_mem *dm);
 /* The picture of machine memory as runs (control_memmap.c, the "memmap"

@@ -1,4 +1,4 @@
-/* The accept/poll loop shared by the control socket and the HTTP page
+/* The accept/poll loop of the control socket
  * (serve.h).  Reading requests costs no thread: every client is a buffer
  * and a deadline in one poll set.  Answering may wait (destroy joins a
  * domain's threads, a client reads its reply slowly), so it runs on a

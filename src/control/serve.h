@@ -1,5 +1,5 @@
-/* The one accept/poll loop of atoll's servers (the control socket, the
- * HTTP page).  One thread polls the listening socket and every client that
+/* The accept/poll loop of the control socket (the HTTP page runs on
+ * libmicrohttpd: http.c).  One thread polls the listening socket and every client that
  * is still sending its request, each with its own deadline; a client whose
  * request is complete is answered on a short-lived handler thread (at most
  * SERVE_HANDLERS at once), so neither a silent client nor a slow command

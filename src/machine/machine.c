@@ -162,6 +162,12 @@ void machine_exit(struct machine *m, int status)
 	m->host->exit(m->host_ctx, status);
 }
 
+void machine_reboot(struct machine *m, int status)
+{
+	atomic_store(&m->reboot_req, true);
+	machine_exit(m, status);
+}
+
 static void machine_console_input(void *ctx)
 {
 	struct machine *m = ctx;

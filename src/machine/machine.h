@@ -5,6 +5,7 @@
 #ifndef ATOLL_MACHINE_MACHINE_H
 #define ATOLL_MACHINE_MACHINE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -140,6 +141,9 @@ struct ata;
 struct virtio_slots;
 
 struct machine {
+	/* The guest asked for a reset (SBI SRST reboot, the test device's
+	 * reset), not a power-off: set before machine_exit. */
+	atomic_bool reboot_req;
 	struct ram ram;
 	struct cpu_bus bus; /* what every hart is given */
 	struct cpu_ram_map ram_map; /* bus.ram_map: the P2M, inlined */
@@ -197,6 +201,9 @@ int machine_trap_ram_page(struct machine *m, uint64_t gpa_page);
 
 /* End the VM with `status` (see machine_host_ops.exit). */
 void machine_exit(struct machine *m, int status);
+/* The guest asked for a reset: machine_exit, with reboot_req set (the VM
+ * may restart it: on_reboot, docs/config.md). */
+void machine_reboot(struct machine *m, int status);
 
 /* The hart whose mhartid is `id`, or NULL. */
 static inline struct hart *machine_hart(struct machine *m, uint64_t id)

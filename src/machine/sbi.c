@@ -1,9 +1,10 @@
 /* SBI dispatch and the extensions local to the calling hart: BASE, TIME,
  * SRST, DBCN and the legacy v0.1 calls.
  *
- * System reset: shutdown ends the VM with status 0.  atoll does not reboot
- * guests (as QEMU with -no-reboot): cold and warm reboot also end the VM,
- * with status 0, or 1 when the reason is "system failure". */
+ * System reset: shutdown ends the VM with status 0; cold and warm reboot
+ * end it too (status 0, or 1 when the reason is "system failure"), marked
+ * as a reset: `atoll run` restarts it (on_reboot), `atoll boot` ends as
+ * QEMU with -no-reboot. */
 #include <stddef.h>
 
 #include "atoll/abi/hypercall.h"
@@ -87,7 +88,10 @@ static struct sbiret sbi_ext_srst(struct machine *m, struct hart *h,
 	 * and atoll implements none of those. */
 	if (type > 2 || reason > 1)
 		return SBI_RET(SBI_ERR_INVALID_PARAM, 0);
-	machine_exit(m, reason == 1);
+	if (type == 0)
+		machine_exit(m, reason == 1);
+	else
+		machine_reboot(m, reason == 1);
 	/* The exit posted REQ_STOP to this hart: it runs no further. */
 	return SBI_RET(SBI_SUCCESS, 0);
 }

@@ -35,8 +35,8 @@ static int testdev_write(void *opaque, uint64_t off, unsigned size,
 		return 0;
 	switch (val & 0xffff) {
 	case TEST_FAIL: machine_exit(m, (int)((val >> 16) & 0xffff)); break;
-	case TEST_PASS:
-	case TEST_RESET: machine_exit(m, 0); break;
+	case TEST_PASS: machine_exit(m, 0); break;
+	case TEST_RESET: machine_reboot(m, 0); break;
 	}
 	return 0;
 }

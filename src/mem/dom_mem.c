@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "lib/log.h"
+#include "lib/size.h"
 #include "mem/mem_internal.h"
 
 /* 0 if the configuration is consistent; else one line and -EINVAL. */
@@ -333,6 +334,7 @@ void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
 	now = policy_now_ns();
 	st->over_target_ms = over && now > over ? (now - over) / 1000000u : 0;
 	st->ignoring_balloon = atomic_load(&d->ignoring);
+	st->user_target = atomic_load(&d->user_target);
 	st->populated = atomic_load(&d->populated);
 	st->ballooned = atomic_load(&d->ballooned);
 	st->swapped = atomic_load(&d->swapped);
@@ -356,16 +358,28 @@ static uint32_t dom_mem_refs(void *ctx, uint32_t m)
 	return share_refs(ctx, mfn(m));
 }
 
+uint64_t dom_mem_for_each_range(struct dom_mem *d,
+				void (*fn)(const struct p2m_range *r,
+					   void *arg),
+				void *arg, uint64_t count[P2M_BUSY + 1])
+{
+	return p2m_for_each_range(&d->p2m, dom_mem_refs, d->host, fn, arg,
+				  count);
+}
+
 void dom_mem_print_p2m(struct dom_mem *d, FILE *out)
 {
 	struct dom_mem_stats st;
+	char b[4][SIZE_BUF];
 
 	dom_mem_get_stats(d, &st);
 	fprintf(out,
 		"domain %u (%s): P2M of %" PRIu64 " frames from gfn 0x%" PRIx64
-		"; holds %" PRIu64 ", target %" PRIu64 ", reservation %" PRIu64
-		", limit %" PRIu64 "\n",
-		d->domid, d->name, d->p2m.nr, d->p2m.base, st.populated,
-		st.target, st.reservation, st.limit);
+		"; holds %s, target %s, reservation %s, limit %s\n",
+		d->domid, d->name, d->p2m.nr, d->p2m.base,
+		size_format(st.populated << PAGE_SHIFT, b[0]),
+		size_format(st.target << PAGE_SHIFT, b[1]),
+		size_format(st.reservation << PAGE_SHIFT, b[2]),
+		size_format(st.limit << PAGE_SHIFT, b[3]));
 	p2m_print_refs(&d->p2m, out, dom_mem_refs, d->host);
 }

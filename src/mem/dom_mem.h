@@ -67,6 +67,7 @@ struct dom_mem_stats {
 	 * docs/policy.md). */
 	uint64_t over_target_ms;
 	bool ignoring_balloon;
+	bool user_target; /* its target was set by a user (mem-set, sla) */
 	/* Sampled working set (wss.h): active frames (the larger moving
 	 * average), the last period's estimate, periods sampled. */
 	uint64_t wss_active, wss_last, wss_periods;
@@ -110,6 +111,10 @@ struct dom_mem {
 	 * target (0: it does not), and named for it once. */
 	_Atomic uint64_t over_since_ns;
 	_Atomic bool ignoring;
+	/* A user set the target (mem-set, sla target=): it stays until a
+	 * user changes it; the manager neither revokes from it nor grows it
+	 * on request (docs/policy.md).  Under host->policy_lock. */
+	_Atomic bool user_target;
 	struct dom_wss wss; /* working-set sampling (wss.c) */
 	/* Sharing: allowed, the scanner's state (share_scan.c; scanner
 	 * thread only), counters.  `shared` above counts SHARED gfns. */
@@ -189,5 +194,10 @@ int dom_mem_set_target(struct dom_mem *d, uint64_t frames);
 
 void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st);
 void dom_mem_print_p2m(struct dom_mem *d, FILE *out);
+/* p2m_for_each_range over d's P2M, with SHARED frames' reference counts. */
+uint64_t dom_mem_for_each_range(struct dom_mem *d,
+				void (*fn)(const struct p2m_range *r,
+					   void *arg),
+				void *arg, uint64_t count[P2M_BUSY + 1]);
 
 #endif

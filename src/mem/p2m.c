@@ -70,46 +70,71 @@ static void p2m_print_range(FILE *out, uint64_t g0, uint64_t g1,
 	}
 }
 
+const char *p2m_type_name(enum p2m_type t)
+{
+	return (unsigned)t < P2M_NTYPES ? p2m_type_names[t] : "?";
+}
+
+uint64_t p2m_for_each_range(const struct p2m *p, p2m_refs_fn *refs, void *rctx,
+			    void (*fn)(const struct p2m_range *r, void *arg),
+			    void *arg, uint64_t count[P2M_BUSY + 1])
+{
+	uint64_t ranges = 0, start = 0;
+	struct p2m_entry first = { 0 }, prev = { 0 };
+	uint32_t rfirst = 0;
+	struct p2m_range r;
+
+	for (uint64_t i = 0; i <= p->nr; i++) {
+		struct p2m_entry e = { 0 };
+		uint32_t n = 0;
+
+		if (i < p->nr) {
+			e = p2m_get(p, gfn(p->base + i));
+			if (e.type >= P2M_NTYPES)
+				e.type =
+					P2M_BUSY; /* cannot happen: don't trust */
+			if (e.type == P2M_SHARED && refs)
+				n = refs(rctx, e.val);
+			count[e.type]++;
+			if (i && p2m_continues(prev, e) && n == rfirst) {
+				prev = e;
+				continue;
+			}
+		}
+		if (i) {
+			r = (struct p2m_range){
+				p->base + start, p->base + i - 1, first.type,
+				first.val,	 prev.val,	  rfirst
+			};
+			fn(&r, arg);
+			ranges++;
+		}
+		start = i;
+		first = prev = e;
+		rfirst = n;
+	}
+	return ranges;
+}
+
+static void p2m_print_one(const struct p2m_range *r, void *out)
+{
+	struct p2m_entry first = { r->type, r->first_val };
+	struct p2m_entry last = { r->type, r->last_val };
+
+	p2m_print_range(out, r->gfn_first, r->gfn_last, first, last, r->refs);
+}
+
 void p2m_print(const struct p2m *p, FILE *out)
 {
 	p2m_print_refs(p, out, NULL, NULL);
 }
 
-void p2m_print_refs(const struct p2m *p, FILE *out,
-		    uint32_t (*refs)(void *ctx, uint32_t mfn), void *ctx)
+void p2m_print_refs(const struct p2m *p, FILE *out, p2m_refs_fn *refs,
+		    void *ctx)
 {
-	uint64_t count[P2M_NTYPES] = { 0 }, ranges = 0, start = 0;
-	struct p2m_entry first = { 0 }, prev = { 0 };
-	uint32_t rfirst = 0;
+	uint64_t count[P2M_NTYPES] = { 0 }, ranges;
 
-	for (uint64_t i = 0; i < p->nr; i++) {
-		struct p2m_entry e = p2m_get(p, gfn(p->base + i));
-		uint32_t r = 0;
-
-		if (e.type >= P2M_NTYPES)
-			e.type =
-				P2M_BUSY; /* cannot happen: print, don't trust */
-		if (e.type == P2M_SHARED && refs)
-			r = refs(ctx, e.val);
-		count[e.type]++;
-		if (i && p2m_continues(prev, e) && r == rfirst) {
-			prev = e;
-			continue;
-		}
-		if (i) {
-			p2m_print_range(out, p->base + start, p->base + i - 1,
-					first, prev, rfirst);
-			ranges++;
-		}
-		start = i;
-		first = prev = e;
-		rfirst = r;
-	}
-	if (p->nr) {
-		p2m_print_range(out, p->base + start, p->base + p->nr - 1,
-				first, prev, rfirst);
-		ranges++;
-	}
+	ranges = p2m_for_each_range(p, refs, ctx, p2m_print_one, out, count);
 	fprintf(out, "  %" PRIu64 " gfns in %" PRIu64 " ranges:", p->nr,
 		ranges);
 	for (int t = 0; t < P2M_NTYPES; t++)

@@ -90,7 +90,26 @@ void p2m_print(const struct p2m *p, FILE *out);
 /* The same, with each SHARED range's reference count (refs(ctx, mfn):
  * gfns mapping that frame) appended as "refs N"; a range holds frames of
  * one count. */
-void p2m_print_refs(const struct p2m *p, FILE *out,
-		    uint32_t (*refs)(void *ctx, uint32_t mfn), void *ctx);
+typedef uint32_t p2m_refs_fn(void *ctx, uint32_t mfn);
+void p2m_print_refs(const struct p2m *p, FILE *out, p2m_refs_fn *refs,
+		    void *ctx);
+
+/* A run of consecutive gfns in one state whose MFNs (or swap slots) are
+ * consecutive too; first_val..last_val for present, shared, swapped. */
+struct p2m_range {
+	uint64_t gfn_first, gfn_last;
+	enum p2m_type type;
+	uint32_t first_val, last_val;
+	uint32_t refs; /* SHARED: each frame's reference count (0: unknown) */
+};
+/* Call fn on every range in gfn order, add each entry to count[type];
+ * returns the number of ranges.  refs (may be NULL) gives SHARED frames'
+ * reference counts; a range holds frames of one count.  Reads without a
+ * lock, as p2m_print. */
+uint64_t p2m_for_each_range(const struct p2m *p, p2m_refs_fn *refs, void *rctx,
+			    void (*fn)(const struct p2m_range *r, void *arg),
+			    void *arg, uint64_t count[P2M_BUSY + 1]);
+/* "present", "ballooned", ... */
+const char *p2m_type_name(enum p2m_type t);
 
 #endif

@@ -69,4 +69,14 @@ struct dom_mem_sla {
 int dom_mem_set_sla(struct dom_mem *d, const struct dom_mem_sla *sla, char *why,
 		    size_t n);
 
+/* A user sets d's target (mem-set): it holds until a user changes it, the
+ * manager working around it (docs/policy.md).  Refused, with the reason
+ * for people in why[0..n) and nothing changed: -EINVAL outside
+ * reservation..limit, -ENOSPC when it cannot be honoured next to the
+ * reservations and the other user-set targets.  frames ==
+ * POLICY_TARGET_AUTO hands the target back to the manager. */
+#define POLICY_TARGET_AUTO UINT64_MAX
+int dom_mem_set_user_target(struct dom_mem *d, uint64_t frames, char *why,
+			    size_t n);
+
 #endif

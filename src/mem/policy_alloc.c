@@ -122,7 +122,8 @@ static struct pol_dom *policy_victim(struct mem_host *mh, struct pol_view *v,
 		struct pol_dom *p = &v->dom[i];
 		double r;
 
-		if (p == except || p->target <= p->floor || p->d->dying)
+		if (p == except || p->target <= p->floor || p->d->dying ||
+		    atomic_load(&p->d->user_target))
 			continue;
 		r = policy_rho(mh, p, 0);
 		if (!best || r < *rho) {
@@ -219,6 +220,9 @@ long policy_request_more(struct dom_mem *d, uint64_t n)
 		if (v.dom[i].d == d)
 			me = &v.dom[i];
 	room = me && me->ceil > me->target ? me->ceil - me->target : 0;
+	/* A user-set target holds until a user changes it. */
+	if (atomic_load(&d->user_target))
+		room = 0;
 	n = n < room ? n : room;
 	give = policy_from_pool(mh, &v);
 	give = give < n ? give : n;

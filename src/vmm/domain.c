@@ -53,6 +53,8 @@ void domain_exit(void *ctx, int status)
 	if (!d->exiting) {
 		d->exiting = true;
 		d->status = status;
+		d->reboot =
+			d->reboot || (d->m && atomic_load(&d->m->reboot_req));
 	}
 	pthread_mutex_unlock(&d->exit_lock);
 	/* stopping first: a vCPU that sees REQ_STOP must also see it. */
@@ -105,6 +107,8 @@ static void *vcpu_main(void *arg)
 	struct timespec ts;
 
 	current_vcpu = v;
+	if (!pthread_getcpuclockid(pthread_self(), &v->cpu_clock))
+		atomic_store(&v->clock_live, true);
 	while (vcpu_wait_unpaused(v) == 0 && hsm_wait_runnable(v) == 0) {
 		int r;
 
@@ -125,6 +129,7 @@ static void *vcpu_main(void *arg)
 	 * the guest's work cost (bench/ uses it). */
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	v->cpu_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	atomic_store(&v->clock_live, false);
 	return 0;
 }
 
@@ -204,6 +209,7 @@ static struct domain *domain_alloc(struct host *h,
 		snprintf(d->name, sizeof(d->name), "dom%u", d->id);
 	d->nr_vcpus = c->machine.nr_harts;
 	d->state = DOMAIN_CREATED;
+	d->cfg = *c;
 	pthread_mutex_init(&d->hsm_lock, 0);
 	pthread_mutex_init(&d->run_lock, 0);
 	pthread_cond_init(&d->run_cond, 0);

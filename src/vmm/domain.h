@@ -47,6 +47,10 @@ struct domain {
 	bool tearing; /* under the host lock: a teardown is under way */
 	bool torn_down;
 	bool destroying; /* "destroy" under way: refuse a second one */
+	bool restart; /* under the host lock: ended, to start again */
+	bool reboot; /* it ended by a reset (first domain_exit's) */
+	struct domain_config cfg; /* for a restart (strings: the host's) */
+	unsigned restarts; /* of this name so far */
 
 	struct domain *next; /* host's list, in id order */
 	struct domain *next_dead; /* host's dead list (destroyed) */
@@ -72,6 +76,8 @@ struct host {
 	struct vswitch *vswitch;
 	struct netnat *nat; /* NULL unless nat = yes; a port of vswitch */
 	sigset_t old_mask; /* restored by host_destroy */
+	struct host_kept *kept; /* host_keep's, freed by host_destroy */
+	bool stopping; /* host_stop_all: nothing restarts any more */
 };
 
 /* machine_host_ops.exit (ctx: the domain): end this domain only. */
@@ -87,6 +93,14 @@ void domain_teardown(struct domain *d);
 void domain_free(struct domain *d);
 /* host_find_domain with the host lock held. */
 struct domain *host_find_domain_locked(struct host *h, const char *name_or_id);
+/* Host lock held, d torn down: what its end asks (on_poweroff, on_reboot,
+ * on_crash). */
+enum domain_action domain_end_action(const struct domain *d);
+/* Without the host lock: start again the domains marked `restart`
+ * (lifecycle.c).  Returns how many were restarted. */
+unsigned host_restart_ended(struct host *h);
+/* host_destroy's end: free what host_keep kept. */
+void host_free_kept(struct host *h);
 /* Wake host_run to look at the domains again. */
 void host_wake(struct host *h);
 

@@ -88,6 +88,7 @@ err:
 /* Host lock held: end every domain still alive. */
 static void host_stop_all(struct host *h, int status)
 {
+	h->stopping = true;
 	for (struct domain *d = h->domains; d; d = d->next)
 		if (!d->torn_down)
 			domain_exit(d, status);
@@ -112,6 +113,7 @@ void host_destroy(struct host *h)
 		domain_free(d);
 	}
 	pthread_mutex_unlock(&h->lock);
+	host_free_kept(h);
 	netnat_stop(h->nat); /* its port, before the switch */
 	vswitch_destroy(h->vswitch); /* every domain's ports are gone */
 	if (h->mem_ready)
@@ -198,9 +200,17 @@ static bool host_reap(struct host *h)
 			continue;
 		}
 		domain_teardown(d);
-		if (h->nr_created > 1)
+		if (!h->stopping &&
+		    domain_end_action(d) == DOMAIN_ACTION_RESTART) {
+			d->restart = true;
+			live = true;
+			log_info("domain %s %s (status %d): restarting it",
+				 d->name, d->reboot ? "reset" : "shut down",
+				 d->status);
+		} else if (h->nr_created > 1) {
 			log_error("domain %s shut down (status %d)", d->name,
 				  d->status);
+		}
 	}
 	return live;
 }
@@ -265,6 +275,8 @@ int host_run(struct host *h)
 		pthread_mutex_unlock(&h->lock);
 		if (!live)
 			break;
+		if (host_restart_ended(h))
+			continue;
 		sig = host_wait(h, sfd);
 	}
 	pthread_mutex_lock(&h->lock);

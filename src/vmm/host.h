@@ -29,6 +29,13 @@ enum domain_state {
 	DOMAIN_DESTROYED,
 };
 
+/* What to do when a domain's guest ends (xl.cfg's on_poweroff, on_reboot,
+ * on_crash; docs/config.md). */
+enum domain_action {
+	DOMAIN_ACTION_DESTROY, /* it ends: shut down, its status kept */
+	DOMAIN_ACTION_RESTART, /* it starts again with the same config */
+};
+
 struct domain_config {
 	char name[DOMAIN_NAME_MAX + 1];
 	/* machine.ram_size = maxmem; machine.nr_harts = vcpus; kernel,
@@ -40,6 +47,8 @@ struct domain_config {
 	uint32_t shares; /* memory policy weight; 0 = 1000 */
 	bool no_sharing; /* `sharing = no`: its pages are never shared */
 	bool console_prefix; /* prefix its console lines with "name| " */
+	/* A power-off with status 0, a reset, anything else (a crash). */
+	enum domain_action on_poweroff, on_reboot, on_crash;
 };
 
 struct host_config {
@@ -55,6 +64,7 @@ struct domain_stats {
 	int exit_status; /* valid in DOMAIN_SHUTDOWN */
 	unsigned vcpus;
 	uint64_t instret; /* all vCPUs */
+	uint64_t cpu_ns; /* host CPU time of its vCPU threads */
 	uint64_t shootdowns; /* requests served by its vCPUs */
 	double shootdown_ns_avg; /* mean cost of one shootdown (initiator) */
 	struct dom_mem_stats mem;
@@ -78,6 +88,19 @@ int domain_pause(struct domain *d); /* -EINVAL unless running */
 int domain_unpause(struct domain *d); /* -EINVAL unless paused */
 /* Stop its vCPUs, free every frame and swap slot, forget it. */
 int domain_destroy(struct domain *d);
+
+/* `atoll create`: build the n domains of cfg[] and start them, all or
+ * nothing (a failure destroys the ones built, and says why in
+ * why[0..len)).  0 or -errno; out[] gets the domains. */
+int host_create_domains(struct host *h, const struct domain_config *cfg,
+			unsigned n, struct domain **out, char *why, size_t len);
+/* Keep p until host_destroy (after every domain), then fn(p): what
+ * domains made by host_create_domains point to. */
+int host_keep(struct host *h, void *p, void (*fn)(void *p));
+/* End a domain as if its guest had reset: it restarts with its config if
+ * on_reboot says so (xl's reboot / virsh reset).  -EINVAL unless running
+ * or paused. */
+int domain_reset(struct domain *d);
 
 /* By name, or by numeric id written in decimal; NULL if none. */
 struct domain *host_find_domain(struct host *h, const char *name_or_id);

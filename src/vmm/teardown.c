@@ -2,6 +2,8 @@
  * return every frame and swap slot to the host, free the board; and the
  * statistics themselves. */
 #include <errno.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +20,23 @@
 /* vCPU figures, live or final. */
 static void domain_vcpu_stats(struct domain *d, struct domain_stats *st)
 {
+	struct timespec ts;
+
 	st->instret = 0;
 	st->shootdowns = 0;
+	st->cpu_ns = 0;
 	for (unsigned i = 0; i < atomic_load(&d->sd_nr); i++) {
-		st->instret += d->vcpus[i].hart.instret;
-		st->shootdowns += d->vcpus[i].hart.stat_shootdowns;
+		struct vcpu *v = &d->vcpus[i];
+
+		st->instret += v->hart.instret;
+		st->shootdowns += v->hart.stat_shootdowns;
+		/* A thread that ends meanwhile leaves its final figure. */
+		if (atomic_load(&v->clock_live) &&
+		    !clock_gettime(v->cpu_clock, &ts))
+			st->cpu_ns += (uint64_t)ts.tv_sec * 1000000000u +
+				      (uint64_t)ts.tv_nsec;
+		else
+			st->cpu_ns += v->cpu_ns;
 	}
 }
 

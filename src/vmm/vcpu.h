@@ -17,6 +17,10 @@ struct vcpu {
 	pthread_t thread;
 	bool thread_started;
 	uint64_t cpu_ns; /* the thread's CPU time, set when it ends */
+	/* Its CPU-time clock, readable by others while `clock_live` (top's
+	 * CPU%, the live page): cleared before the thread ends. */
+	clockid_t cpu_clock;
+	atomic_bool clock_live;
 	/* Inside hart_run: a shootdown initiator waits only for these (see
 	 * shootdown_vmm.c for the ordering that makes this safe).  Cleared
 	 * under dom->run_lock so domain_pause can wait for it. */

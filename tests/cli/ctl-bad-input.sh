@@ -26,7 +26,7 @@ expect_usage_error "extra operand" list extra --socket "$none"
 expect_usage_error "p2m without a domain" p2m --socket "$none"
 expect_usage_error "pause with two domains" pause a b --socket "$none"
 expect_usage_error "mem-set without a size" mem-set d --socket "$none"
-for size in 12Q "" M 99999999999999999999999 1.5G 4097 16E; do
+for size in 12Q "" M 99999999999999999999999 1.5G 4097B 16E; do
 	expect_usage_error "mem-set size '$size'" mem-set d "$size" \
 		--socket "$none"
 	expect_stderr_mentions "mem-set size '$size'" SIZE

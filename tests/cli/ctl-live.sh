@@ -85,7 +85,7 @@ grep -Eq '^  0x8[0-9a-f]+-0x8[0-9a-f]+ -> mfn 0x[0-9a-f]+-0x[0-9a-f]+ present' \
 	<<<"$out" || fail "p2m: no present range: $out"
 
 ctl stats stats
-grep -q '^host: 4096 frames' <<<"$out" || fail "stats: $out"
+grep -q '^host: 16 MiB of machine memory' <<<"$out" || fail "stats: $out"
 ctl "stats --json" stats --json
 grep -q '"host":{"frame_size":4096,"frames":4096' <<<"$out" ||
 	fail "stats --json: $out"
@@ -110,8 +110,17 @@ done
 
 ctl mem-set mem-set alpha 6M
 ctl "list after mem-set" list
-grep -Eq '^ +1 alpha +running +1 +[0-9.]+[KM]? +6M ' <<<"$out" ||
-	fail "mem-set: target not 6M: $out"
+grep -Eq '^ +1 alpha +running +1 +[0-9.]+ +6\.0 +12\.0 .* user$' <<<"$out" ||
+	fail "mem-set: target not 6 MiB set by the user: $out"
+ctl "mem-set bare MiB" mem-set alpha 7
+ctl "list after mem-set 7" list
+grep -Eq '^ +1 alpha +running +1 +[0-9.]+ +7\.0 ' <<<"$out" ||
+	fail "mem-set alpha 7: target not 7 MiB: $out"
+ctl "p2m --json" p2m --json alpha
+jq -e '.schema >= 1 and (.ranges | length) > 0 and
+	(.ranges[0] | has("gfn") and has("count") and has("state")) and
+	.counts.present > 0' <<<"$out" >/dev/null ||
+	fail "p2m --json: not structured: ${out:0:300}"
 ctl_fails "mem-set above maxmem" 1 mem-set alpha 1G
 
 expect_usage_error "unknown domain" p2m nosuch --socket "$SOCK"

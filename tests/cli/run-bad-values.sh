@@ -15,7 +15,8 @@ check() {
 H='[host]\nmachine_memory = 64M\n'
 D="[domain a]\nkernel = $TMP/kernel\n"
 check 2 machine_memory '[host]\nmachine_memory = 12X\n'
-check 2 machine_memory '[host]\nmachine_memory = 4097\n'
+check 2 machine_memory '[host]\nmachine_memory = 4097B\n'
+check 2 machine_memory '[host]\nmachine_memory = 2048G\n'
 check 2 machine_memory '[host]\nmachine_memory = 4K\n'
 check 3 swap_size "${H}swap_size = 1M\n$D"
 check 5 vcpus "$H$D""vcpus = 9\nmemory = 8M\n"

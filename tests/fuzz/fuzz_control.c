@@ -15,6 +15,8 @@
  * domain to attach); control_handle refuses what control_handle_conn
  * refuses. */
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdbool.h>
 
 #include "control/control_cmd.h"
@@ -83,6 +85,25 @@ int domain_destroy(struct domain *d)
 	abort();
 }
 
+int domain_reset(struct domain *d)
+{
+	abort();
+}
+
+/* A configuration that checks out (it may name any readable file) is
+ * refused here: the fake host builds nothing. */
+int host_create_domains(struct host *h, const struct domain_config *cfg,
+			unsigned n, struct domain **out, char *why, size_t len)
+{
+	snprintf(why, len, "the fuzzing host builds no domain");
+	return -ENOMEM;
+}
+
+int host_keep(struct host *h, void *p, void (*fn)(void *p))
+{
+	abort();
+}
+
 int control_console_check(struct domain *d)
 {
 	abort();
@@ -116,11 +137,38 @@ static void fz_check_reply(char *reply)
 }
 
 static const char *const fz_words[] = {
-	"list",	   "stats",   "p2m",	 "memmap", "pause",
-	"unpause", "destroy", "mem-set", "sla",	   "console",
-	"version", "cmd",     "domain",	 "bytes",  "reservation",
-	"limit",   "shares",  "target",	 "",	   "1",
-	"0",	   "65535",   "65536",	 "-1",	   "x",
+	"list",
+	"stats",
+	"p2m",
+	"memmap",
+	"pause",
+	"unpause",
+	"destroy",
+	"mem-set",
+	"sla",
+	"console",
+	"version",
+	"cmd",
+	"domain",
+	"bytes",
+	"reservation",
+	"limit",
+	"shares",
+	"target",
+	"",
+	"1",
+	"0",
+	"65535",
+	"65536",
+	"-1",
+	"x",
+	"create",
+	"reboot",
+	"config",
+	"cwd",
+	"auto",
+	"name",
+	"[domain a]\nkernel = /bin/sh\nmemory = 8\n",
 };
 #define FZ_NWORDS (sizeof(fz_words) / sizeof(fz_words[0]))
 
