@@ -66,7 +66,7 @@ try() {
 	pid=$!
 	moved=$SECONDS
 	while kill -0 $pid 2>/dev/null; do
-		filled=$(grep -c '| share: filled' "$out")
+		filled=$(grep -c 'share: filled' "$out")
 		[ "$filled" = "$n" ] && break
 		now=$filled:$(q "sum(m['populated'] for m in d.values()), h['merged']")
 		if [ "$now" != "$last" ]; then
@@ -77,7 +77,7 @@ try() {
 		fi
 		sleep 0.5
 	done
-	if [ "$(grep -c '| share: filled' "$out")" = "$n" ]; then
+	if [ "$(grep -c 'share: filled' "$out")" = "$n" ]; then
 		used[$n]=$(q "'%d frames in use of %d, %d gfns mapped' % (hs['frames'] - hs['free'], hs['frames'], sum(m['populated'] for m in d.values()))")
 		for ((i = 1; i <= n; i++)); do
 			{ printf 'quit\n'; sleep 0.3; } |
@@ -87,11 +87,11 @@ try() {
 	# Told to quit, they end; otherwise (a stall) they are stopped.
 	moved=$SECONDS
 	while kill -0 $pid 2>/dev/null &&
-		[ "$(grep -c '| share: ok' "$out")" != "$n" ] &&
+		[ "$(grep -c 'share: ok' "$out")" != "$n" ] &&
 		[ $((SECONDS - moved)) -lt "$STALL" ]; do
 		sleep 0.2
 	done
-	if [ "$(grep -c '| share: ok' "$out")" = "$n" ]; then
+	if [ "$(grep -c 'share: ok' "$out")" = "$n" ]; then
 		wait $pid
 		i=$?
 	else
