@@ -59,6 +59,9 @@ void console_flush(void);
 int consfront_init(void);
 int consfront_write(const char *buf, size_t len, int can_sleep);
 int consfront_getc(void);
+/* A line from the PV console (without its end), waiting at most *left
+ * ticks (decremented as they pass); 0, or -1 when the time is up. */
+int consfront_getline(char *buf, size_t len, long *left);
 void consfront_drain(void);
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt,
 							   ...);

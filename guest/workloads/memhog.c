@@ -2,7 +2,11 @@
  * of it, `phases` times, through the kernel's page allocator; every page
  * holds a pattern of (seed, page, generation) that is checked before the
  * page is freed and at the end of every phase.  `wait_ms` pauses between
- * phases (the balloon works meanwhile).  Running out of memory when atoll
+ * phases (the balloon works meanwhile); with `step=1` it waits instead,
+ * after every phase (the last too), for a line on the PV console ("next";
+ * "end" skips the phases left), at most `ticks` ticks (default 60000): a
+ * test then moves it on when what it checks has happened, not after a
+ * time; `hold=1` waits so after the last phase only.  Running out of memory when atoll
  * refuses more is not a failure: memhog degrades (holds fewer pages);
  * wrong data is.
  *
@@ -11,6 +15,8 @@
  * for `hot_ms` milliseconds reads one word of every page whose index
  * modulo 100 is below PCT, over and over, and never touches the others;
  * then it checks every page and frees them (`delay_ms`: sleep first). */
+#include <string.h>
+
 #include "kernel.h"
 
 #define MEMHOG_MAX_PAGES 65536 /* 256 MiB */
@@ -130,7 +136,10 @@ int wl_memhog(void)
 {
 	long mib = cmdline_long("mib", 16), phases = cmdline_long("phases", 4);
 	long wait_ms = cmdline_long("wait_ms", 0);
+	long step = cmdline_long("step", 0), left = cmdline_long("ticks", 60000);
+	long hold = cmdline_long("hold", 0);
 	uint64_t max, t0 = timer_now_us();
+	char line[16] = "";
 
 	long active = cmdline_long("active", 0);
 
@@ -163,7 +172,14 @@ int wl_memhog(void)
 		       ph, (unsigned long)held,
 		       (unsigned long)page_free_count(),
 		       (unsigned long)balloon_size());
-		if (wait_ms)
+		if ((step || (hold && ph == phases - 1)) &&
+		    consfront_getline(line, sizeof(line), &left)) {
+			printf("memhog: FAIL no 'next' within the ticks\n");
+			return 1;
+		}
+		if (step && !strcmp(line, "end"))
+			break;
+		if (!step && wait_ms)
 			thread_sleep((uint64_t)wait_ms * TICK_HZ / 1000 + 1);
 	}
 	memhog_resize(0);
