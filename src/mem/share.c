@@ -111,13 +111,12 @@ static uint32_t share_find_locked(struct mem_host *mh, const void *page,
 	return MFN_NONE;
 }
 
-bool share_merge_locked(struct dom_mem *d, uint64_t g, uint32_t m)
+bool share_merge_locked(struct dom_mem *d, uint64_t g, uint32_t m, bool zero,
+			uint64_t h)
 {
 	struct mem_host *mh = d->host;
 	struct share *s = &mh->share;
 	const void *page = mpool_ptr(&mh->pool, mfn(m));
-	bool zero = share_is_zero(page);
-	uint64_t h = share_hash(page);
 	uint32_t to = zero ? s->zero : share_find_locked(mh, page, h);
 
 	atomic_fetch_add(&d->shared, 1);

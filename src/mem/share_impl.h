@@ -14,7 +14,10 @@ bool share_is_zero(const void *page);
 /* Merge gfn g of d, BUSY(m) and shot down (nothing can change frame m),
  * into the table: SHARED(an identical frame), and true (the caller frees
  * m once d->lock is dropped); or m itself becomes a shared frame (false).
- * Caller holds d->lock and mh->share.lock. */
-bool share_merge_locked(struct dom_mem *d, uint64_t g, uint32_t m);
+ * zero and h are m's (share_is_zero, share_hash), computed by the caller
+ * without the locks (m cannot change).  Caller holds d->lock and
+ * mh->share.lock. */
+bool share_merge_locked(struct dom_mem *d, uint64_t g, uint32_t m, bool zero,
+			uint64_t h);
 
 #endif
