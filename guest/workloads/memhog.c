@@ -12,7 +12,8 @@
  *
  * With `active=PCT` it has a known working set instead (the sampled
  * working-set test, docs/working-set.md): it fills `mib` MiB once, then
- * for `hot_ms` milliseconds reads one word of every page whose index
+ * for `hot_ms` milliseconds (with `step=1`: until a line comes on the PV
+ * console, at most that long) reads one word of every page whose index
  * modulo 100 is below PCT, over and over, and never touches the others;
  * then it checks every page and frees them (`delay_ms`: sleep first). */
 #include <string.h>
@@ -94,10 +95,21 @@ static uint64_t memhog_hot_pass(long pct)
 	return sum;
 }
 
+/* A line has come on the PV console (read and dropped; no wait). */
+static int memhog_told(void)
+{
+	int ch;
+
+	while ((ch = consfront_getc()) >= 0)
+		if (ch == '\n')
+			return 1;
+	return 0;
+}
+
 /* The known working set.  It grows 1 MiB at a time with a hot pass after
  * each step, as a program that uses what it holds (a growing domain is
  * busy, not idle), until it holds `mib` MiB or atoll refuses more. */
-static int memhog_active(long mib, long pct, long hot_ms)
+static int memhog_active(long mib, long pct, long hot_ms, long step)
 {
 	uint64_t end, hot = 0, passes = 0, sum = 0, goal = 0;
 	long delay_ms = cmdline_long("delay_ms", 0);
@@ -113,8 +125,9 @@ static int memhog_active(long mib, long pct, long hot_ms)
 		hot += (long)(i % 100) < pct;
 	printf("memhog: steady: %lu of %lu pages hot (%ld %%)\n",
 	       (unsigned long)hot, (unsigned long)held, pct);
+	/* step=1: hot until a console line says stop (hot_ms bounds it). */
 	end = timer_now_us() + (uint64_t)hot_ms * 1000;
-	while (timer_now_us() < end) {
+	while (timer_now_us() < end && !(step && memhog_told())) {
 		sum += memhog_hot_pass(pct);
 		passes++;
 	}
@@ -146,7 +159,8 @@ int wl_memhog(void)
 	seed = (uint64_t)cmdline_long("seed", 1);
 	if (active > 0 && active <= 100 && mib >= 1 && mib <= 256)
 		return memhog_active(mib, active,
-				     cmdline_long("hot_ms", 10000));
+				     cmdline_long("hot_ms", 10000),
+				     cmdline_long("step", 0));
 	if (mib < 1 || mib > 256 || phases < 1 || phases > 1000 ||
 	    wait_ms < 0) {
 		printf("memhog: bad parameters, using mib=16 phases=4\n");
