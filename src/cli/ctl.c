@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -26,6 +27,10 @@ const char ctl_usage[] =
 	"                                     a picture of machine memory\n"
 	"                                     and the domains' guest memory\n"
 	"  atoll pause|unpause|destroy|reboot [OPTIONS] DOMAIN\n"
+	"  atoll shutdown [OPTIONS] [-w|--wait[=SECS]] DOMAIN\n"
+	"                                     press its power key: the guest\n"
+	"                                     powers off in its own time;\n"
+	"                                     --wait: until it has (30 s)\n"
 	"  atoll create [OPTIONS] CONFIG|-    add the [domain NAME] sections\n"
 	"                                     of CONFIG (- : standard input)\n"
 	"                                     to the running atoll\n"
@@ -83,7 +88,13 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 			a->socket = argv[i];
 		} else if (opts && !strncmp(s, "--socket=", 9)) {
 			a->socket = s + 9;
-		} else if (opts && !strcmp(a->verb, "mem-set") &&
+		} else if (opts && !strcmp(a->verb, "shutdown") &&
+			   !strcmp(s, "-w")) { /* xl shutdown -w */
+			a->wait = true;
+			a->wait_secs = MEM_WAIT_DEFAULT_S;
+		} else if (opts &&
+			   (!strcmp(a->verb, "mem-set") ||
+			    !strcmp(a->verb, "shutdown")) &&
 			   (r = mem_wait_option(a->verb, s, &a->wait_secs))) {
 			if (r < 0)
 				return -1;
@@ -262,6 +273,94 @@ int cmd_destroy(int argc, char **argv)
 int cmd_reboot(int argc, char **argv)
 {
 	return ctl_domain_verb(argc, argv);
+}
+
+/* The state of domain id in a `list` reply, or NULL if it is not there. */
+static const char *ctl_state_of(const cJSON *reply, double id)
+{
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(reply, "domains");
+	const cJSON *d;
+
+	cJSON_ArrayForEach(d, all)
+	{
+		const cJSON *i = cJSON_GetObjectItemCaseSensitive(d, "id");
+
+		if (cJSON_GetNumberValue(i) == id)
+			return cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(d, "state"));
+	}
+	return NULL;
+}
+
+/* shutdown --wait: follow `list` until domain id no longer runs (gone,
+ * shut down or destroyed; a restart is a new id) or a.wait_secs pass.  An
+ * atoll that has ended (its last domain did) counts as shut down. */
+static int ctl_wait_ended(struct ctl_args *a, double id, const char *name)
+{
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+	struct timespec t0, now;
+	char state[16] = "running";
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		cJSON *req = ctl_request("list", NULL), *reply = NULL;
+		char *text = NULL;
+		const char *st;
+
+		if (!req || ctl_call(a->socket, req, &reply, &text)) {
+			cJSON_Delete(req);
+			printf("%s: shut down (atoll has ended)\n", name);
+			return 0;
+		}
+		cJSON_Delete(req);
+		st = ctl_state_of(reply, id);
+		if (st)
+			snprintf(state, sizeof(state), "%s", st);
+		cJSON_Delete(reply);
+		free(text);
+		if (!st ||
+		    (strcmp(state, "running") && strcmp(state, "paused"))) {
+			printf("%s: shut down\n", name);
+			return 0;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= (time_t)a->wait_secs) {
+			log_error(
+				"shutdown: domain '%s' is still %s after %u s "
+				"(does its guest handle the power key? "
+				"docs/control-api.md)",
+				name, state, a->wait_secs);
+			return 1;
+		}
+		nanosleep(&tick, NULL);
+	}
+}
+
+static double ctl_reply_id;
+static char ctl_reply_name[64];
+
+static void ctl_note_domain(const cJSON *reply)
+{
+	const char *n = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(reply, "name"));
+
+	ctl_reply_id = cJSON_GetNumberValue(
+		cJSON_GetObjectItemCaseSensitive(reply, "id"));
+	snprintf(ctl_reply_name, sizeof(ctl_reply_name), "%s", n ? n : "?");
+}
+
+int cmd_shutdown(int argc, char **argv)
+{
+	struct ctl_args a;
+	int r = ctl_parse(argc, argv, 1, 1, "DOMAIN", &a);
+
+	if (r)
+		return r < 0 ? CLI_EXIT_USAGE : 0;
+	r = ctl_run(&a, ctl_request("shutdown", a.op[0]),
+		    a.wait ? ctl_note_domain : NULL);
+	if (r || !a.wait || a.json)
+		return r;
+	return ctl_wait_ended(&a, ctl_reply_id, ctl_reply_name);
 }
 
 static void ctl_print_created(const cJSON *reply)

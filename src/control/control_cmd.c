@@ -441,6 +441,34 @@ static int cmd_reboot(struct ctl_ctx *c)
 	return ctl_domain_op(c, domain_reset, DOMAIN_RUNNING);
 }
 
+/* Press the power key; -EBUSY: the guest has not read the last press. */
+static int cmd_shutdown(struct ctl_ctx *c)
+{
+	struct domain *d;
+	struct domain_stats st;
+	int r;
+
+	if (ctl_domain(c, true, &d) || ctl_visit(c, d, get_stats, &st))
+		return -1;
+	r = domain_shutdown(d);
+	if (r == -EINVAL)
+		return ctl_fail(c, E_STATE, "domain '%s' is %s, not running",
+				st.name, domain_state_name(st.state));
+	if (r == -EBUSY)
+		return ctl_fail(c, E_FAILED,
+				"domain '%s' has not yet read its power key's "
+				"last press (does its guest handle the key? "
+				"docs/control-api.md)",
+				st.name);
+	if (r < 0)
+		return ctl_fail(c, E_FAILED, "domain '%s': %s", st.name,
+				strerror(-r));
+	/* Which domain: --wait follows the id (a restart gets a new one). */
+	cJSON_AddNumberToObject(c->reply, "id", st.id);
+	cJSON_AddStringToObject(c->reply, "name", st.name);
+	return 0;
+}
+
 /* "create": control_create.c. */
 static int cmd_create(struct ctl_ctx *c)
 {
@@ -477,6 +505,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "share-rate", rate_fields, cmd_share_rate },
 	{ "create", create_fields, cmd_create },
 	{ "reboot", dom_field, cmd_reboot },
+	{ "shutdown", dom_field, cmd_shutdown },
 };
 
 /* Parse, check and run the request; failures are left in c. */

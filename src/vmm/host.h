@@ -101,6 +101,10 @@ int host_keep(struct host *h, void *p, void (*fn)(void *p));
  * on_reboot says so (xl's reboot / virsh reset).  -EINVAL unless running
  * or paused. */
 int domain_reset(struct domain *d);
+/* Ask the guest to shut down by pressing its power key (xl shutdown /
+ * virsh shutdown): it powers off in its own time, or never.  -EINVAL
+ * unless running or paused, -EBUSY while an earlier press is unread. */
+int domain_shutdown(struct domain *d);
 
 /* By name, or by numeric id written in decimal; NULL if none. */
 struct domain *host_find_domain(struct host *h, const char *name_or_id);

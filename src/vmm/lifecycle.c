@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "machine/devices.h"
 #include "vmm/domain.h"
 
 struct host_kept {
@@ -106,6 +107,18 @@ int domain_reset(struct domain *d)
 	pthread_mutex_unlock(&h->lock);
 	if (!err)
 		domain_exit(d, 0);
+	return err;
+}
+
+int domain_shutdown(struct domain *d)
+{
+	struct host *h = d->host;
+	int err = -EINVAL;
+
+	pthread_mutex_lock(&h->lock);
+	if ((d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED) && d->m)
+		err = powerkey_press(d->m);
+	pthread_mutex_unlock(&h->lock);
 	return err;
 }
 
