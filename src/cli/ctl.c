@@ -16,6 +16,7 @@
 #include "cli/memmap_svg.h"
 #include "lib/log.h"
 #include "lib/size.h"
+#include "control/control_cmd.h"
 #include "control/control_sock.h"
 
 const char ctl_usage[] =
@@ -27,10 +28,12 @@ const char ctl_usage[] =
 	"                                     a picture of machine memory\n"
 	"                                     and the domains' guest memory\n"
 	"  atoll pause|unpause|destroy|reboot [OPTIONS] DOMAIN\n"
-	"  atoll shutdown [OPTIONS] [-w|--wait[=SECS]] DOMAIN\n"
-	"                                     press its power key: the guest\n"
-	"                                     powers off in its own time;\n"
-	"                                     --wait: until it has (30 s)\n"
+	"  atoll shutdown [OPTIONS] [-w|--wait[=SECS]] [--timeout SECS]\n"
+	"                 DOMAIN              press its power key: the guest\n"
+	"                                     powers off in its own time, or\n"
+	"                                     atoll destroys it after SECS\n"
+	"                                     (60; 0: never); -w: wait until\n"
+	"                                     it has ended\n"
 	"  atoll create [OPTIONS] CONFIG|-    add the [domain NAME] sections\n"
 	"                                     of CONFIG (- : standard input)\n"
 	"                                     to the running atoll\n"
@@ -54,10 +57,41 @@ struct ctl_args {
 	bool json;
 	bool wait; /* mem-set --wait, for wait_secs */
 	unsigned wait_secs;
+	bool wait_secs_given; /* --wait=SECS */
+	int timeout_secs; /* shutdown --timeout, -1 if not given */
 	const char *op[CTL_MAX_OPERANDS];
 	int nop;
 	bool bad_request; /* atoll answered bad_request */
 };
+
+/* shutdown's --timeout SECS or --timeout=SECS at argv[*i] (advancing *i
+ * past a separate SECS): 1 and *secs set; 0 if it is another option; -1
+ * after one line. */
+static int ctl_timeout_option(int argc, char **argv, int *i, int *secs)
+{
+	const char *s = argv[*i], *v;
+	unsigned u;
+
+	if (!strcmp(s, "--timeout")) {
+		if (++*i == argc) {
+			log_error("shutdown: --timeout needs SECS");
+			return -1;
+		}
+		v = argv[*i];
+	} else if (!strncmp(s, "--timeout=", 10)) {
+		v = s + 10;
+	} else {
+		return 0;
+	}
+	if (parse_uint(v, 0, CONTROL_SHUTDOWN_TIMEOUT_MAX_S, &u)) {
+		log_error("shutdown: --timeout %s: SECS must be a whole number "
+			  "of seconds from 0 (never destroy) to %u",
+			  v, CONTROL_SHUTDOWN_TIMEOUT_MAX_S);
+		return -1;
+	}
+	*secs = (int)u;
+	return 1;
+}
 
 /* Options and operands; `operands` names them for messages ("DOMAIN").
  * Returns 0, 1 if help was printed, -1 after one line of error. */
@@ -68,6 +102,7 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 	int r;
 
 	memset(a, 0, sizeof(*a));
+	a->timeout_secs = -1;
 	a->verb = argv[0];
 	a->socket = control_default_path();
 	for (int i = 1; i < argc; i++) {
@@ -92,6 +127,11 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 			   !strcmp(s, "-w")) { /* xl shutdown -w */
 			a->wait = true;
 			a->wait_secs = MEM_WAIT_DEFAULT_S;
+		} else if (opts && !strcmp(a->verb, "shutdown") &&
+			   (r = ctl_timeout_option(argc, argv, &i,
+						   &a->timeout_secs))) {
+			if (r < 0)
+				return -1;
 		} else if (opts &&
 			   (!strcmp(a->verb, "mem-set") ||
 			    !strcmp(a->verb, "shutdown")) &&
@@ -99,6 +139,7 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 			if (r < 0)
 				return -1;
 			a->wait = true;
+			a->wait_secs_given = s[6] == '=';
 		} else if (opts && s[0] == '-' && s[1]) {
 			log_error("%s: unknown option '%s'", a->verb, s);
 			return -1;
@@ -318,9 +359,17 @@ static int ctl_wait_ended(struct ctl_args *a, double id, const char *name)
 			snprintf(state, sizeof(state), "%s", st);
 		cJSON_Delete(reply);
 		free(text);
-		if (!st ||
-		    (strcmp(state, "running") && strcmp(state, "paused"))) {
-			printf("%s: shut down\n", name);
+		if (!st) {
+			/* Gone from the list: destroyed (a power-off leaves
+			 * it listed as shutdown). */
+			printf("%s: destroyed (its guest had not powered off "
+			       "within the timeout)\n",
+			       name);
+			return 0;
+		}
+		if (strcmp(state, "running") && strcmp(state, "paused")) {
+			printf("%s: %s\n", name,
+			       strcmp(state, "shutdown") ? state : "shut down");
 			return 0;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -336,30 +385,47 @@ static int ctl_wait_ended(struct ctl_args *a, double id, const char *name)
 	}
 }
 
-static double ctl_reply_id;
+static double ctl_reply_id, ctl_reply_timeout;
 static char ctl_reply_name[64];
 
-static void ctl_note_domain(const cJSON *reply)
+/* The shutdown reply: which domain, its timeout; a word if the key was
+ * still held. */
+static void ctl_print_shutdown(const cJSON *reply)
 {
 	const char *n = cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(reply, "name"));
 
 	ctl_reply_id = cJSON_GetNumberValue(
 		cJSON_GetObjectItemCaseSensitive(reply, "id"));
+	ctl_reply_timeout = cJSON_GetNumberValue(
+		cJSON_GetObjectItemCaseSensitive(reply, "timeout"));
 	snprintf(ctl_reply_name, sizeof(ctl_reply_name), "%s", n ? n : "?");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reply, "key_held")))
+		printf("%s: its guest has not read an earlier press of the "
+		       "power key yet\n",
+		       ctl_reply_name);
 }
 
 int cmd_shutdown(int argc, char **argv)
 {
 	struct ctl_args a;
+	cJSON *req;
 	int r = ctl_parse(argc, argv, 1, 1, "DOMAIN", &a);
 
 	if (r)
 		return r < 0 ? CLI_EXIT_USAGE : 0;
-	r = ctl_run(&a, ctl_request("shutdown", a.op[0]),
-		    a.wait ? ctl_note_domain : NULL);
+	req = ctl_request("shutdown", a.op[0]);
+	if (req && a.timeout_secs >= 0 &&
+	    !cJSON_AddNumberToObject(req, "timeout", a.timeout_secs)) {
+		cJSON_Delete(req);
+		req = NULL;
+	}
+	r = ctl_run(&a, req, ctl_print_shutdown);
 	if (r || !a.wait || a.json)
 		return r;
+	/* Long enough to see the destroy at the timeout, unless told. */
+	if (!a.wait_secs_given && ctl_reply_timeout > 0)
+		a.wait_secs = (unsigned)ctl_reply_timeout + 10;
 	return ctl_wait_ended(&a, ctl_reply_id, ctl_reply_name);
 }
 

@@ -4,11 +4,13 @@
 #  - atoll-os says so and powers off; `-w` returns once it has, and the
 #    domain ended with status 0 (on_poweroff = destroy, the default);
 #  - with on_poweroff = restart the domain starts again, with a new id;
-#  - a guest that ignores the key (atoll-os powerkey=0) keeps running:
-#    `--wait=1` gives up after 1 s (exit 1, one line), a second press
-#    before the first was read is refused (exit 1), `destroy` still works;
-#  - bad usage: an unknown domain, no domain, a bad --wait (exit 2, one
-#    line); a domain that has ended (exit 1).
+#  - a guest that ignores the key (atoll-os powerkey=0): with
+#    `--timeout 0` it keeps running and `--wait=1` gives up after 1 s
+#    (exit 1, one line); a second request says the key is still held and,
+#    with `--timeout 2 -w`, atoll destroys it after 2 s (one log line)
+#    and the wait reports it destroyed;
+#  - bad usage: an unknown domain, no domain, a bad --wait or --timeout
+#    (exit 2, one line); a domain that has ended (exit 1).
 # shellcheck source=tests/system/lib/sys.bash
 SYS_T=${SYS_T:-90}
 source "$(dirname "$0")/lib/sys.bash" "$1"
@@ -60,6 +62,8 @@ usage_err() {
 usage_err 2 shutdown nosuch
 usage_err 2 shutdown
 usage_err 2 shutdown --wait=x plain
+usage_err 2 shutdown --timeout=-1 plain
+usage_err 2 shutdown --timeout plain
 usage_err 2 shutdown plain phoenix
 
 # A guest with the driver powers off; -w returns when it has.
@@ -83,14 +87,20 @@ wait_until $((30 * SLOW)) back || fail "phoenix did not restart: $(tail -3 "$tmp
 id2=$(id phoenix)
 [ "$id2" != "$id1" ] || fail "phoenix kept id $id1"
 
-# A guest that ignores the key keeps running.
-usage_err 1 shutdown --wait=1 deaf
+# A guest that ignores the key keeps running while there is no deadline.
+usage_err 1 shutdown --timeout 0 --wait=1 deaf
 grep -q "still running after 1 s" "$tmp/u.err" || fail "wait=1: $(cat "$tmp/u.err")"
-usage_err 1 shutdown deaf
-grep -q "not yet read" "$tmp/u.err" || fail "second press: $(cat "$tmp/u.err")"
 [ "$(state deaf)" = running ] || fail "deaf is $(state deaf)"
-ctl destroy deaf || fail "destroy deaf"
+# With one, atoll destroys it when the time is up.
+ctl shutdown --timeout 2 -w deaf >"$tmp/d.out" 2>"$tmp/d.err" ||
+	fail "shutdown --timeout 2 -w deaf: $(cat "$tmp/d.err")"
+grep -q "^deaf: its guest has not read an earlier press" "$tmp/d.out" ||
+	fail "no word about the held key: $(cat "$tmp/d.out")"
+grep -q "^deaf: destroyed" "$tmp/d.out" || fail "deaf: $(cat "$tmp/d.out")"
+grep -q "domain deaf did not power off within 2 s of its shutdown request: destroying it" \
+	"$tmp/err" || fail "no log line for deaf's destroy: $(tail -3 "$tmp/err")"
+[ -z "$(state deaf)" ] || fail "deaf still listed as $(state deaf)"
 
 atoll_stop
 grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
-echo "shutdown: ok (-w returned once plain powered off; phoenix restarted as id $id2; deaf ignored the key)"
+echo "shutdown: ok (-w returned once plain powered off; phoenix restarted as id $id2; deaf destroyed at its timeout)"
