@@ -75,6 +75,25 @@ bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns)
 	return false;
 }
 
+bool pvdev_poll(bool (*pending)(void *arg), bool (*hold)(void *arg), void *arg,
+		uint64_t ns)
+{
+	uint64_t end = pvdev_now_ns() + ns;
+
+	while (!hold || hold(arg)) {
+		for (int k = 0; k < 64; k++) {
+			if (pending(arg))
+				return true;
+			cpu_relax();
+		}
+		if (pvdev_now_ns() >= end)
+			break;
+		/* The guest's vCPU may be waiting for this very cpu. */
+		sched_yield();
+	}
+	return false;
+}
+
 bool pvdev_await_delivery(struct pvdev *dev, bool (*pending)(void *arg),
 			  void *arg, uint64_t ns)
 {

@@ -147,6 +147,8 @@ int virtio_slots_init(struct machine *m, const struct machine_config *cfg)
 		log_error("more than %d virtio devices", VIRT_VIRTIO_COUNT);
 		return -EINVAL;
 	}
+	if (cfg->nr_virtio && (err = virtio_poll_check()))
+		return err;
 	for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
 		struct virtio_slot *s = &vs->slot[i];
 		uint64_t base = VIRT_VIRTIO_BASE + i * VIRT_VIRTIO_SIZE;

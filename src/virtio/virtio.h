@@ -70,6 +70,12 @@ struct virtio_dev_ops {
 	void (*destroy)(struct virtio_dev *dev);
 	/* Serve on an I/O thread of its own (else on the notifying vCPU). */
 	bool threaded;
+	/* The thread's long busy-poll before sleeping (virtio_dev.c: while
+	 * its interrupt is unacknowledged, then an adaptive window): for a
+	 * device whose requests come only from the guest (blk).  Without
+	 * it, the PV back-ends' fixed spin: a net or console thread that
+	 * kept polling would take cpu from the host threads feeding it. */
+	bool busy_poll;
 	/* Threaded devices: every tick_ms (0: never), tick(dev) with qlock
 	 * held while the device is live (periodic work: balloon targets and
 	 * statistics). */
@@ -82,6 +88,8 @@ struct virtio_stats {
 	uint64_t interrupts; /* used-ring interrupts raised */
 	uint64_t requests, bytes, errors; /* device-defined units */
 	uint64_t passes; /* serve calls */
+	uint64_t sleeps; /* idle: asked the driver for notifications */
+	uint64_t poll_us; /* the busy-poll window now (virtio_dev.c) */
 };
 
 struct virtio_dev {
@@ -106,7 +114,7 @@ struct virtio_dev {
 	uint32_t config_gen;
 
 	pthread_mutex_t irq_lock;
-	uint32_t isr;
+	_Atomic uint32_t isr; /* changed under irq_lock; the poll reads it */
 	void (*set_irq)(void *ctx, int level);
 	void *irq_ctx;
 
@@ -116,11 +124,15 @@ struct virtio_dev {
 	 * so a device can hand it to its back-end before the thread starts. */
 	int kick_fd;
 	struct io_thread thread;
+	/* The I/O thread's busy-poll window before it sleeps: adaptive,
+	 * from VIRTIO_POLL_MIN_NS up to poll_max_ns (docs/virtio.md); the
+	 * window now is st.poll_ns. */
+	uint64_t poll_max_ns;
 
 	_Atomic bool logged; /* the device's one log line is out */
 	struct {
 		_Atomic uint64_t notifies, interrupts, requests, bytes, errors,
-			passes;
+			passes, sleeps, poll_ns;
 	} st;
 };
 
@@ -133,6 +145,9 @@ int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 		    uint64_t features, unsigned nr_vq, uint16_t num_max,
 		    unsigned config_len, void (*set_irq)(void *ctx, int level),
 		    void *irq_ctx);
+/* Check the environment's ATOLL_VIRTIO_POLL_US (docs/virtio.md) before
+ * making devices: 0, or -EINVAL after one log line naming it. */
+int virtio_poll_check(void);
 /* Start the I/O thread if the device has one.  0 or -errno. */
 int virtio_dev_start(struct virtio_dev *dev);
 /* Stop the I/O thread, if running: nothing touches guest memory after

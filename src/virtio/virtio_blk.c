@@ -347,6 +347,7 @@ static const struct virtio_dev_ops virtio_blk_ops = {
 	.busy = blk_busy,
 	.destroy = blk_destroy,
 	.threaded = true,
+	.busy_poll = true,
 };
 
 static void blk_put32(uint8_t *cfg, unsigned off, uint32_t v)

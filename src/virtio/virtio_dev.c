@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -17,9 +18,49 @@
  * vCPU do). */
 #define VIRTIO_INLINE_PASSES 8
 
-/* How long an idle I/O thread keeps looking at its rings before it asks
- * for notifications and sleeps (as the PV back-ends, PVDEV_SPIN_NS). */
-#define VIRTIO_SPIN_NS PVDEV_SPIN_NS
+/* The I/O thread's busy-poll before it asks for notifications and
+ * sleeps (docs/virtio.md, "Notifications"): first while the used-ring
+ * interrupt it raised is not yet acknowledged (the guest's next request
+ * comes only after it took that interrupt: at most VIRTIO_DELIVERY_NS),
+ * then for a window that adapts between VIRTIO_POLL_MIN_NS (the PV
+ * back-ends' spin) and the maximum, VIRTIO_POLL_MAX_US or the
+ * environment's ATOLL_VIRTIO_POLL_US (0: no window, sleep at once). */
+#define VIRTIO_DELIVERY_NS PVDEV_DELIVERY_NS
+#define VIRTIO_POLL_MIN_NS PVDEV_SPIN_NS
+#define VIRTIO_POLL_MAX_US 500
+#define VIRTIO_POLL_ENV "ATOLL_VIRTIO_POLL_US"
+#define VIRTIO_POLL_LIMIT_US 100000 /* what the environment may ask */
+
+/* The window's maximum from the environment (read when a device is made,
+ * never on a guest's path): 0 and *ns, or -EINVAL. */
+static int virtio_poll_max(int64_t *ns)
+{
+	const char *v = getenv(VIRTIO_POLL_ENV);
+	char *end;
+	unsigned long us;
+
+	*ns = (int64_t)VIRTIO_POLL_MAX_US * 1000;
+	if (!v)
+		return 0;
+	errno = 0;
+	us = strtoul(v, &end, 10);
+	if (errno || end == v || *end || *v == '-' || us > VIRTIO_POLL_LIMIT_US)
+		return -EINVAL;
+	*ns = (int64_t)us * 1000;
+	return 0;
+}
+
+int virtio_poll_check(void)
+{
+	int64_t ns;
+
+	if (!virtio_poll_max(&ns))
+		return 0;
+	log_error("%s=%s: not a number of microseconds from 0 to %u",
+		  VIRTIO_POLL_ENV, getenv(VIRTIO_POLL_ENV),
+		  VIRTIO_POLL_LIMIT_US);
+	return -EINVAL;
+}
 
 /* The thread's descriptors: kick_fd and the stop eventfd. */
 static void virtio_dev_close_fds(struct virtio_dev *dev)
@@ -36,10 +77,18 @@ int virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 		    unsigned config_len, void (*set_irq)(void *ctx, int level),
 		    void *irq_ctx)
 {
+	int64_t poll_max = 0;
+
 	if (nr_vq > VIRTIO_MAX_QUEUES || config_len > VIRTIO_CONFIG_MAX ||
 	    num_max > VIRTQ_NUM_MAX || (num_max & (num_max - 1)))
 		return -EINVAL;
+	if (ops->busy_poll && virtio_poll_max(&poll_max))
+		return -EINVAL;
 	memset(dev, 0, sizeof(*dev));
+	dev->poll_max_ns = (uint64_t)poll_max;
+	dev->st.poll_ns = ops->busy_poll && poll_max < VIRTIO_POLL_MIN_NS
+				  ? (uint64_t)poll_max
+				  : VIRTIO_POLL_MIN_NS;
 	dev->ops = ops;
 	dev->priv = priv;
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
@@ -126,13 +175,25 @@ static bool virtio_dev_pending(void *arg)
 	return any;
 }
 
-/* Idle: poll the rings for VIRTIO_SPIN_NS before asking the driver for
- * notifications (with EVENT_IDX a driver that keeps producing then sends
- * none), then re-arm and look once more.  True if work came. */
-static bool virtio_dev_idle(struct virtio_dev *dev)
+static bool virtio_dev_irq_undelivered(void *arg)
 {
+	struct virtio_dev *dev = arg;
+
+	return atomic_load_explicit(&dev->isr, memory_order_relaxed) &
+	       VIRTIO_ISR_QUEUE;
+}
+
+/* Idle: poll the rings (the header's busy-poll) before asking the driver
+ * for notifications (with EVENT_IDX a driver that keeps producing then
+ * sends none), then re-arm and look once more.  True if work came; else
+ * *armed says the thread sleeps with notifications on. */
+static bool virtio_dev_idle(struct virtio_dev *dev, bool *armed)
+{
+	uint64_t window =
+		atomic_load_explicit(&dev->st.poll_ns, memory_order_relaxed);
 	bool more;
 
+	*armed = false;
 	if (dev->ops->busy) {
 		pthread_mutex_lock(&dev->qlock);
 		more = virtio_dev_live(dev) && dev->ops->busy(dev);
@@ -140,12 +201,45 @@ static bool virtio_dev_idle(struct virtio_dev *dev)
 		if (more)
 			return false; /* a completion wakes us */
 	}
-	if (pvdev_spin(virtio_dev_pending, dev, VIRTIO_SPIN_NS))
+	if (!dev->ops->busy_poll) {
+		if (pvdev_spin(virtio_dev_pending, dev, window))
+			return true;
+	} else if (window &&
+		   (pvdev_poll(virtio_dev_pending, virtio_dev_irq_undelivered,
+			       dev, VIRTIO_DELIVERY_NS) ||
+		    pvdev_poll(virtio_dev_pending, 0, dev, window))) {
 		return true;
+	}
 	pthread_mutex_lock(&dev->qlock);
 	more = virtio_dev_live(dev) && virtio_dev_rearm(dev);
 	pthread_mutex_unlock(&dev->qlock);
+	*armed = !more;
+	if (*armed)
+		atomic_fetch_add(&dev->st.sleeps, 1);
 	return more;
+}
+
+/* After a sleep of `slept` ns with notifications on: a driver's notify
+ * that a window this much longer would have caught without the exit
+ * doubles the window (up to the maximum); one later than the maximum
+ * halves it (down to the minimum); other wake-ups teach nothing, unless
+ * the sleep outlasted the maximum (the guest went quiet). */
+static void virtio_dev_poll_adapt(struct virtio_dev *dev, uint64_t slept,
+				  bool notified)
+{
+	uint64_t w =
+		atomic_load_explicit(&dev->st.poll_ns, memory_order_relaxed);
+	uint64_t max = dev->poll_max_ns;
+
+	if (!max) /* no busy-poll (or ATOLL_VIRTIO_POLL_US=0) */
+		return;
+	if (notified && w + slept <= max)
+		w = 2 * w < max ? 2 * w : max;
+	else if (notified || slept > max)
+		w = w / 2 > VIRTIO_POLL_MIN_NS ? w / 2 : VIRTIO_POLL_MIN_NS;
+	if (w > max)
+		w = max;
+	atomic_store_explicit(&dev->st.poll_ns, w, memory_order_relaxed);
 }
 
 bool virtio_dev_serve_once(struct virtio_dev *dev)
@@ -153,12 +247,17 @@ bool virtio_dev_serve_once(struct virtio_dev *dev)
 	return virtio_dev_pass(dev);
 }
 
-static uint64_t virtio_now_ms(void)
+static uint64_t virtio_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t virtio_now_ms(void)
+{
+	return virtio_now_ns() / 1000000;
 }
 
 /* The device's periodic work, if due: the poll timeout until the next. */
@@ -188,14 +287,23 @@ static void *virtio_dev_thread(void *arg)
 		struct pollfd pfd[2] = { { dev->thread.stop_efd, POLLIN, 0 },
 					 { dev->kick_fd, POLLIN, 0 } };
 		int more = virtio_dev_pass_rearm(dev, false);
+		bool armed = false;
+		uint64_t slept = 0, sent = 0;
 		int wait;
 
 		if (!more)
-			more = virtio_dev_idle(dev);
+			more = virtio_dev_idle(dev, &armed);
 		wait = virtio_dev_tick(dev, &next_tick);
-
+		if (armed) {
+			sent = atomic_load(&dev->st.notifies);
+			slept = virtio_now_ns();
+		}
 		if (poll(pfd, 2, more ? 0 : wait) < 0 && errno != EINTR)
 			break;
+		if (armed)
+			virtio_dev_poll_adapt(dev, virtio_now_ns() - slept,
+					      atomic_load(&dev->st.notifies) !=
+						      sent);
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].revents && read(dev->kick_fd, &count, 8) < 0 &&
@@ -238,12 +346,15 @@ void virtio_dev_destroy(struct virtio_dev *dev)
 /* Raise InterruptStatus bits and the line with them, as one step with
  * respect to the driver's ACK (virtio_mmio.c), so the line never stays
  * high with nothing to acknowledge. */
-static void virtio_dev_raise(struct virtio_dev *dev, uint32_t bits)
+static uint32_t virtio_dev_raise(struct virtio_dev *dev, uint32_t bits)
 {
+	uint32_t old;
+
 	pthread_mutex_lock(&dev->irq_lock);
-	dev->isr |= bits;
+	old = atomic_fetch_or(&dev->isr, bits);
 	dev->set_irq(dev->irq_ctx, 1);
 	pthread_mutex_unlock(&dev->irq_lock);
+	return old;
 }
 
 int virtio_dev_fail(struct virtio_dev *dev, const char *why)
@@ -265,8 +376,10 @@ void virtio_dev_used(struct virtio_dev *dev, unsigned q)
 {
 	if (!virtq_should_interrupt(&dev->vq[q]))
 		return;
-	atomic_fetch_add(&dev->st.interrupts, 1);
-	virtio_dev_raise(dev, VIRTIO_ISR_QUEUE);
+	/* Counted when the guest gets one: not while the last one is
+	 * still unacknowledged (its handler takes this entry too). */
+	if (!(virtio_dev_raise(dev, VIRTIO_ISR_QUEUE) & VIRTIO_ISR_QUEUE))
+		atomic_fetch_add(&dev->st.interrupts, 1);
 }
 
 void virtio_dev_kick(struct virtio_dev *dev)
@@ -319,4 +432,6 @@ void virtio_dev_get_stats(const struct virtio_dev *dev, struct virtio_stats *s)
 	s->bytes = atomic_load(&dev->st.bytes);
 	s->errors = atomic_load(&dev->st.errors);
 	s->passes = atomic_load(&dev->st.passes);
+	s->sleeps = atomic_load(&dev->st.sleeps);
+	s->poll_us = atomic_load(&dev->st.poll_ns) / 1000;
 }

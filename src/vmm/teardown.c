@@ -120,13 +120,16 @@ static void domain_print_virtio_stats(struct domain *d)
 			continue;
 		virtio_dev_get_stats(dev, &st);
 		log_info("stats %s requests=%llu bytes=%llu errors=%llu "
-			 "notifies=%llu interrupts=%llu passes=%llu",
+			 "notifies=%llu interrupts=%llu passes=%llu "
+			 "sleeps=%llu poll_us=%llu",
 			 dev->name, (unsigned long long)st.requests,
 			 (unsigned long long)st.bytes,
 			 (unsigned long long)st.errors,
 			 (unsigned long long)st.notifies,
 			 (unsigned long long)st.interrupts,
-			 (unsigned long long)st.passes);
+			 (unsigned long long)st.passes,
+			 (unsigned long long)st.sleeps,
+			 (unsigned long long)st.poll_us);
 	}
 }
 

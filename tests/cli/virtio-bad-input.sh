@@ -38,6 +38,12 @@ expect_usage_error "drive id nobody uses" boot "${K[@]}" \
 	-drive file="$TMP/disk.img",format=raw,if=none,id=d0
 expect_usage_error "two kernels" boot "${K[@]}" -kernel "$TMP/kernel"
 expect_usage_error "other machine" boot "${K[@]}" -machine sifive_u
+# The blk thread's busy-poll bound from the environment (docs/virtio.md).
+for v in abc -1 100001 ""; do
+	ATOLL_VIRTIO_POLL_US=$v expect_usage_error "poll bound '$v'" boot \
+		"${K[@]}" -drive file="$TMP/disk.img",format=raw,if=virtio
+	expect_stderr_mentions "poll bound '$v'" ATOLL_VIRTIO_POLL_US
+done
 
 # A hostfwd port another program holds: named, nothing started.
 python3 -c '
