@@ -9,7 +9,7 @@
 #
 # usage: bench/run.sh [-n MIN] [-N MAX] [-t ATOLL_TIMEOUT_S] [-o JSON]
 #                     [WORKLOAD...]
-#   workloads: intloop mixed cmark tlbmiss mem io policy share linux
+#   workloads: intloop mixed cmark tlbmiss mem io policy share density linux
 #   (default: all)
 #   -n MIN  pairs at least (default 5); -N MAX  pairs at most (default 9):
 #           pairs go on after MIN until the figure's spread decides its
@@ -59,10 +59,10 @@ if ! [[ "$MINP" =~ ^[1-9][0-9]*$ && "$MAXP" =~ ^[1-9][0-9]*$ &&
 	exit 2
 fi
 export REPS=$MINP # the sections' minimum number of pairs
-WORKLOADS=${*:-intloop mixed cmark tlbmiss mem io policy share linux}
+WORKLOADS=${*:-intloop mixed cmark tlbmiss mem io policy share density linux}
 for w in $WORKLOADS; do
 	case $w in
-	intloop | mixed | cmark | tlbmiss | mem | io | policy | share | linux) ;;
+	intloop | mixed | cmark | tlbmiss | mem | io | policy | share | density | linux) ;;
 	*) echo "bench: unknown workload '$w'" >&2; exit 2 ;;
 	esac
 done
@@ -118,7 +118,7 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
 	for w in intloop mixed cmark; do has $w && elfs+=("$GUEST/bench-$w.elf"); done
 	has tlbmiss && elfs+=("$GUEST/bench-tlbwalk.elf" "$GUEST/bench-tlbhit.elf")
 	has mem && elfs+=("$GUEST/mem-memhog.elf")
-	{ has io || has policy || has share; } && elfs+=("$GUEST/atoll-os.elf")
+	{ has io || has policy || has share || has density; } && elfs+=("$GUEST/atoll-os.elf")
 	if ! make --no-print-directory BUILD="$BUILD" "${elfs[@]}" >"$OUT/make-guest.log" 2>&1; then
 		tail -20 "$OUT/make-guest.log"
 		echo "bench: FAIL: cannot build the workloads"
@@ -426,6 +426,17 @@ if has share; then # content-based page sharing (bench/share.sh)
 		st missing "$RESULT" share "atoll unavailable"
 	fi
 	done_part share
+	echo
+fi
+
+if has density; then # domains that fit, sharing on vs off (bench/density.sh)
+	if [ $atoll_ok = 1 ]; then
+		BUILD=$BUILD ATOLL=$ATOLL RESULT=$RESULT \
+			"$(dirname "$0")/density.sh" || fail "density (see above)"
+	else
+		st missing "$RESULT" density "atoll unavailable"
+	fi
+	done_part density
 	echo
 fi
 

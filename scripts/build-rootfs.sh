@@ -32,7 +32,7 @@ CFLAGS=(-static -O2 -march=rv64gc -mabi=lp64d -D_GNU_SOURCE -Wall -Wextra
 	-Werror -s)
 # program: its sources (a main file plus shared ones)
 PROGRAMS=(
-	"init:init.c shell.c dhcp.c netif.c"
+	"init:init.c shell.c dhcp.c netif.c powerkey.c"
 	"clock:clock.c"
 	"blk:blk.c"
 	"net:net.c"

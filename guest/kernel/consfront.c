@@ -151,3 +151,25 @@ int consfront_getc(void)
 		evtchn_notify(cons_port);
 	return ch;
 }
+
+int consfront_getline(char *buf, size_t len, long *left)
+{
+	size_t n = 0;
+	int ch;
+
+	while (*left > 0) {
+		ch = consfront_getc();
+		if (ch < 0) {
+			thread_sleep(1);
+			(*left)--;
+			continue;
+		}
+		if (ch == '\n') {
+			buf[n] = 0;
+			return 0;
+		}
+		if (ch != '\r' && n < len - 1)
+			buf[n++] = (char)ch;
+	}
+	return -1;
+}

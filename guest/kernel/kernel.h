@@ -59,6 +59,9 @@ void console_flush(void);
 int consfront_init(void);
 int consfront_write(const char *buf, size_t len, int can_sleep);
 int consfront_getc(void);
+/* A line from the PV console (without its end), waiting at most *left
+ * ticks (decremented as they pass); 0, or -1 when the time is up. */
+int consfront_getline(char *buf, size_t len, long *left);
 void consfront_drain(void);
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt,
 							   ...);
@@ -122,6 +125,10 @@ void trap_enter(struct trap_frame *f) __attribute__((noreturn));
 #define USER_BASE 0x40000000ul
 #define PLIC_BASE 0x0c000000ul
 #define PLIC_SIZE 0x600000ul
+#define PLIC_PRIO(src) (PLIC_BASE + 4 * (src))
+#define PLIC_ENABLE(ctx) (PLIC_BASE + 0x2000 + 0x80 * (ctx))
+#define PLIC_THRESHOLD(ctx) (PLIC_BASE + 0x200000 + 0x1000 * (ctx))
+#define PLIC_CLAIM(ctx) (PLIC_THRESHOLD(ctx) + 4)
 int vm_init(const struct boot_info *bi);
 int vm_user_selftest(void);
 
@@ -176,5 +183,14 @@ int wl_udpecho(void);
 int wl_iostream(void); /* blkbench + a UDP stream through the NAT */
 int wl_pvhostile(void); /* front-ends against a hostile back-end */
 int wl_share(void); /* pages for content-based sharing, then its own */
+
+/* plic.c: route PLIC source src to this hart's S-mode context, fn run
+ * on its interrupt (0, or -22 out of range); the trap's dispatch. */
+typedef void (*plic_handler_t)(void);
+int plic_route(unsigned src, plic_handler_t fn);
+void plic_external_interrupt(void);
+
+/* powerkey.c: power off when atoll presses the power key (if any). */
+void powerkey_init(const void *dtb);
 
 #endif

@@ -97,6 +97,7 @@ void kmain(unsigned long hartid, const void *dtb)
 	}
 	if (sbi_on_atoll() && strcmp(cmdline_get("balloon", "1"), "0"))
 		balloon_start();
+	powerkey_init(dtb);
 	name = cmdline_get("workload", "idle");
 	w = workload_find(name);
 	if (!w) {

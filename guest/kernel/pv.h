@@ -51,8 +51,8 @@ struct pv_stats {
 };
 void pv_get_stats(struct pv_stats *st);
 
-/* The PLIC claim: trap.c calls it on a supervisor external interrupt. */
-void pv_external_interrupt(void);
+/* The upcall: plic.c runs it on an interrupt from PLIC source pv_irq. */
+void pv_upcall(void);
 
 /* __HYPERVISOR_atoll_pvdev_op: connect (struct pvdev_op or, for
  * PVDEVOP_connect_net, struct pvdev_net_op) or disconnect.  0 or -errno. */

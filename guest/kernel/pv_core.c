@@ -17,7 +17,6 @@ _Static_assert(offsetof(struct grant_entry_v1, flags) == 0 &&
 	       "gnttab_end's word: flags low, domid high");
 
 #define PLIC_NSRC 1024
-#define SIE_SEIE (1ul << 9)
 
 #define GNT_FRAMES ATOLL_GNTTAB_MAX_FRAMES
 #define GNT_ENTRIES (GNT_FRAMES * PAGE_SIZE / sizeof(struct grant_entry_v1))
@@ -30,7 +29,7 @@ static grant_ref_t gnt_free[GNT_ENTRIES];
 static unsigned gnt_nfree;
 
 struct pv_stats pv_stats;
-unsigned pv_irq, pv_plic_ctx;
+unsigned pv_irq;
 static int pv_state; /* 0 not tried, 1 ready, < 0 the failure */
 
 /* One hypercall with up to three arguments; counted.  The result, or
@@ -63,19 +62,6 @@ static int pv_gnttab_init(void)
 	return 0;
 }
 
-/* Route PLIC source pv_irq to this hart's S-mode context and let the
- * supervisor external interrupt in. */
-static void pv_plic_init(void)
-{
-	volatile uint32_t *en =
-		(volatile uint32_t *)PLIC_ENABLE(pv_plic_ctx) + pv_irq / 32;
-
-	*(volatile uint32_t *)PLIC_PRIO(pv_irq) = 1;
-	*en |= 1u << (pv_irq % 32);
-	*(volatile uint32_t *)PLIC_THRESHOLD(pv_plic_ctx) = 0;
-	csr_set(sie, SIE_SEIE);
-}
-
 /* Every step of pv_init, in order; 0 or -errno. */
 static int pv_init_once(const void *dtb)
 {
@@ -91,7 +77,6 @@ static int pv_init_once(const void *dtb)
 	if (!irq || irq >= PLIC_NSRC)
 		return -ENODEV;
 	pv_irq = irq;
-	pv_plic_ctx = 2 * (unsigned)kernel_hartid + 1;
 	err = pv_gnttab_init();
 	if (err)
 		return err;
@@ -103,8 +88,7 @@ static int pv_init_once(const void *dtb)
 			    EVTCHNOP_atoll_register_shared_info, &si, 0);
 	if (err)
 		return err;
-	pv_plic_init();
-	return 0;
+	return plic_route(pv_irq, pv_upcall);
 }
 
 int pv_init(const void *dtb)

@@ -121,18 +121,12 @@ static void pv_handle_word(unsigned w)
 	}
 }
 
-void pv_external_interrupt(void)
+/* Routed only once the shared info is registered (pv_init_once). */
+void pv_upcall(void)
 {
-	volatile uint32_t *claim = (volatile uint32_t *)PLIC_CLAIM(pv_plic_ctx);
 	struct vcpu_info *v = &pv_shinfo.vcpu_info[0];
-	uint32_t src;
 	uint64_t sel;
 
-	if (!pv_ready())
-		return;
-	src = *claim;
-	if (src != pv_irq)
-		goto out;
 	__atomic_fetch_add(&pv_stats.upcalls, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
 	sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
@@ -145,9 +139,6 @@ void pv_external_interrupt(void)
 	}
 	/* Lowers the line unless an event came meanwhile. */
 	evtchn_op(EVTCHNOP_atoll_ack, NULL);
-out:
-	if (src)
-		*claim = src;
 }
 
 /* Interrupts off: the wake-up cannot slip between the check and the

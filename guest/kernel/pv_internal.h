@@ -7,14 +7,9 @@
 #include "kernel.h"
 #include "pv.h"
 
-#define PLIC_PRIO(src) (PLIC_BASE + 4 * (src))
-#define PLIC_ENABLE(ctx) (PLIC_BASE + 0x2000 + 0x80 * (ctx))
-#define PLIC_THRESHOLD(ctx) (PLIC_BASE + 0x200000 + 0x1000 * (ctx))
-#define PLIC_CLAIM(ctx) (PLIC_THRESHOLD(ctx) + 4)
-
 extern struct shared_info pv_shinfo;
 extern struct pv_stats pv_stats;
-extern unsigned pv_irq, pv_plic_ctx;
+extern unsigned pv_irq;
 
 /* A counted hypercall: a6 = nr, a0 = cmd, a1 = arg, a2 = count. */
 long pv_hcall(long nr, long cmd, void *arg, long count);

@@ -51,8 +51,9 @@ void trap_handle(struct trap_frame *f)
 			return;
 		}
 		if ((cause & ~SCAUSE_IRQ) == IRQ_S_EXT) {
-			/* Event channels: handlers may wake a thread. */
-			pv_external_interrupt();
+			/* Event channels, the power key: handlers may
+			 * wake a thread. */
+			plic_external_interrupt();
 			sched_kick();
 			return;
 		}

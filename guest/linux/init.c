@@ -2,7 +2,8 @@
  * configures lo and, if there is one, eth0 by DHCP, runs the commands the
  * kernel command line names in `atoll.run=` (words joined by ',', commands
  * by '+': atoll.run=clock+blk,verify,/dev/vdb,4+poweroff), then offers the
- * console prompt (shell.c).  Every step prints one `atoll-linux:` line so a
+ * console prompt (shell.c).  A press of the power key (`atoll shutdown`)
+ * powers off in order whatever init is doing (powerkey.c).  Every step prints one `atoll-linux:` line so a
  * test (or a person) can follow the boot. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 
 #include "dhcp.h"
 #include "netif.h"
+#include "powerkey.h"
 #include "shell.h"
 
 #define DHCP_TIMEOUT_MS 30000
@@ -147,6 +149,7 @@ int main(void)
 	mount_one("sysfs", "/sys", "sysfs");
 	setenv("PATH", "/bin", 1);
 	report_system();
+	powerkey_watch();
 	network_setup();
 	autorun();
 	printf("atoll-linux: ready (type help)\n");

@@ -2,15 +2,22 @@
  * of it, `phases` times, through the kernel's page allocator; every page
  * holds a pattern of (seed, page, generation) that is checked before the
  * page is freed and at the end of every phase.  `wait_ms` pauses between
- * phases (the balloon works meanwhile).  Running out of memory when atoll
+ * phases (the balloon works meanwhile); with `step=1` it waits instead,
+ * after every phase (the last too), for a line on the PV console ("next";
+ * "end" skips the phases left), at most `ticks` ticks (default 60000): a
+ * test then moves it on when what it checks has happened, not after a
+ * time; `hold=1` waits so after the last phase only.  Running out of memory when atoll
  * refuses more is not a failure: memhog degrades (holds fewer pages);
  * wrong data is.
  *
  * With `active=PCT` it has a known working set instead (the sampled
  * working-set test, docs/working-set.md): it fills `mib` MiB once, then
- * for `hot_ms` milliseconds reads one word of every page whose index
+ * for `hot_ms` milliseconds (with `step=1`: until a line comes on the PV
+ * console, at most that long) reads one word of every page whose index
  * modulo 100 is below PCT, over and over, and never touches the others;
  * then it checks every page and frees them (`delay_ms`: sleep first). */
+#include <string.h>
+
 #include "kernel.h"
 
 #define MEMHOG_MAX_PAGES 65536 /* 256 MiB */
@@ -88,10 +95,21 @@ static uint64_t memhog_hot_pass(long pct)
 	return sum;
 }
 
+/* A line has come on the PV console (read and dropped; no wait). */
+static int memhog_told(void)
+{
+	int ch;
+
+	while ((ch = consfront_getc()) >= 0)
+		if (ch == '\n')
+			return 1;
+	return 0;
+}
+
 /* The known working set.  It grows 1 MiB at a time with a hot pass after
  * each step, as a program that uses what it holds (a growing domain is
  * busy, not idle), until it holds `mib` MiB or atoll refuses more. */
-static int memhog_active(long mib, long pct, long hot_ms)
+static int memhog_active(long mib, long pct, long hot_ms, long step)
 {
 	uint64_t end, hot = 0, passes = 0, sum = 0, goal = 0;
 	long delay_ms = cmdline_long("delay_ms", 0);
@@ -107,8 +125,9 @@ static int memhog_active(long mib, long pct, long hot_ms)
 		hot += (long)(i % 100) < pct;
 	printf("memhog: steady: %lu of %lu pages hot (%ld %%)\n",
 	       (unsigned long)hot, (unsigned long)held, pct);
+	/* step=1: hot until a console line says stop (hot_ms bounds it). */
 	end = timer_now_us() + (uint64_t)hot_ms * 1000;
-	while (timer_now_us() < end) {
+	while (timer_now_us() < end && !(step && memhog_told())) {
 		sum += memhog_hot_pass(pct);
 		passes++;
 	}
@@ -130,14 +149,18 @@ int wl_memhog(void)
 {
 	long mib = cmdline_long("mib", 16), phases = cmdline_long("phases", 4);
 	long wait_ms = cmdline_long("wait_ms", 0);
+	long step = cmdline_long("step", 0), left = cmdline_long("ticks", 60000);
+	long hold = cmdline_long("hold", 0);
 	uint64_t max, t0 = timer_now_us();
+	char line[16] = "";
 
 	long active = cmdline_long("active", 0);
 
 	seed = (uint64_t)cmdline_long("seed", 1);
 	if (active > 0 && active <= 100 && mib >= 1 && mib <= 256)
 		return memhog_active(mib, active,
-				     cmdline_long("hot_ms", 10000));
+				     cmdline_long("hot_ms", 10000),
+				     cmdline_long("step", 0));
 	if (mib < 1 || mib > 256 || phases < 1 || phases > 1000 ||
 	    wait_ms < 0) {
 		printf("memhog: bad parameters, using mib=16 phases=4\n");
@@ -163,7 +186,14 @@ int wl_memhog(void)
 		       ph, (unsigned long)held,
 		       (unsigned long)page_free_count(),
 		       (unsigned long)balloon_size());
-		if (wait_ms)
+		if ((step || (hold && ph == phases - 1)) &&
+		    consfront_getline(line, sizeof(line), &left)) {
+			printf("memhog: FAIL no 'next' within the ticks\n");
+			return 1;
+		}
+		if (step && !strcmp(line, "end"))
+			break;
+		if (!step && wait_ms)
 			thread_sleep((uint64_t)wait_ms * TICK_HZ / 1000 + 1);
 	}
 	memhog_resize(0);

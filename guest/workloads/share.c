@@ -65,30 +65,6 @@ static void share_check(const char *when)
 	       n ? "WRONG" : "ok");
 }
 
-/* A line from the PV console, waiting at most *left ticks (decremented);
- * 0, or -1 when the time is up. */
-static int share_line(char *buf, size_t len, long *left)
-{
-	size_t n = 0;
-	int ch;
-
-	while (*left > 0) {
-		ch = consfront_getc();
-		if (ch < 0) {
-			thread_sleep(1);
-			(*left)--;
-			continue;
-		}
-		if (ch == '\n') {
-			buf[n] = 0;
-			return 0;
-		}
-		if (ch != '\r' && n < len - 1)
-			buf[n++] = (char)ch;
-	}
-	return -1;
-}
-
 int wl_share(void)
 {
 	long left = cmdline_long("ticks", 6000);
@@ -113,7 +89,7 @@ int wl_share(void)
 	share_fill(common);
 	printf("share: filled %lu pages (common %lu, id %lu)\n",
 	       (unsigned long)npages, (unsigned long)common, (unsigned long)id);
-	while (!share_line(line, sizeof(line), &left)) {
+	while (!consfront_getline(line, sizeof(line), &left)) {
 		if (!strcmp(line, "write")) {
 			uint64_t t0;
 

@@ -26,6 +26,12 @@ const char ctl_usage[] =
 	"                                     a picture of machine memory\n"
 	"                                     and the domains' guest memory\n"
 	"  atoll pause|unpause|destroy|reboot [OPTIONS] DOMAIN\n"
+	"  atoll shutdown [OPTIONS] [-w|--wait[=SECS]] [--timeout SECS]\n"
+	"                 DOMAIN              press its power key: the guest\n"
+	"                                     powers off in its own time, or\n"
+	"                                     atoll destroys it after SECS\n"
+	"                                     (60; 0: never); -w: wait until\n"
+	"                                     it has ended\n"
 	"  atoll create [OPTIONS] CONFIG|-    add the [domain NAME] sections\n"
 	"                                     of CONFIG (- : standard input)\n"
 	"                                     to the running atoll\n"
@@ -41,28 +47,16 @@ const char ctl_usage[] =
 	"  --json          print atoll's reply as JSON\n"
 	"DOMAIN is a name or a numeric id; SIZE is MiB, or 512K, 64M, 1G.\n";
 
-#define CTL_MAX_OPERANDS 2
-
-struct ctl_args {
-	const char *verb;
-	const char *socket;
-	bool json;
-	bool wait; /* mem-set --wait, for wait_secs */
-	unsigned wait_secs;
-	const char *op[CTL_MAX_OPERANDS];
-	int nop;
-	bool bad_request; /* atoll answered bad_request */
-};
-
 /* Options and operands; `operands` names them for messages ("DOMAIN").
  * Returns 0, 1 if help was printed, -1 after one line of error. */
-static int ctl_parse(int argc, char **argv, int min, int max,
-		     const char *operands, struct ctl_args *a)
+int ctl_parse(int argc, char **argv, int min, int max, const char *operands,
+	      struct ctl_args *a)
 {
 	bool opts = true;
 	int r;
 
 	memset(a, 0, sizeof(*a));
+	a->timeout_secs = -1;
 	a->verb = argv[0];
 	a->socket = control_default_path();
 	for (int i = 1; i < argc; i++) {
@@ -83,11 +77,23 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 			a->socket = argv[i];
 		} else if (opts && !strncmp(s, "--socket=", 9)) {
 			a->socket = s + 9;
-		} else if (opts && !strcmp(a->verb, "mem-set") &&
+		} else if (opts && !strcmp(a->verb, "shutdown") &&
+			   !strcmp(s, "-w")) { /* xl shutdown -w */
+			a->wait = true;
+			a->wait_secs = MEM_WAIT_DEFAULT_S;
+		} else if (opts && !strcmp(a->verb, "shutdown") &&
+			   (r = shutdown_timeout_option(argc, argv, &i,
+							&a->timeout_secs))) {
+			if (r < 0)
+				return -1;
+		} else if (opts &&
+			   (!strcmp(a->verb, "mem-set") ||
+			    !strcmp(a->verb, "shutdown")) &&
 			   (r = mem_wait_option(a->verb, s, &a->wait_secs))) {
 			if (r < 0)
 				return -1;
 			a->wait = true;
+			a->wait_secs_given = s[6] == '=';
 		} else if (opts && s[0] == '-' && s[1]) {
 			log_error("%s: unknown option '%s'", a->verb, s);
 			return -1;
@@ -116,8 +122,7 @@ static int ctl_parse(int argc, char **argv, int min, int max,
 
 /* Send req (consumed), print the reply with print (or as JSON); the exit
  * status. */
-static int ctl_run(struct ctl_args *a, cJSON *req,
-		   void (*print)(const cJSON *reply))
+int ctl_run(struct ctl_args *a, cJSON *req, void (*print)(const cJSON *reply))
 {
 	cJSON *reply;
 	char *text;
@@ -152,7 +157,7 @@ static int ctl_run(struct ctl_args *a, cJSON *req,
 }
 
 /* {"cmd": cmd, "domain": dom} (dom may be NULL); NULL if out of memory. */
-static cJSON *ctl_request(const char *cmd, const char *dom)
+cJSON *ctl_request(const char *cmd, const char *dom)
 {
 	cJSON *req = cJSON_CreateObject();
 

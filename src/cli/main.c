@@ -26,6 +26,8 @@ static const struct verb {
 	{ "destroy", cmd_destroy, "stop a domain and free its memory" },
 	{ "create", cmd_create, "add domains to a running atoll" },
 	{ "reboot", cmd_reboot, "reset a domain (it restarts per on_reboot)" },
+	{ "shutdown", cmd_shutdown,
+	  "press a domain's power key (its guest powers off)" },
 	{ "mem-set", cmd_mem_set, "set a domain's memory target" },
 	{ "sla", cmd_sla, "set a domain's reservation, limit, shares" },
 	{ "share-rate", cmd_share_rate, "set the page-sharing scan rate" },

@@ -441,6 +441,36 @@ static int cmd_reboot(struct ctl_ctx *c)
 	return ctl_domain_op(c, domain_reset, DOMAIN_RUNNING);
 }
 
+/* Press the power key; destroy the domain if it still runs `timeout`
+ * seconds later (default CONTROL_SHUTDOWN_TIMEOUT_S, 0: never). */
+static int cmd_shutdown(struct ctl_ctx *c)
+{
+	struct domain *d;
+	struct domain_stats st;
+	uint64_t timeout = CONTROL_SHUTDOWN_TIMEOUT_S;
+	bool held;
+	int r;
+
+	if (cJSON_GetObjectItemCaseSensitive(c->req, "timeout") &&
+	    ctl_u64(c, "timeout", CONTROL_SHUTDOWN_TIMEOUT_MAX_S, &timeout))
+		return -1;
+	if (ctl_domain(c, true, &d) || ctl_visit(c, d, get_stats, &st))
+		return -1;
+	r = domain_shutdown(d, (unsigned)timeout, &held);
+	if (r == -EINVAL)
+		return ctl_fail(c, E_STATE, "domain '%s' is %s, not running",
+				st.name, domain_state_name(st.state));
+	if (r < 0)
+		return ctl_fail(c, E_FAILED, "domain '%s': %s", st.name,
+				strerror(-r));
+	/* Which domain: --wait follows the id (a restart gets a new one). */
+	cJSON_AddNumberToObject(c->reply, "id", st.id);
+	cJSON_AddStringToObject(c->reply, "name", st.name);
+	cJSON_AddNumberToObject(c->reply, "timeout", (double)timeout);
+	cJSON_AddBoolToObject(c->reply, "key_held", held);
+	return 0;
+}
+
 /* "create": control_create.c. */
 static int cmd_create(struct ctl_ctx *c)
 {
@@ -461,6 +491,7 @@ static const char *const mem_set_fields[] = { "domain", "bytes", "auto", NULL };
 static const char *const sla_fields[] = { CONTROL_SLA_FIELDS, NULL };
 static const char *const rate_fields[] = { "rate", NULL };
 static const char *const create_fields[] = { CONTROL_CREATE_FIELDS, NULL };
+static const char *const shutdown_fields[] = { "domain", "timeout", NULL };
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "version", no_fields, cmd_version },
@@ -477,6 +508,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "share-rate", rate_fields, cmd_share_rate },
 	{ "create", create_fields, cmd_create },
 	{ "reboot", dom_field, cmd_reboot },
+	{ "shutdown", shutdown_fields, cmd_shutdown },
 };
 
 /* Parse, check and run the request; failures are left in c. */

@@ -15,7 +15,11 @@ struct host;
 /* The replies' members (docs/control-api.md "Schema"): every reply
  * carries "schema"; it goes up when members are added, and members are
  * never removed or change meaning. */
-#define CONTROL_SCHEMA 1
+#define CONTROL_SCHEMA 2
+/* "shutdown": seconds before a domain that has not powered off is
+ * destroyed, by default and at most. */
+#define CONTROL_SHUTDOWN_TIMEOUT_S 60
+#define CONTROL_SHUTDOWN_TIMEOUT_MAX_S 86400
 
 /* Answer one request of len bytes (JSON text, not necessarily terminated;
  * hostile: anything may be in it).  Returns the reply, one line of JSON

@@ -169,17 +169,22 @@ static enum MHD_Result http_json(struct MHD_Connection *c, char *json)
 	return http_reply(c, 200, "application/json", NULL, strlen(json), json);
 }
 
-/* GET: the page's files, /stats.json, /history.json[?since=MS]. */
+/* GET: the page's files, /stats.json, /history.json[?since=MS],
+ * /memmap.json (the picture of machine memory, docs/working-set.md). */
 static enum MHD_Result http_get(struct http *s, struct MHD_Connection *c,
 				const char *url)
 {
 	static const char stats_req[] = "{\"cmd\":\"stats\"}";
+	static const char memmap_req[] = "{\"cmd\":\"memmap\"}";
 	struct http_file_data f;
 	const char *since;
 
 	if (!strcmp(url, "/stats.json"))
 		return http_json(c, control_handle(s->h, stats_req,
 						   sizeof(stats_req) - 1));
+	if (!strcmp(url, "/memmap.json"))
+		return http_json(c, control_handle(s->h, memmap_req,
+						   sizeof(memmap_req) - 1));
 	if (!strcmp(url, "/history.json")) {
 		since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 						    "since");

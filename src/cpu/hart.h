@@ -104,6 +104,7 @@ struct hart {
 	bool sd_all; /* forget every translation */
 	_Atomic uint32_t sd_req; /* ticket of the newest posted request */
 	_Atomic uint32_t sd_done; /* ticket the hart has served (futex word) */
+	_Atomic uint32_t sd_sleepers; /* initiators asleep on sd_done */
 	uint64_t stat_shootdowns; /* requests served */
 
 	struct cpu_bus bus;

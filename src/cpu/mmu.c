@@ -319,6 +319,7 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 	e->addend = (uintptr_t)host - (uintptr_t)va_page;
 	e->gpa_page = page;
 	e->code = NULL;
+	h->tlb.gpfn[acc][e - mmu_array(h, acc)] = (uint32_t)(page >> 12);
 	if (shift > 12)
 		tlb_note_superpage(&h->tlb, va, shift);
 	return 0;

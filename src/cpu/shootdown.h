@@ -27,5 +27,9 @@ void hart_shootdown_wait(struct hart *h, uint32_t ticket);
 int hart_shootdown_done(struct hart *h, uint32_t ticket);
 /* On the hart's own thread: serve a pending request, if any. */
 void hart_shootdown_service(struct hart *h);
+/* On the hart's own thread, as an initiator: serve a pending request, then
+ * forget these n pages (as hart_shootdown_post) at once, without the
+ * mailbox (no wake-up, no syscall). */
+void hart_shootdown_local(struct hart *h, const uint64_t *pages, unsigned n);
 
 #endif

@@ -215,20 +215,34 @@ void tlb_flush_va(struct tlb *t, uint64_t va)
 }
 
 /* Drop the entries of arr that map gpa_page. */
-static void tlb_flush_gpa_array(struct tlb_entry *arr, uint64_t gpa_page)
+/* Drop arr's entries of gpa_page.  The compact gpfn array says where to
+ * look: blocks of 64 with no candidate are skipped after one vectorized
+ * pass. */
+static void tlb_flush_gpa_array(struct tlb_entry *arr, const uint32_t *gpfn,
+				uint64_t gpa_page)
 {
-	for (unsigned i = 0; i < TLB_SIZE; i++)
-		if (arr[i].tag != TLB_TAG_INVALID &&
-		    arr[i].gpa_page == gpa_page)
-			tlb_drop(&arr[i]);
+	uint32_t want = (uint32_t)(gpa_page >> 12);
+
+	for (unsigned b = 0; b < TLB_SIZE; b += 64) {
+		unsigned cand = 0;
+
+		for (unsigned i = b; i < b + 64; i++)
+			cand |= gpfn[i] == want;
+		if (!cand)
+			continue;
+		for (unsigned i = b; i < b + 64; i++)
+			if (gpfn[i] == want && arr[i].tag != TLB_TAG_INVALID &&
+			    arr[i].gpa_page == gpa_page)
+				tlb_drop(&arr[i]);
+	}
 }
 
 void tlb_flush_gpa(struct tlb *t, uint64_t gpa_page)
 {
 	gpa_page &= ~0xfffULL;
-	tlb_flush_gpa_array(t->load, gpa_page);
-	tlb_flush_gpa_array(t->store, gpa_page);
-	tlb_flush_gpa_array(t->fetch, gpa_page);
+	tlb_flush_gpa_array(t->load, t->gpfn[0], gpa_page);
+	tlb_flush_gpa_array(t->store, t->gpfn[1], gpa_page);
+	tlb_flush_gpa_array(t->fetch, t->gpfn[2], gpa_page);
 	if (tlb_walk_slot(t, gpa_page)->gpa_page == gpa_page)
 		tlb_walk_slot(t, gpa_page)->gpa_page = TLB_TAG_INVALID;
 	t->stat_flush_gpa++;
@@ -236,7 +250,7 @@ void tlb_flush_gpa(struct tlb *t, uint64_t gpa_page)
 
 void tlb_flush_gpa_store(struct tlb *t, uint64_t gpa_page)
 {
-	tlb_flush_gpa_array(t->store, gpa_page & ~0xfffULL);
+	tlb_flush_gpa_array(t->store, t->gpfn[1], gpa_page & ~0xfffULL);
 }
 
 void tlb_forget_code(struct tlb *t, const struct code_page *cp)

@@ -28,6 +28,13 @@ int uart_init(struct machine *m);
 void uart_destroy(struct machine *m);
 void uart_input_ready(struct uart *u);
 
+/* The power key on PLIC source VIRT_POWERKEY_IRQ (powerkey.c).
+ * powerkey_press: 0, -EBUSY while an earlier press is unread, -ENODEV
+ * without the device; any thread. */
+int powerkey_init(struct machine *m);
+void powerkey_destroy(struct machine *m);
+int powerkey_press(struct machine *m);
+
 /* The virtio-mmio slots (virtio_slots.c): the configured devices, the
  * others empty as QEMU shows them.  init opens images (one line naming a
  * bad one); start/stop run the devices' I/O threads. */

@@ -19,6 +19,8 @@
 /* Phandles: fixed numbers, so the tree is the same on every run. */
 #define PH_PLIC 1
 #define PH_TEST 2
+#define PH_POWERKEY 32 /* above every PH_CPU and PH_INTC */
+#define KEY_POWER 116 /* Linux's input event code */
 #define PH_CPU(n) (3 + 2 * (n))
 #define PH_INTC(n) (4 + 2 * (n))
 
@@ -209,6 +211,42 @@ static void fdt_soc_io(struct fdtw *w, const struct machine *m)
 	}
 }
 
+/* The power key (powerkey.c): one GPIO pin, one PLIC source. */
+static void fdt_powerkey(struct fdtw *w)
+{
+	static const char compat[] = "sifive,gpio0";
+	char name[40];
+
+	snprintf(name, sizeof(name), "gpio@%llx",
+		 (unsigned long long)VIRT_POWERKEY_BASE);
+	fw_begin(w, name);
+	fw_u32(w, "phandle", PH_POWERKEY);
+	fw_u32(w, "interrupts", VIRT_POWERKEY_IRQ);
+	fw_u32(w, "interrupt-parent", PH_PLIC);
+	fw_u32(w, "#interrupt-cells", 2);
+	fw_prop(w, "interrupt-controller", 0, 0);
+	fw_u32(w, "#gpio-cells", 2);
+	fw_prop(w, "gpio-controller", 0, 0);
+	fw_reg(w, VIRT_POWERKEY_BASE, VIRT_POWERKEY_SIZE);
+	fw_prop(w, "compatible", compat, sizeof(compat));
+	fw_end(w);
+}
+
+/* KEY_POWER on the power key's pin 0, active high (as QEMU's Arm virt). */
+static void fdt_gpio_keys(struct fdtw *w)
+{
+	const uint32_t gpios[] = { PH_POWERKEY, 0, 0 };
+
+	fw_begin(w, "gpio-keys");
+	fw_str(w, "compatible", "gpio-keys");
+	fw_begin(w, "power");
+	fw_str(w, "label", "power");
+	fw_u32(w, "linux,code", KEY_POWER);
+	fw_cells(w, "gpios", gpios, 3);
+	fw_end(w);
+	fw_end(w);
+}
+
 /* The emulated ATA PIO disk (atoll/abi/ata_pio.h), polled: no interrupt. */
 static void fdt_ata(struct fdtw *w)
 {
@@ -226,6 +264,8 @@ static void fdt_soc(struct fdtw *w, const struct machine *m)
 	fw_str(w, "compatible", "simple-bus");
 	fw_prop(w, "ranges", 0, 0);
 	fdt_soc_io(w, m);
+	if (m->powerkey)
+		fdt_powerkey(w);
 	if (m->ata)
 		fdt_ata(w);
 	fdt_soc_core(w, m->nr_harts);
@@ -272,6 +312,8 @@ static void fdt_root(struct fdtw *w, struct machine *m,
 	fdt_chosen(w, p);
 	fdt_syscon(w, "poweroff", "syscon-poweroff", 0x5555);
 	fdt_syscon(w, "reboot", "syscon-reboot", 0x7777);
+	if (m->powerkey)
+		fdt_gpio_keys(w);
 	snprintf(name, sizeof(name), "memory@%llx",
 		 (unsigned long long)m->ram.base);
 	fw_begin(w, name);

@@ -215,6 +215,8 @@ static int machine_add_devices(struct machine *m,
 	if (!err)
 		err = uart_init(m);
 	if (!err)
+		err = powerkey_init(m);
+	if (!err)
 		err = ata_init(m);
 	return err;
 }
@@ -294,6 +296,7 @@ void machine_destroy(struct machine *m)
 		hostcon_stop(m->con);
 	htif_destroy(m);
 	uart_destroy(m);
+	powerkey_destroy(m);
 	virtio_slots_destroy(m); /* threads stopped before the PLIC goes */
 	plic_destroy(m);
 	ata_destroy(m);

@@ -32,6 +32,10 @@ struct pvdev_net_env;
 #define VIRT_VIRTIO_SIZE 0x1000ULL
 #define VIRT_VIRTIO_COUNT 8
 #define VIRT_VIRTIO_IRQ 1 /* slot i uses PLIC source 1 + i */
+/* The power key (powerkey.c): a SiFive GPIO where sifive_u has its. */
+#define VIRT_POWERKEY_BASE 0x10060000ULL
+#define VIRT_POWERKEY_SIZE 0x1000ULL
+#define VIRT_POWERKEY_IRQ 12
 #define VIRT_DRAM_BASE 0x80000000ULL
 
 #define VIRT_TIMEBASE_HZ 10000000
@@ -134,6 +138,7 @@ struct machine_host_ops {
 
 struct plic;
 struct uart;
+struct powerkey;
 struct htif;
 struct hostcon;
 struct chardev;
@@ -159,6 +164,7 @@ struct machine {
 
 	struct plic *plic;
 	struct uart *uart;
+	struct powerkey *powerkey;
 	struct htif *htif;
 	struct hostcon *con; /* the host terminal: started, stopped, attached */
 	struct chardev *console; /* its board port: UART, SBI DBCN, HTIF */

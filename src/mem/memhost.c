@@ -89,7 +89,6 @@ err_pool:
 void mem_host_destroy(struct mem_host *mh)
 {
 	share_scan_stop(mh);
-	share_spare_drain(mh);
 	mem_policy_stop(mh);
 	if (mh->reclaimer_started) {
 		pthread_mutex_lock(&mh->lock);
@@ -209,7 +208,7 @@ int mem_host_take_copy(struct mem_host *mh, struct dom_mem *d, mfn_t *out)
 
 	pthread_mutex_lock(&mh->lock);
 	if (mh_available_locked(mh, d) >= 1)
-		err = mpool_alloc(&mh->pool, d->domid, 1, out);
+		err = mpool_alloc_warm(&mh->pool, d->domid, 1, out);
 	if (err)
 		mh->stat_waits++;
 	mh_check_low_locked(mh);

@@ -1,5 +1,6 @@
 /* Machine memory pool (see pool.h): one anonymous mapping, a frame table
- * and a stack of free MFNs.  Frames go back to the host when freed. */
+ * and two stacks of free MFNs in one array: cold frames (given back to the
+ * host when freed) and a bounded number of warm ones (zeroed, kept). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,8 @@ int mpool_init(struct mpool *p, uint64_t bytes)
 	/* Pop low MFNs first: the stack top is the end of the array. */
 	for (uint32_t k = 0; k < p->nframes; k++)
 		p->free_stack[k] = p->nframes - 1 - k;
-	p->nfree = p->nframes;
+	p->nfree = p->ncold = p->nframes;
+	p->warm_max = p->nframes / MPOOL_WARM_DIV;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -85,7 +87,22 @@ void mpool_destroy(struct mpool *p)
 	p->base = NULL;
 }
 
-int mpool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out)
+/* Pop one frame: from the warm stack (its top is free_stack[nframes -
+ * nwarm]) or the cold one.  Caller holds p->lock; the stack is not empty. */
+static uint32_t pool_pop_locked(struct mpool *p, bool warm)
+{
+	uint32_t m;
+
+	if (p->ncold && !(warm && p->nwarm))
+		return p->free_stack[--p->ncold];
+	m = p->free_stack[p->nframes - p->nwarm];
+	/* Atomic: mpool_nwarm and mpool_free_warm read it unlocked. */
+	__atomic_store_n(&p->nwarm, p->nwarm - 1, __ATOMIC_RELAXED);
+	return m;
+}
+
+static int pool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out,
+		      bool warm)
 {
 	pthread_mutex_lock(&p->lock);
 	if (p->nfree < n) {
@@ -94,7 +111,7 @@ int mpool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out)
 		return -ENOMEM;
 	}
 	for (uint32_t k = 0; k < n; k++) {
-		uint32_t m = p->free_stack[p->nfree - 1 - k];
+		uint32_t m = pool_pop_locked(p, warm);
 
 		atomic_store(&p->ft[m].owner, owner);
 		out[k] = mfn(m);
@@ -104,6 +121,16 @@ int mpool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out)
 	p->stat_allocs += n;
 	pthread_mutex_unlock(&p->lock);
 	return 0;
+}
+
+int mpool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out)
+{
+	return pool_alloc(p, owner, n, out, false);
+}
+
+int mpool_alloc_warm(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out)
+{
+	return pool_alloc(p, owner, n, out, true);
 }
 
 /* Give frames [first, first + n) back to the host; the next touch reads
@@ -135,6 +162,35 @@ static uint32_t pool_run(const mfn_t *mfns, uint32_t k, uint32_t n,
 	return len;
 }
 
+/* Push n scrubbed frames (cold: given back; warm: zeroed and kept) and
+ * wake waiters. */
+static void pool_push(struct mpool *p, const mfn_t *mfns, uint32_t n, bool warm)
+{
+	pthread_mutex_lock(&p->lock);
+	/* Pushed last to first: the next batch pops them in this order, so
+	 * runs stay runs. */
+	for (uint32_t k = n; k-- > 0;) {
+		struct frame *f = &p->ft[mfns[k].v];
+
+		atomic_store(&f->flags, 0);
+		atomic_store(&f->refs, 0);
+		f->gfn_lo = 0;
+		atomic_store(&f->owner, DOMID_NONE);
+		/* A warm frame beyond warm_max (two frees raced for the
+		 * last room) goes on the cold stack: zero all the same. */
+		if (warm && p->nwarm < p->warm_max) {
+			__atomic_store_n(&p->nwarm, p->nwarm + 1,
+					 __ATOMIC_RELAXED);
+			p->free_stack[p->nframes - p->nwarm] = mfns[k].v;
+		} else
+			p->free_stack[p->ncold++] = mfns[k].v;
+	}
+	__atomic_store_n(&p->nfree, p->nfree + n, __ATOMIC_RELAXED);
+	p->stat_frees += n;
+	pthread_cond_broadcast(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
 void mpool_free(struct mpool *p, const mfn_t *mfns, uint32_t n)
 {
 	uint32_t first, len;
@@ -147,27 +203,32 @@ void mpool_free(struct mpool *p, const mfn_t *mfns, uint32_t n)
 		len = pool_run(mfns, k, n, &first);
 		pool_scrub_run(p, first, len);
 	}
-	pthread_mutex_lock(&p->lock);
-	/* Pushed last to first: the next batch pops them in this order, so
-	 * runs stay runs. */
-	for (uint32_t k = n; k-- > 0;) {
-		struct frame *f = &p->ft[mfns[k].v];
+	pool_push(p, mfns, n, false);
+}
 
-		atomic_store(&f->flags, 0);
-		atomic_store(&f->refs, 0);
-		f->gfn_lo = 0;
-		atomic_store(&f->owner, DOMID_NONE);
-		p->free_stack[p->nfree + (n - 1 - k)] = mfns[k].v;
-	}
-	__atomic_store_n(&p->nfree, p->nfree + n, __ATOMIC_RELAXED);
-	p->stat_frees += n;
-	pthread_cond_broadcast(&p->freed);
-	pthread_mutex_unlock(&p->lock);
+void mpool_free_warm(struct mpool *p, const mfn_t *mfns, uint32_t n)
+{
+	uint32_t nwarm = __atomic_load_n(&p->nwarm, __ATOMIC_RELAXED);
+	uint32_t k = nwarm < p->warm_max ? p->warm_max - nwarm : 0;
+
+	k = k < n ? k : n;
+	/* memset, not madvise: the frame keeps its host memory, so its
+	 * next owner's first write costs no host page fault. */
+	for (uint32_t i = 0; i < k; i++)
+		memset(mpool_ptr(p, mfns[i]), 0, PAGE_SIZE);
+	if (k)
+		pool_push(p, mfns, k, true);
+	mpool_free(p, mfns + k, n - k);
 }
 
 uint32_t mpool_nfree(struct mpool *p)
 {
 	return __atomic_load_n(&p->nfree, __ATOMIC_RELAXED);
+}
+
+uint32_t mpool_nwarm(struct mpool *p)
+{
+	return __atomic_load_n(&p->nwarm, __ATOMIC_RELAXED);
 }
 
 /* Absolute CLOCK_MONOTONIC deadline `ms` from now. */
@@ -213,7 +274,14 @@ int mpool_check(struct mpool *p)
 	if (!seen)
 		return -ENOMEM;
 	pthread_mutex_lock(&p->lock);
-	for (uint32_t k = 0; k < p->nfree; k++) {
+	if (p->ncold + p->nwarm != p->nfree || p->nwarm > p->warm_max) {
+		log_error("mpool: %u cold + %u warm (at most %u) != %u free",
+			  p->ncold, p->nwarm, p->warm_max, p->nfree);
+		err = -EINVAL;
+	}
+	for (uint32_t i = 0; i < p->nfree && !err; i++) {
+		/* The cold stack, then the warm one. */
+		uint32_t k = i < p->ncold ? i : p->nframes - 1 - (i - p->ncold);
 		uint32_t m = p->free_stack[k];
 
 		if (m >= p->nframes || seen[m] ||

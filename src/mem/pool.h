@@ -5,9 +5,12 @@
  * Invariants (checked by tests): every frame is either free (owner
  * DOMID_NONE, on the free stack) or owned by exactly one domain; the frames
  * owned by all domains plus the free ones are the whole pool.  A free frame
- * has been scrubbed and given back to the host (madvise(MADV_DONTNEED): the
- * host's RSS drops and the next touch reads zeros), so no data survives a
- * change of owner. */
+ * has been scrubbed, so no data survives a change of owner: given back to the
+ * host (madvise(MADV_DONTNEED): the host's RSS drops and the next touch reads
+ * zeros), or — a bounded number of *warm* frames, which the caller knows are
+ * backed by host memory — zeroed with memset and kept, because a first touch
+ * of a given-back frame costs a host page fault (18-80 us on a nested VM)
+ * that a copy-on-write break cannot afford (docs/sharing.md). */
 #ifndef ATOLL_MEM_POOL_H
 #define ATOLL_MEM_POOL_H
 
@@ -38,8 +41,12 @@ struct mpool {
 	pthread_mutex_t
 		lock; /* free stack only; never on the guest fast path */
 	pthread_cond_t freed; /* signalled when frames are freed */
+	/* Cold free frames (given back to the host) are a stack from
+	 * free_stack[0] up, warm ones (zeroed, still backed) a stack from
+	 * free_stack[nframes - 1] down. */
 	uint32_t *free_stack;
-	uint32_t nfree;
+	uint32_t nfree; /* ncold + nwarm */
+	uint32_t ncold, nwarm, warm_max;
 	/* statistics */
 	uint64_t stat_allocs, stat_frees, stat_alloc_fail;
 };
@@ -48,12 +55,26 @@ struct mpool {
 int mpool_init(struct mpool *p, uint64_t bytes);
 void mpool_destroy(struct mpool *p);
 
-/* Take n frames for `owner`, all or nothing, O(1) per frame.  Their
- * contents are zero.  Returns 0 or -ENOMEM (nothing taken). */
+/* At most this share of the pool is kept warm (MPOOL_WARM_DIV = 16: 1/16,
+ * the host RSS atoll may hold beyond what domains hold). */
+#define MPOOL_WARM_DIV 16u
+
+/* Take n frames for `owner`, all or nothing, O(1) per frame: cold ones
+ * first (warm ones are kept for copy-on-write breaks), warm ones when no
+ * cold one is left.  Their contents are zero.  0 or -ENOMEM (nothing
+ * taken). */
 int mpool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out);
+/* The same, warm frames first: their first write costs no host page
+ * fault. */
+int mpool_alloc_warm(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out);
 /* Scrub and return n frames (each owned by someone), O(1) per frame plus
  * one madvise per contiguous run; wakes waiters. */
 void mpool_free(struct mpool *p, const mfn_t *mfns, uint32_t n);
+/* Return n frames the caller knows are backed by host memory (touched and
+ * not given back since): up to warm_max of the pool's free frames are
+ * zeroed with memset (~0.2 us, where a madvise costs 30-40 us here) and
+ * kept warm; the rest go as mpool_free. */
+void mpool_free_warm(struct mpool *p, const mfn_t *mfns, uint32_t n);
 
 static inline void *mpool_ptr(const struct mpool *p, mfn_t m)
 {
@@ -61,6 +82,8 @@ static inline void *mpool_ptr(const struct mpool *p, mfn_t m)
 }
 
 uint32_t mpool_nfree(struct mpool *p);
+/* Of them, warm. */
+uint32_t mpool_nwarm(struct mpool *p);
 
 /* Wait up to `ms` milliseconds for frames to be freed.  Returns at once if
  * at least `want` are free. */

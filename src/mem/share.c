@@ -111,13 +111,12 @@ static uint32_t share_find_locked(struct mem_host *mh, const void *page,
 	return MFN_NONE;
 }
 
-bool share_merge_locked(struct dom_mem *d, uint64_t g, uint32_t m)
+bool share_merge_locked(struct dom_mem *d, uint64_t g, uint32_t m, bool zero,
+			uint64_t h)
 {
 	struct mem_host *mh = d->host;
 	struct share *s = &mh->share;
 	const void *page = mpool_ptr(&mh->pool, mfn(m));
-	bool zero = share_is_zero(page);
-	uint64_t h = share_hash(page);
 	uint32_t to = zero ? s->zero : share_find_locked(mh, page, h);
 
 	atomic_fetch_add(&d->shared, 1);
@@ -248,11 +247,9 @@ void *share_break(struct dom_mem *d, uint64_t g, uint32_t m, uint32_t *put)
 		return p;
 	}
 	/* A frame the domain is already charged for: only the pool's
-	 * other domains' reservations limit it (memhost.c). */
-	if (s->nspare) {
-		copy = mfn(s->spare[--s->nspare]);
-		atomic_store(&mh->pool.ft[copy.v].owner, d->domid);
-	} else if (mem_host_take_copy(mh, d, &copy)) {
+	 * other domains' reservations limit it, and a warm one if the pool
+	 * has one, so the copy costs no host page fault (memhost.c). */
+	if (mem_host_take_copy(mh, d, &copy)) {
 		atomic_fetch_sub(&d->cow_breaks, 1);
 		atomic_fetch_sub(&s->cow_breaks, 1);
 		pthread_mutex_unlock(&s->lock);
@@ -272,64 +269,6 @@ void *share_break(struct dom_mem *d, uint64_t g, uint32_t m, uint32_t *put)
 	 * other sharer while a stale translation reads it). */
 	*put = m;
 	return p;
-}
-
-uint32_t share_spare_put(struct mem_host *mh, mfn_t *frames, uint32_t n)
-{
-	struct share *s = &mh->share;
-	uint32_t room =
-		SHARE_SPARES - __atomic_load_n(&s->nspare, __ATOMIC_RELAXED);
-	uint32_t k = room < n ? room : n;
-
-	/* Scrubbed before they change owner, keeping their host memory. */
-	for (uint32_t i = n - k; i < n; i++)
-		memset(mpool_ptr(&mh->pool, frames[i]), 0, PAGE_SIZE);
-	pthread_mutex_lock(&s->lock);
-	while (k && s->nspare < SHARE_SPARES) {
-		uint32_t m = frames[--n].v;
-
-		atomic_store(&mh->pool.ft[m].owner, DOMID_COW);
-		s->spare[s->nspare++] = m;
-		k--;
-	}
-	pthread_mutex_unlock(&s->lock);
-	return n;
-}
-
-void share_spare_fill(struct mem_host *mh, uint32_t max)
-{
-	struct share *s = &mh->share;
-	uint32_t n =
-		SHARE_SPARES - __atomic_load_n(&s->nspare, __ATOMIC_RELAXED);
-	uint64_t low = mh->pool.nframes / 50 + 32; /* reclaim's goal */
-	mfn_t f[SHARE_SPARES];
-
-	n = n < max ? n : max;
-	if (!n || mem_host_available(mh, NULL) < low + n ||
-	    mpool_alloc(&mh->pool, DOMID_COW, n, f))
-		return;
-	/* Touched now, on the scanner's thread: the host's page fault is
-	 * paid here, not by the guest that breaks a share. */
-	for (uint32_t i = 0; i < n; i++)
-		memset(mpool_ptr(&mh->pool, f[i]), 0, PAGE_SIZE);
-	pthread_mutex_lock(&s->lock);
-	while (n && s->nspare < SHARE_SPARES)
-		s->spare[s->nspare++] = f[--n].v;
-	pthread_mutex_unlock(&s->lock);
-	mpool_free(&mh->pool, f, n);
-}
-
-void share_spare_drain(struct mem_host *mh)
-{
-	struct share *s = &mh->share;
-	mfn_t f[SHARE_SPARES];
-	uint32_t n = 0;
-
-	pthread_mutex_lock(&s->lock);
-	while (s->nspare)
-		f[n++] = mfn(s->spare[--s->nspare]);
-	pthread_mutex_unlock(&s->lock);
-	mpool_free(&mh->pool, f, n);
 }
 
 uint32_t share_refs(struct mem_host *mh, mfn_t m)
@@ -353,8 +292,8 @@ void share_get_stats(struct mem_host *mh, struct share_stats *st)
 	st->frames = s->frames;
 	st->mappings = s->mappings;
 	st->zero_mappings = s->zero != MFN_NONE ? s->refs[s->zero] : 0;
-	st->spares = s->nspare;
 	pthread_mutex_unlock(&s->lock);
+	st->spares = mpool_nwarm(&mh->pool);
 	st->saved = st->mappings - st->frames;
 	st->scanned = atomic_load(&s->scanned);
 	st->merged = atomic_load(&s->merged);

@@ -42,7 +42,8 @@ struct share_stats {
 	uint64_t saved; /* mappings - frames: frames sharing saves */
 	uint64_t zero_mappings; /* gfns mapping the zero frame */
 	uint64_t scanned, merged, cow_breaks, passes;
-	uint64_t spares; /* frames kept for copy-on-write breaks */
+	uint64_t spares; /* free frames kept warm (pool.h, mpool_nwarm):
+			  * copy-on-write breaks take them first */
 	uint64_t rate; /* configured, pages per second */
 	uint64_t scan_rate; /* measured over the last second, pages/s */
 	uint64_t cpu_ns; /* the scanner thread's CPU time */
@@ -57,10 +58,6 @@ struct share {
 	uint32_t *refs; /* per MFN: gfns mapping it (0: not shared) */
 	uint32_t zero; /* the zero frame, or MFN_NONE */
 	uint64_t frames, mappings;
-	/* Spare frames for copy-on-write breaks (owned by DOMID_COW,
-	 * zero, backed by host memory): a break takes one without a host
-	 * page fault.  The scanner keeps them topped up. */
-	uint32_t spare[64], nspare;
 	/* The scanner (share_scan.c). */
 	pthread_mutex_t scan_lock; /* held while it works on a domain */
 	pthread_cond_t wake; /* rate changed or stopping (under lock) */
@@ -94,9 +91,6 @@ void share_scan_stop(struct mem_host *mh);
 int share_set_rate(struct mem_host *mh, uint64_t rate);
 /* One line naming the problem in why, or NULL: the rate is acceptable. */
 const char *share_rate_check(uint64_t rate);
-
-/* Give the spare frames back to the pool (the scanner is stopped). */
-void share_spare_drain(struct mem_host *mh);
 
 void share_get_stats(struct mem_host *mh, struct share_stats *st);
 /* Reference count of machine frame m (0: not shared). */

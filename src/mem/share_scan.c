@@ -6,9 +6,10 @@
  * needs no hash, and goes to the one zero frame.  Candidates of one domain go in batches of 16:
  *   1. under the lock, mark them BUSY (no new translation of them);
  *   2. without any lock, shoot them down (no vCPU can write them now);
- *   3. under the locks, hash again and merge each into the table
- *      (share_merge_locked): mapped to an identical shared frame (its own
- *      frame is freed) or made a shared frame itself;
+ *   3. hash them again (still no lock: they cannot change now), then
+ *      under the locks merge each into the table (share_merge_locked):
+ *      mapped to an identical shared frame (its own frame is freed) or
+ *      made a shared frame itself;
  *   4. free (scrub) the duplicates.
  * A domain whose copy-on-write breaks outnumber its merges over a second
  * or more (a COW storm) is left alone for a while, doubling up to a
@@ -110,6 +111,8 @@ static void scan_merge_batch(struct dom_mem *d, struct scan_batch *b)
 {
 	struct mem_host *mh = d->host;
 	mfn_t freed[SCAN_BATCH];
+	uint64_t hash[SCAN_BATCH];
+	bool zero[SCAN_BATCH];
 	unsigned nprot = 0, nfree = 0;
 
 	pthread_mutex_lock(&d->lock);
@@ -129,10 +132,19 @@ static void scan_merge_batch(struct dom_mem *d, struct scan_batch *b)
 	if (!nprot)
 		return;
 	dom_mem_shootdown(d, b->gpa, nprot);
+	/* Hashed outside the locks: a vCPU breaking a share waits for the
+	 * domain and table locks, so they are held only for the lookups. */
+	for (unsigned k = 0; k < nprot; k++) {
+		const void *page = mpool_ptr(&mh->pool, mfn(b->mfn[k]));
+
+		zero[k] = share_is_zero(page);
+		hash[k] = share_hash(page);
+	}
 	pthread_mutex_lock(&d->lock);
 	pthread_mutex_lock(&mh->share.lock);
 	for (unsigned k = 0; k < nprot; k++)
-		if (share_merge_locked(d, b->gfn[k], b->mfn[k]))
+		if (share_merge_locked(d, b->gfn[k], b->mfn[k], zero[k],
+				       hash[k]))
 			freed[nfree++] = mfn(b->mfn[k]);
 	pthread_mutex_unlock(&mh->share.lock);
 	atomic_fetch_add(&mh->share.merged, nfree);
@@ -140,10 +152,10 @@ static void scan_merge_batch(struct dom_mem *d, struct scan_batch *b)
 	pthread_cond_broadcast(&d->changed);
 	pthread_mutex_unlock(&d->lock);
 	/* Every translation of these gfns went in step 2 and none could be
-	 * made since (BUSY): the duplicates are nobody's now.  Scrubbed, they
-	 * refill the spares of copy-on-write breaks first. */
-	nfree = share_spare_put(mh, freed, nfree);
-	mpool_free(&mh->pool, freed, nfree);
+	 * made since (BUSY): the duplicates are nobody's now.  They were
+	 * just read, so they are backed: kept warm for the copy-on-write
+	 * breaks that will want frames back (pool.h). */
+	mpool_free_warm(&mh->pool, freed, nfree);
 }
 
 uint64_t share_scan_domain(struct mem_host *mh, struct dom_mem *d,
@@ -263,7 +275,6 @@ static void *share_main(void *arg)
 		carry += rate * SCAN_TICK_MS;
 		scan_tick(mh, carry / 1000);
 		carry %= 1000;
-		share_spare_fill(mh, SCAN_BATCH);
 		atomic_fetch_add(&s->cpu_ns,
 				 scan_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0);
 		scan_measure(s, scan_clock_ns(CLOCK_MONOTONIC));

@@ -51,6 +51,10 @@ struct domain {
 	bool reboot; /* it ended by a reset (first domain_exit's) */
 	struct domain_config cfg; /* for a restart (strings: the host's) */
 	unsigned restarts; /* of this name so far */
+	/* `atoll shutdown`: destroyed if still running then (under the
+	 * host lock; 0: no deadline). */
+	uint64_t shutdown_deadline_ns;
+	unsigned shutdown_timeout_s;
 
 	struct domain *next; /* host's list, in id order */
 	struct domain *next_dead; /* host's dead list (destroyed) */
@@ -103,6 +107,9 @@ unsigned host_restart_ended(struct host *h);
 void host_free_kept(struct host *h);
 /* Wake host_run to look at the domains again. */
 void host_wake(struct host *h);
+/* Destroy the domains whose shutdown deadline has passed (lifecycle.c);
+ * the milliseconds until the next deadline, or -1 if there is none. */
+int host_shutdown_deadlines(struct host *h);
 
 /* dom_mem's shootdown callback (ctx: the domain). */
 void domain_shootdown(void *ctx, const uint64_t *gpa_pages, unsigned n);

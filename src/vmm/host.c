@@ -231,7 +231,8 @@ static int host_status(struct host *h)
 
 /* Block on the wake-up eventfd and the signalfd.  Returns 0 after a
  * wake-up, 128 + signal for a signal. */
-static int host_wait(struct host *h, int sfd)
+/* Until a domain ends, a signal, or timeout_ms (-1: no limit). */
+static int host_wait(struct host *h, int sfd, int timeout_ms)
 {
 	struct pollfd pfd[2] = { { .fd = h->wake_fd, .events = POLLIN },
 				 { .fd = sfd, .events = POLLIN } };
@@ -239,7 +240,9 @@ static int host_wait(struct host *h, int sfd)
 	uint64_t v;
 
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		int r = poll(pfd, 2, timeout_ms);
+
+		if ((r < 0 && errno != EINTR) || r == 0)
 			return 0;
 		if (pfd[1].revents &&
 		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -277,7 +280,7 @@ int host_run(struct host *h)
 			break;
 		if (host_restart_ended(h))
 			continue;
-		sig = host_wait(h, sfd);
+		sig = host_wait(h, sfd, host_shutdown_deadlines(h));
 	}
 	pthread_mutex_lock(&h->lock);
 	status = sig ? sig : sfd < 0 ? 1 : host_status(h);

@@ -101,6 +101,12 @@ int host_keep(struct host *h, void *p, void (*fn)(void *p));
  * on_reboot says so (xl's reboot / virsh reset).  -EINVAL unless running
  * or paused. */
 int domain_reset(struct domain *d);
+/* Ask the guest to shut down by pressing its power key (xl shutdown /
+ * virsh shutdown); if it still runs timeout_s seconds later (0: never)
+ * the host destroys it.  *held: the key was still held from an earlier
+ * press the guest has not read (the deadline is set all the same).
+ * -EINVAL unless running or paused. */
+int domain_shutdown(struct domain *d, unsigned timeout_s, bool *held);
 
 /* By name, or by numeric id written in decimal; NULL if none. */
 struct domain *host_find_domain(struct host *h, const char *name_or_id);

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/log.h"
+#include "machine/devices.h"
 #include "vmm/domain.h"
 
 struct host_kept {
@@ -107,6 +109,72 @@ int domain_reset(struct domain *d)
 	if (!err)
 		domain_exit(d, 0);
 	return err;
+}
+
+static uint64_t lc_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int domain_shutdown(struct domain *d, unsigned timeout_s, bool *held)
+{
+	struct host *h = d->host;
+	int err = -EINVAL;
+
+	*held = false;
+	pthread_mutex_lock(&h->lock);
+	if ((d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED) && d->m)
+		err = powerkey_press(d->m);
+	if (err == -EBUSY) {
+		*held = true;
+		err = 0;
+	}
+	if (!err && timeout_s) {
+		d->shutdown_timeout_s = timeout_s;
+		d->shutdown_deadline_ns =
+			lc_now_ns() + (uint64_t)timeout_s * 1000000000u;
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (!err && timeout_s)
+		host_wake(h); /* the host's wait now has a deadline */
+	return err;
+}
+
+int host_shutdown_deadlines(struct host *h)
+{
+	struct domain *late[16], *d;
+	unsigned n = 0;
+	uint64_t now = lc_now_ns(), next = 0;
+
+	pthread_mutex_lock(&h->lock);
+	for (d = h->domains; d; d = d->next) {
+		if (!d->shutdown_deadline_ns || d->destroying ||
+		    (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED))
+			continue;
+		if (d->shutdown_deadline_ns <= now && n < 16) {
+			d->shutdown_deadline_ns = 0;
+			late[n++] = d;
+		} else if (!next || d->shutdown_deadline_ns < next) {
+			next = d->shutdown_deadline_ns;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	/* Outside the lock: destroy takes it.  d stays valid (host_destroy
+	 * frees domains). */
+	for (unsigned i = 0; i < n; i++) {
+		log_error("domain %s did not power off within %u s of its "
+			  "shutdown request: destroying it",
+			  late[i]->name, late[i]->shutdown_timeout_s);
+		domain_destroy(late[i]);
+	}
+	if (n)
+		return 0; /* look again at once: more may be due */
+	if (!next)
+		return -1;
+	return (int)((next - now) / 1000000u) + 1;
 }
 
 /* Host lock held: take d (torn down) off the list, as destroyed. */

@@ -87,10 +87,19 @@ void domain_shootdown(void *ctx, const uint64_t *gpa_pages, unsigned n)
 		self = 0; /* another domain's vCPU: an outsider here */
 	if (nr == 0)
 		return; /* no hart exists yet: nothing is cached */
+	/* Its own translations it forgets itself, at once: no mailbox, no
+	 * wake-up; a vCPU alone in its domain (a copy-on-write break) needs
+	 * nothing else, not even the lock (it posts to no one). */
+	if (self) {
+		hart_shootdown_local(&self->hart, gpa_pages, n);
+		if (nr == 1)
+			goto out;
+	}
 	sd_lock(d, self);
 	for (unsigned i = 0; i < nr; i++)
-		ticket[i] =
-			hart_shootdown_post(&d->vcpus[i].hart, gpa_pages, n);
+		if (&d->vcpus[i] != self)
+			ticket[i] = hart_shootdown_post(&d->vcpus[i].hart,
+							gpa_pages, n);
 	if (self)
 		hart_shootdown_service(&self->hart);
 	sd_kick_waiters(d);
@@ -101,6 +110,7 @@ void domain_shootdown(void *ctx, const uint64_t *gpa_pages, unsigned n)
 			sd_wait(v, ticket[i], self);
 	}
 	pthread_mutex_unlock(&d->sd_lock);
+out:
 	atomic_fetch_add(&d->sd_count, 1);
 	atomic_fetch_add(&d->sd_ns, sd_now_ns() - t0);
 }

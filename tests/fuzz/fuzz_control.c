@@ -90,6 +90,11 @@ int domain_reset(struct domain *d)
 	abort();
 }
 
+int domain_shutdown(struct domain *d, unsigned timeout_s, bool *held)
+{
+	abort();
+}
+
 /* A configuration that checks out (it may name any readable file) is
  * refused here: the fake host builds nothing. */
 int host_create_domains(struct host *h, const struct domain_config *cfg,
@@ -164,6 +169,8 @@ static const char *const fz_words[] = {
 	"x",
 	"create",
 	"reboot",
+	"shutdown",
+	"timeout",
 	"config",
 	"cwd",
 	"auto",

@@ -101,6 +101,7 @@ static struct machine *fzb_board(void)
 	CHECK(clint_init(m) == 0);
 	CHECK(plic_init(m) == 0);
 	CHECK(uart_init(m) == 0);
+	CHECK(powerkey_init(m) == 0);
 	CHECK(ata_init(m) == 0);
 	CHECK(htif_init(m, FZ_TOHOST, FZ_FROMHOST) == 0);
 	fzb.m = m;

@@ -4,7 +4,8 @@
 # "small" (2000:1000) and both have 8 MiB reserved.  Once both have grown
 # as far as atoll lets them, their holdings above the reservation must be
 # in the ratio of their shares (2 +- 15%), and both memhogs' data must be
-# intact.
+# intact.  The memhogs hold what they got until the test is done (hold=1),
+# and the samples are taken a few manager passes apart, not a time.
 # shellcheck source=tests/system/lib/sys.bash
 SYS_T=${SYS_T:-40}
 source "$(dirname "$0")/lib/sys.bash" "$1"
@@ -31,7 +32,7 @@ maxmem = 64M
 reservation = 8M
 shares = 1000
 kernel = $os
-cmdline = workload=memhog mib=48 phases=1 wait_ms=6000 seed=1
+cmdline = workload=memhog mib=48 phases=1 hold=1 seed=1
 
 [domain big]
 memory = 8M
@@ -39,20 +40,22 @@ maxmem = 64M
 reservation = 8M
 shares = 2000
 kernel = $os
-cmdline = workload=memhog mib=48 phases=1 wait_ms=6000 seed=2
+cmdline = workload=memhog mib=48 phases=1 hold=1 seed=2
 INI
 atoll_start "$tmp/cfg.ini"
 
 grown() {
-	tr -d '\r' <"$tmp/out" | grep -q "^small| *memhog: phase 0" &&
-		tr -d '\r' <"$tmp/out" | grep -q "^big| *memhog: phase 0"
+	memhog_phase small 0 && memhog_phase big 0
 }
-wait_until $((20 * SLOW)) grown || fail "the memhogs did not finish growing"
-# A few manager periods to settle, then the ratio of the holdings above
-# the reservation (2048 frames), sampled three times.
+wait_until $((60 * SLOW)) grown || fail "the memhogs did not finish growing"
+# Five manager passes (100 ms each) to settle before each sample of the
+# ratio of the holdings above the reservation (2048 frames).
+runs=$(hstat policy_runs)
+passes() { [ "$(hstat policy_runs)" -ge $((runs + 5)) ]; }
 ok=0
 for i in 1 2 3 4 5 6; do
-	sleep 0.5
+	wait_until $((60 * SLOW)) passes || fail "the manager stopped running"
+	runs=$(hstat policy_runs)
 	s=$(mstat small populated)
 	b=$(mstat big populated)
 	ratio=$(awk -v s="$s" -v b="$b" \
@@ -66,6 +69,8 @@ echo "swapped: small $(mstat small reclaimed_by_swap), big" \
 	"$(mstat big reclaimed_by_swap) frames; host $(hstat state)," \
 	"$(hstat transitions) transitions"
 [ $ok -ge 3 ] || fail "holdings not in the 2:1 ratio of the shares (+-15%)"
+memhog_say small end
+memhog_say big end
 atoll_wait
 rc=$?
 [ $rc = 0 ] || fail "atoll run exited with status $rc"

@@ -62,19 +62,19 @@ echo "bad policy configuration refused (file:line: key, exit 2)"
 		reservation = 8M
 		limit = 24M
 		kernel = $os
-		cmdline = workload=idle ticks=$((6000 * SLOW))
+		cmdline = workload=idle ticks=100000
 
 		[domain b]
 		memory = 16M
 		maxmem = 48M
 		reservation = 16M
 		kernel = $os
-		cmdline = workload=idle ticks=$((6000 * SLOW))
+		cmdline = workload=idle ticks=100000
 	INI
 } >"$tmp/cfg.ini"
 atoll_start "$tmp/cfg.ini"
 up() { [ -n "$(mstat a target)" ]; }
-wait_until $((10 * SLOW)) up || fail "atoll did not come up"
+wait_until $((60 * SLOW)) up || fail "atoll did not come up"
 
 sla_of() { # the four values of domain a
 	echo "$(mstat a reservation) $(mstat a limit) $(mstat a shares)" \

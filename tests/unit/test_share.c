@@ -76,10 +76,10 @@ static uint32_t mfn_of(struct dom_mem *d, uint64_t i)
 	return p2m_get(&d->p2m, gfn(BASE_GFN + i)).val;
 }
 
-/* Frames not held by anyone: free, or spares for breaks. */
+/* Frames not held by anyone (free, cold or warm). */
 static uint64_t unused(void)
 {
-	return mpool_nfree(&mh.pool) + mh.share.nspare;
+	return mpool_nfree(&mh.pool);
 }
 
 /* Is frame m all zero? */
@@ -227,11 +227,12 @@ static void test_scrub(void)
 	CHECK_EQ(type_of(b, 0), P2M_SHARED);
 	CHECK(mfn_of(b, 0) != dup);
 	CHECK(frame_zero(dup));
-	/* A spare now: the next break gets it, holding the copy. */
-	if (atomic_load(&mh.pool.ft[dup].owner) == DOMID_COW) {
-		CHECK(dom_mem_page(b, GPA(0), true) != PAGE_RETRY);
-		CHECK(holds(b, 0, 0x41) && holds(a, 0, 0x41));
-	}
+	/* A warm free frame now: the next break gets it, for the copy. */
+	CHECK_EQ(atomic_load(&mh.pool.ft[dup].owner), DOMID_NONE);
+	CHECK(mpool_nwarm(&mh.pool) > 0);
+	CHECK(dom_mem_page(b, GPA(0), true) != PAGE_RETRY);
+	CHECK_EQ(mfn_of(b, 0), dup);
+	CHECK(holds(b, 0, 0x41) && holds(a, 0, 0x41));
 	dup = mfn_of(a, 0); /* the shared frame, b's copy elsewhere */
 	c = mkdom(3, mh.pool.nframes - 40, true);
 	fill(a, 0, 0x42); /* the last sharer takes it back */
@@ -292,14 +293,13 @@ static void test_pins_balloon_dry(void)
 	CHECK_EQ(atomic_load(&mh.pool.ft[s].owner), DOMID_NONE);
 	CHECK_EQ(mem_host_check(&mh), 0);
 
-	/* Dry pool, no spares: a break waits (PAGE_RETRY), then succeeds. */
+	/* Dry pool: a break waits (PAGE_RETRY), then succeeds. */
 	b = mkdom(2, 16, true);
 	fill(a, 8, 0x61);
 	fill(b, 8, 0x61);
 	scan2(a);
 	scan2(b);
 	CHECK_EQ(type_of(b, 8), P2M_SHARED);
-	share_spare_drain(&mh);
 	big = mkdom(3, mpool_nfree(&mh.pool), true);
 	for (uint64_t i = 0; i < big->maxmem; i++)
 		if (dom_mem_page(big, GPA(i), true) == PAGE_RETRY)
@@ -416,22 +416,24 @@ static void test_scanner_and_cost(void)
 	printf("scanner: %d pages shared in %.3f s, %.2f ms CPU\n", 2 * N,
 	       now_s() - t0, st.cpu_ns / 1e6);
 	/* Break pages of a (it takes the copies, b keeps the frames): one
-	 * fault, one frame, one copy, one (null) shootdown; from the spares
-	 * first (no host page fault), then from the pool. */
-	spares = mh.share.nspare;
+	 * fault, one frame, one copy, one (null) shootdown; warm frames
+	 * first (the merges' duplicates: no host page fault), then cold
+	 * ones from the pool. */
+	spares = mpool_nwarm(&mh.pool);
+	CHECK(spares > 0 && spares < N);
 	t0 = now_s();
 	for (uint64_t i = 0; i < N; i++) {
 		CHECK(dom_mem_page(a, GPA(i), true) != PAGE_RETRY);
 		if (i + 1 == spares) {
 			t = now_s() - t0;
-			printf("copy-on-write break from a spare: %.2f us per "
-			       "page (%u)\n",
+			printf("copy-on-write break into a warm frame: %.2f us "
+			       "per page (%u)\n",
 			       t / spares * 1e6, spares);
 			t0 = now_s();
 		}
 	}
 	t = (now_s() - t0) / (N - spares);
-	printf("copy-on-write break from the pool: %.2f us per page\n",
+	printf("copy-on-write break into a cold frame: %.2f us per page\n",
 	       t * 1e6);
 	CHECK_EQ(mem_host_check(&mh), 0);
 	dom_mem_destroy(a);

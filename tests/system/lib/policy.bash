@@ -4,6 +4,10 @@
 #   mstat DOM FIELD   a field of the domain's "mem" object (frames, counts)
 #   hstat FIELD       a field of the "host" object
 #   wait_until SECS CMD...   run CMD every 0.1 s until it succeeds
+#   memhog_say DOM LINE      a line to DOM's memhog (step=1): next | end
+#   memhog_phase DOM N       DOM's memhog printed its phase N
+#   memhog_step DOM N        memhog_say DOM next, then wait (generously)
+#                            for its phase N
 sock=$tmp/ctl.sock
 
 stats_json() {
@@ -27,6 +31,23 @@ wait_until() {
 		kill -0 "$atoll_pid" 2>/dev/null || return 1
 		sleep 0.1
 	done
+}
+
+memhog_say() {
+	{
+		printf '%s\n' "$2"
+		sleep 0.5
+	} | timeout $((15 * SLOW)) "$ATOLL" console --socket "$sock" "$1" \
+		>/dev/null 2>&1
+}
+
+memhog_phase() {
+	tr -d '\r' 2>/dev/null <"$tmp/out" | grep -q "^$1| *memhog: phase $2:"
+}
+
+memhog_step() {
+	memhog_say "$1" next
+	wait_until $((60 * SLOW)) memhog_phase "$1" "$2"
 }
 
 # Under the sanitizers (SLOW > 1) the guests run several times slower and
