@@ -35,7 +35,12 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 	uint64_t held = atomic_load(&d->populated);
 	uint64_t allow = host ? d->limit : dom_mem_allowance(d);
 
-	if (held >= allow) {
+	if (held >= allow && !host && held < d->limit &&
+	    policy_may_overshoot(d)) {
+		/* Above its target while its balloon catches up: the pool
+		 * lends the frame (the manager swaps it down if the balloon
+		 * is late), docs/policy.md. */
+	} else if (held >= allow) {
 		/* At its allowance: the domain pays with its own random
 		 * victims (the reclaimer swaps them out, since the shootdown
 		 * needs this vCPU to come back and serve it); host copies
