@@ -385,8 +385,10 @@ cpu_tlb() { # ns per Sv39 miss: the miss loop alone minus the control alone
 	}
 	walks=$(grep -ho 'page_walks=[0-9]*' "$OUT"/tlbwalk.atoll.1.log.err \
 		2>/dev/null | cut -d= -f2)
-	[ -n "$walks" ] && echo "  atoll --stats: $walks page walks in a miss" \
-		"run of $acc accesses"
+	# (acc is unset when no run of the section gave a result)
+	[ -n "$walks" ] && [ -n "${acc:-}" ] &&
+		echo "  atoll --stats: $walks page walks in a miss run of" \
+			"$acc accesses"
 }
 
 for w in intloop mixed cmark tlbmiss; do
