@@ -9,6 +9,9 @@
 #     are in an unnamed file: nothing else in the folder.  After kill -9 of
 #     an atoll that swapped, no file holding its pages is left: only the
 #     empty lock file, which the next atoll takes over.
+# A's 12 phases swap every page of 24 MiB each: 1-2 s a phase on a quiet
+# machine, 7-16 s at a load of 30, so the run's bound is 4 minutes.
+SYS_T=${SYS_T:-240}
 # shellcheck source=tests/system/lib/sys.bash
 source "$(dirname "$0")/lib/sys.bash" "$1"
 hog=$(need_elf mem-memhog)
