@@ -1,6 +1,10 @@
 /* Console: picolibc's stdout.  First the board's NS16550 UART, polled;
  * on atoll, once the PV core is up, the PV console (consfront.c), fed a
- * line at a time.  Panics and anything after a PV failure use the UART. */
+ * line at a time.  Panics and anything after a PV failure use the UART.
+ *
+ * printf hands over one byte at a time and the tick may switch threads
+ * between two of them, so in PV mode each thread gathers its own line and
+ * adds it whole to the shared one: two threads' lines never mix. */
 #include <stdarg.h>
 #include <string.h>
 
@@ -14,8 +18,11 @@
 
 static volatile uint8_t *const uart = (volatile uint8_t *)UART_BASE;
 
-/* PV mode: bytes gathered until a newline or LINE_MAX, then pushed. */
+/* PV mode: each thread's bytes until a newline or LINE_MAX (own), added
+ * whole to the lines waiting to be pushed (line). */
 static int cons_pv;
+static char own[THREAD_MAX][LINE_MAX];
+static unsigned own_len[THREAD_MAX];
 static char line[LINE_MAX];
 static unsigned line_len;
 static int line_busy; /* a thread is pushing (maybe asleep in it) */
@@ -58,31 +65,47 @@ static void console_push(int can_sleep)
 	line_busy = 0;
 }
 
+/* Add p[0..n) (n <= LINE_MAX, interrupts off, s: were they on) whole to
+ * the waiting lines and push them.  Full while another thread pushes:
+ * let it finish (an interrupt handler cannot wait; its bytes go to the
+ * UART). */
+static void console_add(const char *p, unsigned n, unsigned long s)
+{
+	while (line_len + n > LINE_MAX) {
+		if (!line_busy) {
+			console_push(s != 0);
+			continue;
+		}
+		if (!s) {
+			for (unsigned i = 0; i < n; i++)
+				uart_putc(p[i]);
+			return;
+		}
+		thread_sleep(1);
+	}
+	memcpy(line + line_len, p, n);
+	line_len += n;
+	console_push(s != 0);
+}
+
 void console_putc(char c)
 {
 	unsigned long s;
+	unsigned t;
 
 	if (!cons_pv) {
 		uart_putc(c);
 		return;
 	}
 	s = irq_save();
-	/* Full while another thread pushes: let it finish (an interrupt
-	 * handler cannot wait; its byte goes to the UART). */
-	while (line_len >= LINE_MAX) {
-		if (!line_busy) {
-			console_push(s != 0);
-			continue;
-		}
-		if (!s) {
-			uart_putc(c);
-			return;
-		}
-		thread_sleep(1);
+	t = thread_index();
+	own[t][own_len[t]++] = c;
+	if (c == '\n' || own_len[t] == LINE_MAX) {
+		unsigned n = own_len[t];
+
+		own_len[t] = 0;
+		console_add(own[t], n, s);
 	}
-	line[line_len++] = c;
-	if (c == '\n' || line_len == LINE_MAX)
-		console_push(s != 0);
 	irq_restore(s);
 }
 
@@ -107,6 +130,11 @@ void console_flush(void)
 	unsigned long s = irq_save();
 
 	if (cons_pv) {
+		unsigned t = thread_index(), n = own_len[t];
+
+		own_len[t] = 0; /* this thread's unfinished line too */
+		if (n)
+			console_add(own[t], n, 0);
 		console_push(0);
 		consfront_drain();
 	}

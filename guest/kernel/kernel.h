@@ -143,6 +143,7 @@ uint64_t page_fail_count(void);
 uint64_t page_base_gfn(void);
 
 /* sched.c: kernel threads, round robin, preempted by the tick. */
+#define THREAD_MAX 16
 struct thread;
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 void thread_exit(void) __attribute__((noreturn));
@@ -150,6 +151,8 @@ void thread_yield(void);
 void thread_sleep(uint64_t ticks);
 void thread_wake(struct thread *t);
 struct thread *thread_current(void);
+/* The current thread's slot, 0..THREAD_MAX-1 (0 before threads start). */
+unsigned thread_index(void);
 void sched_kick(void);
 void sched_init(void);
 void sched_tick(void);

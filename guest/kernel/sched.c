@@ -5,7 +5,6 @@
 
 #include "kernel.h"
 
-#define THREAD_MAX 16
 #define KSTACK_SIZE 16384
 
 enum { T_FREE, T_RUN, T_SLEEP, T_DEAD };
@@ -147,6 +146,11 @@ void thread_wake(struct thread *t)
 struct thread *thread_current(void)
 {
 	return cur;
+}
+
+unsigned thread_index(void)
+{
+	return cur ? (unsigned)(cur - threads) : 0;
 }
 
 /* From an interrupt that may have woken a thread: leave the idle thread
