@@ -361,13 +361,17 @@ static uint32_t virtio_dev_raise(struct virtio_dev *dev, uint32_t bits)
 int virtio_dev_fail(struct virtio_dev *dev, const char *why)
 {
 	atomic_fetch_add(&dev->st.errors, 1);
-	if (atomic_fetch_or(&dev->status, VIRTIO_STATUS_NEEDS_RESET) &
-	    VIRTIO_STATUS_NEEDS_RESET)
+	if (atomic_load(&dev->status) & VIRTIO_STATUS_NEEDS_RESET)
 		return -EPROTO;
+	/* The line first: whoever sees NEEDS_RESET (the driver, a test)
+	 * finds it already written. */
 	if (!atomic_exchange(&dev->logged, true))
 		log_error("%s: driver error: %s; device needs reset "
 			  "(further errors not logged)",
 			  dev->name, why);
+	if (atomic_fetch_or(&dev->status, VIRTIO_STATUS_NEEDS_RESET) &
+	    VIRTIO_STATUS_NEEDS_RESET)
+		return -EPROTO;
 	if (atomic_load(&dev->status) & VIRTIO_STATUS_DRIVER_OK)
 		virtio_dev_raise(dev, VIRTIO_ISR_CONFIG);
 	return -EPROTO;
