@@ -94,10 +94,13 @@ extern const int8_t alloc_order[];
 /* EXIT/STEP: spend, leave with JIT_EXIT_LOOKUP/STEP.  CHAIN: the initial
  * target of a patchable jump.  SIDE: the taken side of an in-page branch:
  * spend, then a patchable jump (which adds its CHAIN stub).  Every kind
- * but CHAIN first writes back the registers dirty at its exit. */
-enum stub_kind { STUB_EXIT, STUB_STEP, STUB_CHAIN, STUB_SIDE };
+ * but CHAIN and FWD first writes back the registers dirty at its exit.
+ * FWD: the taken side of a branch inside the block, which skips
+ * `retired` instructions of the path (jit_scan.c). */
+enum stub_kind { STUB_EXIT, STUB_STEP, STUB_CHAIN, STUB_SIDE, STUB_FWD };
 struct stub {
 	uint8_t *fix[2]; /* rel32 fields that jump here */
+	uint8_t *to; /* FWD: give back `retired` to the budget, jump here */
 	uint64_t pc;
 	uint64_t dirty; /* guest registers to write back */
 	uint32_t retired; /* instructions of the block retired before */
@@ -116,12 +119,19 @@ struct stub {
 _Static_assert((JIT_UNROLL_INSNS + JIT_BLOCK_MAX_INSNS) * 200 < JIT_BLOCK_ROOM,
 	       "room for the largest block");
 
-/* One decoded instruction of the block. */
+/* One decoded instruction of the block.  ins[] is the path the block
+ * follows when no branch is taken: a `j` or `jal` to an address in the
+ * page not in the block yet is followed (the scan goes on there), and a
+ * conditional branch to an instruction further on that path is a jump
+ * inside the block (fwd) instead of a side exit. */
 struct jt_insn {
 	struct insn in;
 	const struct jk_map *m;
 	uint64_t pc;
+	uint64_t next; /* the pc run after it on the path */
 	uint8_t len;
+	bool follow; /* a j/jal the path follows */
+	int8_t fwd; /* a branch: ins[] index of its target, or -1 */
 };
 
 struct jt {
@@ -135,11 +145,19 @@ struct jt {
 	unsigned n; /* instructions in ins[] */
 	bool step_after; /* ins[n] exists but is left to the interpreter */
 	bool loops; /* a jump or branch back to start */
+	bool unroll; /* loops, and the body is emitted several times */
 	unsigned back; /* loops: ins[] index of the first one */
 	int8_t map[JR_N]; /* host register of a guest register, or NOREG */
 	uint64_t dirty; /* allocated registers changed so far */
 	uint64_t loop_dirty; /* loops: every allocated register it changes */
 	uint8_t *head; /* loops: the code after entry check and loads */
+	uint8_t *label[JIT_BLOCK_MAX_INSNS]; /* where ins[k] was emitted */
+	struct {
+		uint8_t *fix; /* rel32 of a jump inside the block, or */
+		struct stub *s; /* the FWD stub that jumps */
+		unsigned to;
+	} pend[JIT_BLOCK_MAX_INSNS]; /* jumps to ins[] not emitted yet */
+	unsigned npend;
 };
 
 static inline const uint8_t *jt_rx(struct jt *t, const uint8_t *rw)
@@ -151,6 +169,12 @@ static inline int H(const struct jt *t, unsigned r)
 {
 	return r < JR_N ? t->map[r] : NOREG;
 }
+
+/* jit_scan.c: decode the block at pc into t->ins (false if its first
+ * instruction is not translated), then give its most used guest registers
+ * host registers and emit their loads. */
+bool jt_scan(struct hart *h, struct jt *t, uint64_t pc);
+void jt_alloc(struct jt *t);
 
 /* Record an out-of-line exit whose rel32 field is fix. */
 struct stub *jt_stub(struct jt *t, uint8_t *fix, uint64_t pc, uint32_t retired,
