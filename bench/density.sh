@@ -34,18 +34,6 @@ export ATOLL_SOCKET=$tmp/sock
 NMAX=$MAXP
 status=0
 
-# q EXPR: a value from `atoll stats --json` (d: the domains' mem by name,
-# h: host.share, hs: host).
-q() {
-	timeout 10 "$ATOLL" stats --json 2>/dev/null | "$PY" -c "
-import json, sys
-r = json.load(sys.stdin)
-d = {x['name']: x['mem'] for x in r['domains']}
-hs = r['host']
-h = hs['share']
-print($1)" 2>/dev/null
-}
-
 # try SHARING N: 0 when N domains fit and verify.
 try() {
 	local sharing=$1 n=$2 cfg=$tmp/d.ini out=$tmp/d.out filled last='' \

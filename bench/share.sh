@@ -27,18 +27,6 @@ section_start share "$@"
 export ATOLL_SOCKET=$tmp/sock
 status=0
 
-# q EXPR: a number from `atoll stats --json` (python: d = domains' mem by
-# name, h = host.share, hs = host).
-q() {
-	timeout 10 "$ATOLL" stats --json 2>/dev/null | "$PY" -c "
-import json, sys
-r = json.load(sys.stdin)
-d = {x['name']: x['mem'] for x in r['domains']}
-hs = r['host']
-h = hs['share']
-print($1)" 2>/dev/null
-}
-
 now() { date +%s.%N; }
 
 # One idle run: "saved_pct settle_s cpu_pct".

@@ -6,7 +6,7 @@ int wl_idle(void)
 	long n = cmdline_long("ticks", 50);
 	uint64_t t0 = timer_ticks(), us0 = timer_now_us(), dt, dus;
 
-	if (n < 1 || n > 100000) {
+	if (n < 1 || n > 100000000) { /* up to ~11 days */
 		printf("idle: bad ticks=%ld, using 50\n", n);
 		n = 50;
 	}

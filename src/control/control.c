@@ -133,11 +133,16 @@ static int control_claim(const char *path, const struct sockaddr_un *a)
 	if (fd < 0)
 		return -errno;
 	r = connect(fd, (const struct sockaddr *)a, sizeof(*a));
+	r = r ? -errno : 0;
 	close(fd);
 	if (!r)
 		return -EADDRINUSE;
-	if (errno != ECONNREFUSED)
-		return -errno;
+	/* Gone since the lstat: an atoll ending there removed its own (its
+	 * unlink does not take our lock).  The path is free. */
+	if (r == -ENOENT)
+		return 0;
+	if (r != -ECONNREFUSED)
+		return r;
 	/* A killed atoll's socket: nobody listens, it is ours. */
 	if (unlink(path) && errno != ENOENT)
 		return -errno;

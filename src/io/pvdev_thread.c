@@ -75,12 +75,12 @@ bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns)
 	return false;
 }
 
-bool pvdev_poll(bool (*pending)(void *arg), bool (*hold)(void *arg), void *arg,
-		uint64_t ns)
+bool pvdev_poll(bool (*pending)(void *arg), void *arg,
+		bool (*hold)(void *hold_arg), void *hold_arg, uint64_t ns)
 {
 	uint64_t end = pvdev_now_ns() + ns;
 
-	while (!hold || hold(arg)) {
+	while (!hold || hold(hold_arg)) {
 		for (int k = 0; k < 64; k++) {
 			if (pending(arg))
 				return true;
@@ -94,23 +94,18 @@ bool pvdev_poll(bool (*pending)(void *arg), bool (*hold)(void *arg), void *arg,
 	return false;
 }
 
+/* pvdev_poll's hold: dev's event to the guest is still undelivered. */
+static bool pvdev_undelivered(void *dev)
+{
+	const struct pvdev *d = dev;
+
+	return evtchn_is_pending(d->dom, d->port);
+}
+
 bool pvdev_await_delivery(struct pvdev *dev, bool (*pending)(void *arg),
 			  void *arg, uint64_t ns)
 {
-	uint64_t end = pvdev_now_ns() + ns;
-
-	while (evtchn_is_pending(dev->dom, dev->port)) {
-		for (int k = 0; k < 64; k++) {
-			if (pending(arg))
-				return true;
-			cpu_relax();
-		}
-		if (pvdev_now_ns() >= end)
-			break;
-		/* The guest's vCPU may be waiting for this very cpu. */
-		sched_yield();
-	}
-	return false;
+	return pvdev_poll(pending, arg, pvdev_undelivered, dev, ns);
 }
 
 void pvdev_loop_run(struct pvdev *dev, const struct pvdev_loop *l, void *priv,

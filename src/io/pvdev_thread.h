@@ -35,11 +35,11 @@ bool pvdev_stop_requested(struct pvdev *dev);
 
 /* Poll pending(arg) for up to ns nanoseconds: true once it is. */
 bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns);
-/* Poll pending(arg) for up to ns nanoseconds while hold(arg) (NULL: the
- * whole time), giving the cpu away between rounds of polls: true once
+/* Poll pending(arg) for up to ns nanoseconds while hold(hold_arg) (NULL:
+ * the whole time), giving the cpu away between rounds of polls: true once
  * pending is. */
-bool pvdev_poll(bool (*pending)(void *arg), bool (*hold)(void *arg), void *arg,
-		uint64_t ns);
+bool pvdev_poll(bool (*pending)(void *arg), void *arg,
+		bool (*hold)(void *hold_arg), void *hold_arg, uint64_t ns);
 /* While dev's event to the guest is undelivered (at most ns), poll
  * pending(arg), giving the cpu away between polls: true once it is. */
 bool pvdev_await_delivery(struct pvdev *dev, bool (*pending)(void *arg),

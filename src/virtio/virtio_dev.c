@@ -205,9 +205,10 @@ static bool virtio_dev_idle(struct virtio_dev *dev, bool *armed)
 		if (pvdev_spin(virtio_dev_pending, dev, window))
 			return true;
 	} else if (window &&
-		   (pvdev_poll(virtio_dev_pending, virtio_dev_irq_undelivered,
-			       dev, VIRTIO_DELIVERY_NS) ||
-		    pvdev_poll(virtio_dev_pending, 0, dev, window))) {
+		   (pvdev_poll(virtio_dev_pending, dev,
+			       virtio_dev_irq_undelivered, dev,
+			       VIRTIO_DELIVERY_NS) ||
+		    pvdev_poll(virtio_dev_pending, dev, NULL, NULL, window))) {
 		return true;
 	}
 	pthread_mutex_lock(&dev->qlock);

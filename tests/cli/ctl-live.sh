@@ -21,14 +21,14 @@ vcpus = 1
 memory = 8M
 maxmem = 12M
 kernel = $HOG
-cmdline = mib=4 phases=1000 seed=1
+cmdline = mib=4 phases=1000 seed=1 hold_ms=600000
 
 [domain beta]
 vcpus = 2
 memory = 8M
 maxmem = 12M
 kernel = $HOG
-cmdline = mib=2 phases=1000 seed=2
+cmdline = mib=2 phases=1000 seed=2 hold_ms=600000
 EOC
 
 fail() {

@@ -2,7 +2,7 @@
  * every page it still owns kept its contents (populate on demand, swap out
  * and in, frames moving between domains must all be invisible to it).
  *
- *   cmdline: memhog mib=N phases=P seed=S [wait_ms=W]
+ *   cmdline: memhog mib=N phases=P seed=S [wait_ms=W] [hold_ms=H]
  *
  * Phase k owns the first n_k pages of its span, n_k cycling through 1/4,
  * 1/2, all and 1/2 of N MiB.  Each phase verifies what it owned (pattern of
@@ -10,7 +10,9 @@
  * A page's pattern depends on (gfn, seed, phase) and on each word's index.
  * The first phase also times the first touch of fresh pages and a second
  * touch of the same pages (10 MHz time CSR), for the benchmark.  wait_ms
- * spins that long first (so a test can start it after another domain).  Exit 0 with
+ * spins that long first (so a test can start it after another domain);
+ * hold_ms spins that long after "memhog: ok" (a domain that lives until a
+ * test is done with it, whatever the engine's speed).  Exit 0 with
  * "memhog: ok", 1 on corruption (the page is printed), 2 on bad arguments. */
 #include "lib_cmdline.h"
 #include "rt.h"
@@ -21,7 +23,7 @@
 struct hog {
 	uint64_t lo; /* first page's address */
 	uint64_t pages; /* N MiB in pages */
-	uint64_t phases, seed, wait_ms;
+	uint64_t phases, seed, wait_ms, hold_ms;
 };
 
 static uint64_t mix64(uint64_t x)
@@ -127,6 +129,7 @@ static int hog_setup(struct hog *h)
 	    cmdline_get_u64(bi.cmdline, "phases", 4, &h->phases) < 0 ||
 	    cmdline_get_u64(bi.cmdline, "seed", 1, &h->seed) < 0 ||
 	    cmdline_get_u64(bi.cmdline, "wait_ms", 0, &h->wait_ms) < 0 ||
+	    cmdline_get_u64(bi.cmdline, "hold_ms", 0, &h->hold_ms) < 0 ||
 	    !mib || !h->phases || h->phases > 1000) {
 		rt_printf("memhog: bad command line '%s' (want mib=N "
 			  "phases=P seed=S)\n",
@@ -176,5 +179,7 @@ int main(void)
 			  (unsigned long)((wl_time() - t0) / 10000));
 	}
 	rt_puts("memhog: ok\n");
+	for (uint64_t end = wl_time() + h.hold_ms * 10000; wl_time() < end;)
+		;
 	return 0;
 }

@@ -24,8 +24,11 @@ chmod 755 "$tmp"
 mkdir -m 1777 "$tmp/shared"
 sq=$tmp/shared/atoll.sock
 
-# The squatter: answers every request as atoll would and logs it.
-as_nobody "$py" - "$sq" "$tmp/shared/got" <<'PY' &
+# The squatter: answers every request as atoll would and logs it.  Run
+# directly, not through the function: $! must be the python process
+# itself (setpriv execs it), or the kill below leaves it behind.
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	"$py" - "$sq" "$tmp/shared/got" <<'PY' &
 import os, socket, sys
 path, log = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
