@@ -3,6 +3,7 @@
 #ifndef ATOLL_CPU_JIT_IMPL_H
 #define ATOLL_CPU_JIT_IMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,9 @@ struct jit_entry {
  * as tests that compare translations need; at most JIT_CODE_MIN - 6;
  * ATOLL_JIT_HOT in the environment sets it). */
 extern unsigned jit_hot;
+/* The host has BMI2 (rorx shortens the inline soft-TLB check); set before
+ * main, cleared by tests of the other form. */
+extern bool jit_bmi2;
 /* Instructions the interpreter runs per visit of cold code. */
 #define JIT_COLD_RUN 32
 

@@ -215,25 +215,30 @@ void jt_alu_x(struct jt *t, int w, enum x86_alu op, int reg, unsigned r)
 		x_alu_rm(&t->b, w, op, reg, RBP, NOREG, HX(r));
 }
 
-/* The inline soft-TLB check of ops_mem.c: rsi = host address on a hit;
- * a miss jumps to a STEP stub for this instruction. */
-static void jt_tlb(struct jt *t, const struct insn *in, unsigned size,
-		   int32_t arr, uint64_t pc, uint32_t retired)
+/* The inline soft-TLB check of ops_mem.c, for the access at x[rs1] + imm:
+ * returns the host register holding x[rs1] (its own, or rsi loaded with
+ * it), with rax = the entry's addend on a hit, so the access is
+ * [base + rax + imm]; a miss jumps to a STEP stub for this instruction.
+ * Nine instructions with BMI2 (ten without): va in rcx, the index from it
+ * in eax, the key (va masked to page and alignment, or the context) in
+ * rcx compared with the entry's tag, then the addend. */
+static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
+		  int32_t arr, uint64_t pc, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
-	int h = H(t, in->rs1), c = H(t, JR_CTX);
+	int h = jt_src(t, in->rs1, RSI), c = H(t, JR_CTX);
 
-	if (h != NOREG) {
-		x_lea(b, RSI, h, in->imm);
+	if (in->imm)
+		x_lea(b, RCX, h, in->imm);
+	else
+		x_mov_rr(b, RCX, h);
+	if (jit_bmi2) {
+		x_rorx32(b, RAX, RCX, 7); /* (va >> 12) * 32, once masked */
 	} else {
-		x_load64(b, RSI, RBP, HX(in->rs1));
-		if (in->imm)
-			x_alu_ri(b, 1, ALU_ADD, RSI, in->imm);
+		x_mov_rr32(b, RAX, RCX);
+		x_shift_ri(b, 0, SH_SHR, RAX, 7);
 	}
-	x_mov_rr(b, RAX, RSI);
-	x_shift_ri(b, 1, SH_SHR, RAX, 7); /* (va >> 12) * 32 */
 	x_alu_ri(b, 0, ALU_AND, RAX, (int32_t)(TLB_MASK << 5));
-	x_mov_rr(b, RCX, RSI);
 	x_alu_ri(b, 1, ALU_AND, RCX, (int32_t)(~0xfffu | (size - 1)));
 	if (c == NOREG) {
 		x_load32(b, RDX, RBP, HCTX);
@@ -242,7 +247,8 @@ static void jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 	x_alu_rr(b, 1, ALU_OR, RCX, c);
 	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, RAX, arr);
 	jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_STEP);
-	x_alu_rm(b, 1, ALU_ADD, RSI, RBP, RAX, arr + 8);
+	x_op_mem(b, 1, X_OP(0x8b), 1, RAX, RBP, RAX, arr + 8);
+	return h;
 }
 
 void jt_load(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
@@ -251,26 +257,27 @@ void jt_load(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
 	struct xbuf *b = &t->b;
 	unsigned size = aux & 15;
 	int sx = aux & 16, d = jt_dst(t, in->rd, 0, 0);
+	int a = jt_tlb(t, in, size, HLOAD, pc, retired);
+	int32_t o = in->imm;
 
-	jt_tlb(t, in, size, HLOAD, pc, retired);
 	switch (size) {
 	case 1:
 		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, d, RSI, NOREG, 0);
+			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, d, a, RAX, o);
 		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, d, RSI, NOREG, 0);
+			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, d, a, RAX, o);
 		break;
 	case 2:
 		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, d, RSI, NOREG, 0);
+			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, d, a, RAX, o);
 		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, d, RSI, NOREG, 0);
+			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, d, a, RAX, o);
 		break;
 	case 4:
-		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, d, RSI,
-			 NOREG, 0);
+		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, d, a, RAX,
+			 o);
 		break;
-	default: x_load64(b, d, RSI, 0); break;
+	default: x_op_mem(b, 1, X_OP(0x8b), 1, d, a, RAX, o); break;
 	}
 	jt_put(t, d, in->rd);
 }
@@ -279,18 +286,18 @@ void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
 	      uint32_t retired)
 {
 	struct xbuf *b = &t->b;
-	int v;
+	int a = jt_tlb(t, in, size, HSTORE, pc, retired), v;
+	int32_t o = in->imm;
 
-	jt_tlb(t, in, size, HSTORE, pc, retired);
 	v = jt_src(t, in->rs2, RCX); /* never spl..dil: no byte-reg REX */
 	switch (size) {
-	case 1: x_op_mem(b, 0, X_OP(0x88), 1, v, RSI, NOREG, 0); break;
+	case 1: x_op_mem(b, 0, X_OP(0x88), 1, v, a, RAX, o); break;
 	case 2:
 		x_b(b, 0x66);
-		x_op_mem(b, 0, X_OP(0x89), 1, v, RSI, NOREG, 0);
+		x_op_mem(b, 0, X_OP(0x89), 1, v, a, RAX, o);
 		break;
-	case 4: x_op_mem(b, 0, X_OP(0x89), 1, v, RSI, NOREG, 0); break;
-	default: x_store64(b, v, RSI, 0); break;
+	case 4: x_op_mem(b, 0, X_OP(0x89), 1, v, a, RAX, o); break;
+	default: x_op_mem(b, 1, X_OP(0x89), 1, v, a, RAX, o); break;
 	}
 }
 

@@ -601,6 +601,7 @@ int main(int argc, char **argv)
 	uint64_t seed0 = argc > 2 ? strtoull(argv[2], 0, 0) : 1, insns = 0;
 	double t0 = now_s();
 	int failures = 0;
+	bool bmi2 = jit_bmi2;
 
 	if (!jit_supported()) {
 		printf("test_jit_fuzz: no translator on this host: skipped\n");
@@ -614,6 +615,8 @@ int main(int argc, char **argv)
 		/* Every third pair: cold code interpreted before it is
 		 * translated, so runs mix both engines' instructions. */
 		jit_hot = k % 6 >= 4 ? 3 : 1;
+		/* Every fourth: the soft-TLB check without BMI2's rorx. */
+		jit_bmi2 = bmi2 && k % 4 != 3;
 		failures += fuzz_one(seed0 + k, &insns);
 	}
 	if (failures) {
