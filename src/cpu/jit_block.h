@@ -58,7 +58,6 @@ const struct jk_map *jk_find(insn_fn fn);
 #define HOFF(f) ((int32_t)offsetof(struct hart, f) - JIT_HART_BIAS)
 #define HX(r) ((int32_t)(offsetof(struct hart, x) + 8u * (r)) - JIT_HART_BIAS)
 #define HPC HOFF(pc)
-#define HREQ HOFF(requests)
 #define HCTX HOFF(ctx_data)
 #define HLOAD HOFF(tlb.load)
 #define HSTORE HOFF(tlb.store)
@@ -74,7 +73,6 @@ _Static_assert(sizeof(struct jit_entry) == 24, "jc entry: 3 words");
 _Static_assert(JIT_JC_BITS == 15, "hash below");
 _Static_assert(JIT_CODE_MIN == 256, "jbe below");
 _Static_assert(TLB_SIZE == 1024, "index mask below");
-_Static_assert(sizeof(((struct hart *)0)->requests) == 4, "cmp dword");
 
 /* Register allocation.  Within a block the guest registers it uses most
  * (and the data TLB context, pseudo-register JR_CTX, when it has several

@@ -145,21 +145,16 @@ static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired, uint64_t dirty)
 	}
 }
 
-/* A jump back to the block's start after `retired` instructions: the exit
- * check inline (budget spent to zero or below, requests), then straight
- * to the loop head with every register still in place. */
+/* A jump back to the block's start after `retired` instructions: the
+ * budget spent, then straight to the loop head with every register still
+ * in place, or out (pc = start) once it is spent. */
 void jt_back_edge(struct jt *t, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
-	struct stub *s;
-	uint8_t *rel;
 
 	x_alu_ri(b, 1, ALU_SUB, R15, (int32_t)retired);
-	s = jt_stub(t, x_jcc(b, CC_LE), t->start, 0, STUB_EXIT);
-	x_alu_mi8(b, 0, ALU_CMP, RBP, HREQ, 0);
-	s->fix[1] = x_jcc(b, CC_NE);
-	rel = x_jmp(b);
-	x_patch(rel, t->head);
+	x_patch(x_jcc(b, CC_G), t->head);
+	jt_stub(t, x_jmp(b), t->start, 0, STUB_EXIT);
 }
 
 /* The out-of-line exits, in order; SIDE stubs add CHAIN stubs, which the
@@ -368,7 +363,7 @@ static bool jt_emit_unrolled(struct jt *t, unsigned copies)
 const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc)
 {
 	static __thread struct jt t; /* ~12 KiB: off the vCPU stack */
-	uint8_t *start = j->rw + j->used, *fix;
+	uint8_t *start = j->rw + j->used;
 	unsigned k = 0, copies = 1;
 	bool open = true;
 
@@ -380,12 +375,11 @@ const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc)
 	t.npend = 0;
 	if (!jt_scan(h, &t, pc))
 		return JIT_NONE;
-	/* The exit check: other threads' requests, then the budget. */
+	/* The exit check: the budget (requests from other threads wait for
+	 * it to run out, as under the interpreter). */
 	t.dirty = 0;
-	x_alu_mi8(&t.b, 0, ALU_CMP, RBP, HREQ, 0);
-	fix = x_jcc(&t.b, CC_NE);
 	x_test_rr(&t.b, R15);
-	jt_stub(&t, fix, pc, 0, STUB_EXIT)->fix[1] = x_jcc(&t.b, CC_LE);
+	jt_stub(&t, x_jcc(&t.b, CC_LE), pc, 0, STUB_EXIT);
 	jt_alloc(&t);
 	t.head = t.b.p;
 
