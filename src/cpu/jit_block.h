@@ -119,9 +119,10 @@ _Static_assert((JIT_UNROLL_INSNS + JIT_BLOCK_MAX_INSNS) * 200 < JIT_BLOCK_ROOM,
 
 /* One decoded instruction of the block.  ins[] is the path the block
  * follows when no branch is taken: a `j` or `jal` to an address in the
- * page not in the block yet is followed (the scan goes on there), and a
+ * page not in the block yet is followed (the scan goes on there), a
  * conditional branch to an instruction further on that path is a jump
- * inside the block (fwd) instead of a side exit. */
+ * inside the block (fwd) instead of a side exit, and a branch or jump to
+ * an earlier one (not the start) is an inner loop's back edge (bwd). */
 struct jt_insn {
 	struct insn in;
 	const struct jk_map *m;
@@ -130,6 +131,8 @@ struct jt_insn {
 	uint8_t len;
 	bool follow; /* a j/jal the path follows */
 	int8_t fwd; /* a branch: ins[] index of its target, or -1 */
+	int8_t bwd; /* a branch or j/jal back to ins[bwd] (not the start):
+		     * an inner loop run inside the block, or -1 */
 };
 
 struct jt {
@@ -148,6 +151,7 @@ struct jt {
 	int8_t map[JR_N]; /* host register of a guest register, or NOREG */
 	uint64_t dirty; /* allocated registers changed so far */
 	uint64_t loop_dirty; /* loops: every allocated register it changes */
+	uint64_t inner_dirty; /* every allocated one an inner loop changes */
 	uint8_t *head; /* loops: the code after entry check and loads */
 	uint8_t *label[JIT_BLOCK_MAX_INSNS]; /* where ins[k] was emitted */
 	struct {

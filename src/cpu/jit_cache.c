@@ -53,6 +53,7 @@ int cpu_engine_parse(const char *s, enum cpu_engine *e)
 
 size_t jit_cache_size = JIT_CACHE_SIZE;
 unsigned jit_hot = JIT_HOT;
+unsigned jit_budget = EXEC_BUDGET;
 bool jit_bmi2;
 
 /* Before main: no hart translates yet, and tests may clear it after. */
@@ -322,7 +323,7 @@ void jit_run(struct hart *h, struct insn *i)
 	uintptr_t site = 0;
 	uint64_t site_flushes = 0;
 
-	h->budget = EXEC_BUDGET;
+	h->budget = jit_budget;
 	for (;;) {
 		const uint8_t *code = jit_find(h, j, h->pc);
 

@@ -60,6 +60,9 @@ extern unsigned jit_hot;
 /* The host has BMI2 (rorx shortens the inline soft-TLB check); set before
  * main, cleared by tests of the other form. */
 extern bool jit_bmi2;
+/* Instructions between two looks outside (exec.c's EXEC_BUDGET; the
+ * fuzzer makes it small, so blocks and loops run out of it anywhere). */
+extern unsigned jit_budget;
 /* Instructions the interpreter runs per visit of cold code. */
 #define JIT_COLD_RUN 32
 

@@ -11,7 +11,9 @@
  * further on the path becomes a jump inside the block (the instructions
  * it skips are given back to the budget) instead of a side exit: the
  * taken side of an `if` then stays in the block, with every register in
- * place.
+ * place.  A branch or jump to an earlier instruction on the path (not the
+ * start) is an inner loop's back edge: it spends the pass, checks the
+ * budget and jumps back inside the block, so a loop nest is one block.
  *
  * Decoding goes through decode.c: the handler it picks names the
  * operation, so both engines read the same fields.
@@ -90,22 +92,31 @@ static bool jt_on_path(const struct jt *t, uint64_t pc)
 }
 
 /* Conditional branches to an instruction further on the path jump there
- * inside the block.  With an unrolled loop, only within the body or
- * within the rest: the body is emitted once per copy, the rest once. */
-static void jt_forward(struct jt *t)
+ * inside the block, and branches or jumps (not followed) to an earlier
+ * instruction but the start are inner loops' back edges.  With an
+ * unrolled loop, only within the body or within the rest: the body is
+ * emitted once per copy, the rest once. */
+static void jt_links(struct jt *t)
 {
 	for (unsigned k = 0; k < t->n; k++) {
 		struct jt_insn *e = &t->ins[k];
 		uint64_t target = e->pc + (uint64_t)(int64_t)e->in.imm;
+		bool jump = e->m->kind == JK_J || e->m->kind == JK_JAL;
 
 		e->fwd = -1;
-		if (e->m->kind != JK_BR || (t->loops && target == t->start))
+		e->bwd = -1;
+		if ((e->m->kind != JK_BR && !(jump && !e->follow)) ||
+		    (t->loops && target == t->start))
 			continue;
-		for (unsigned m = k + 1; m < t->n; m++) {
-			if (t->ins[m].pc != target)
+		for (unsigned m = 0; m < t->n; m++) {
+			if (t->ins[m].pc != target || m == k ||
+			    (jump && m > k) ||
+			    (t->unroll && (k <= t->back) != (m <= t->back)))
 				continue;
-			if (!t->unroll || (k <= t->back) == (m <= t->back))
+			if (m > k)
 				e->fwd = (int8_t)m;
+			else if (m > 0)
+				e->bwd = (int8_t)m;
 			break;
 		}
 	}
@@ -145,27 +156,42 @@ bool jt_scan(struct hart *h, struct jt *t, uint64_t pc)
 			break;
 	}
 	t->unroll = t->loops && (t->back + 1) * 2 <= JIT_UNROLL_INSNS;
-	jt_forward(t);
+	jt_links(t);
 	return t->n != 0;
 }
 
 void jt_alloc(struct jt *t)
 {
 	unsigned uses[JR_N] = { 0 };
-	uint64_t written = 0, live_in = 0;
+	uint64_t written = 0, live_in = 0, inner = 0, in_loop = 0;
 	int next = 0;
 
+	/* Inner loops: what their bodies write, and which instructions
+	 * repeat (uses there weigh more). */
+	for (unsigned k = 0; k < t->n; k++) {
+		if (t->ins[k].bwd < 0)
+			continue;
+		for (unsigned m = (unsigned)t->ins[k].bwd; m <= k; m++) {
+			inner |= jt_writes(&t->ins[m]);
+			in_loop |= 1ULL << m;
+		}
+	}
 	for (unsigned k = 0; k < t->n; k++) {
 		uint64_t rd = jt_reads(&t->ins[k]), wr = jt_writes(&t->ins[k]);
 
 		live_in |= rd & ~written;
 		written |= wr;
 		/* a loop body's uses repeat: they weigh more */
-		unsigned w = t->loops && k <= t->back ? 8 : 1;
+		unsigned w = (t->loops && k <= t->back) || (in_loop >> k & 1)
+				     ? 8
+				     : 1;
 
-		for (unsigned r = 1; r < JR_N; r++)
+		for (uint64_t u = rd | wr; u; u &= u - 1) {
+			unsigned r = (unsigned)__builtin_ctzll(u);
+
 			uses[r] +=
 				w * (unsigned)((rd >> r & 1) + (wr >> r & 1));
+		}
 	}
 	/* A jump inside the block skips writes: the registers they write
 	 * must hold the hart's value where it lands, so they are loaded. */
@@ -187,18 +213,23 @@ void jt_alloc(struct jt *t)
 	}
 	t->dirty = 0;
 	t->loop_dirty = 0;
+	t->inner_dirty = 0;
 	for (unsigned r = 1; r < JR_N; r++) {
 		if (t->map[r] == NOREG)
 			continue;
 		if (r == JR_CTX)
 			x_load32(&t->b, t->map[r], RBP, HCTX);
-		else if (t->loops || (live_in >> r & 1))
+		else if (t->loops || ((live_in | inner) >> r & 1))
 			x_load64(&t->b, t->map[r], RBP, HX(r));
 		if (t->loops && r < 32 && (written >> r & 1))
 			t->loop_dirty |= 1ULL << r;
+		if (r < 32 && (inner >> r & 1))
+			t->inner_dirty |= 1ULL << r;
 	}
-	/* In a loop every register the body changes may be dirty anywhere. */
-	t->dirty = t->loop_dirty;
+	/* In a loop every register the body changes may be dirty anywhere;
+	 * so may one an inner loop changes (an exit before the write, after
+	 * the inner back edge ran, must store it), and it was loaded. */
+	t->dirty = t->loop_dirty | t->inner_dirty;
 }
 
 #endif

@@ -157,6 +157,21 @@ void jt_back_edge(struct jt *t, uint32_t retired)
 	jt_stub(t, x_jmp(b), t->start, 0, STUB_EXIT);
 }
 
+/* An inner loop's back edge, from ins[k] to ins[m] (m < k, emitted
+ * already; base: as jt_emit_insn's): the budget spent for ins[m..k], then
+ * back to ins[m] with every register in place, or out (pc = ins[m]) once
+ * it is spent.  Exits count the block's instructions before them once
+ * (their position); each back edge taken spends the pass over ins[m..k]
+ * that position leaves out, so the way out here spends ins[0..m-1]. */
+static void jt_inner_back(struct jt *t, unsigned k, unsigned m, uint32_t base)
+{
+	struct xbuf *b = &t->b;
+
+	x_alu_ri(b, 1, ALU_SUB, R15, (int32_t)(k - m + 1));
+	x_patch(x_jcc(b, CC_G), t->label[m]);
+	jt_stub(t, x_jmp(b), t->ins[m].pc, base + m, STUB_EXIT);
+}
+
 /* The out-of-line exits, in order; SIDE stubs add CHAIN stubs, which the
  * loop reaches in turn. */
 static void jt_emit_stubs(struct jt *t)
@@ -250,6 +265,12 @@ static void jt_branch(struct jt *t, const struct jk_map *m, unsigned k,
 		jt_branch_fwd(t, cc, k, (unsigned)t->ins[k].fwd);
 		return;
 	}
+	if (t->ins[k].bwd >= 0) {
+		fix = x_jcc(b, x_cc_not(cc));
+		jt_inner_back(t, k, (unsigned)t->ins[k].bwd, retired - 1 - k);
+		x_patch(fix, b->p);
+		return;
+	}
 
 	if (target == t->start && t->loops) {
 		fix = x_jcc(b, x_cc_not(cc));
@@ -302,7 +323,9 @@ static bool jt_emit_insn(struct jt *t, unsigned k, uint32_t base)
 	case JK_J:
 		if (e->follow)
 			break;
-		if (target == t->start)
+		if (e->bwd >= 0)
+			jt_inner_back(t, k, (unsigned)e->bwd, base);
+		else if (target == t->start)
 			jt_back_edge(t, n + 1);
 		else
 			jt_goto(t, target, n + 1, t->dirty);

@@ -602,6 +602,7 @@ int main(int argc, char **argv)
 	double t0 = now_s();
 	int failures = 0;
 	bool bmi2 = jit_bmi2;
+	unsigned budget = jit_budget;
 
 	if (!jit_supported()) {
 		printf("test_jit_fuzz: no translator on this host: skipped\n");
@@ -617,6 +618,9 @@ int main(int argc, char **argv)
 		jit_hot = k % 6 >= 4 ? 3 : 1;
 		/* Every fourth: the soft-TLB check without BMI2's rorx. */
 		jit_bmi2 = bmi2 && k % 4 != 3;
+		/* Every third: a budget so small that it runs out in every
+		 * kind of block and loop, not only where a trap leaves. */
+		jit_budget = k % 3 == 2 ? 3 + (k * 37) % 200 : budget;
 		failures += fuzz_one(seed0 + k, &insns);
 	}
 	if (failures) {
