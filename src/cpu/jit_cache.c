@@ -53,7 +53,7 @@ int cpu_engine_parse(const char *s, enum cpu_engine *e)
 
 size_t jit_cache_size = JIT_CACHE_SIZE;
 unsigned jit_hot = JIT_HOT;
-unsigned jit_budget = EXEC_BUDGET;
+unsigned jit_budget = JIT_BUDGET;
 bool jit_bmi2;
 
 /* Before main: no hart translates yet, and tests may clear it after. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu/exec.h"
 #include "cpu/hart.h"
 #include "cpu/jit.h"
 
@@ -60,8 +61,12 @@ extern unsigned jit_hot;
 /* The host has BMI2 (rorx shortens the inline soft-TLB check); set before
  * main, cleared by tests of the other form. */
 extern bool jit_bmi2;
-/* Instructions between two looks outside (exec.c's EXEC_BUDGET; the
- * fuzzer makes it small, so blocks and loops run out of it anywhere). */
+/* Instructions between two looks outside (timers, interrupts, requests
+ * from other threads): JIT_BUDGET, four times the interpreter's
+ * EXEC_BUDGET, about as long at the translator's speed (a few
+ * microseconds) for a quarter of the trips through the dispatcher; the
+ * fuzzer makes it small, so blocks and loops run out of it anywhere. */
+#define JIT_BUDGET (4 * EXEC_BUDGET)
 extern unsigned jit_budget;
 /* Instructions the interpreter runs per visit of cold code. */
 #define JIT_COLD_RUN 32

@@ -346,6 +346,11 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		return;
 	case JK_MV: jt_get(t, d, in->rs1); break;
 	case JK_ALUI:
+		if (m->aux == ALU_ADD && H(t, in->rs1) != NOREG &&
+		    H(t, in->rs1) != d) { /* one lea, not mov and add */
+			x_lea(b, d, H(t, in->rs1), in->imm);
+			break;
+		}
 		jt_get(t, d, in->rs1);
 		x_alu_ri(b, 1, m->aux, d, in->imm);
 		break;
@@ -360,8 +365,21 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		x_shift_ri(b, 1, m->aux, d, (uint8_t)(in->imm & 63));
 		break;
 	case JK_ADDIW:
-		jt_get(t, d, in->rs1);
-		x_alu_ri(b, 0, ALU_ADD, d, in->imm);
+		if (!in->imm) { /* sext.w: one movsxd from x[rs1] */
+			if (H(t, in->rs1) != NOREG)
+				x_movsxd(b, d, H(t, in->rs1));
+			else
+				x_op_mem(b, 1, X_OP(0x63), 1, d, RBP, NOREG,
+					 HX(in->rs1));
+			break;
+		}
+		if (H(t, in->rs1) != NOREG && H(t, in->rs1) != d)
+			x_op_mem(b, 0, X_OP(0x8d), 1, d, H(t, in->rs1), NOREG,
+				 in->imm); /* lea r32 */
+		else {
+			jt_get(t, d, in->rs1);
+			x_alu_ri(b, 0, ALU_ADD, d, in->imm);
+		}
 		x_movsxd(b, d, d);
 		break;
 	case JK_SHIW:
@@ -371,6 +389,13 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		break;
 	case JK_AUIPC: x_mov_imm(b, d, pc + (uint64_t)(int64_t)in->imm); break;
 	case JK_ALU:
+		if (m->aux == ALU_ADD && H(t, in->rs1) != NOREG &&
+		    H(t, in->rs2) != NOREG && H(t, in->rs1) != d &&
+		    H(t, in->rs2) != d) { /* lea d, [rs1 + rs2] */
+			x_op_mem(b, 1, X_OP(0x8d), 1, d, H(t, in->rs1),
+				 H(t, in->rs2), 0);
+			break;
+		}
 		jt_get(t, d, in->rs1);
 		jt_alu_x(t, 1, m->aux, d, in->rs2);
 		break;

@@ -207,8 +207,19 @@ static void jt_emit_stubs(struct jt *t)
 static enum x86_cc jt_compare(struct jt *t, const struct jk_map *m,
 			      const struct insn *in)
 {
-	int a = jt_src(t, in->rs1, RAX);
+	int a;
 
+	if (H(t, in->rs1) == NOREG &&
+	    (in->rs2 == 0 || H(t, in->rs2) != NOREG)) {
+		/* cmp [x[rs1]], 0 or cmp [x[rs1]], reg: no load first */
+		if (in->rs2 == 0)
+			x_alu_mi8(&t->b, 1, ALU_CMP, RBP, HX(in->rs1), 0);
+		else
+			x_op_mem(&t->b, 1, X_OP(0x39), 1, H(t, in->rs2), RBP,
+				 NOREG, HX(in->rs1));
+		return (enum x86_cc)m->aux;
+	}
+	a = jt_src(t, in->rs1, RAX);
 	if (in->rs2 == 0)
 		x_test_rr(&t->b, a);
 	else
