@@ -31,6 +31,10 @@ HOG_MIB=${HOG_MIB:-48}
 kernel=$IMAGE
 rootfs=$OUT/rootfs.img
 
+# loglevel=4: the balloon's "Out of puff!" notices (KERN_INFO, several a
+# second while a hog fills) go to the UART past the tty's buffer and can
+# land in the middle of memhog's line, which then matches nothing; the
+# OOM killer's lines (KERN_ERR) still show.
 run="atoll.run=memhog,$HOG_MIB,1,1+memhog,$HOG_MIB,1,1+memhog,$HOG_MIB,1,1"
 cat >"$tmp/cfg.ini" <<-INI
 	[host]
@@ -45,7 +49,7 @@ for i in $(seq $DOMS); do
 		maxmem = ${DOM_MIB}M
 		memory = ${DOM_MIB}M
 		kernel = $kernel
-		cmdline = root=/dev/vda1 ro console=ttyS0 $run+poweroff
+		cmdline = root=/dev/vda1 ro console=ttyS0 loglevel=4 $run+poweroff
 		disk = [ '$rootfs,raw,vda,ro' ]
 		virtio = balloon
 	INI
@@ -58,7 +62,10 @@ rc=$?
 [ $rc = 0 ] || fail "atoll run exited with status $rc"
 for i in $(seq $DOMS); do
 	n=$(tr -d '\r' <"$tmp/out" | grep -c "^lin$i| *memhog: pass 1: $HOG_MIB MiB verified")
-	[ "$n" = 3 ] || fail "lin$i: $n of 3 hog runs verified"
+	if [ "$n" != 3 ]; then
+		tr -d '\r' <"$tmp/out" | grep "^lin$i| " | tail -n 30
+		fail "lin$i: $n of 3 hog runs verified"
+	fi
 	! tr -d '\r' <"$tmp/out" | grep -q "^lin$i| .*\(memhog: FAIL\|run: status [1-9]\|Out of memory\)" ||
 		fail "lin$i: a hog failed or was killed"
 done

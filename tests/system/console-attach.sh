@@ -8,6 +8,9 @@ source "$(dirname "$0")/lib/sys.bash" "$1"
 os=$(need_elf atoll-os)
 sock=$tmp/ctl.sock
 
+# Each echo ends on "quit" (step 4); its idle bound (60000 ticks, 10 min)
+# only keeps a lost test from running for ever: the uart domain hears
+# nothing until step 4, which a loaded machine reaches well after 15 s.
 cat >"$tmp/con.ini" <<INI
 [host]
 machine_memory = 64M
@@ -17,13 +20,13 @@ control_socket = $sock
 memory = 16M
 maxmem = 16M
 kernel = $os
-cmdline = workload=echo ticks=1500
+cmdline = workload=echo ticks=60000
 
 [domain pv]
 memory = 16M
 maxmem = 16M
 kernel = $os
-cmdline = workload=echo src=pv ticks=1500
+cmdline = workload=echo src=pv ticks=60000
 INI
 atoll_start "$tmp/con.ini"
 for _ in $(seq 100); do

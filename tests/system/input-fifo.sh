@@ -2,8 +2,10 @@
 # A FIFO (or any non-regular file) named as an input is refused at once:
 # the kernel, initrd, firmware, disk and dtb output of `atoll boot`, the
 # configuration file of `atoll run` and the kernel and disk it names.  Each
-# run must exit with status 2 within a second (today open() waits for a
-# writer forever), with one line on stderr naming the FIFO.
+# run must exit with status 2 with one line on stderr naming the FIFO,
+# without waiting for a writer (open() would wait for ever: a run that is
+# still there after 60 s is that hang, however loaded the machine; the
+# time taken is printed).
 # shellcheck source=tests/system/lib/sys.bash
 source "$(dirname "$0")/lib/sys.bash" "$1"
 hog=$(need_elf mem-memhog)
@@ -12,17 +14,16 @@ mkfifo "$fifo" || fail "mkfifo"
 img=$tmp/disk.img
 truncate -s 1M "$img"
 
-# refused WHAT CMD...: CMD exits 2 within a second, one line naming $fifo.
+# refused WHAT CMD...: CMD exits 2 without hanging, one line naming $fifo.
 refused() {
 	local what=$1 t0 ms rc n
 	shift
 	t0=$(date +%s%N)
-	timeout -s KILL 10 "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	timeout -s KILL $((60 * SLOW)) "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
-	[ $rc = 137 ] && fail "$what: atoll hung on the FIFO (killed after 10 s)"
+	[ $rc = 137 ] && fail "$what: atoll hung on the FIFO (killed after $ms ms)"
 	[ $rc = 2 ] || fail "$what: exit status $rc, expected 2"
-	[ $ms -le $((1000 * SLOW)) ] || fail "$what: took $ms ms"
 	n=$(wc -l <"$tmp/err")
 	[ "$n" = 1 ] || fail "$what: $n lines on stderr, expected one"
 	grep -q "$fifo" "$tmp/err" || fail "$what: the line does not name $fifo"

@@ -35,6 +35,8 @@ trap 'exit 130' INT TERM
 # fail MSG: the verdict, with atoll's last output for context.
 fail() {
 	echo "FAIL: $*"
+	# SYS_KEEP=DIR keeps the whole run (config, output, log) for a post-mortem.
+	[ -n "${SYS_KEEP:-}" ] && mkdir -p "$SYS_KEEP" && cp -r "$tmp" "$SYS_KEEP/"
 	for f in "$tmp/out" "$tmp/err"; do
 		[ -s "$f" ] || continue
 		echo "--- tail of $(basename "$f")"
