@@ -41,7 +41,11 @@ enum jk {
 	JK_JALR,
 	JK_LOAD, /* aux = size | 16 for sign extension */
 	JK_STORE, /* aux = size */
+	JK_EXT, /* a shift pair fused (jt_fuse): aux = enum jk_ext */
 };
+
+/* Extensions a left shift and a right shift by the same amount make. */
+enum jk_ext { EXT_ZW, EXT_ZH, EXT_ZB, EXT_SW, EXT_SH, EXT_SB, EXT_N };
 
 struct jk_map {
 	insn_fn f4, f2;
@@ -51,6 +55,9 @@ struct jk_map {
 
 /* The table entry of the handler decode.c picked, or NULL: not translated. */
 const struct jk_map *jk_find(insn_fn fn);
+/* Entries for fused shift pairs (JK_EXT, by enum jk_ext) and the NOP the
+ * pair's second instruction becomes. */
+extern const struct jk_map jk_ext_map[EXT_N], jk_nop_map;
 
 /* Hart field offsets, as the generated code addresses them from rbp, which
  * points JIT_HART_BIAS bytes into the hart so that x1..x31 are reached

@@ -147,6 +147,13 @@ static const struct jk_map jk_table[] = {
 	{ op_fence_nop, op_fence_nop, JK_NOP, 0, 0 },
 };
 
+const struct jk_map jk_ext_map[EXT_N] = {
+	{ 0, 0, JK_EXT, EXT_ZW, 0 }, { 0, 0, JK_EXT, EXT_ZH, 0 },
+	{ 0, 0, JK_EXT, EXT_ZB, 0 }, { 0, 0, JK_EXT, EXT_SW, 0 },
+	{ 0, 0, JK_EXT, EXT_SH, 0 }, { 0, 0, JK_EXT, EXT_SB, 0 },
+};
+const struct jk_map jk_nop_map = { 0, 0, JK_NOP, 0, 0 };
+
 const struct jk_map *jk_find(insn_fn fn)
 {
 	for (size_t k = 0; k < sizeof(jk_table) / sizeof(jk_table[0]); k++)
@@ -388,6 +395,24 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		x_movsxd(b, d, d);
 		break;
 	case JK_AUIPC: x_mov_imm(b, d, pc + (uint64_t)(int64_t)in->imm); break;
+	case JK_EXT: {
+		/* movzx/movsx/mov r32/movsxd from x[rs1]'s register or
+		 * slot (its low bytes: little-endian) */
+		static const uint8_t op[EXT_N][2] = {
+			{ 0x8b, 0 }, { 0x0f, 0xb7 }, { 0x0f, 0xb6 },
+			{ 0x63, 0 }, { 0x0f, 0xbf }, { 0x0f, 0xbe },
+		};
+		const uint8_t *o = op[m->aux];
+		int w = m->aux >= EXT_SW, h = H(t, in->rs1);
+
+		d = jt_dst(t, in->rd, 0, 0);
+		if (h != NOREG)
+			x_op_rr(b, w, o, o[1] ? 2 : 1, d, h);
+		else
+			x_op_mem(b, w, o, o[1] ? 2 : 1, d, RBP, NOREG,
+				 HX(in->rs1));
+		break;
+	}
 	case JK_ALU:
 		if (m->aux == ALU_ADD && H(t, in->rs1) != NOREG &&
 		    H(t, in->rs2) != NOREG && H(t, in->rs1) != d &&

@@ -63,6 +63,7 @@ static uint64_t jt_reads(const struct jt_insn *k)
 	case JK_SHI:
 	case JK_ADDIW:
 	case JK_SHIW:
+	case JK_EXT:
 	case JK_JALR: return 1ULL << in->rs1;
 	case JK_LOAD: return 1ULL << in->rs1 | 1ULL << JR_CTX;
 	case JK_STORE:
@@ -122,6 +123,72 @@ static void jt_links(struct jt *t)
 	}
 }
 
+/* What `slli rd, rs, S` ... `srli/srai rd, rd, S` computes, by the kind of
+ * the pair and its right shift (an extension, EXT_N: none). */
+static unsigned jt_ext_kind(const struct jt_insn *l, const struct jt_insn *r)
+{
+	bool sar = r->m->aux == SH_SAR;
+
+	if (l->m->kind != r->m->kind || l->in.imm != r->in.imm ||
+	    r->m->aux == SH_SHL)
+		return EXT_N;
+	if (l->m->kind == JK_SHIW) /* the 32-bit result is sign-extended */
+		return l->in.imm == 16	 ? (sar ? EXT_SH : EXT_ZH)
+		       : l->in.imm == 24 ? (sar ? EXT_SB : EXT_ZB)
+					 : EXT_N;
+	return l->in.imm == 32	 ? (sar ? EXT_SW : EXT_ZW)
+	       : l->in.imm == 48 ? (sar ? EXT_SH : EXT_ZH)
+	       : l->in.imm == 56 ? (sar ? EXT_SB : EXT_ZB)
+				 : EXT_N;
+}
+
+/* A left shift whose result the same right shift undoes later (zero- or
+ * sign-extending a word, half or byte: what compilers emit for casts)
+ * becomes one movzx/movsx there, the right shift a NOP.  Only when
+ * nothing between reads or writes rd, no instruction between can leave
+ * the block (ALU only) and nothing jumps into the range: no exit and no
+ * landing point ever sees rd's value in between.  Counting is unchanged
+ * (the NOP is an instruction). */
+static void jt_fuse(struct jt *t)
+{
+	uint64_t target = 0;
+
+	for (unsigned k = 0; k < t->n; k++) {
+		if (t->ins[k].fwd >= 0)
+			target |= 1ULL << t->ins[k].fwd;
+		if (t->ins[k].bwd >= 0)
+			target |= 1ULL << t->ins[k].bwd;
+	}
+	for (unsigned k = 0; k < t->n; k++) {
+		struct jt_insn *l = &t->ins[k];
+		unsigned rd = l->in.rd;
+
+		if ((l->m->kind != JK_SHI && l->m->kind != JK_SHIW) ||
+		    l->m->aux != SH_SHL || rd == 0 || rd >= 32)
+			continue;
+		for (unsigned j = k + 1; j < t->n; j++) {
+			struct jt_insn *r = &t->ins[j];
+			unsigned kind = r->m->kind, ext;
+
+			if ((target >> j & 1) ||
+			    (t->unroll && (k <= t->back) != (j <= t->back)) ||
+			    kind == JK_BR || kind == JK_J || kind == JK_JAL ||
+			    kind == JK_JALR || kind == JK_LOAD ||
+			    kind == JK_STORE)
+				break;
+			if (r->in.rd == rd && r->in.rs1 == rd &&
+			    (kind == JK_SHI || kind == JK_SHIW) &&
+			    (ext = jt_ext_kind(l, r)) != EXT_N) {
+				l->m = &jk_ext_map[ext];
+				r->m = &jk_nop_map;
+				break;
+			}
+			if ((jt_reads(r) | jt_writes(r)) >> rd & 1)
+				break;
+		}
+	}
+}
+
 bool jt_scan(struct hart *h, struct jt *t, uint64_t pc)
 {
 	t->n = 0;
@@ -157,6 +224,7 @@ bool jt_scan(struct hart *h, struct jt *t, uint64_t pc)
 	}
 	t->unroll = t->loops && (t->back + 1) * 2 <= JIT_UNROLL_INSNS;
 	jt_links(t);
+	jt_fuse(t);
 	return t->n != 0;
 }
 
