@@ -102,7 +102,15 @@ extern const int8_t alloc_order[];
  * but CHAIN and FWD first writes back the registers dirty at its exit.
  * FWD: the taken side of a branch inside the block, which skips
  * `retired` instructions of the path (jit_scan.c). */
-enum stub_kind { STUB_EXIT, STUB_STEP, STUB_CHAIN, STUB_SIDE, STUB_FWD };
+/* HOT: as EXIT, leaving with JIT_EXIT_HOT. */
+enum stub_kind {
+	STUB_EXIT,
+	STUB_STEP,
+	STUB_CHAIN,
+	STUB_SIDE,
+	STUB_FWD,
+	STUB_HOT
+};
 struct stub {
 	uint8_t *fix[2]; /* rel32 fields that jump here */
 	uint8_t *to; /* FWD: give back `retired` to the budget, jump here */

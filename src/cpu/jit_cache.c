@@ -239,7 +239,8 @@ static void jit_trim(struct jit *j)
  * has none and the dispatcher has come here jit_hot times.  JIT_NONE: the
  * interpreter runs the instruction at pc; below JIT_CODE_MIN (cold): it
  * runs from pc for a while. */
-static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc)
+static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc,
+			       bool hot)
 {
 	const struct code_page *cp =
 		(const struct code_page *)((const char *)h->cur_slots -
@@ -256,7 +257,7 @@ static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc)
 		}
 		seen = (uintptr_t)e->code - JIT_COLD;
 	}
-	if (++seen < jit_hot) {
+	if (++seen < jit_hot && !hot) {
 		e->pc = pc;
 		e->gen = cp->gen;
 		e->code = (const uint8_t *)(JIT_COLD + seen);
@@ -322,10 +323,11 @@ void jit_run(struct hart *h, struct insn *i)
 	struct jit *j = h->jit;
 	uintptr_t site = 0;
 	uint64_t site_flushes = 0;
+	bool hot = false; /* h->pc is known hot: translate it at once */
 
 	h->budget = jit_budget;
 	for (;;) {
-		const uint8_t *code = jit_find(h, j, h->pc);
+		const uint8_t *code = jit_find(h, j, h->pc, hot);
 
 		if (site && (uintptr_t)code >= JIT_CODE_MIN &&
 		    j->st.flushes == site_flushes)
@@ -336,11 +338,12 @@ void jit_run(struct hart *h, struct insn *i)
 			uintptr_t r = j->enter(h, code);
 
 			h->instret += (uint64_t)(before - h->budget);
+			hot = r == JIT_EXIT_HOT;
 			if (r == JIT_EXIT_STEP) {
 				i = exec_follow(h, h->pc);
 				if (!i || !jit_interp(h, i, 1))
 					break;
-			} else if (r != JIT_EXIT_LOOKUP) {
+			} else if (r != JIT_EXIT_LOOKUP && !hot) {
 				site = r;
 				site_flushes = j->st.flushes;
 			}

@@ -13,6 +13,10 @@
 
 /* What a block returns to the dispatcher (h->pc is always set):
  *   JIT_EXIT_LOOKUP  continue at h->pc (look it up);
+ *   JIT_EXIT_HOT     continue at h->pc, an inner loop's head left when
+ *                    the budget ran out: translate it now if it is not
+ *                    (it runs often; interpreting from the middle of a
+ *                    loop would land anywhere, at pcs rarely hot);
  *   JIT_EXIT_STEP    the interpreter runs the instruction at h->pc (one
  *                    the translator left out, or a load/store that missed
  *                    the soft TLB: it takes the slow path there);
@@ -21,6 +25,7 @@
  *                    exists (direct chaining). */
 #define JIT_EXIT_LOOKUP 0
 #define JIT_EXIT_STEP 1
+#define JIT_EXIT_HOT 2
 
 #define JIT_CACHE_SIZE (4u << 20) /* code cache per hart (docs/jit.md) */
 /* The size new code caches get: JIT_CACHE_SIZE, smaller in tests that

@@ -169,7 +169,7 @@ static void jt_inner_back(struct jt *t, unsigned k, unsigned m, uint32_t base)
 
 	x_alu_ri(b, 1, ALU_SUB, R15, (int32_t)(k - m + 1));
 	x_patch(x_jcc(b, CC_G), t->label[m]);
-	jt_stub(t, x_jmp(b), t->ins[m].pc, base + m, STUB_EXIT);
+	jt_stub(t, x_jmp(b), t->ins[m].pc, base + m, STUB_HOT);
 }
 
 /* The out-of-line exits, in order; SIDE stubs add CHAIN stubs, which the
@@ -196,8 +196,9 @@ static void jt_emit_stubs(struct jt *t)
 			jt_writeback(t, s->dirty);
 			jt_spend(t, s->retired);
 			jt_leave(t, s->pc,
-				 s->kind == STUB_STEP ? JIT_EXIT_STEP
-						      : JIT_EXIT_LOOKUP);
+				 s->kind == STUB_STEP  ? JIT_EXIT_STEP
+				 : s->kind == STUB_HOT ? JIT_EXIT_HOT
+						       : JIT_EXIT_LOOKUP);
 			break;
 		}
 	}
