@@ -209,11 +209,14 @@ void jit_drop(struct jit *j)
 		jit_flush(j);
 }
 
+/* The vCPU thread's CPU time: translation time as --stats reports it,
+ * not stretched by a loaded host's preemption (wall time said 200 ms for
+ * what took 4 at load 25). */
 static uint64_t jit_now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
