@@ -151,7 +151,7 @@ int wl_memhog(void)
 	long wait_ms = cmdline_long("wait_ms", 0);
 	long step = cmdline_long("step", 0), left = cmdline_long("ticks", 60000);
 	long hold = cmdline_long("hold", 0);
-	uint64_t max, t0 = timer_now_us();
+	uint64_t max, t0 = timer_now_us(), i0, i1;
 	char line[16] = "";
 
 	long active = cmdline_long("active", 0);
@@ -169,6 +169,9 @@ int wl_memhog(void)
 		wait_ms = 0;
 	}
 	max = (uint64_t)mib * 256;
+	/* Instructions retired over the phases (this hart's, interrupts
+	 * and other threads included): bench/policy.sh compares them. */
+	__asm__ volatile("rdinstret %0" : "=r"(i0));
 	for (long ph = 0; ph < phases; ph++) {
 		uint64_t goal = ph % 2 ? max / 4 : max;
 
@@ -197,9 +200,11 @@ int wl_memhog(void)
 			thread_sleep((uint64_t)wait_ms * TICK_HZ / 1000 + 1);
 	}
 	memhog_resize(0);
-	printf("memhog: %ld phases in %lu ms, %lu degraded allocations\n",
+	__asm__ volatile("rdinstret %0" : "=r"(i1));
+	printf("memhog: %ld phases in %lu ms, %lu degraded allocations, "
+	       "%lu instructions\n",
 	       phases, (unsigned long)((timer_now_us() - t0) / 1000),
-	       (unsigned long)degraded);
+	       (unsigned long)degraded, (unsigned long)(i1 - i0));
 	if (bad) {
 		printf("memhog: FAIL %lu corrupted pages\n",
 		       (unsigned long)bad);

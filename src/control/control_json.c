@@ -67,6 +67,32 @@ cJSON *control_json_list_entry(const struct domain_stats *st)
 	return o;
 }
 
+/* Copy-on-write break times (share.h), ns: quantiles of the whole break
+ * and the medians and 90th percentiles of its parts. */
+static cJSON *control_json_cow_time(const struct share_time_stats *t)
+{
+	const struct kv kv[] = {
+		{ "n", t->n },
+		{ "mean", t->mean },
+		{ "p10", t->p10 },
+		{ "p25", t->p25 },
+		{ "p50", t->p50 },
+		{ "p75", t->p75 },
+		{ "p90", t->p90 },
+		{ "p99", t->p99 },
+		{ "wait_p50", t->wait_p50 },
+		{ "wait_p90", t->wait_p90 },
+		{ "locked_p50", t->locked_p50 },
+		{ "locked_p90", t->locked_p90 },
+		{ "copy_p50", t->copy_p50 },
+		{ "copy_p90", t->copy_p90 },
+		{ "shootdown_p50", t->shootdown_p50 },
+		{ "shootdown_p90", t->shootdown_p90 },
+	};
+
+	return json_kvs(cJSON_CreateObject(), kv, NKV(kv));
+}
+
 cJSON *control_json_mem(const struct dom_mem_stats *m)
 {
 	const struct kv kv[] = {
@@ -105,6 +131,9 @@ cJSON *control_json_mem(const struct dom_mem_stats *m)
 				      m->ignoring_balloon);
 	if (o)
 		cJSON_AddBoolToObject(o, "sharing", m->sharing);
+	if (o)
+		cJSON_AddItemToObject(o, "cow_break_ns",
+				      control_json_cow_time(&m->cow_time));
 	/* Set by a user: it holds until a user changes it. */
 	if (o)
 		cJSON_AddStringToObject(o, "target_set_by",
@@ -207,14 +236,18 @@ cJSON *control_json_host(const struct mem_host_stats *hs)
 		{ "cpu_ns", s->cpu_ns },
 	};
 	cJSON *o = json_kvs(cJSON_CreateObject(), kv, NKV(kv));
+	cJSON *sh = json_kvs(cJSON_CreateObject(), share, NKV(share));
 
 	if (o)
 		cJSON_AddStringToObject(
 			o, "state", mem_state_name((enum mem_state)hs->state));
+	if (sh)
+		cJSON_AddItemToObject(sh, "cow_break_ns",
+				      control_json_cow_time(&s->cow_time));
 	if (o)
-		cJSON_AddItemToObject(
-			o, "share",
-			json_kvs(cJSON_CreateObject(), share, NKV(share)));
+		cJSON_AddItemToObject(o, "share", sh);
+	else
+		cJSON_Delete(sh);
 	return o;
 }
 

@@ -1,8 +1,19 @@
 /* Requests in flight on a host disk (disk_aio.h): io_uring where the host
- * has it, else synchronous calls completed at the next reap. */
+ * has it, else synchronous calls completed at the next reap.
+ *
+ * With io_uring, a read or write is first tried at once without blocking
+ * (RWF_NOWAIT): a read the page cache holds is a copy, and handing it to
+ * io_uring only adds a submission, an eventfd wake-up and a reap.  Only
+ * what would wait for the disk goes to io_uring.  Where the file system
+ * cannot write without blocking (ext4's buffered writes answer
+ * EOPNOTSUPP) io_uring would hand every write to one of its kernel
+ * workers, which makes the same blocking call a thread hop away: such
+ * writes are made here, at once (docs/virtio.md "Requests in flight"). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <liburing.h>
 #include <stdlib.h>
+#include <sys/uio.h>
 
 #include "io/disk.h"
 #include "io/disk_aio.h"
@@ -22,10 +33,13 @@ struct disk_aio {
 	struct disk *disk;
 	unsigned depth, inflight;
 	bool uring, queued; /* io_uring; SQEs not yet submitted */
+	bool write_blocks; /* RWF_NOWAIT writes unsupported: write at once */
+	unsigned flushing; /* flushes in io_uring: later requests follow them */
 	struct io_uring ring;
 	struct aio_slot *slot;
 	unsigned *free, nfree;
-	/* Synchronous mode: completed slots in order, a ring of depth. */
+	/* Requests done when queued (synchronous mode, or done at once):
+	 * their slots in order, a ring of depth. */
 	unsigned *done, done_head, ndone;
 };
 
@@ -114,6 +128,37 @@ static int aio_sync(struct disk_aio *a, const struct aio_slot *s, uint64_t skip)
 	return 0;
 }
 
+/* With io_uring: can s be done now?  true with s->res its result, or
+ * s->res = 1 for "synchronously, blocking" (a write the file system
+ * cannot do without blocking); false: to io_uring.  A short transfer
+ * (part in the page cache) goes to io_uring whole: moving the same bytes
+ * again is harmless. */
+static bool aio_now(struct disk_aio *a, struct aio_slot *s)
+{
+	ssize_t r;
+
+	if (s->op == AIO_FLUSH || a->flushing)
+		return false; /* a flush orders what follows it: io_uring's */
+	if (s->op == AIO_WRITE && a->write_blocks) {
+		s->res = 1;
+		return true;
+	}
+	r = s->op == AIO_WRITE ? pwritev2(a->disk->fd, s->iov, s->n,
+					  (off_t)s->off, RWF_NOWAIT)
+			       : preadv2(a->disk->fd, s->iov, s->n,
+					 (off_t)s->off, RWF_NOWAIT);
+	if (r >= 0 && (uint64_t)r == s->len) {
+		s->res = 0;
+		return true;
+	}
+	if (r < 0 && errno == EOPNOTSUPP && s->op == AIO_WRITE) {
+		a->write_blocks = true;
+		s->res = 1;
+		return true;
+	}
+	return false;
+}
+
 /* Take a slot and queue it: to io_uring, or done now. */
 static int aio_queue(struct disk_aio *a, struct aio_slot *req)
 {
@@ -127,8 +172,9 @@ static int aio_queue(struct disk_aio *a, struct aio_slot *req)
 	s = &a->slot[i];
 	*s = *req;
 	a->inflight++;
-	if (!a->uring) {
-		s->res = aio_sync(a, s, 0);
+	if (!a->uring || aio_now(a, s)) {
+		if (!a->uring || s->res == 1)
+			s->res = aio_sync(a, s, 0);
 		a->done[(a->done_head + a->ndone++) % a->depth] = i;
 		return 0;
 	}
@@ -142,6 +188,7 @@ static int aio_queue(struct disk_aio *a, struct aio_slot *req)
 	}
 	if (s->op == AIO_FLUSH) {
 		io_uring_prep_fsync(sqe, a->disk->fd, IORING_FSYNC_DATASYNC);
+		a->flushing++;
 		/* After everything before it; everything after waits. */
 		io_uring_sqe_set_flags(sqe, IOSQE_IO_DRAIN);
 	} else if (s->op == AIO_WRITE) {
@@ -214,17 +261,17 @@ unsigned disk_aio_reap(struct disk_aio *a, disk_aio_done_fn fn, void *ctx,
 	struct io_uring_cqe *cqe;
 	unsigned n = 0;
 
-	if (!a->uring) {
-		/* Taken off the ring before fn runs: fn may queue more. */
-		for (; n < max && a->ndone; n++) {
-			unsigned i = a->done[a->done_head];
+	/* Done at once (synchronous mode, or tried now): taken off the
+	 * ring before fn runs, as fn may queue more. */
+	for (; n < max && a->ndone; n++) {
+		unsigned i = a->done[a->done_head];
 
-			a->done_head = (a->done_head + 1) % a->depth;
-			a->ndone--;
-			aio_complete(a, i, a->slot[i].res, fn, ctx);
-		}
-		return n;
+		a->done_head = (a->done_head + 1) % a->depth;
+		a->ndone--;
+		aio_complete(a, i, a->slot[i].res, fn, ctx);
 	}
+	if (!a->uring)
+		return n;
 	disk_aio_submit(a);
 	while (n < max && io_uring_peek_cqe(&a->ring, &cqe) == 0) {
 		unsigned i = (unsigned)(uintptr_t)io_uring_cqe_get_data(cqe);
@@ -233,6 +280,8 @@ unsigned disk_aio_reap(struct disk_aio *a, disk_aio_done_fn fn, void *ctx,
 		io_uring_cqe_seen(&a->ring, cqe);
 		if (i >= a->depth)
 			continue; /* not ours: cannot happen */
+		if (a->slot[i].op == AIO_FLUSH)
+			a->flushing--;
 		aio_complete(a, i, aio_result(a, i, res), fn, ctx);
 		n++;
 	}
@@ -261,9 +310,7 @@ unsigned disk_aio_inflight(const struct disk_aio *a)
 
 bool disk_aio_ready(const struct disk_aio *a)
 {
-	if (!a->uring)
-		return a->ndone != 0;
-	return io_uring_cq_ready(&a->ring) != 0;
+	return a->ndone != 0 || (a->uring && io_uring_cq_ready(&a->ring) != 0);
 }
 
 bool disk_aio_async(const struct disk_aio *a)

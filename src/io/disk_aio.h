@@ -1,8 +1,10 @@
 /* Several requests in flight on one host disk (disk.h): vectored reads and
  * writes straight between the image and the caller's buffers, and flushes
  * ordered after everything queued before them.  Served by io_uring on an
- * image with a host descriptor (raw); where io_uring is missing (an old
- * kernel, a container that filters it) or the format has none, each
+ * image with a host descriptor (raw), after a try that cannot block (a
+ * read the page cache holds is done at once; so is a write where the
+ * file system cannot write without blocking: disk_aio.c says why); where
+ * io_uring is missing (an old kernel, a container that filters it) or the format has none, each
  * request is done synchronously when it is queued and completes at the
  * next reap, so callers are written once for both.
  *

@@ -341,6 +341,7 @@ void dom_mem_get_stats(struct dom_mem *d, struct dom_mem_stats *st)
 	st->shared = atomic_load(&d->shared);
 	st->share_zero = atomic_load(&d->share_zero);
 	st->cow_breaks = atomic_load(&d->cow_breaks);
+	share_time_get(&d->cow_times, &st->cow_time);
 	st->sharing = d->share_ok;
 	st->share_saved = st->shared ? dom_mem_share_saved(d) : 0;
 	st->populate_faults = atomic_load(&d->populate_faults);

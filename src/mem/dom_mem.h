@@ -56,6 +56,7 @@ struct dom_mem_stats {
 	 * breaks, and the frames saved counted for this domain (a frame with
 	 * n sharers saves n - 1, each sharer is credited (n - 1) / n). */
 	uint64_t share_zero, cow_breaks, share_saved;
+	struct share_time_stats cow_time; /* its copying breaks' times */
 	bool sharing;
 	uint64_t populate_faults, swap_ins, swap_outs, shootdowns, retries;
 	/* The policy's view (docs/policy.md). */
@@ -121,6 +122,7 @@ struct dom_mem {
 	bool share_ok;
 	struct share_dom sh;
 	_Atomic uint64_t cow_breaks, share_zero;
+	struct share_times cow_times; /* share_time.c */
 };
 
 /* Largest extent order of populate/decrease (2 MiB extents, as the

@@ -35,7 +35,12 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 	uint64_t held = atomic_load(&d->populated);
 	uint64_t allow = host ? d->limit : dom_mem_allowance(d);
 
-	if (held >= allow) {
+	if (held >= allow && !host && held < d->limit &&
+	    policy_may_overshoot(d)) {
+		/* Above its target while its balloon catches up: the pool
+		 * lends the frame (the manager swaps it down if the balloon
+		 * is late), docs/policy.md. */
+	} else if (held >= allow) {
 		/* At its allowance: the domain pays with its own random
 		 * victims (the reclaimer swaps them out, since the shootdown
 		 * needs this vCPU to come back and serve it); host copies
@@ -150,6 +155,7 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 {
 	struct p2m_entry e;
 	uint32_t put = MFN_NONE;
+	uint64_t t[3] = { 0 }, copy_ns = 0;
 	bool crash = false;
 	void *p = NULL;
 
@@ -160,7 +166,13 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 	 * callback fault instead). */
 	if (atomic_load_explicit(&d->crashed, memory_order_relaxed))
 		return host || !d->crash ? NULL : PAGE_RETRY;
+	/* A guest's write to a shared page: a copy-on-write break, timed
+	 * in parts on this thread (share_time.c) if it copies. */
+	if (write && !host && p2m_get(&d->p2m, g).type == P2M_SHARED)
+		t[0] = share_time_now();
 	pthread_mutex_lock(&d->lock);
+	if (t[0])
+		t[1] = share_time_now();
 	if (!host) /* a guest access: the working-set sampler's evidence */
 		wss_touch_locked(&d->wss, &d->p2m, g);
 	e = p2m_get(&d->p2m, g);
@@ -169,7 +181,8 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 	case P2M_SHARED:
 		/* Read-only: the soft TLB has no store entry for it, so a
 		 * write comes here and gets a private copy. */
-		p = write ? share_break(d, g.v, e.val, &put)
+		p = write ? share_break(d, g.v, e.val, &put,
+					t[0] ? &copy_ns : NULL)
 			  : mpool_ptr(&d->host->pool, mfn(e.val));
 		break;
 	case P2M_UNPOPULATED:
@@ -181,6 +194,8 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 		break;
 	}
 	pthread_mutex_unlock(&d->lock);
+	if (t[0])
+		t[2] = share_time_now();
 	/* A copy replaced the shared frame: every vCPU (this one too) drops
 	 * what it has of g before the write lands in the copy. */
 	if (put != MFN_NONE) {
@@ -200,6 +215,10 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 			atomic_fetch_add(&d->retries, 1);
 			p = PAGE_RETRY;
 		}
+		if (t[0])
+			share_time_add(&d->cow_times, &d->host->share.cow_times,
+				       t[0], t[1], t[2], share_time_now(),
+				       copy_ns);
 	}
 	if (crash)
 		d->crash(d->crash_ctx);

@@ -47,6 +47,12 @@ void dom_mem_progress_locked(struct dom_mem *d);
  * policy's thresholds).  Reads mh->reserved: caller holds mh->lock, or
  * takes the risk of a value one change old. */
 uint64_t policy_pct(const struct mem_host *mh, uint32_t pct);
+/* May d, at its target, take a new page from the pool instead of paying
+ * with one of its own (balloon first, steal last)?  Only a domain whose
+ * balloon reports and is on time, with a target the manager set, while
+ * the pool stays above the soft threshold.  Caller holds d->lock
+ * (policy_alloc.c). */
+bool policy_may_overshoot(struct dom_mem *d);
 /* dom_mem_request_more's body (policy_alloc.c); caller holds nothing. */
 long policy_request_more(struct dom_mem *d, uint64_t n);
 

@@ -112,7 +112,7 @@ static void policy_steal_late(struct mem_host *mh, struct pol_view *v,
 	for (unsigned i = 0; i < v->n; i++) {
 		struct pol_dom *p = &v->dom[i];
 		struct dom_mem *d = p->d;
-		uint64_t since;
+		uint64_t since, over;
 		bool late;
 
 		if (p->held <= p->target) {
@@ -122,6 +122,11 @@ static void policy_steal_late(struct mem_host *mh, struct pol_view *v,
 		pthread_mutex_lock(&d->lock);
 		since = d->ttt_start_ns;
 		pthread_mutex_unlock(&d->lock);
+		/* The balloon's clock runs from the lowered target, or from
+		 * when the domain was first seen above it (it grew past it
+		 * with frames the pool lent: policy_may_overshoot). */
+		over = atomic_load(&d->over_since_ns);
+		since = !since || (over && over < since) ? over : since;
 		late = !p->reports || s >= MEM_STATE_HARD ||
 		       (since && now - since >= late_ns);
 		atomic_store(&d->steal_ok, late);

@@ -207,6 +207,29 @@ static uint64_t policy_take_for(struct mem_host *mh, struct pol_view *v,
 	return got;
 }
 
+bool policy_may_overshoot(struct dom_mem *d)
+{
+	struct mem_host *mh = d->host;
+	bool ok;
+
+	/* Its balloon is giving back already (it is above its target only
+	 * because the target moved under it, or its workload grew before
+	 * the balloon's next round); swapping its own pages meanwhile swaps
+	 * hot ones, read back soon after.  Late, silent, user-held or
+	 * under a hard/low host it pays with its own pages as before. */
+	if (!mh->policy_running || atomic_load(&d->user_target) ||
+	    !atomic_load(&d->guest_reports) || atomic_load(&d->steal_ok) ||
+	    atomic_load(&mh->state) >= MEM_STATE_HARD)
+		return false;
+	/* The loan stops at the soft threshold: the band below it is for
+	 * the domains growing within their targets (paced at hard). */
+	pthread_mutex_lock(&mh->lock);
+	ok = mpool_nfree(&mh->pool) >
+	     mem_host_unheld_locked(mh) + policy_pct(mh, mh->pcfg.soft);
+	pthread_mutex_unlock(&mh->lock);
+	return ok;
+}
+
 long policy_request_more(struct dom_mem *d, uint64_t n)
 {
 	struct mem_host *mh = d->host;

@@ -230,7 +230,8 @@ static void *share_take_back(struct dom_mem *d, uint64_t g, uint32_t m)
 	return mpool_ptr(&mh->pool, mfn(m));
 }
 
-void *share_break(struct dom_mem *d, uint64_t g, uint32_t m, uint32_t *put)
+void *share_break(struct dom_mem *d, uint64_t g, uint32_t m, uint32_t *put,
+		  uint64_t *copy_ns)
 {
 	struct mem_host *mh = d->host;
 	struct share *s = &mh->share;
@@ -258,7 +259,11 @@ void *share_break(struct dom_mem *d, uint64_t g, uint32_t m, uint32_t *put)
 		return PAGE_RETRY;
 	}
 	p = mpool_ptr(&mh->pool, copy);
+	if (copy_ns)
+		*copy_ns = share_time_now();
 	memcpy(p, mpool_ptr(&mh->pool, mfn(m)), PAGE_SIZE);
+	if (copy_ns)
+		*copy_ns = share_time_now() - *copy_ns;
 	mh->pool.ft[copy.v].gfn_lo = (uint32_t)g;
 	share_unmapped_locked(d, m);
 	p2m_set(&d->p2m, gfn(g), P2M_PRESENT, copy.v);
@@ -302,6 +307,7 @@ void share_get_stats(struct mem_host *mh, struct share_stats *st)
 	st->rate = atomic_load(&s->rate);
 	st->scan_rate = atomic_load(&s->scan_rate);
 	st->cpu_ns = atomic_load(&s->cpu_ns);
+	share_time_get(&s->cow_times, &st->cow_time);
 }
 
 /* Is m in the chain of its hash, and does the hash match its contents? */

@@ -36,6 +36,39 @@ struct p2m_entry;
 #define SHARE_RATE_KSM 5000u /* pages/s */
 #define SHARE_RATE_MAX 1000000u /* pages/s; 0 stops the scanner */
 
+/* Copy-on-write break times (share_time.c), measured on the writer's vCPU
+ * thread for every break that copies a frame: the whole break (from the
+ * fault's entry to the page it returns), and its parts: waiting for the
+ * domain's lock, the work under it (the table lock, taking a frame, the
+ * 4 KiB copy), and what follows (the shootdown, the reference dropped).
+ * Log-linear histograms of nanoseconds, 8 buckets per power of two.
+ * The copy (within the locked part) is timed on its own: on a host
+ * whose memory is slow to touch it is what moves. */
+#define SHARE_HIST_N 256
+struct share_hist {
+	_Atomic uint64_t b[SHARE_HIST_N];
+};
+struct share_times {
+	struct share_hist total, wait, locked, copy, shootdown;
+	_Atomic uint64_t total_ns; /* sum of the whole breaks (the mean) */
+};
+/* Quantiles of share_times, ns (the middle of a bucket 12.5 % wide). */
+struct share_time_stats {
+	uint64_t n; /* breaks timed */
+	uint64_t mean; /* what a guest writing many pages pays per page */
+	uint64_t p10, p25, p50, p75, p90, p99; /* the whole break */
+	uint64_t wait_p50, wait_p90, locked_p50, locked_p90;
+	uint64_t copy_p50, copy_p90, shootdown_p50, shootdown_p90;
+};
+
+/* CLOCK_MONOTONIC in ns (the vDSO's: no system call). */
+uint64_t share_time_now(void);
+/* One break's times (share_time_now) into a domain's and the host's. */
+void share_time_add(struct share_times *dom, struct share_times *host,
+		    uint64_t t0, uint64_t t_locked, uint64_t t_unlocked,
+		    uint64_t t_end, uint64_t copy_ns);
+void share_time_get(const struct share_times *t, struct share_time_stats *st);
+
 struct share_stats {
 	uint64_t frames; /* shared frames in the table */
 	uint64_t mappings; /* gfns mapping them (sum of reference counts) */
@@ -47,6 +80,7 @@ struct share_stats {
 	uint64_t rate; /* configured, pages per second */
 	uint64_t scan_rate; /* measured over the last second, pages/s */
 	uint64_t cpu_ns; /* the scanner thread's CPU time */
+	struct share_time_stats cow_time; /* breaks of every domain */
 };
 
 struct share {
@@ -68,6 +102,7 @@ struct share {
 	_Atomic uint64_t scanned, merged, cow_breaks, passes, cpu_ns;
 	_Atomic uint64_t scan_rate; /* pages in the last full second */
 	uint64_t second_start_ns, second_pages; /* scanner's own */
+	struct share_times cow_times; /* every domain's breaks */
 };
 
 /* Per domain, the scanner's state (share_scan.c) and counters. */
@@ -108,8 +143,10 @@ uint64_t share_scan_domain(struct mem_host *mh, struct dom_mem *d,
  * of d must forget g (dom_mem_shootdown once d->lock is dropped, before
  * the caller uses the page) and only then is the reference dropped
  * (share_put).  PAGE_RETRY when no frame is available now (the reclaimer
- * was asked). */
-void *share_break(struct dom_mem *d, uint64_t g, uint32_t m, uint32_t *put);
+ * was asked).  copy_ns (may be NULL): the 4 KiB copy's time, when one was
+ * made (share_time.c). */
+void *share_break(struct dom_mem *d, uint64_t g, uint32_t m, uint32_t *put,
+		  uint64_t *copy_ns);
 /* A gfn of d no longer maps m (its entry changed: balloon): d's counters
  * now; the reference with share_put after the shootdown. */
 void share_unmap(struct dom_mem *d, uint32_t m);

@@ -71,15 +71,17 @@ void domain_get_stats(struct domain *d, struct domain_stats *st)
 static void domain_print_mem_stats(struct domain *d)
 {
 	struct domain_stats st;
-	uint64_t cpu_ns = 0;
+	uint64_t cpu_ns = 0, sys_ns = 0;
 
-	for (unsigned i = 0; d->vcpus && i < d->nr_vcpus; i++)
+	for (unsigned i = 0; d->vcpus && i < d->nr_vcpus; i++) {
 		cpu_ns += d->vcpus[i].cpu_ns;
+		sys_ns += d->vcpus[i].sys_ns;
+	}
 	domain_get_stats(d, &st);
-	log_info("stats domain=%s cpu_ms=%.3f populate_faults=%llu "
+	log_info("stats domain=%s cpu_ms=%.3f sys_ms=%.3f populate_faults=%llu "
 		 "swap_outs=%llu swap_ins=%llu retries=%llu shootdowns=%llu "
 		 "shootdowns_served=%llu shootdown_ns_avg=%.0f",
-		 d->name, (double)cpu_ns / 1e6,
+		 d->name, (double)cpu_ns / 1e6, (double)sys_ns / 1e6,
 		 (unsigned long long)st.mem.populate_faults,
 		 (unsigned long long)st.mem.swap_outs,
 		 (unsigned long long)st.mem.swap_ins,

@@ -17,6 +17,7 @@ struct vcpu {
 	pthread_t thread;
 	bool thread_started;
 	uint64_t cpu_ns; /* the thread's CPU time, set when it ends */
+	uint64_t sys_ns; /* of which in the host kernel (page faults...) */
 	/* Its CPU-time clock, readable by others while `clock_live` (top's
 	 * CPU%, the live page): cleared before the thread ends. */
 	clockid_t cpu_clock;

@@ -1,7 +1,8 @@
 /* Requests in flight on a raw image (src/io/disk_aio.c), through io_uring
  * where this host has it and synchronously (DISK_AIO_SYNC) always: the
  * same results either way, a flush after the writes before it, the
- * depth bound, completions with their tags, a drain. */
+ * depth bound, completions with their tags, a drain, a read that has to
+ * wait for the disk. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -97,6 +98,17 @@ static void run(const char *path, unsigned flags)
 	for (int i = 0; i < ndone; i++)
 		CHECK_EQ(done_res[i], done_tag[i] == 1 ? 0 : -EIO);
 	CHECK_EQ(back[BLK * 3 + 1], 'a' + 3);
+	/* out of the page cache: a read that must wait for the disk (with
+	 * io_uring: not done at once, handed over) reads the same */
+	CHECK_EQ(fdatasync(fd), 0);
+	CHECK_EQ(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	ndone = 0;
+	memset(back, 0, sizeof(back));
+	CHECK_EQ(disk_aio_rw(a, false, 0, iov[0], 1, (void *)1), 0);
+	disk_aio_drain(a, on_done, 0);
+	CHECK_EQ(ndone, 1);
+	CHECK_EQ(done_res[0], 0);
+	CHECK_EQ(back[BLK * 5 + BLK - 1], 'A' + 5);
 	/* destroyed with a request in flight: waited for */
 	CHECK_EQ(disk_aio_rw(a, true, 0, iov[0], 1, 0), 0);
 	disk_aio_submit(a);

@@ -25,7 +25,9 @@ static void count_shootdown(void *ctx, const uint64_t *pages, unsigned n)
 	sd_calls++;
 }
 
-static struct dom_mem *mkdom(domid_t id, uint64_t frames, bool share)
+/* Domain id of `frames` frames, `res` of them reserved. */
+static struct dom_mem *mkdom_res(domid_t id, uint64_t frames, uint64_t res,
+				 bool share)
 {
 	struct dom_mem_config c = {
 		.domid = id,
@@ -35,7 +37,7 @@ static struct dom_mem *mkdom(domid_t id, uint64_t frames, bool share)
 		.base_gfn = BASE_GFN,
 		.memory = frames,
 		.maxmem = frames,
-		.reservation = 1,
+		.reservation = res,
 		.shootdown = count_shootdown,
 		.no_sharing = !share,
 	};
@@ -43,6 +45,11 @@ static struct dom_mem *mkdom(domid_t id, uint64_t frames, bool share)
 
 	CHECK_EQ(dom_mem_create(&mh, &c, &d), 0);
 	return d;
+}
+
+static struct dom_mem *mkdom(domid_t id, uint64_t frames, bool share)
+{
+	return mkdom_res(id, frames, 1, share);
 }
 
 /* Page i of d filled with byte v (0: zeros). */
@@ -144,7 +151,7 @@ static void test_merge_and_break(void)
 	CHECK(holds(b, 3, 0x13));
 	/* b writes it too: the last sharer takes the frame back. */
 	pthread_mutex_lock(&b->lock);
-	p = share_break(b, BASE_GFN + 3, mfn_of(b, 3), &put);
+	p = share_break(b, BASE_GFN + 3, mfn_of(b, 3), &put, NULL);
 	pthread_mutex_unlock(&b->lock);
 	CHECK_EQ(put, MFN_NONE);
 	memset(p, 0xbb, PAGE_SIZE);
@@ -317,6 +324,90 @@ static void test_pins_balloon_dry(void)
 	CHECK_EQ(unused(), mh.pool.nframes);
 }
 
+/* A pass over all of d whose end runs the storm check now (as if a
+ * second had gone by since the last one). */
+static void pass_checked(struct dom_mem *d)
+{
+	d->sh.window_ns = 0;
+	d->sh.cursor = 0;
+	share_scan_domain(&mh, d, d->p2m.nr);
+}
+
+/* A COW storm (the issue's bad input) slows only its writer: its breaks
+ * wait rather than take another domain's unheld reservation, they are
+ * charged to its own allowance (its populated count does not move,
+ * nobody else's does), and the scanner backs off it, doubling, until a
+ * calm second. */
+static void test_storm(void)
+{
+	enum { N = 128, RES = 24 };
+	struct dom_mem *s = mkdom(1, N, true),
+		       *r = mkdom_res(4, RES, RES, true);
+	struct dom_mem *big;
+	uint64_t t;
+
+	for (uint64_t i = 0; i < N; i++)
+		fill(s, i, 0x71);
+	scan2(s);
+	CHECK_EQ(share_refs(&mh, mfn(mfn_of(s, 0))), N);
+	CHECK_EQ(atomic_load(&s->populated), N);
+	pass_checked(s); /* merges outnumber breaks: calm */
+	CHECK_EQ(s->sh.backoff, 0);
+	/* Every free frame beyond r's unheld reservation is taken. */
+	big = mkdom(3, mpool_nfree(&mh.pool), true);
+	for (uint64_t i = 0; i < big->maxmem; i++)
+		if (dom_mem_page(big, GPA(i), true) == PAGE_RETRY)
+			break;
+	CHECK_EQ(mem_host_available(&mh, s), 0);
+	CHECK_EQ(mpool_nfree(&mh.pool), RES);
+	/* The storm: its breaks wait, r's reservation stays r's. */
+	for (uint64_t i = 0; i < 8; i++)
+		CHECK(dom_mem_page(s, GPA(i), true) == PAGE_RETRY);
+	CHECK_EQ(mpool_nfree(&mh.pool), RES);
+	for (uint64_t i = 0; i < RES; i++) {
+		void *p = dom_mem_page(r, GPA(i), true);
+
+		CHECK(p && p != PAGE_RETRY);
+	}
+	CHECK_EQ(atomic_load(&r->populated), RES);
+	/* Frames come back: every page of s is written, out of its own
+	 * allowance (N gfns held before and after). */
+	dom_mem_destroy(big);
+	for (uint64_t i = 0; i < N; i++) {
+		uint8_t *p = dom_mem_page(s, GPA(i), true);
+
+		CHECK(p && p != PAGE_RETRY);
+		if (p && p != PAGE_RETRY)
+			memset(p, (int)(i + 1), 64); /* each its own */
+	}
+	CHECK_EQ(atomic_load(&s->cow_breaks), N);
+	CHECK_EQ(atomic_load(&s->populated), N);
+	CHECK_EQ(atomic_load(&s->shared), 0);
+	CHECK_EQ(atomic_load(&r->populated), RES);
+	CHECK_EQ(mem_host_check(&mh), 0);
+	/* The scanner backs off: 1 s, then 2 s after another storm. */
+	t = share_time_now();
+	pass_checked(s);
+	CHECK_EQ(s->sh.backoff, 1);
+	CHECK(s->sh.skip_until_ns > t + 900000000u);
+	for (uint64_t i = 0; i < N; i++)
+		fill(s, i, 0x72);
+	scan2(s);
+	CHECK_EQ(atomic_load(&s->shared), N);
+	for (uint64_t i = 0; i < N; i++)
+		CHECK(dom_mem_page(s, GPA(i), true) != PAGE_RETRY);
+	s->sh.pass_merged = 0; /* the merges were a window ago */
+	pass_checked(s);
+	CHECK_EQ(s->sh.backoff, 2);
+	CHECK(s->sh.skip_until_ns > share_time_now() + 1900000000u);
+	pass_checked(s); /* a calm second: back to normal */
+	CHECK_EQ(s->sh.backoff, 0);
+	CHECK_EQ(mem_host_check(&mh), 0);
+	dom_mem_destroy(s);
+	dom_mem_destroy(r);
+	CHECK_EQ(unused(), mh.pool.nframes);
+}
+
 /* Random writes, scans and breaks on three domains against a model of
  * every page: a domain only ever reads what it wrote. */
 static void test_differential(void)
@@ -435,9 +526,61 @@ static void test_scanner_and_cost(void)
 	t = (now_s() - t0) / (N - spares);
 	printf("copy-on-write break into a cold frame: %.2f us per page\n",
 	       t * 1e6);
+	/* Each copying break was timed on this thread, in parts. */
+	share_get_stats(&mh, &st);
+	{
+		struct dom_mem_stats ds;
+
+		dom_mem_get_stats(a, &ds);
+		CHECK_EQ(ds.cow_time.n, N);
+		CHECK(st.cow_time.n >= N); /* the earlier tests' too */
+		CHECK(ds.cow_time.p10 > 0 &&
+		      ds.cow_time.p10 <= ds.cow_time.p50);
+		CHECK(ds.cow_time.p50 <= ds.cow_time.p90 &&
+		      ds.cow_time.p90 <= ds.cow_time.p99);
+		CHECK(ds.cow_time.copy_p50 > 0 &&
+		      ds.cow_time.copy_p50 <= ds.cow_time.locked_p90);
+		printf("copy-on-write break, timed by atoll: median %.2f us "
+		       "(p25 %.2f, p75 %.2f; copy %.2f, shootdown %.2f)\n",
+		       ds.cow_time.p50 / 1e3, ds.cow_time.p25 / 1e3,
+		       ds.cow_time.p75 / 1e3, ds.cow_time.copy_p50 / 1e3,
+		       ds.cow_time.shootdown_p50 / 1e3);
+	}
 	CHECK_EQ(mem_host_check(&mh), 0);
 	dom_mem_destroy(a);
 	dom_mem_destroy(b);
+}
+
+/* The break-time histogram's quantiles: 12.5 % buckets. */
+static void test_time_quantiles(void)
+{
+	static struct share_times dom, host;
+	struct share_time_stats st;
+
+	share_time_get(&dom, &st);
+	CHECK_EQ(st.n, 0);
+	CHECK_EQ(st.p50, 0);
+	/* Breaks of 1000..1999 ns, waits of 5, copies of 300. */
+	for (uint64_t v = 1000; v < 2000; v++)
+		share_time_add(&dom, &host, 0, 5, v - 400, v, 300);
+	share_time_get(&dom, &st);
+	CHECK_EQ(st.n, 1000);
+	CHECK_MSG(st.p50 >= 1400 && st.p50 <= 1600, "p50 %llu",
+		  (unsigned long long)st.p50);
+	CHECK_MSG(st.p10 >= 1000 && st.p10 <= 1200, "p10 %llu",
+		  (unsigned long long)st.p10);
+	CHECK_MSG(st.p99 >= 1850 && st.p99 <= 2100, "p99 %llu",
+		  (unsigned long long)st.p99);
+	CHECK_EQ(st.mean, 1499);
+	CHECK_EQ(st.wait_p50, 5);
+	CHECK(st.copy_p50 >= 270 && st.copy_p50 <= 330);
+	CHECK(st.shootdown_p50 >= 360 && st.shootdown_p50 <= 440);
+	share_time_get(&host, &st);
+	CHECK_EQ(st.n, 1000);
+	/* One outlier does not move the median. */
+	share_time_add(&dom, &host, 0, 0, 0, 50000000, 0);
+	share_time_get(&dom, &st);
+	CHECK(st.p50 >= 1400 && st.p50 <= 1600);
 }
 
 int main(void)
@@ -450,7 +593,9 @@ int main(void)
 	test_volatile();
 	test_scrub();
 	test_pins_balloon_dry();
+	test_storm();
 	test_differential();
+	test_time_quantiles();
 	test_scanner_and_cost();
 	CHECK(sd_calls > 0);
 	CHECK_EQ(mem_host_check(&mh), 0);
