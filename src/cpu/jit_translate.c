@@ -11,10 +11,12 @@
  * inline lookup for other pages and jalr) or leaves to the dispatcher with
  * pc set: to look up, or for the interpreter to run the instruction there
  * (one not translated, or a load/store that missed the soft TLB).  Every
- * block starts with the exit check (requests from other threads, budget),
- * so chained edges poll like the interpreter does; a branch or jump back
- * to the block's own start is a loop run without leaving, its body
- * unrolled when small, with the same check on each back edge.
+ * block starts with the exit check (the budget: requests from other
+ * threads wait for it to run out, as under the interpreter), so chained
+ * edges count; a branch or jump back to the block's own start is a loop
+ * run without leaving, its body unrolled when small, and one back to an
+ * earlier instruction an inner loop, with the same check on each back
+ * edge.
  *
  * Decoding goes through decode.c: the handler it picks names the
  * operation, so both engines read the same fields.
@@ -77,7 +79,8 @@ static void jt_leave(struct jt *t, uint64_t pc, uint64_t ret)
  * lookup done inline (fetch TLB entry of the target, its decoded page's
  * gen, the lookup table entry), jumping straight to the block when it
  * exists; otherwise leave with pc = rdx.  The target block's entry check
- * polls as every chained edge does.  Registers are written back. */
+ * counts the budget as every chained edge does.  Registers are written
+ * back. */
 static void jt_lookup(struct jt *t)
 {
 	struct xbuf *b = &t->b;
