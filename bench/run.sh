@@ -86,7 +86,14 @@ calc() { awk "BEGIN { printf \"%.$1f\", $2 }"; }
 
 # The sections still to run; an interrupted run names them as missing.
 TODO=$WORKLOADS
-done_part() { TODO=$(echo " $TODO " | sed "s/ $1 / /; s/^ *//; s/ *$//"); }
+T_PART=$SECONDS
+done_part() {
+	TODO=$(echo " $TODO " | sed "s/ $1 / /; s/^ *//; s/ *$//")
+	# What each section costs, to keep the whole run near 30 minutes.
+	echo "bench: $1 took $((SECONDS - T_PART)) s, load" \
+		"$(cut -d' ' -f1 /proc/loadavg)"
+	T_PART=$SECONDS
+}
 finish() {
 	local status=$1 p
 	for p in $TODO; do
@@ -378,8 +385,10 @@ cpu_tlb() { # ns per Sv39 miss: the miss loop alone minus the control alone
 	}
 	walks=$(grep -ho 'page_walks=[0-9]*' "$OUT"/tlbwalk.atoll.1.log.err \
 		2>/dev/null | cut -d= -f2)
-	[ -n "$walks" ] && echo "  atoll --stats: $walks page walks in a miss" \
-		"run of $acc accesses"
+	# (acc is unset when no run of the section gave a result)
+	[ -n "$walks" ] && [ -n "${acc:-}" ] &&
+		echo "  atoll --stats: $walks page walks in a miss run of" \
+			"$acc accesses"
 }
 
 for w in intloop mixed cmark tlbmiss; do

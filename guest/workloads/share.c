@@ -1,6 +1,8 @@
 /* share: pages for atoll's content-based sharing (docs/sharing.md).
  * Fills `pages` pages with a pattern every domain running it with the
- * same `common` value holds (and as many zero pages), says
+ * same `common` value holds (and as many zero pages), and `unique` pages
+ * (default 0) with a pattern of its own `id` that no other domain holds
+ * (the part sharing cannot save: bench/density.sh), says
  * "share: filled", then waits (up to `ticks` ticks) for console lines on
  * the PV console:
  *   check  every page still holds what this domain wrote;
@@ -19,7 +21,8 @@
 
 static uint64_t *pages[SHARE_MAX_PAGES];
 static uint64_t *zeros[SHARE_MAX_PAGES];
-static uint64_t npages, common, id, bad;
+static uint64_t *uniq[SHARE_MAX_PAGES];
+static uint64_t npages, nuniq, common, id, bad;
 static int own; /* pages hold this domain's own data */
 
 static uint64_t share_word(uint64_t who, uint64_t i, uint64_t j)
@@ -40,9 +43,24 @@ static void share_fill(uint64_t who)
 		}
 }
 
+/* The pattern of this domain's unique pages (never written again). */
+#define UNIQUE_WHO (id + 2000)
+
 static void share_check(const char *when)
 {
 	uint64_t who = own ? id + 1000 : common, n = 0;
+
+	for (uint64_t i = 0; i < nuniq; i++)
+		for (uint64_t j = 0; j < WORDS; j++) {
+			if (uniq[i][j] == share_word(UNIQUE_WHO, i, j))
+				continue;
+			if (n++ < 4)
+				printf("share: FAIL %s: unique page %lu word "
+				       "%lu: %#lx\n",
+				       when, (unsigned long)i, (unsigned long)j,
+				       (unsigned long)uniq[i][j]);
+			break;
+		}
 
 	for (uint64_t i = 0; i < npages; i++)
 		for (uint64_t j = 0; j < WORDS; j++) {
@@ -73,7 +91,9 @@ int wl_share(void)
 	npages = (uint64_t)cmdline_long("pages", 256);
 	common = (uint64_t)cmdline_long("common", 1);
 	id = (uint64_t)cmdline_long("id", 1);
-	if (!npages || npages > SHARE_MAX_PAGES || left < 1) {
+	nuniq = (uint64_t)cmdline_long("unique", 0);
+	if (!npages || npages > SHARE_MAX_PAGES || nuniq > SHARE_MAX_PAGES ||
+	    left < 1) {
 		printf("share: bad parameters\n");
 		return 1;
 	}
@@ -86,9 +106,20 @@ int wl_share(void)
 			return 1;
 		}
 	}
+	for (uint64_t i = 0; i < nuniq; i++) {
+		uniq[i] = page_alloc();
+		if (!uniq[i]) {
+			printf("share: FAIL out of memory at unique page %lu\n",
+			       (unsigned long)i);
+			return 1;
+		}
+		for (uint64_t j = 0; j < WORDS; j++)
+			uniq[i][j] = share_word(UNIQUE_WHO, i, j);
+	}
 	share_fill(common);
-	printf("share: filled %lu pages (common %lu, id %lu)\n",
-	       (unsigned long)npages, (unsigned long)common, (unsigned long)id);
+	printf("share: filled %lu pages (common %lu, id %lu, unique %lu)\n",
+	       (unsigned long)npages, (unsigned long)common, (unsigned long)id,
+	       (unsigned long)nuniq);
 	while (!consfront_getline(line, sizeof(line), &left)) {
 		if (!strcmp(line, "write")) {
 			uint64_t t0;

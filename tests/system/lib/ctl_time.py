@@ -30,20 +30,27 @@ for req in reqs:
     cmd = json.loads(req)["cmd"]
     for _ in range(n):
         t0 = time.monotonic()
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(30)
-        s.connect(path)
-        s.sendall(req.encode() + b"\n")
-        s.shutdown(socket.SHUT_WR)
-        buf = b""
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            buf += b
+        try:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(30)
+            s.connect(path)
+            s.sendall(req.encode() + b"\n")
+            s.shutdown(socket.SHUT_WR)
+            buf = b""
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                buf += b
+            s.close()
+            r = json.loads(buf)
+        except (OSError, ValueError) as e:
+            # The verdict line names what broke (the caller shows the
+            # last line), not a traceback on stderr.
+            print("%s: %s after %.1f ms" %
+                  (cmd, e, (time.monotonic() - t0) * 1000))
+            sys.exit(1)
         ms = (time.monotonic() - t0) * 1000
-        s.close()
-        r = json.loads(buf)
         if r.get("ok") is not True:
             print("bad reply to %s: %s" % (req, buf[:200]))
             sys.exit(1)
