@@ -145,9 +145,12 @@ pct() { # BASE NEW: (NEW - BASE) * 100 / BASE
 		'BEGIN { if (b > 0) printf "%.3f", (l - b) * 100 / b }'
 }
 
-echo "policy: time-to-target of 1 GiB by balloon, $REPS runs"
+# Three runs: wall time by definition (not one of the CPU-time figures),
+# and a run can take a minute when the host is loaded.
+TTT_RUNS=$((REPS < 3 ? REPS : 3))
+echo "policy: time-to-target of 1 GiB by balloon, $TTT_RUNS runs"
 tt=() ww=()
-for ((r = 1; r <= REPS; r++)); do
+for ((r = 1; r <= TTT_RUNS; r++)); do
 	if ttt_run; then
 		tt+=("$ttt")
 		ww+=("$wall")
@@ -170,10 +173,13 @@ fi
 # does not depend on the load: the guest instructions memhog retired (its
 # own count over the 8 phases: the balloon driver's work shows there) and
 # the host events both runs caused (page walks, populate faults).
+# MIN pairs only: the instructions and host events decide at once, and the
+# CPU-time spread on a loaded host does not shrink with more pairs (its
+# values spread by the load, not by too few of them).
 echo "policy: memhog 48 MiB in 64 MiB, booted vs ballooned from 256 MiB," \
-	"$REPS..$MAXP pairs of (8 - 2 phases) CPU time; instructions"
+	"$REPS pairs of (8 - 2 phases) CPU time; instructions"
 sc='' sw='' si='' spw='' spf=''
-for ((r = 1; r <= MAXP; r++)); do
+for ((r = 1; r <= REPS; r++)); do
 	if read -r bc bw bi bpw bpf < <(slow_run 64M 8) && [ -n "$bpf" ] &&
 		read -r lc lw li lpw lpf < <(slow_run 256M 8) && [ -n "$lpf" ] &&
 		read -r bc2 _ < <(slow_run 64M 2) && [ -n "$bc2" ] &&
@@ -187,8 +193,6 @@ for ((r = 1; r <= MAXP; r++)); do
 		echo "policy: ballooned pair $r failed" >&2
 		status=1
 	fi
-	# shellcheck disable=SC2086 # a list of numbers
-	[ $r -ge "$REPS" ] && st enough --target "<=" 1.4 ${sc:-99} && break
 done
 # shellcheck disable=SC2086 # lists of numbers
 {

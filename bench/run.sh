@@ -86,7 +86,14 @@ calc() { awk "BEGIN { printf \"%.$1f\", $2 }"; }
 
 # The sections still to run; an interrupted run names them as missing.
 TODO=$WORKLOADS
-done_part() { TODO=$(echo " $TODO " | sed "s/ $1 / /; s/^ *//; s/ *$//"); }
+T_PART=$SECONDS
+done_part() {
+	TODO=$(echo " $TODO " | sed "s/ $1 / /; s/^ *//; s/ *$//")
+	# What each section costs, to keep the whole run near 30 minutes.
+	echo "bench: $1 took $((SECONDS - T_PART)) s, load" \
+		"$(cut -d' ' -f1 /proc/loadavg)"
+	T_PART=$SECONDS
+}
 finish() {
 	local status=$1 p
 	for p in $TODO; do
