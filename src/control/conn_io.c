@@ -18,11 +18,20 @@ static int conn_wait(const struct conn *c, short ev)
 	return left > 0 && poll(&p, 1, (int)left) == 1 ? 0 : -1;
 }
 
+/* A reply may be large (a p2m of a big domain is megabytes) and the
+ * machine loaded: its clock starts when atoll has built it, restarts
+ * whenever the client takes some of it, and all of it must go within
+ * CONN_SEND_MAX_MS, so a stalled client still frees the handler. */
+#define CONN_SEND_MAX_MS 60000
+
 void conn_send(struct conn *c, const void *p, size_t n)
 {
 	const char *s = p;
+	struct timespec start;
 	ssize_t r;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	c->t0 = start;
 	while (n) {
 		if (conn_wait(c, POLLOUT))
 			return;
@@ -33,5 +42,10 @@ void conn_send(struct conn *c, const void *p, size_t n)
 			return;
 		s += r;
 		n -= (size_t)r;
+		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+		if ((c->t0.tv_sec - start.tv_sec) * 1000 +
+			    (c->t0.tv_nsec - start.tv_nsec) / 1000000 >
+		    CONN_SEND_MAX_MS)
+			return;
 	}
 }
