@@ -24,7 +24,9 @@
 # the largest passing try used are printed, which says how far below the
 # memory it stayed.
 # usage: bench/density.sh [-n MIN] [-N MAX]; env BUILD, ATOLL, RESULT as
-# bench/share.sh; STALL (default 30 s), UNIQUE (default 256).
+# bench/share.sh; STALL (default 30 s), UNIQUE (default 256); GUEST=linux:
+# identical Linux domains instead (64 MiB each, the one read-only root
+# image, memhog HOG_MIB (2) MiB verified, then asleep) in POOL (32M).
 set -u
 BUILD=${BUILD:-build}
 ATOLL=${ATOLL:-$BUILD/atoll}
@@ -33,6 +35,18 @@ REPS=1 # section_start reads -n into it (one search per mode)
 MAXP=16
 STALL=${STALL:-30}
 UNIQUE=${UNIQUE:-256}
+GUEST=${GUEST:-atoll-os}
+if [ "$GUEST" = linux ]; then
+	POOL=${POOL:-32M}
+	HOG_MIB=${HOG_MIB:-2}
+	LINUX_DIR=$BUILD/linux
+	FILLED='atoll-linux: run: sleep'
+	WHAT="Linux domains (64 MiB, memhog $HOG_MIB MiB verified, one read-only root image)"
+else
+	POOL=16M
+	FILLED='share: filled'
+	WHAT="atoll-os domains (16 MiB, share workload, $UNIQUE unique pages each)"
+fi
 # shellcheck source=bench/lib/section.bash
 . "$(dirname "$0")/lib/section.bash"
 section_start density "$@"
@@ -46,10 +60,19 @@ try() {
 		moved i rate=0 pop saved best_pop=0 best_saved=0 now
 	[ "$sharing" = on ] && rate=50000
 	{
-		printf '[host]\nmachine_memory = 16M\ncontrol_socket = %s\n' \
-			"$ATOLL_SOCKET"
+		printf '[host]\nmachine_memory = %s\ncontrol_socket = %s\n' \
+			"$POOL" "$ATOLL_SOCKET"
 		printf 'share_rate = %d\n' $rate
 		for ((i = 1; i <= n; i++)); do
+			if [ "$GUEST" = linux ]; then
+				printf '\n[domain d%d]\nmemory = 64M\nkernel = %s\n' \
+					"$i" "$LINUX_DIR/Image"
+				printf 'cmdline = root=/dev/vda1 ro console=ttyS0 atoll.run=memhog,%d,1+sleep,600+poweroff\n' \
+					"$HOG_MIB"
+				printf "disk = [ '%s,raw,vda,ro' ]\n" \
+					"$LINUX_DIR/rootfs.img"
+				continue
+			fi
 			printf '\n[domain d%d]\nmemory = 16M\nkernel = %s\n' \
 				"$i" "$OS"
 			printf 'cmdline = workload=share pages=256 unique=%d id=%d balloon=0 ticks=360000\n' \
@@ -61,7 +84,7 @@ try() {
 	pid=$!
 	moved=$SECONDS
 	while kill -0 $pid 2>/dev/null; do
-		filled=$(grep -c 'share: filled' "$out")
+		filled=$(grep -c "$FILLED" "$out")
 		[ "$filled" = "$n" ] && break
 		# Progress is a new high of the gfns mapped or of the frames
 		# saved (the guests keep rewriting a few pages, which the
@@ -79,6 +102,17 @@ try() {
 		fi
 		sleep 0.5
 	done
+	if [ "$GUEST" = linux ]; then
+		# Each memhog verified its pass before the sleep began.
+		[ "$(grep -c "$FILLED" "$out")" = "$n" ] &&
+			used[$n]=$(q "'%d frames in use of %d, %d gfns mapped' % (hs['frames'] - hs['free'], hs['frames'], sum(m['populated'] for m in d.values()))")
+		kill -TERM $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		pid=
+		[ "$(grep -c 'memhog: pass 1: .* verified' "$out")" = "$n" ] &&
+			! grep -q 'memhog: FAIL\|run: status [1-9]' "$out"
+		return
+	fi
 	if [ "$(grep -c 'share: filled' "$out")" = "$n" ]; then
 		used[$n]=$(q "'%d frames in use of %d, %d gfns mapped' % (hs['frames'] - hs['free'], hs['frames'], sum(m['populated'] for m in d.values()))")
 		for ((i = 1; i <= n; i++)); do
@@ -142,9 +176,19 @@ search() {
 
 declare -A used
 
-echo "density: identical atoll-os domains (16 MiB, share workload, $UNIQUE" \
-	"unique pages each) in 16 MiB" \
-	"of machine memory, sharing off and on, up to $NMAX"
+echo "density: identical $WHAT in $POOL of machine memory, sharing off and" \
+	"on, up to $NMAX"
+if [ "$GUEST" = linux ]; then
+	make -C "$(dirname "$0")/.." --no-print-directory linux-guest \
+		>"$tmp/make.log" 2>&1 || {
+		tail -5 "$tmp/make.log" >&2
+		echo "density: the Linux guest did not build" >&2
+		exit 1
+	}
+	SECTION=density_linux
+else
+	SECTION=density
+fi
 for s in off on; do
 	t0=$SECONDS
 	r=$(search $s)
@@ -160,7 +204,7 @@ for s in off on; do
 	fi
 	note="largest N of the search (N = 1, 2, 3, 4, 8, ... up to $NMAX, then bisection):${r#"$best"}; $u"
 	[ "$best" = "$NMAX" ] && note="at least (the search's bound): $note"
-	record density "domains_sharing_$s" domains count \
+	record "$SECTION" "domains_sharing_$s" domains count \
 		--note "$note" -- "$best"
 	eval "best_$s=$best"
 done

@@ -41,7 +41,11 @@ enum jk {
 	JK_JALR,
 	JK_LOAD, /* aux = size | 16 for sign extension */
 	JK_STORE, /* aux = size */
+	JK_EXT, /* a shift pair fused (jt_fuse): aux = enum jk_ext */
 };
+
+/* Extensions a left shift and a right shift by the same amount make. */
+enum jk_ext { EXT_ZW, EXT_ZH, EXT_ZB, EXT_SW, EXT_SH, EXT_SB, EXT_N };
 
 struct jk_map {
 	insn_fn f4, f2;
@@ -51,6 +55,9 @@ struct jk_map {
 
 /* The table entry of the handler decode.c picked, or NULL: not translated. */
 const struct jk_map *jk_find(insn_fn fn);
+/* Entries for fused shift pairs (JK_EXT, by enum jk_ext) and the NOP the
+ * pair's second instruction becomes. */
+extern const struct jk_map jk_ext_map[EXT_N], jk_nop_map;
 
 /* Hart field offsets, as the generated code addresses them from rbp, which
  * points JIT_HART_BIAS bytes into the hart so that x1..x31 are reached
@@ -58,7 +65,6 @@ const struct jk_map *jk_find(insn_fn fn);
 #define HOFF(f) ((int32_t)offsetof(struct hart, f) - JIT_HART_BIAS)
 #define HX(r) ((int32_t)(offsetof(struct hart, x) + 8u * (r)) - JIT_HART_BIAS)
 #define HPC HOFF(pc)
-#define HREQ HOFF(requests)
 #define HCTX HOFF(ctx_data)
 #define HLOAD HOFF(tlb.load)
 #define HSTORE HOFF(tlb.store)
@@ -74,7 +80,6 @@ _Static_assert(sizeof(struct jit_entry) == 24, "jc entry: 3 words");
 _Static_assert(JIT_JC_BITS == 15, "hash below");
 _Static_assert(JIT_CODE_MIN == 256, "jbe below");
 _Static_assert(TLB_SIZE == 1024, "index mask below");
-_Static_assert(sizeof(((struct hart *)0)->requests) == 4, "cmp dword");
 
 /* Register allocation.  Within a block the guest registers it uses most
  * (and the data TLB context, pseudo-register JR_CTX, when it has several
@@ -94,10 +99,21 @@ extern const int8_t alloc_order[];
 /* EXIT/STEP: spend, leave with JIT_EXIT_LOOKUP/STEP.  CHAIN: the initial
  * target of a patchable jump.  SIDE: the taken side of an in-page branch:
  * spend, then a patchable jump (which adds its CHAIN stub).  Every kind
- * but CHAIN first writes back the registers dirty at its exit. */
-enum stub_kind { STUB_EXIT, STUB_STEP, STUB_CHAIN, STUB_SIDE };
+ * but CHAIN and FWD first writes back the registers dirty at its exit.
+ * FWD: the taken side of a branch inside the block, which skips
+ * `retired` instructions of the path (jit_scan.c). */
+/* HOT: as EXIT, leaving with JIT_EXIT_HOT. */
+enum stub_kind {
+	STUB_EXIT,
+	STUB_STEP,
+	STUB_CHAIN,
+	STUB_SIDE,
+	STUB_FWD,
+	STUB_HOT
+};
 struct stub {
 	uint8_t *fix[2]; /* rel32 fields that jump here */
+	uint8_t *to; /* FWD: give back `retired` to the budget, jump here */
 	uint64_t pc;
 	uint64_t dirty; /* guest registers to write back */
 	uint32_t retired; /* instructions of the block retired before */
@@ -116,12 +132,22 @@ struct stub {
 _Static_assert((JIT_UNROLL_INSNS + JIT_BLOCK_MAX_INSNS) * 200 < JIT_BLOCK_ROOM,
 	       "room for the largest block");
 
-/* One decoded instruction of the block. */
+/* One decoded instruction of the block.  ins[] is the path the block
+ * follows when no branch is taken: a `j` or `jal` to an address in the
+ * page not in the block yet is followed (the scan goes on there), a
+ * conditional branch to an instruction further on that path is a jump
+ * inside the block (fwd) instead of a side exit, and a branch or jump to
+ * an earlier one (not the start) is an inner loop's back edge (bwd). */
 struct jt_insn {
 	struct insn in;
 	const struct jk_map *m;
 	uint64_t pc;
+	uint64_t next; /* the pc run after it on the path */
 	uint8_t len;
+	bool follow; /* a j/jal the path follows */
+	int8_t fwd; /* a branch: ins[] index of its target, or -1 */
+	int8_t bwd; /* a branch or j/jal back to ins[bwd] (not the start):
+		     * an inner loop run inside the block, or -1 */
 };
 
 struct jt {
@@ -135,11 +161,20 @@ struct jt {
 	unsigned n; /* instructions in ins[] */
 	bool step_after; /* ins[n] exists but is left to the interpreter */
 	bool loops; /* a jump or branch back to start */
+	bool unroll; /* loops, and the body is emitted several times */
 	unsigned back; /* loops: ins[] index of the first one */
 	int8_t map[JR_N]; /* host register of a guest register, or NOREG */
 	uint64_t dirty; /* allocated registers changed so far */
 	uint64_t loop_dirty; /* loops: every allocated register it changes */
+	uint64_t inner_dirty; /* every allocated one an inner loop changes */
 	uint8_t *head; /* loops: the code after entry check and loads */
+	uint8_t *label[JIT_BLOCK_MAX_INSNS]; /* where ins[k] was emitted */
+	struct {
+		uint8_t *fix; /* rel32 of a jump inside the block, or */
+		struct stub *s; /* the FWD stub that jumps */
+		unsigned to;
+	} pend[JIT_BLOCK_MAX_INSNS]; /* jumps to ins[] not emitted yet */
+	unsigned npend;
 };
 
 static inline const uint8_t *jt_rx(struct jt *t, const uint8_t *rw)
@@ -151,6 +186,12 @@ static inline int H(const struct jt *t, unsigned r)
 {
 	return r < JR_N ? t->map[r] : NOREG;
 }
+
+/* jit_scan.c: decode the block at pc into t->ins (false if its first
+ * instruction is not translated), then give its most used guest registers
+ * host registers and emit their loads. */
+bool jt_scan(struct hart *h, struct jt *t, uint64_t pc);
+void jt_alloc(struct jt *t);
 
 /* Record an out-of-line exit whose rel32 field is fix. */
 struct stub *jt_stub(struct jt *t, uint8_t *fix, uint64_t pc, uint32_t retired,

@@ -3,14 +3,20 @@
 #ifndef ATOLL_CPU_JIT_IMPL_H
 #define ATOLL_CPU_JIT_IMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu/exec.h"
 #include "cpu/hart.h"
 #include "cpu/jit.h"
 
 /* What a block returns to the dispatcher (h->pc is always set):
  *   JIT_EXIT_LOOKUP  continue at h->pc (look it up);
+ *   JIT_EXIT_HOT     continue at h->pc, an inner loop's head left when
+ *                    the budget ran out: translate it now if it is not
+ *                    (it runs often; interpreting from the middle of a
+ *                    loop would land anywhere, at pcs rarely hot);
  *   JIT_EXIT_STEP    the interpreter runs the instruction at h->pc (one
  *                    the translator left out, or a load/store that missed
  *                    the soft TLB: it takes the slow path there);
@@ -19,6 +25,7 @@
  *                    exists (direct chaining). */
 #define JIT_EXIT_LOOKUP 0
 #define JIT_EXIT_STEP 1
+#define JIT_EXIT_HOT 2
 
 #define JIT_CACHE_SIZE (4u << 20) /* code cache per hart (docs/jit.md) */
 /* The size new code caches get: JIT_CACHE_SIZE, smaller in tests that
@@ -56,6 +63,16 @@ struct jit_entry {
  * as tests that compare translations need; at most JIT_CODE_MIN - 6;
  * ATOLL_JIT_HOT in the environment sets it). */
 extern unsigned jit_hot;
+/* The host has BMI2 (rorx shortens the inline soft-TLB check); set before
+ * main, cleared by tests of the other form. */
+extern bool jit_bmi2;
+/* Instructions between two looks outside (timers, interrupts, requests
+ * from other threads): JIT_BUDGET, four times the interpreter's
+ * EXEC_BUDGET, about as long at the translator's speed (a few
+ * microseconds) for a quarter of the trips through the dispatcher; the
+ * fuzzer makes it small, so blocks and loops run out of it anywhere. */
+#define JIT_BUDGET (4 * EXEC_BUDGET)
+extern unsigned jit_budget;
 /* Instructions the interpreter runs per visit of cold code. */
 #define JIT_COLD_RUN 32
 

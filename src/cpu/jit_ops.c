@@ -147,6 +147,13 @@ static const struct jk_map jk_table[] = {
 	{ op_fence_nop, op_fence_nop, JK_NOP, 0, 0 },
 };
 
+const struct jk_map jk_ext_map[EXT_N] = {
+	{ 0, 0, JK_EXT, EXT_ZW, 0 }, { 0, 0, JK_EXT, EXT_ZH, 0 },
+	{ 0, 0, JK_EXT, EXT_ZB, 0 }, { 0, 0, JK_EXT, EXT_SW, 0 },
+	{ 0, 0, JK_EXT, EXT_SH, 0 }, { 0, 0, JK_EXT, EXT_SB, 0 },
+};
+const struct jk_map jk_nop_map = { 0, 0, JK_NOP, 0, 0 };
+
 const struct jk_map *jk_find(insn_fn fn)
 {
 	for (size_t k = 0; k < sizeof(jk_table) / sizeof(jk_table[0]); k++)
@@ -215,25 +222,30 @@ void jt_alu_x(struct jt *t, int w, enum x86_alu op, int reg, unsigned r)
 		x_alu_rm(&t->b, w, op, reg, RBP, NOREG, HX(r));
 }
 
-/* The inline soft-TLB check of ops_mem.c: rsi = host address on a hit;
- * a miss jumps to a STEP stub for this instruction. */
-static void jt_tlb(struct jt *t, const struct insn *in, unsigned size,
-		   int32_t arr, uint64_t pc, uint32_t retired)
+/* The inline soft-TLB check of ops_mem.c, for the access at x[rs1] + imm:
+ * returns the host register holding x[rs1] (its own, or rsi loaded with
+ * it), with rax = the entry's addend on a hit, so the access is
+ * [base + rax + imm]; a miss jumps to a STEP stub for this instruction.
+ * Nine instructions with BMI2 (ten without): va in rcx, the index from it
+ * in eax, the key (va masked to page and alignment, or the context) in
+ * rcx compared with the entry's tag, then the addend. */
+static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
+		  int32_t arr, uint64_t pc, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
-	int h = H(t, in->rs1), c = H(t, JR_CTX);
+	int h = jt_src(t, in->rs1, RSI), c = H(t, JR_CTX);
 
-	if (h != NOREG) {
-		x_lea(b, RSI, h, in->imm);
+	if (in->imm)
+		x_lea(b, RCX, h, in->imm);
+	else
+		x_mov_rr(b, RCX, h);
+	if (jit_bmi2) {
+		x_rorx32(b, RAX, RCX, 7); /* (va >> 12) * 32, once masked */
 	} else {
-		x_load64(b, RSI, RBP, HX(in->rs1));
-		if (in->imm)
-			x_alu_ri(b, 1, ALU_ADD, RSI, in->imm);
+		x_mov_rr32(b, RAX, RCX);
+		x_shift_ri(b, 0, SH_SHR, RAX, 7);
 	}
-	x_mov_rr(b, RAX, RSI);
-	x_shift_ri(b, 1, SH_SHR, RAX, 7); /* (va >> 12) * 32 */
 	x_alu_ri(b, 0, ALU_AND, RAX, (int32_t)(TLB_MASK << 5));
-	x_mov_rr(b, RCX, RSI);
 	x_alu_ri(b, 1, ALU_AND, RCX, (int32_t)(~0xfffu | (size - 1)));
 	if (c == NOREG) {
 		x_load32(b, RDX, RBP, HCTX);
@@ -242,7 +254,8 @@ static void jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 	x_alu_rr(b, 1, ALU_OR, RCX, c);
 	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, RAX, arr);
 	jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_STEP);
-	x_alu_rm(b, 1, ALU_ADD, RSI, RBP, RAX, arr + 8);
+	x_op_mem(b, 1, X_OP(0x8b), 1, RAX, RBP, RAX, arr + 8);
+	return h;
 }
 
 void jt_load(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
@@ -251,26 +264,27 @@ void jt_load(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
 	struct xbuf *b = &t->b;
 	unsigned size = aux & 15;
 	int sx = aux & 16, d = jt_dst(t, in->rd, 0, 0);
+	int a = jt_tlb(t, in, size, HLOAD, pc, retired);
+	int32_t o = in->imm;
 
-	jt_tlb(t, in, size, HLOAD, pc, retired);
 	switch (size) {
 	case 1:
 		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, d, RSI, NOREG, 0);
+			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, d, a, RAX, o);
 		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, d, RSI, NOREG, 0);
+			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, d, a, RAX, o);
 		break;
 	case 2:
 		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, d, RSI, NOREG, 0);
+			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, d, a, RAX, o);
 		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, d, RSI, NOREG, 0);
+			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, d, a, RAX, o);
 		break;
 	case 4:
-		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, d, RSI,
-			 NOREG, 0);
+		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, d, a, RAX,
+			 o);
 		break;
-	default: x_load64(b, d, RSI, 0); break;
+	default: x_op_mem(b, 1, X_OP(0x8b), 1, d, a, RAX, o); break;
 	}
 	jt_put(t, d, in->rd);
 }
@@ -279,18 +293,18 @@ void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
 	      uint32_t retired)
 {
 	struct xbuf *b = &t->b;
-	int v;
+	int a = jt_tlb(t, in, size, HSTORE, pc, retired), v;
+	int32_t o = in->imm;
 
-	jt_tlb(t, in, size, HSTORE, pc, retired);
 	v = jt_src(t, in->rs2, RCX); /* never spl..dil: no byte-reg REX */
 	switch (size) {
-	case 1: x_op_mem(b, 0, X_OP(0x88), 1, v, RSI, NOREG, 0); break;
+	case 1: x_op_mem(b, 0, X_OP(0x88), 1, v, a, RAX, o); break;
 	case 2:
 		x_b(b, 0x66);
-		x_op_mem(b, 0, X_OP(0x89), 1, v, RSI, NOREG, 0);
+		x_op_mem(b, 0, X_OP(0x89), 1, v, a, RAX, o);
 		break;
-	case 4: x_op_mem(b, 0, X_OP(0x89), 1, v, RSI, NOREG, 0); break;
-	default: x_store64(b, v, RSI, 0); break;
+	case 4: x_op_mem(b, 0, X_OP(0x89), 1, v, a, RAX, o); break;
+	default: x_op_mem(b, 1, X_OP(0x89), 1, v, a, RAX, o); break;
 	}
 }
 
@@ -339,6 +353,11 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		return;
 	case JK_MV: jt_get(t, d, in->rs1); break;
 	case JK_ALUI:
+		if (m->aux == ALU_ADD && H(t, in->rs1) != NOREG &&
+		    H(t, in->rs1) != d) { /* one lea, not mov and add */
+			x_lea(b, d, H(t, in->rs1), in->imm);
+			break;
+		}
 		jt_get(t, d, in->rs1);
 		x_alu_ri(b, 1, m->aux, d, in->imm);
 		break;
@@ -353,8 +372,21 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		x_shift_ri(b, 1, m->aux, d, (uint8_t)(in->imm & 63));
 		break;
 	case JK_ADDIW:
-		jt_get(t, d, in->rs1);
-		x_alu_ri(b, 0, ALU_ADD, d, in->imm);
+		if (!in->imm) { /* sext.w: one movsxd from x[rs1] */
+			if (H(t, in->rs1) != NOREG)
+				x_movsxd(b, d, H(t, in->rs1));
+			else
+				x_op_mem(b, 1, X_OP(0x63), 1, d, RBP, NOREG,
+					 HX(in->rs1));
+			break;
+		}
+		if (H(t, in->rs1) != NOREG && H(t, in->rs1) != d)
+			x_op_mem(b, 0, X_OP(0x8d), 1, d, H(t, in->rs1), NOREG,
+				 in->imm); /* lea r32 */
+		else {
+			jt_get(t, d, in->rs1);
+			x_alu_ri(b, 0, ALU_ADD, d, in->imm);
+		}
 		x_movsxd(b, d, d);
 		break;
 	case JK_SHIW:
@@ -363,7 +395,32 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		x_movsxd(b, d, d);
 		break;
 	case JK_AUIPC: x_mov_imm(b, d, pc + (uint64_t)(int64_t)in->imm); break;
+	case JK_EXT: {
+		/* movzx/movsx/mov r32/movsxd from x[rs1]'s register or
+		 * slot (its low bytes: little-endian) */
+		static const uint8_t op[EXT_N][2] = {
+			{ 0x8b, 0 }, { 0x0f, 0xb7 }, { 0x0f, 0xb6 },
+			{ 0x63, 0 }, { 0x0f, 0xbf }, { 0x0f, 0xbe },
+		};
+		const uint8_t *o = op[m->aux];
+		int w = m->aux >= EXT_SW, h = H(t, in->rs1);
+
+		d = jt_dst(t, in->rd, 0, 0);
+		if (h != NOREG)
+			x_op_rr(b, w, o, o[1] ? 2 : 1, d, h);
+		else
+			x_op_mem(b, w, o, o[1] ? 2 : 1, d, RBP, NOREG,
+				 HX(in->rs1));
+		break;
+	}
 	case JK_ALU:
+		if (m->aux == ALU_ADD && H(t, in->rs1) != NOREG &&
+		    H(t, in->rs2) != NOREG && H(t, in->rs1) != d &&
+		    H(t, in->rs2) != d) { /* lea d, [rs1 + rs2] */
+			x_op_mem(b, 1, X_OP(0x8d), 1, d, H(t, in->rs1),
+				 H(t, in->rs2), 0);
+			break;
+		}
 		jt_get(t, d, in->rs1);
 		jt_alu_x(t, 1, m->aux, d, in->rs2);
 		break;

@@ -11,10 +11,12 @@
  * inline lookup for other pages and jalr) or leaves to the dispatcher with
  * pc set: to look up, or for the interpreter to run the instruction there
  * (one not translated, or a load/store that missed the soft TLB).  Every
- * block starts with the exit check (requests from other threads, budget),
- * so chained edges poll like the interpreter does; a branch or jump back
- * to the block's own start is a loop run without leaving, its body
- * unrolled when small, with the same check on each back edge.
+ * block starts with the exit check (the budget: requests from other
+ * threads wait for it to run out, as under the interpreter), so chained
+ * edges count; a branch or jump back to the block's own start is a loop
+ * run without leaving, its body unrolled when small, and one back to an
+ * earlier instruction an inner loop, with the same check on each back
+ * edge.
  *
  * Decoding goes through decode.c: the handler it picks names the
  * operation, so both engines read the same fields.
@@ -33,6 +35,7 @@ struct stub *jt_stub(struct jt *t, uint8_t *fix, uint64_t pc, uint32_t retired,
 
 	s->fix[0] = fix;
 	s->fix[1] = 0;
+	s->to = 0;
 	s->pc = pc;
 	s->retired = retired;
 	s->kind = (uint8_t)kind;
@@ -76,7 +79,8 @@ static void jt_leave(struct jt *t, uint64_t pc, uint64_t ret)
  * lookup done inline (fetch TLB entry of the target, its decoded page's
  * gen, the lookup table entry), jumping straight to the block when it
  * exists; otherwise leave with pc = rdx.  The target block's entry check
- * polls as every chained edge does.  Registers are written back. */
+ * counts the budget as every chained edge does.  Registers are written
+ * back. */
 static void jt_lookup(struct jt *t)
 {
 	struct xbuf *b = &t->b;
@@ -144,21 +148,31 @@ static void jt_goto(struct jt *t, uint64_t pc, uint32_t retired, uint64_t dirty)
 	}
 }
 
-/* A jump back to the block's start after `retired` instructions: the exit
- * check inline (budget spent to zero or below, requests), then straight
- * to the loop head with every register still in place. */
+/* A jump back to the block's start after `retired` instructions: the
+ * budget spent, then straight to the loop head with every register still
+ * in place, or out (pc = start) once it is spent. */
 void jt_back_edge(struct jt *t, uint32_t retired)
 {
 	struct xbuf *b = &t->b;
-	struct stub *s;
-	uint8_t *rel;
 
 	x_alu_ri(b, 1, ALU_SUB, R15, (int32_t)retired);
-	s = jt_stub(t, x_jcc(b, CC_LE), t->start, 0, STUB_EXIT);
-	x_alu_mi8(b, 0, ALU_CMP, RBP, HREQ, 0);
-	s->fix[1] = x_jcc(b, CC_NE);
-	rel = x_jmp(b);
-	x_patch(rel, t->head);
+	x_patch(x_jcc(b, CC_G), t->head);
+	jt_stub(t, x_jmp(b), t->start, 0, STUB_EXIT);
+}
+
+/* An inner loop's back edge, from ins[k] to ins[m] (m < k, emitted
+ * already; base: as jt_emit_insn's): the budget spent for ins[m..k], then
+ * back to ins[m] with every register in place, or out (pc = ins[m]) once
+ * it is spent.  Exits count the block's instructions before them once
+ * (their position); each back edge taken spends the pass over ins[m..k]
+ * that position leaves out, so the way out here spends ins[0..m-1]. */
+static void jt_inner_back(struct jt *t, unsigned k, unsigned m, uint32_t base)
+{
+	struct xbuf *b = &t->b;
+
+	x_alu_ri(b, 1, ALU_SUB, R15, (int32_t)(k - m + 1));
+	x_patch(x_jcc(b, CC_G), t->label[m]);
+	jt_stub(t, x_jmp(b), t->ins[m].pc, base + m, STUB_HOT);
 }
 
 /* The out-of-line exits, in order; SIDE stubs add CHAIN stubs, which the
@@ -177,12 +191,17 @@ static void jt_emit_stubs(struct jt *t)
 			jt_leave(t, s->pc, (uintptr_t)jt_rx(t, s->fix[0]));
 			break;
 		case STUB_SIDE: jt_goto(t, s->pc, s->retired, s->dirty); break;
+		case STUB_FWD:
+			x_alu_ri(&t->b, 1, ALU_ADD, R15, (int32_t)s->retired);
+			x_patch(x_jmp(&t->b), s->to);
+			break;
 		default:
 			jt_writeback(t, s->dirty);
 			jt_spend(t, s->retired);
 			jt_leave(t, s->pc,
-				 s->kind == STUB_STEP ? JIT_EXIT_STEP
-						      : JIT_EXIT_LOOKUP);
+				 s->kind == STUB_STEP  ? JIT_EXIT_STEP
+				 : s->kind == STUB_HOT ? JIT_EXIT_HOT
+						       : JIT_EXIT_LOOKUP);
 			break;
 		}
 	}
@@ -192,8 +211,19 @@ static void jt_emit_stubs(struct jt *t)
 static enum x86_cc jt_compare(struct jt *t, const struct jk_map *m,
 			      const struct insn *in)
 {
-	int a = jt_src(t, in->rs1, RAX);
+	int a;
 
+	if (H(t, in->rs1) == NOREG &&
+	    (in->rs2 == 0 || H(t, in->rs2) != NOREG)) {
+		/* cmp [x[rs1]], 0 or cmp [x[rs1]], reg: no load first */
+		if (in->rs2 == 0)
+			x_alu_mi8(&t->b, 1, ALU_CMP, RBP, HX(in->rs1), 0);
+		else
+			x_op_mem(&t->b, 1, X_OP(0x39), 1, H(t, in->rs2), RBP,
+				 NOREG, HX(in->rs1));
+		return (enum x86_cc)m->aux;
+	}
+	a = jt_src(t, in->rs1, RAX);
 	if (in->rs2 == 0)
 		x_test_rr(&t->b, a);
 	else
@@ -201,15 +231,61 @@ static enum x86_cc jt_compare(struct jt *t, const struct jk_map *m,
 	return (enum x86_cc)m->aux;
 }
 
-/* Conditional branch: fall through, or a side exit to the target (in a
- * loop back to the start, the back edge inline). */
-static void jt_branch(struct jt *t, const struct jk_map *m,
-		      const struct insn *in, uint64_t pc, uint32_t retired)
+/* ins[k] is emitted here: jumps inside the block waiting for it land. */
+static void jt_label(struct jt *t, unsigned k)
 {
+	unsigned p = 0;
+
+	t->label[k] = t->b.p;
+	for (unsigned q = 0; q < t->npend; q++) {
+		if (t->pend[q].to != k) {
+			t->pend[p++] = t->pend[q];
+			continue;
+		}
+		if (t->pend[q].s)
+			t->pend[q].s->to = t->b.p;
+		else
+			x_patch(t->pend[q].fix, t->b.p);
+	}
+	t->npend = p;
+}
+
+/* A branch from ins[k] to ins[to] further on the path: taken, it gives
+ * back the instructions it skips (exits after ins[to] spend them). */
+static void jt_branch_fwd(struct jt *t, enum x86_cc cc, unsigned k, unsigned to)
+{
+	unsigned q = t->npend++;
+
+	t->pend[q].to = to;
+	t->pend[q].s = 0;
+	t->pend[q].fix = x_jcc(&t->b, cc);
+	if (to - k - 1)
+		t->pend[q].s =
+			jt_stub(t, t->pend[q].fix, 0, to - k - 1, STUB_FWD);
+}
+
+/* Conditional branch: fall through, jump inside the block, or a side exit
+ * to the target (in a loop back to the start, the back edge inline). */
+static void jt_branch(struct jt *t, const struct jk_map *m, unsigned k,
+		      uint32_t retired)
+{
+	const struct insn *in = &t->ins[k].in;
 	struct xbuf *b = &t->b;
+	uint64_t pc = t->ins[k].pc;
 	uint64_t target = pc + (uint64_t)(int64_t)in->imm;
 	enum x86_cc cc = jt_compare(t, m, in);
 	uint8_t *fix;
+
+	if (t->ins[k].fwd >= 0) {
+		jt_branch_fwd(t, cc, k, (unsigned)t->ins[k].fwd);
+		return;
+	}
+	if (t->ins[k].bwd >= 0) {
+		fix = x_jcc(b, x_cc_not(cc));
+		jt_inner_back(t, k, (unsigned)t->ins[k].bwd, retired - 1 - k);
+		x_patch(fix, b->p);
+		return;
+	}
 
 	if (target == t->start && t->loops) {
 		fix = x_jcc(b, x_cc_not(cc));
@@ -241,147 +317,6 @@ static void jt_jalr(struct jt *t, const struct insn *in, uint64_t pc,
 	jt_lookup(t);
 }
 
-/* Decode the instruction at pc (in the current page); 0 if it cannot be
- * translated (not in the table, or it straddles the page end). */
-static unsigned jt_decode(struct hart *h, uint64_t pc, struct insn *in,
-			  const struct jk_map **m)
-{
-	unsigned off = (unsigned)(pc & 0xfff), len;
-	const uint8_t *p = h->cur_host + off;
-	uint32_t raw = (uint32_t)p[0] | (uint32_t)p[1] << 8;
-
-	len = (raw & 3) == 3 ? 4 : 2;
-	if (len == 4) {
-		if (off == 4096 - 2)
-			return 0;
-		raw |= (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-	}
-	decode_insn(raw, len, in);
-	*m = jk_find(in->fn);
-	return *m ? len : 0;
-}
-
-/* Guest registers an instruction reads (bit mask) and writes (or 0). */
-static uint64_t jt_reads(const struct jt_insn *k)
-{
-	const struct insn *in = &k->in;
-
-	switch (k->m->kind) {
-	case JK_NOP:
-	case JK_LI:
-	case JK_AUIPC:
-	case JK_J:
-	case JK_JAL: return 0;
-	case JK_MV:
-	case JK_ALUI:
-	case JK_SLTI:
-	case JK_SLTIU:
-	case JK_SHI:
-	case JK_ADDIW:
-	case JK_SHIW:
-	case JK_JALR: return 1ULL << in->rs1;
-	case JK_LOAD: return 1ULL << in->rs1 | 1ULL << JR_CTX;
-	case JK_STORE:
-		return 1ULL << in->rs1 | 1ULL << in->rs2 | 1ULL << JR_CTX;
-	default: return 1ULL << in->rs1 | 1ULL << in->rs2;
-	}
-}
-
-static uint64_t jt_writes(const struct jt_insn *k)
-{
-	switch (k->m->kind) {
-	case JK_NOP:
-	case JK_J:
-	case JK_BR:
-	case JK_STORE: return 0;
-	default: return k->in.rd < 32 ? 1ULL << k->in.rd : 0;
-	}
-}
-
-/* Decode the block into t->ins: straight-line code up to a jump, the page
- * end, JIT_BLOCK_MAX_INSNS or the first instruction left out.  Returns
- * false if the first one is left out. */
-static bool jt_scan(struct hart *h, struct jt *t, uint64_t pc)
-{
-	t->n = 0;
-	t->step_after = false;
-	t->loops = false;
-	while (t->n < JIT_BLOCK_MAX_INSNS) {
-		struct jt_insn *k = &t->ins[t->n];
-		unsigned len = jt_decode(h, pc, &k->in, &k->m);
-		uint64_t target = pc + (uint64_t)(int64_t)k->in.imm;
-
-		if (!len) {
-			t->step_after = true;
-			break;
-		}
-		k->pc = pc;
-		k->len = (uint8_t)len;
-		t->n++;
-		pc += len;
-		if ((k->m->kind == JK_BR || k->m->kind == JK_J ||
-		     k->m->kind == JK_JAL) &&
-		    target == t->start && !t->loops) {
-			t->loops = true;
-			t->back = t->n - 1;
-		}
-		if (k->m->kind == JK_J || k->m->kind == JK_JAL ||
-		    k->m->kind == JK_JALR || (pc & 0xfff) == 0)
-			break;
-	}
-	return t->n != 0;
-}
-
-/* Give the most used guest registers (two uses at least, a loop body's
- * counting more) host registers;
- * load the ones the block may read before writing. */
-static void jt_alloc(struct jt *t)
-{
-	unsigned uses[JR_N] = { 0 };
-	uint64_t written = 0, live_in = 0;
-	int next = 0;
-
-	for (unsigned k = 0; k < t->n; k++) {
-		uint64_t rd = jt_reads(&t->ins[k]), wr = jt_writes(&t->ins[k]);
-
-		live_in |= rd & ~written;
-		written |= wr;
-		/* a loop body's uses repeat: they weigh more */
-		unsigned w = t->loops && k <= t->back ? 8 : 1;
-
-		for (unsigned r = 1; r < JR_N; r++)
-			uses[r] +=
-				w * (unsigned)((rd >> r & 1) + (wr >> r & 1));
-	}
-	for (unsigned r = 0; r < JR_N; r++)
-		t->map[r] = NOREG;
-	uses[0] = uses[32] = 0;
-	while (next < ALLOC_N) {
-		unsigned best = 0;
-
-		for (unsigned r = 1; r < JR_N; r++)
-			if (t->map[r] == NOREG && uses[r] > uses[best])
-				best = r;
-		if (uses[best] < 2)
-			break;
-		t->map[best] = alloc_order[next++];
-	}
-	t->dirty = 0;
-	t->loop_dirty = 0;
-	for (unsigned r = 1; r < JR_N; r++) {
-		if (t->map[r] == NOREG)
-			continue;
-		if (r == JR_CTX)
-			x_load32(&t->b, t->map[r], RBP, HCTX);
-		else if (t->loops || (live_in >> r & 1))
-			x_load64(&t->b, t->map[r], RBP, HX(r));
-		if (t->loops && r < 32 && (written >> r & 1))
-			t->loop_dirty |= 1ULL << r;
-	}
-	/* In a loop every register the body changes may be dirty anywhere. */
-	t->dirty = t->loop_dirty;
-}
-
 /* Emit ins[k]; base: instructions retired since the loop head before this
  * copy of the body (unrolled copies).  Returns false if it ends the
  * block. */
@@ -392,15 +327,20 @@ static bool jt_emit_insn(struct jt *t, unsigned k, uint32_t base)
 	uint64_t target = e->pc + (uint64_t)(int64_t)e->in.imm;
 	uint32_t n = base + k;
 
+	jt_label(t, k);
 	switch (m->kind) {
 	case JK_NOP: break;
-	case JK_BR: jt_branch(t, m, &e->in, e->pc, n + 1); break;
+	case JK_BR: jt_branch(t, m, k, n + 1); break;
 	case JK_JAL:
 		x_mov_imm(&t->b, RAX, e->pc + e->len);
 		jt_put(t, RAX, e->in.rd);
 		/* fall through */
 	case JK_J:
-		if (target == t->start)
+		if (e->follow)
+			break;
+		if (e->bwd >= 0)
+			jt_inner_back(t, k, (unsigned)e->bwd, base);
+		else if (target == t->start)
 			jt_back_edge(t, n + 1);
 		else
 			jt_goto(t, target, n + 1, t->dirty);
@@ -429,6 +369,7 @@ static bool jt_emit_unrolled(struct jt *t, unsigned copies)
 	for (c = 0; c < copies; c++) {
 		for (unsigned k = 0; k < t->back; k++)
 			jt_emit_insn(t, k, c * body);
+		jt_label(t, t->back);
 		if (e->m->kind != JK_BR) { /* j/jal back: the block ends */
 			if (e->m->kind == JK_JAL) {
 				x_mov_imm(&t->b, RAX, e->pc + e->len);
@@ -460,7 +401,7 @@ static bool jt_emit_unrolled(struct jt *t, unsigned copies)
 const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc)
 {
 	static __thread struct jt t; /* ~12 KiB: off the vCPU stack */
-	uint8_t *start = j->rw + j->used, *fix;
+	uint8_t *start = j->rw + j->used;
 	unsigned k = 0, copies = 1;
 	bool open = true;
 
@@ -469,18 +410,18 @@ const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc)
 	t.page = pc & ~0xfffULL;
 	t.start = pc;
 	t.nstubs = 0;
+	t.npend = 0;
 	if (!jt_scan(h, &t, pc))
 		return JIT_NONE;
-	/* The exit check: other threads' requests, then the budget. */
+	/* The exit check: the budget (requests from other threads wait for
+	 * it to run out, as under the interpreter). */
 	t.dirty = 0;
-	x_alu_mi8(&t.b, 0, ALU_CMP, RBP, HREQ, 0);
-	fix = x_jcc(&t.b, CC_NE);
 	x_test_rr(&t.b, R15);
-	jt_stub(&t, fix, pc, 0, STUB_EXIT)->fix[1] = x_jcc(&t.b, CC_LE);
+	jt_stub(&t, x_jcc(&t.b, CC_LE), pc, 0, STUB_EXIT);
 	jt_alloc(&t);
 	t.head = t.b.p;
 
-	if (t.loops && (t.back + 1) * 2 <= JIT_UNROLL_INSNS) {
+	if (t.unroll) {
 		copies = JIT_UNROLL_INSNS / (t.back + 1);
 		if (copies > JIT_UNROLL)
 			copies = JIT_UNROLL;
@@ -489,7 +430,9 @@ const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc)
 	}
 	for (; open && k < t.n; k++)
 		open = jt_emit_insn(&t, k, 0);
-	pc = t.ins[t.n - 1].pc + t.ins[t.n - 1].len;
+	if (t.npend) /* a jump inside the block with nowhere to land */
+		return JIT_NONE;
+	pc = t.ins[t.n - 1].next;
 	if (t.step_after) {
 		jt_writeback(&t, t.dirty);
 		jt_spend(&t, t.n);

@@ -207,6 +207,25 @@ static inline void x_mov_rr(struct xbuf *b, int dst, int src)
 	x_op_rr(b, 1, X_OP(0x89), 1, src, dst);
 }
 
+/* mov r32, r32 (zero-extends) */
+static inline void x_mov_rr32(struct xbuf *b, int dst, int src)
+{
+	x_op_rr(b, 0, X_OP(0x89), 1, src, dst);
+}
+
+/* rorx r32 dst, r32 src, n (BMI2: a rotate into another register, flags
+ * untouched; VEX.LZ.F2.0F3A.W0 F0 /r ib). */
+static inline void x_rorx32(struct xbuf *b, int dst, int src, uint8_t n)
+{
+	x_b(b, 0xc4);
+	x_b(b, (uint8_t)((dst > 7 ? 0 : 0x80) | 0x40 | (src > 7 ? 0 : 0x20) |
+			 0x03));
+	x_b(b, 0x7b);
+	x_b(b, 0xf0);
+	x_modrm_rr(b, dst, src);
+	x_b(b, n);
+}
+
 /* alu dst, src (width w) */
 static inline void x_alu_rr(struct xbuf *b, int w, enum x86_alu op, int dst,
 			    int src)

@@ -383,6 +383,29 @@ static void gen_smc(struct gen *g)
 
 static void gen_item(struct gen *g, bool in_loop);
 
+/* A cast as compilers write it: slli rd, rs, S ... srli/srai rd, rd, S
+ * (or the W forms with 16 or 24), sometimes with other ALU instructions
+ * between, one of which may use rd (the translator fuses the pair into
+ * one extension only when nothing between touches rd). */
+static void gen_cast(struct gen *g)
+{
+	static const uint8_t sh[] = { 32, 48, 56, 16, 24, 8 };
+	unsigned k = rn(sizeof(sh)), w = sh[k] <= 24;
+	uint32_t rd = 1 + rn(RD_MAX), op = w ? 0x1b : 0x13, n = rn(3);
+
+	put32(g, enc_i(op, rd, 1, rn(32), sh[k]));
+	while (n--) {
+		uint32_t x = 1 + rn(RD_MAX);
+
+		if (rn(4) == 0) /* touches rd: no fusion */
+			put32(g, enc_i(0x13, rn(2) ? rd : x, 0, rd, 3));
+		else
+			put32(g, 0x33u | x << 7 | rn(32) << 15 | rn(32) << 20);
+	}
+	put32(g, enc_i(op, rd, 5, rn(8) ? rd : rn(32),
+		       (int32_t)((rn(2) ? 0x400u : 0) | sh[k])));
+}
+
 /* addi x30, x0, K; body; addi x30, x30, -1; bne x30, x0, body */
 static void gen_loop(struct gen *g)
 {
@@ -451,6 +474,8 @@ static void gen_item(struct gen *g, bool in_loop)
 		put32(g, rn(2) ? 0x0000000b : 0xffffffff); /* illegal */
 	else if (r < 90 && !in_loop)
 		gen_loop(g);
+	else if (r < 94)
+		gen_cast(g);
 	else
 		put32(g, gen_random32());
 	fwd_step(g, false);
@@ -601,6 +626,8 @@ int main(int argc, char **argv)
 	uint64_t seed0 = argc > 2 ? strtoull(argv[2], 0, 0) : 1, insns = 0;
 	double t0 = now_s();
 	int failures = 0;
+	bool bmi2 = jit_bmi2;
+	unsigned budget = jit_budget;
 
 	if (!jit_supported()) {
 		printf("test_jit_fuzz: no translator on this host: skipped\n");
@@ -614,6 +641,11 @@ int main(int argc, char **argv)
 		/* Every third pair: cold code interpreted before it is
 		 * translated, so runs mix both engines' instructions. */
 		jit_hot = k % 6 >= 4 ? 3 : 1;
+		/* Every fourth: the soft-TLB check without BMI2's rorx. */
+		jit_bmi2 = bmi2 && k % 4 != 3;
+		/* Every third: a budget so small that it runs out in every
+		 * kind of block and loop, not only where a trap leaves. */
+		jit_budget = k % 3 == 2 ? 3 + (k * 37) % 200 : budget;
 		failures += fuzz_one(seed0 + k, &insns);
 	}
 	if (failures) {
