@@ -22,7 +22,7 @@
 #
 # Environment: BUILD (build), ATOLL ($BUILD/atoll), SAN (1: longer
 # timeouts), QEMU, JOBS (2), and per-test timeouts in seconds T_UNIT (60),
-# T_ISA (60), T_DIFF (60), T_CLI (60), T_SYSTEM (300), T_LINUX (900); SAN=1
+# T_ISA (60), T_DIFF (60), T_CLI (180), T_SYSTEM (300), T_LINUX (900); SAN=1
 # multiplies the defaults by 4 (Linux by 2).
 set -u
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
@@ -36,7 +36,7 @@ scale=1
 export T_UNIT=${T_UNIT:-$((60 * scale))}
 export T_ISA=${T_ISA:-$((60 * scale))}
 export T_DIFF=${T_DIFF:-$((60 * scale))}
-export T_CLI=${T_CLI:-$((60 * scale))}
+export T_CLI=${T_CLI:-$((180 * scale))} # ctl-bad-input: 66-72 s at load 25
 export T_SYSTEM=${T_SYSTEM:-$((300 * scale))}
 export T_LINUX=${T_LINUX:-$((900 * (scale > 1 ? 2 : 1)))}
 MAX_OUT=$((4 * 1024 * 1024)) # bytes of console kept from one guest
