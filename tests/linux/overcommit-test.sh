@@ -73,7 +73,11 @@ done
 # state (logged once per transition, docs/policy.md), or, when the
 # balloons gave memory back in time for it to stay high (the pool lends
 # while a balloon is on time), the domains ended with memory ballooned
-# out or swapped (the summary's BALLN and SWAP columns, MiB).
+# out or swapped (the summary's BALLN and SWAP columns, MiB).  Why: runs
+# left the high state only 1-4 times once the pool lent, and one run in
+# eight failed on a quiet machine with its verdict line not kept, most
+# likely this check (every other run ended with 150-190 MiB ballooned or
+# swapped).
 soft=$(grep -c "memory: high -> " "$tmp/err")
 reclaimed=$(awk '$1 ~ /^lin[0-9]+$/ && $2 == "exit" { s += $8 + $9 }
 	END { printf "%.1f", s }' "$tmp/err")
