@@ -128,32 +128,33 @@ static int aio_sync(struct disk_aio *a, const struct aio_slot *s, uint64_t skip)
 	return 0;
 }
 
-/* With io_uring: can s be done now?  true with s->res its result, or
- * s->res = 1 for "synchronously, blocking" (a write the file system
- * cannot do without blocking); false: to io_uring.  A short transfer
- * (part in the page cache) goes to io_uring whole: moving the same bytes
- * again is harmless. */
+/* With io_uring: do s now if that cannot block, or if the file system
+ * cannot write without blocking (then blocking here is what io_uring's
+ * worker would do): true with s->res its result; false: to io_uring.  A
+ * short transfer (part in the page cache) goes to io_uring whole: moving
+ * the same bytes again is harmless. */
 static bool aio_now(struct disk_aio *a, struct aio_slot *s)
 {
 	ssize_t r;
 
 	if (s->op == AIO_FLUSH || a->flushing)
 		return false; /* a flush orders what follows it: io_uring's */
-	if (s->op == AIO_WRITE && a->write_blocks) {
-		s->res = 1;
-		return true;
+	if (s->op == AIO_WRITE && !a->write_blocks) {
+		r = pwritev2(a->disk->fd, s->iov, s->n, (off_t)s->off,
+			     RWF_NOWAIT);
+		a->write_blocks = r < 0 && errno == EOPNOTSUPP;
+	} else if (s->op == AIO_READ) {
+		r = preadv2(a->disk->fd, s->iov, s->n, (off_t)s->off,
+			    RWF_NOWAIT);
+	} else {
+		r = -1;
 	}
-	r = s->op == AIO_WRITE ? pwritev2(a->disk->fd, s->iov, s->n,
-					  (off_t)s->off, RWF_NOWAIT)
-			       : preadv2(a->disk->fd, s->iov, s->n,
-					 (off_t)s->off, RWF_NOWAIT);
 	if (r >= 0 && (uint64_t)r == s->len) {
 		s->res = 0;
 		return true;
 	}
-	if (r < 0 && errno == EOPNOTSUPP && s->op == AIO_WRITE) {
-		a->write_blocks = true;
-		s->res = 1;
+	if (s->op == AIO_WRITE && a->write_blocks) {
+		s->res = aio_sync(a, s, 0);
 		return true;
 	}
 	return false;
@@ -173,7 +174,7 @@ static int aio_queue(struct disk_aio *a, struct aio_slot *req)
 	*s = *req;
 	a->inflight++;
 	if (!a->uring || aio_now(a, s)) {
-		if (!a->uring || s->res == 1)
+		if (!a->uring)
 			s->res = aio_sync(a, s, 0);
 		a->done[(a->done_head + a->ndone++) % a->depth] = i;
 		return 0;

@@ -169,10 +169,10 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 	/* A guest's write to a shared page: a copy-on-write break, timed
 	 * in parts on this thread (share_time.c) if it copies. */
 	if (write && !host && p2m_get(&d->p2m, g).type == P2M_SHARED)
-		t[0] = share_time_now();
+		t[0] = policy_now_ns();
 	pthread_mutex_lock(&d->lock);
 	if (t[0])
-		t[1] = share_time_now();
+		t[1] = policy_now_ns();
 	if (!host) /* a guest access: the working-set sampler's evidence */
 		wss_touch_locked(&d->wss, &d->p2m, g);
 	e = p2m_get(&d->p2m, g);
@@ -195,7 +195,7 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 	}
 	pthread_mutex_unlock(&d->lock);
 	if (t[0])
-		t[2] = share_time_now();
+		t[2] = policy_now_ns();
 	/* A copy replaced the shared frame: every vCPU (this one too) drops
 	 * what it has of g before the write lands in the copy. */
 	if (put != MFN_NONE) {
@@ -217,7 +217,7 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 		}
 		if (t[0])
 			share_time_add(&d->cow_times, &d->host->share.cow_times,
-				       t[0], t[1], t[2], share_time_now(),
+				       t[0], t[1], t[2], policy_now_ns(),
 				       copy_ns);
 	}
 	if (crash)

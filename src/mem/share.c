@@ -260,10 +260,10 @@ void *share_break(struct dom_mem *d, uint64_t g, uint32_t m, uint32_t *put,
 	}
 	p = mpool_ptr(&mh->pool, copy);
 	if (copy_ns)
-		*copy_ns = share_time_now();
+		*copy_ns = policy_now_ns();
 	memcpy(p, mpool_ptr(&mh->pool, mfn(m)), PAGE_SIZE);
 	if (copy_ns)
-		*copy_ns = share_time_now() - *copy_ns;
+		*copy_ns = policy_now_ns() - *copy_ns;
 	mh->pool.ft[copy.v].gfn_lo = (uint32_t)g;
 	share_unmapped_locked(d, m);
 	p2m_set(&d->p2m, gfn(g), P2M_PRESENT, copy.v);

@@ -61,9 +61,8 @@ struct share_time_stats {
 	uint64_t copy_p50, copy_p90, shootdown_p50, shootdown_p90;
 };
 
-/* CLOCK_MONOTONIC in ns (the vDSO's: no system call). */
-uint64_t share_time_now(void);
-/* One break's times (share_time_now) into a domain's and the host's. */
+/* One break's times (policy_now_ns: CLOCK_MONOTONIC, the vDSO's, no
+ * system call) into a domain's and the host's. */
 void share_time_add(struct share_times *dom, struct share_times *host,
 		    uint64_t t0, uint64_t t_locked, uint64_t t_unlocked,
 		    uint64_t t_end, uint64_t copy_ns);

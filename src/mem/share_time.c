@@ -4,18 +4,8 @@
  * busy host does not move (a preempted break lands in the tail, not in
  * the middle, as long as most breaks run undisturbed). */
 #include <string.h>
-#include <time.h>
 
 #include "mem/share.h"
-
-uint64_t share_time_now(void)
-{
-	struct timespec ts;
-
-	/* The vDSO's clock: tens of nanoseconds, no system call. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* 8 buckets per power of two: 0-7 exact, then 12.5 % wide. */
 static unsigned hist_index(uint64_t ns)

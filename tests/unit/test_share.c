@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mem/mem_internal.h"
 #include "mem/memhost.h"
 #include "check.h"
 
@@ -386,7 +387,7 @@ static void test_storm(void)
 	CHECK_EQ(atomic_load(&r->populated), RES);
 	CHECK_EQ(mem_host_check(&mh), 0);
 	/* The scanner backs off: 1 s, then 2 s after another storm. */
-	t = share_time_now();
+	t = policy_now_ns();
 	pass_checked(s);
 	CHECK_EQ(s->sh.backoff, 1);
 	CHECK(s->sh.skip_until_ns > t + 900000000u);
@@ -399,7 +400,7 @@ static void test_storm(void)
 	s->sh.pass_merged = 0; /* the merges were a window ago */
 	pass_checked(s);
 	CHECK_EQ(s->sh.backoff, 2);
-	CHECK(s->sh.skip_until_ns > share_time_now() + 1900000000u);
+	CHECK(s->sh.skip_until_ns > policy_now_ns() + 1900000000u);
 	pass_checked(s); /* a calm second: back to normal */
 	CHECK_EQ(s->sh.backoff, 0);
 	CHECK_EQ(mem_host_check(&mh), 0);
