@@ -18,6 +18,13 @@
 
 struct mem_host;
 
+/* In a shootdown's page entry (low bits of the gpa): the page's content
+ * may change, so decoded code of it must go too (the callback below). */
+#define DOM_MEM_SD_CODE 1ULL
+/* Pages one shootdown call names at most (the vmm's mailbox holds them
+ * all: HART_SD_PAGES). */
+#define DOM_MEM_SD_PAGES 512u
+
 /* Sizes are in frames.  0 < reservation <= memory <= maxmem, limit <=
  * maxmem (0 = maxmem). */
 struct dom_mem_config {
@@ -30,7 +37,10 @@ struct dom_mem_config {
 	uint64_t limit; /* never held above this */
 	/* Make every vCPU of the domain forget translations of these
 	 * guest-physical pages, and return only when they have (the frames
-	 * are reused right after).  n > 16 or pages == NULL: everything.
+	 * are reused right after).  An entry with DOM_MEM_SD_CODE set: the
+	 * page's content may change (ballooned), so decoded code of it goes
+	 * too; without it the bytes stay (swap, sharing, sampling) and only
+	 * translations go.  pages == NULL: everything.
 	 * Called without any memory lock held, from the reclaimer thread,
 	 * from control threads and from a vCPU thread of the domain itself
 	 * (decrease_reservation): then the callback must serve that vCPU's

@@ -13,7 +13,7 @@
 
 #include "mem/mem_internal.h"
 
-#define SWAP_BATCH 16u /* pages per shootdown: SHOOTDOWN_MAX_PAGES */
+#define SWAP_BATCH 16u /* pages per shootdown (one round trip for 16) */
 #define SWAP_SAMPLES 64u /* random probes per victim before scanning */
 
 struct swap_batch {

@@ -21,7 +21,7 @@
 
 #include "mem/share_impl.h"
 
-#define SCAN_BATCH 16u /* candidates per shootdown (SHOOTDOWN_MAX_PAGES) */
+#define SCAN_BATCH 16u /* candidates per shootdown (one round trip) */
 #define SCAN_TICK_MS 20u /* the rate is spread over ticks this long */
 #define SCAN_LOOK_MAX 4096u /* P2M entries looked at per visit */
 #define SCAN_STORM_MIN 64u /* breaks in a pass before backing off */
