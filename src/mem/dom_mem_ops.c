@@ -199,7 +199,7 @@ long dom_mem_decrease(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
 		ops_decrease_extent(d, g, cnt, r);
 	}
 	dom_mem_progress_locked(d);
-	pthread_cond_broadcast(&d->changed);
+	dom_mem_wake(d);
 	pthread_mutex_unlock(&d->lock);
 	ops_release_flush(d, r);
 	free(r);
@@ -245,6 +245,6 @@ void dom_mem_retarget(struct dom_mem *d, uint64_t t)
 		d->ttt_start_ns = policy_now_ns();
 	d->target = t;
 	dom_mem_progress_locked(d);
-	pthread_cond_broadcast(&d->changed);
+	dom_mem_wake(d);
 	pthread_mutex_unlock(&d->lock);
 }

@@ -119,7 +119,7 @@ static unsigned swap_write_batch(struct dom_mem *d, struct swap_batch *b,
 	atomic_fetch_add(&d->swapped, nok);
 	atomic_fetch_add(&d->swap_outs, nok);
 	dom_mem_progress_locked(d);
-	pthread_cond_broadcast(&d->changed);
+	dom_mem_wake(d);
 	pthread_mutex_unlock(&d->lock);
 	mpool_free(&mh->pool, freed, nok);
 	return nok;

@@ -44,21 +44,6 @@ static void sd_nap(struct vcpu *self)
 	nanosleep(&ts, 0);
 }
 
-/* vCPUs waiting for frames sleep in dom_mem_wait (mem_wait): wake them
- * so they serve the request now rather than after their time slice.
- * dom_mem calls the shootdown without its lock; taking it here means a
- * vCPU that is about to sleep cannot miss the broadcast. */
-static void sd_kick_waiters(struct domain *d)
-{
-	struct dom_mem *mem = d->mem;
-
-	if (!mem)
-		return;
-	pthread_mutex_lock(&mem->lock);
-	pthread_cond_broadcast(&mem->changed);
-	pthread_mutex_unlock(&mem->lock);
-}
-
 static void sd_lock(struct domain *d, struct vcpu *self)
 {
 	if (!self) {
@@ -108,7 +93,6 @@ void domain_shootdown(void *ctx, const uint64_t *gpa_pages, unsigned n)
 				&d->vcpus[i].hart, gpa_pages, n, !gpa_pages);
 	if (self)
 		hart_shootdown_service(&self->hart);
-	sd_kick_waiters(d);
 	for (unsigned i = 0; i < nr; i++) {
 		struct vcpu *v = &d->vcpus[i];
 
