@@ -14,35 +14,12 @@
 #include "cpu/csr.h"
 #include "cpu/exec.h"
 #include "cpu/mmu.h"
+#include "cpu/mmu_impl.h"
 #include "cpu/trap.h"
-
-#define PTE_V (1ULL << 0)
-#define PTE_R (1ULL << 1)
-#define PTE_W (1ULL << 2)
-#define PTE_X (1ULL << 3)
-#define PTE_U (1ULL << 4)
-#define PTE_A (1ULL << 6)
-#define PTE_D (1ULL << 7)
-#define PTE_PPN_MASK ((1ULL << 44) - 1)
-#define PTE_RESERVED (0x3ffULL << 54)
-#define SATP_PPN_MASK ((1ULL << 44) - 1)
-#define PAGE_MASK 0xfffULL
 
 /* A PTE that another hart keeps changing under our CAS: give up after this
  * many restarts and report a page fault (the guest retries). */
 #define MMU_WALK_RETRIES 64
-
-/* Rights of each TLB class (ctx & 7), see tlb.h. */
-enum { CLS_USER = 1, CLS_SUM = 2, CLS_MXR = 4 };
-static const uint8_t cls_rights[8] = {
-	[TLB_CLASS_BARE] = 0,
-	[TLB_CLASS_U] = CLS_USER,
-	[TLB_CLASS_U_MXR] = CLS_USER | CLS_MXR,
-	[TLB_CLASS_S] = 0,
-	[TLB_CLASS_S_SUM] = CLS_SUM,
-	[TLB_CLASS_S_MXR] = CLS_MXR,
-	[TLB_CLASS_S_SUM_MXR] = CLS_SUM | CLS_MXR,
-};
 
 static const uint8_t cause_page[3] = { EXC_LOAD_PAGE, EXC_STORE_PAGE,
 				       EXC_INSN_PAGE };
@@ -99,26 +76,6 @@ void mmu_update_ctx(struct hart *h)
 		h->ctx_data = mmu_ctx(slot, mmu_class(dpriv, h->mstatus, 0));
 }
 
-/* Host page for gpa page `page` (as bus->ram_page): one load from the
- * bus's direct RAM map when it names the page present, else the bus. */
-static inline uint8_t *mmu_ram_page(struct hart *h, uint64_t page, bool write)
-{
-	const struct cpu_ram_map *m = h->bus.ram_map;
-
-	if (__builtin_expect(m != 0, 1)) {
-		uint64_t i = (page >> 12) - m->first;
-
-		if (__builtin_expect(i < m->nr, 1)) {
-			uint64_t w = atomic_load_explicit(&m->entries[i],
-							  memory_order_acquire);
-
-			if (__builtin_expect((w >> 56) == m->present, 1))
-				return m->frames + (size_t)(uint32_t)w * 4096;
-		}
-	}
-	return h->bus.ops->ram_page(h->bus.ctx, page, write);
-}
-
 /* A PTE page that is RAM but cannot be had now (PAGE_RETRY). */
 #define MMU_PTE_RETRY ((uint64_t *)PAGE_RETRY)
 
@@ -150,26 +107,6 @@ static inline uint64_t *mmu_pte_ptr(struct hart *h, uint64_t gpa, bool write)
 	if (__builtin_expect(c->gpa_page != page || (write && !c->writable), 0))
 		return mmu_pte_fill(h, gpa, write);
 	return (uint64_t *)(void *)(c->host + (gpa & PAGE_MASK));
-}
-
-/* Does leaf pte grant access acc to a context of class cls? */
-static bool mmu_pte_allows(uint64_t pte, enum mmu_access acc, unsigned cls)
-{
-	unsigned rights = cls_rights[cls];
-
-	if (pte & PTE_U) {
-		/* S-mode: U pages only with SUM, and never executable. */
-		if (!(rights & CLS_USER) &&
-		    (acc == MMU_FETCH || !(rights & CLS_SUM)))
-			return false;
-	} else if (rights & CLS_USER) {
-		return false;
-	}
-	if (acc == MMU_LOAD)
-		return (pte & PTE_R) || ((rights & CLS_MXR) && (pte & PTE_X));
-	if (acc == MMU_STORE)
-		return pte & PTE_W;
-	return pte & PTE_X;
 }
 
 /* Set A (and D for a store) in the leaf PTE at pte_gpa with a CAS, as the
@@ -296,6 +233,13 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 		t->host = (uint8_t *)(uintptr_t)(va + e->addend);
 		t->gpa = e->gpa_page | (va & PAGE_MASK);
 		return 0;
+	}
+	if (ctx) {
+		t->host = mmu_fill_fast(h, va, acc, ctx, mmu_array(h, acc), e);
+		if (t->host) {
+			t->gpa = e->gpa_page | (va & PAGE_MASK);
+			return 0;
+		}
 	}
 	h->stat_tlb_miss++;
 	rc = mmu_translate(h, va, acc, ctx, &gpa, &shift);
@@ -474,6 +418,18 @@ int mmu_load(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 
 	if ((va & PAGE_MASK) + size > 4096)
 		return mmu_access_split(h, va, size, val, MMU_LOAD);
+	/* Aligned and translated: the caller's TLB lookup missed for real,
+	 * so the usual miss goes straight to the fast fill. */
+	if (h->ctx_data && !(va & (size - 1))) {
+		uint8_t *p =
+			mmu_fill_fast(h, va, MMU_LOAD, h->ctx_data, h->tlb.load,
+				      tlb_index(h->tlb.load, va));
+
+		if (p) {
+			*val = mmu_host_read(p, size);
+			return 0;
+		}
+	}
 	rc = mmu_resolve(h, va, MMU_LOAD, &t);
 	if (rc)
 		return rc;
@@ -492,6 +448,16 @@ int mmu_store(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 
 	if ((va & PAGE_MASK) + size > 4096)
 		return mmu_access_split(h, va, size, &val, MMU_STORE);
+	if (h->ctx_data && !(va & (size - 1))) {
+		uint8_t *p = mmu_fill_fast(h, va, MMU_STORE, h->ctx_data,
+					   h->tlb.store,
+					   tlb_index(h->tlb.store, va));
+
+		if (p) {
+			mmu_host_write(p, val, size);
+			return 0;
+		}
+	}
 	rc = mmu_resolve(h, va, MMU_STORE, &t);
 	if (rc)
 		return rc;

@@ -43,6 +43,15 @@ static void tlb_walk_forget(struct tlb *t)
 		t->walk[i].gpa_page = TLB_TAG_INVALID;
 }
 
+/* Every page-walk cache entry goes: a new generation, and when the
+ * generation's 16 bits wrap, an empty array (no old key can match). */
+static void tlb_pwc_forget(struct tlb *t)
+{
+	if (!(++t->pwc_gen & 0xffff))
+		for (unsigned i = 0; i < TLB_PWC_ENTRIES; i++)
+			t->pwc[i].key = TLB_TAG_INVALID;
+}
+
 void tlb_init(struct tlb *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -50,6 +59,8 @@ void tlb_init(struct tlb *t)
 	tlb_clear_array(t->store);
 	tlb_clear_array(t->fetch);
 	tlb_walk_forget(t);
+	for (unsigned i = 0; i < TLB_PWC_ENTRIES; i++)
+		t->pwc[i].key = TLB_TAG_INVALID;
 }
 
 /* Empty every array; keep live slots (they now have no entries), free the
@@ -60,6 +71,7 @@ void tlb_wipe(struct tlb *t)
 	tlb_clear_array(t->store);
 	tlb_clear_array(t->fetch);
 	tlb_walk_forget(t);
+	tlb_pwc_forget(t);
 	t->slots_used = 0;
 	for (unsigned s = 1; s < TLB_ASID_SLOTS; s++) {
 		if (t->slot_live[s] == SLOT_RETIRED)
@@ -157,6 +169,7 @@ void tlb_flush_all(struct tlb *t)
 	/* Only untranslated entries are left, and none is a superpage.  The
 	 * walk cache goes too: this also serves REQ_TLB_FLUSH (P2M changes). */
 	tlb_walk_forget(t);
+	tlb_pwc_forget(t);
 	t->super_n = 0;
 	t->has_superpage = false;
 	t->stat_flush_all++;
@@ -168,6 +181,7 @@ void tlb_flush_asid(struct tlb *t, uint16_t asid)
 		if (t->slot_live[s] == SLOT_LIVE &&
 		    tlb_satp_asid(t->slot_satp[s]) == asid)
 			tlb_flush_slot(t, s);
+	tlb_pwc_forget(t);
 	t->stat_flush_all++;
 }
 
@@ -197,6 +211,9 @@ void tlb_flush_va(struct tlb *t, uint64_t va)
 	tlb_drop(&t->load[i]);
 	tlb_drop(&t->store[i]);
 	tlb_drop(&t->fetch[i]);
+	/* The guest may have changed a non-leaf PTE too (Linux uses the
+	 * address form when it frees page tables of a small range). */
+	tlb_pwc_forget(t);
 	/* va may lie in a cached superpage, whose 4 KiB pieces sit at other
 	 * indices: drop the whole range that covers them. */
 	for (unsigned r = 0; r < t->super_n;) {

@@ -50,6 +50,7 @@ struct code_page;
 /* Superpage VA ranges and walk-cache levels tracked (see struct tlb). */
 #define TLB_SUPER_RANGES 4
 #define TLB_WALK_ENTRIES 64 /* page-table pages cached, a power of two */
+#define TLB_PWC_ENTRIES 64 /* 2 MiB regions' leaf tables, a power of two */
 
 struct tlb_entry {
 	uint64_t tag;
@@ -90,6 +91,20 @@ struct tlb {
 		uint8_t *host;
 		bool writable;
 	} walk[TLB_WALK_ENTRIES];
+	/* Page-walk cache (mmu_fast.c): for a 2 MiB region of a context's
+	 * address space, the guest-physical address of the leaf page table
+	 * that its walk reached through plain pointer PTEs, so a miss reads
+	 * one PTE instead of three or four.  Direct-mapped by va >> 21; the
+	 * key holds the region, the ASID slot and pwc_gen.  It caches
+	 * non-leaf PTEs, as the privileged spec lets a hart do until the
+	 * next sfence.vma: every sfence.vma (any form), ASID flush and wipe
+	 * bumps pwc_gen (tlb_pwc_forget).  P2M changes need nothing: the
+	 * host address of the table comes from the walk cache. */
+	struct tlb_pwc {
+		uint64_t key;
+		uint64_t leaf_pt;
+	} pwc[TLB_PWC_ENTRIES];
+	uint32_t pwc_gen;
 	/* A misaligned access whose SECOND page faulted: mmu_load/mmu_store
 	 * return the cause and the caller raises it with tval = va, but the
 	 * spec (and QEMU) report the faulting page's address.  trap_raise
@@ -108,6 +123,14 @@ static inline struct tlb_walk_cache *tlb_walk_slot(struct tlb *t,
 						   uint64_t gpa_page)
 {
 	return &t->walk[(gpa_page >> 12) & (TLB_WALK_ENTRIES - 1)];
+}
+
+/* The page-walk cache's key of va's 2 MiB region in ASID slot `slot`. */
+static inline uint64_t tlb_pwc_key(const struct tlb *t, uint64_t va,
+				   unsigned slot)
+{
+	return ((va >> 21) & ((1ULL << 27) - 1)) << 24 | (uint64_t)slot << 16 |
+	       (t->pwc_gen & 0xffff);
 }
 
 static inline uint64_t tlb_key(uint64_t va, unsigned size, uint32_t ctx_shifted)
