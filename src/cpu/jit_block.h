@@ -172,6 +172,11 @@ struct jt {
 	uint64_t dirty; /* allocated registers changed so far */
 	uint64_t loop_dirty; /* loops: every allocated register it changes */
 	uint64_t inner_dirty; /* every allocated one an inner loop changes */
+	uint64_t landing; /* ins[] indices jumps land at (and 0) */
+	int8_t flags_reg; /* the guest register whose value the last emitted
+			   * instruction set ZF from, or -1 */
+	int8_t flags_in; /* flags_reg before the instruction being emitted
+			  * (-1 where jumps land) */
 	uint8_t *head; /* loops: the code after entry check and loads */
 	uint8_t *label[JIT_BLOCK_MAX_INSNS]; /* where ins[k] was emitted */
 	struct {

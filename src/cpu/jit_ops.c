@@ -371,6 +371,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 {
 	struct xbuf *b = &t->b;
 	int d = jt_dst(t, in->rd, in->rs1, in->rs2);
+	bool zf = false; /* the last instruction set ZF from rd's value */
 
 	switch (m->kind) {
 	case JK_LI:
@@ -392,6 +393,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		}
 		jt_get(t, d, in->rs1);
 		x_alu_ri(b, 1, m->aux, d, in->imm);
+		zf = true;
 		break;
 	case JK_SLTI:
 	case JK_SLTIU:
@@ -402,6 +404,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 	case JK_SHI:
 		jt_get(t, d, in->rs1);
 		x_shift_ri(b, 1, m->aux, d, (uint8_t)(in->imm & 63));
+		zf = (in->imm & 63) != 0; /* by 0: flags unchanged */
 		break;
 	case JK_ADDIW:
 		if (!in->imm) { /* sext.w: one movsxd from x[rs1] */
@@ -418,6 +421,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		else {
 			jt_get(t, d, in->rs1);
 			x_alu_ri(b, 0, ALU_ADD, d, in->imm);
+			zf = true; /* zero exactly when its extension is */
 		}
 		x_movsxd(b, d, d);
 		break;
@@ -425,6 +429,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		jt_get(t, d, in->rs1);
 		x_shift_ri(b, 0, m->aux, d, (uint8_t)(in->imm & 31));
 		x_movsxd(b, d, d);
+		zf = (in->imm & 31) != 0;
 		break;
 	case JK_AUIPC: x_mov_imm(b, d, pc + (uint64_t)(int64_t)in->imm); break;
 	case JK_EXT: {
@@ -457,6 +462,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		}
 		jt_get(t, d, in->rs1);
 		jt_alu_x(t, 1, m->aux, d, in->rs2);
+		zf = true;
 		break;
 	case JK_SLT:
 	case JK_SLTU:
@@ -478,6 +484,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		jt_get(t, d, in->rs1);
 		jt_alu_x(t, 0, m->aux, d, in->rs2);
 		x_movsxd(b, d, d);
+		zf = true;
 		break;
 	case JK_MUL:
 	case JK_MULW:
@@ -506,7 +513,9 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		d = RAX;
 		break;
 	}
-	jt_put(t, d, in->rd);
+	jt_put(t, d, in->rd); /* a mov or a store: flags kept */
+	if (zf && in->rd != 0 && in->rd < 32)
+		t->flags_reg = (int8_t)in->rd;
 }
 
 #endif
