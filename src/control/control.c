@@ -129,13 +129,18 @@ static int control_claim(const char *path, const struct sockaddr_un *a)
 			  path, (unsigned)st.st_uid, (unsigned)geteuid());
 		return -EPERM;
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Never blocking: a live atoll too busy to accept (under callgrind,
+	 * or a loaded host) fills its backlog, and a blocking connect would
+	 * then wait with the directory locked, failing every atoll starting
+	 * beside it ("stays locked").  A full backlog means someone
+	 * listens. */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	r = connect(fd, (const struct sockaddr *)a, sizeof(*a));
 	r = r ? -errno : 0;
 	close(fd);
-	if (!r)
+	if (!r || r == -EAGAIN)
 		return -EADDRINUSE;
 	/* Gone since the lstat: an atoll ending there removed its own (its
 	 * unlink does not take our lock).  The path is free. */

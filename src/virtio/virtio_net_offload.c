@@ -197,8 +197,9 @@ static int tso_send(const struct tso *t, const uint8_t *f, size_t len,
 		memcpy(s, f, t->hlen);
 		memcpy(s + t->hlen, f + t->hlen + done, n);
 		put32(s + t->tcp + 4, seq + (uint32_t)done);
-		s[t->tcp + 13] = (uint8_t)(flags & ~(last ? 0 : TCP_FIN | TCP_PSH) &
-					   ~(sent ? TCP_CWR : 0));
+		s[t->tcp + 13] =
+			(uint8_t)(flags & ~(last ? 0 : TCP_FIN | TCP_PSH) &
+				  ~(sent ? TCP_CWR : 0));
 		if (t->v6) {
 			put16(s + t->ip + 4, (uint16_t)(t->hlen - t->tcp + n));
 		} else {

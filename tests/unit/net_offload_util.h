@@ -66,8 +66,8 @@ static inline void no_put16(uint8_t *p, uint16_t v)
  * pattern seeded by `seed`, written to f (room for all of it); its
  * checksums are left as a driver leaves them (zero).  Returns the frame's
  * length. */
-static inline size_t no_build(uint8_t *f, bool v6, unsigned opt,
-			      size_t payload, uint8_t flags, uint8_t seed)
+static inline size_t no_build(uint8_t *f, bool v6, unsigned opt, size_t payload,
+			      uint8_t flags, uint8_t seed)
 {
 	size_t ip = 14, tcp = ip + (v6 ? 40 : 20), hl = tcp + 20 + opt;
 
@@ -107,8 +107,7 @@ static inline size_t no_build(uint8_t *f, bool v6, unsigned opt,
 
 /* The TCP checksum of frame f (len bytes, TCP at `tcp`, IPv4 or v6 at
  * 14) verifies. */
-static inline bool no_tcp_ok(const uint8_t *f, size_t len, bool v6,
-			     size_t tcp)
+static inline bool no_tcp_ok(const uint8_t *f, size_t len, bool v6, size_t tcp)
 {
 	uint8_t buf[12 + 32 + VSWITCH_FRAME_MAX];
 	size_t ph = v6 ? 40 : 12, tl = len - tcp;
@@ -156,9 +155,10 @@ static inline int no_check_tso(const struct no_out *o, const uint8_t *orig,
 			return __LINE__;
 		if (v6 ? no_get16(s + 18) != hl - tcp + n
 		       : no_get16(s + 16) != hl - 14 + n ||
-				 no_get16(s + 18) !=
-					 (uint16_t)(no_get16(orig + 18) + k) ||
-				 net_offload_csum(s + 14, tcp - 14) != 0)
+				    no_get16(s + 18) !=
+					    (uint16_t)(no_get16(orig + 18) +
+						       k) ||
+				    net_offload_csum(s + 14, tcp - 14) != 0)
 			return __LINE__;
 		if (no_get32(s + tcp + 4) !=
 		    (uint32_t)(no_get32(orig + tcp + 4) + off))
@@ -167,7 +167,8 @@ static inline int no_check_tso(const struct no_out *o, const uint8_t *orig,
 			want_flags &= (uint8_t)~0x09; /* FIN, PSH */
 		if (k)
 			want_flags &= (uint8_t)~0x80; /* CWR */
-		if (s[tcp + 13] != want_flags || !no_tcp_ok(s, o->len[k], v6, tcp))
+		if (s[tcp + 13] != want_flags ||
+		    !no_tcp_ok(s, o->len[k], v6, tcp))
 			return __LINE__;
 		off += n;
 	}

@@ -223,6 +223,21 @@ static void test_socket(struct host *h, const char *path)
 	free(reply);
 	control_stop(c);
 	CHECK(access(p2, F_OK) && errno == ENOENT);
+	/* A live listener that does not accept (its backlog full): in use,
+	 * answered at once, not a connect that blocks with the directory
+	 * locked. */
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/busy.sock", dir);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(!bind(fd, (struct sockaddr *)&a, sizeof(a)) && !listen(fd, 0));
+	for (int k = 0, q; k < 4; k++) {
+		q = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(q, (struct sockaddr *)&a, sizeof(a)); /* kept open */
+	}
+	alarm(20); /* a blocking connect would hang here */
+	CHECK(control_start(h, a.sun_path, &c) == -EADDRINUSE);
+	alarm(0);
+	close(fd);
+	unlink(a.sun_path);
 	/* A file that is not a socket is left alone. */
 	snprintf(p3, sizeof(p3), "%s/file", dir);
 	fclose(fopen(p3, "w"));

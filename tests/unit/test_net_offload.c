@@ -24,7 +24,7 @@ static void test_csum(void)
 	static const uint8_t odd[] = { 0x12, 0x34, 0x56 };
 
 	CHECK_EQ(net_offload_csum(v, sizeof(v)), (uint16_t)~0xddf2);
-	CHECK_EQ(net_offload_csum(odd, 3), (uint16_t)~(0x1234 + 0x5600));
+	CHECK_EQ(net_offload_csum(odd, 3), (uint16_t) ~(0x1234 + 0x5600));
 	CHECK_EQ(net_offload_csum(v, 0), 0xffff);
 }
 
@@ -83,9 +83,12 @@ static void test_tso(void)
 	static const struct {
 		bool v6;
 		size_t payload, mss;
-	} c[] = { { false, 65535 - 20 - 32, 1448 }, { true, 65535 - 32, 1428 },
-		  { false, 1000, 1448 },	     { true, 3 * 1200, 1200 },
-		  { false, 0, 536 },		     { false, 4000, 48 } };
+	} c[] = { { false, 65535 - 20 - 32, 1448 },
+		  { true, 65535 - 32, 1428 },
+		  { false, 1000, 1448 },
+		  { true, 3 * 1200, 1200 },
+		  { false, 0, 536 },
+		  { false, 4000, 48 } };
 
 	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		struct net_offload_hdr h = {
@@ -104,9 +107,9 @@ static void test_tso(void)
 		memcpy(orig, frame, len);
 		r = net_offload_tx(&all, &h, frame, len, no_send, &o);
 		CHECK_EQ(r, (int)o.n);
-		CHECK_EQ(no_check_tso(&o, orig, len, c[i].v6, tcp, hl,
-				      c[i].mss),
-			 0);
+		CHECK_EQ(
+			no_check_tso(&o, orig, len, c[i].v6, tcp, hl, c[i].mss),
+			0);
 		no_free(&o);
 	}
 }
@@ -133,20 +136,20 @@ static void test_tso_bad(void)
 		h.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;                         \
 		h.gso_size = 1448;                                             \
 	} while (0)
-	BAD(&no4, (void)0);			       /* TSO4 not negotiated */
-	BAD(&all, h.gso_type = 0x81);		       /* ECN, not offered */
-	BAD(&all, h.gso_type = 3);		       /* UDP, not offered */
+	BAD(&no4, (void)0); /* TSO4 not negotiated */
+	BAD(&all, h.gso_type = 0x81); /* ECN, not offered */
+	BAD(&all, h.gso_type = 3); /* UDP, not offered */
 	BAD(&all, h.gso_type = VIRTIO_NET_HDR_GSO_TCPV6); /* v4 frame */
-	BAD(&all, h.gso_size = 47);		       /* below any MSS */
-	BAD(&all, h.gso_size = 1514 - 66 + 1);	       /* over the MTU */
-	BAD(&all, frame[12] = 0x81);		       /* not IPv4 */
-	BAD(&all, frame[14] = 0x44);		       /* IHL 4 */
-	BAD(&all, frame[14] = 0x55);		       /* version 5 */
-	BAD(&all, frame[23] = 17);		       /* UDP */
-	BAD(&all, frame[20] = 0x20);		       /* more fragments */
-	BAD(&all, frame[21] = 0x01);		       /* a fragment offset */
-	BAD(&all, frame[34 + 12] = 0x40);	       /* TCP header 16 bytes */
-	BAD(&all, frame[14] = 0x4f);		       /* IP header 60 bytes */
+	BAD(&all, h.gso_size = 47); /* below any MSS */
+	BAD(&all, h.gso_size = 1514 - 66 + 1); /* over the MTU */
+	BAD(&all, frame[12] = 0x81); /* not IPv4 */
+	BAD(&all, frame[14] = 0x44); /* IHL 4 */
+	BAD(&all, frame[14] = 0x55); /* version 5 */
+	BAD(&all, frame[23] = 17); /* UDP */
+	BAD(&all, frame[20] = 0x20); /* more fragments */
+	BAD(&all, frame[21] = 0x01); /* a fragment offset */
+	BAD(&all, frame[34 + 12] = 0x40); /* TCP header 16 bytes */
+	BAD(&all, frame[14] = 0x4f); /* IP header 60 bytes */
 #undef BAD
 	/* a TCP header longer than the frame */
 	memcpy(frame, orig, len);
