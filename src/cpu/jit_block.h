@@ -35,6 +35,7 @@ enum jk {
 	JK_MULW,
 	JK_MULH, /* aux = 5 imul, 4 mul */
 	JK_CALL, /* rd = helper(rs1, rs2) */
+	JK_DIV, /* aux = DIV_REM | DIV_U | DIV_W */
 	JK_BR, /* aux = condition; beqz/bnez: rs2 = 0 */
 	JK_J,
 	JK_JAL,
@@ -43,6 +44,9 @@ enum jk {
 	JK_STORE, /* aux = size */
 	JK_EXT, /* a shift pair fused (jt_fuse): aux = enum jk_ext */
 };
+
+/* What a JK_DIV computes: the remainder, unsigned, on 32 bits. */
+enum { DIV_REM = 1, DIV_U = 2, DIV_W = 4 };
 
 /* Extensions a left shift and a right shift by the same amount make. */
 enum jk_ext { EXT_ZW, EXT_ZH, EXT_ZB, EXT_SW, EXT_SH, EXT_SB, EXT_N };
@@ -82,18 +86,19 @@ _Static_assert(JIT_CODE_MIN == 256, "jbe below");
 _Static_assert(TLB_SIZE == 1024, "index mask below");
 
 /* Register allocation.  Within a block the guest registers it uses most
- * (and the data TLB context, pseudo-register JR_CTX, when it has several
- * loads and stores) live in host registers: callee-saved ones first (the
- * enter stub saves them), then caller-saved ones (saved around helper
- * calls).  A block loads its allocated registers on entry (only those it
- * reads before writing, unless it loops), writes the ones it has changed
- * back at every exit, and so hands the next block, the interpreter and
- * the dispatcher a hart whose x[] is exact.  rax, rcx, rdx, rsi and rdi are
- * scratch; rbp is the hart, r15 the budget. */
+ * live in host registers: callee-saved ones first (the enter stub saves
+ * them), then caller-saved ones (r8-r11 and rdi, saved around helper
+ * calls); the data TLB context (pseudo-register JR_CTX) gets one of those
+ * left over when the block has several loads and stores.  A block loads
+ * its allocated registers on entry (only those it reads before writing,
+ * unless it loops), writes the ones it has changed back at every exit,
+ * and so hands the next block, the interpreter and the dispatcher a hart
+ * whose x[] is exact.  rax, rcx, rdx and rsi are scratch; rbp is the
+ * hart, r15 the budget. */
 #define JR_CTX 33 /* pseudo guest register: h->ctx_data */
 #define JR_N 34
 extern const int8_t alloc_order[];
-#define ALLOC_N 8
+#define ALLOC_N 9
 
 /* An exit the block body jumps to, emitted after the body. */
 /* EXIT/STEP: spend, leave with JIT_EXIT_LOOKUP/STEP.  CHAIN: the initial
@@ -167,6 +172,11 @@ struct jt {
 	uint64_t dirty; /* allocated registers changed so far */
 	uint64_t loop_dirty; /* loops: every allocated register it changes */
 	uint64_t inner_dirty; /* every allocated one an inner loop changes */
+	uint64_t landing; /* ins[] indices jumps land at (and 0) */
+	int8_t flags_reg; /* the guest register whose value the last emitted
+			   * instruction set ZF from, or -1 */
+	int8_t flags_in; /* flags_reg before the instruction being emitted
+			  * (-1 where jumps land) */
 	uint8_t *head; /* loops: the code after entry check and loads */
 	uint8_t *label[JIT_BLOCK_MAX_INSNS]; /* where ins[k] was emitted */
 	struct {

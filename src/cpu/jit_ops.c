@@ -19,49 +19,28 @@
 
 #if defined(__x86_64__)
 
-const int8_t alloc_order[ALLOC_N] = { RBX, R12, R13, R14, R8, R9, R10, R11 };
+const int8_t alloc_order[ALLOC_N] = {
+	RBX, R12, R13, R14, R8, R9, R10, R11, RDI
+};
 
-/* Helpers for the M operations with special cases (division by zero,
- * overflow) or no single x86 instruction: the interpreter's own code. */
+/* A byte operand in spl..dil needs a REX prefix x_rex does not give (without
+ * one the encoding names ah..bh): such a register goes through rcx. */
+static int jt_byte_reg(struct jt *t, int reg)
+{
+	if (reg < RSP || reg > RDI)
+		return reg;
+	x_mov_rr(&t->b, RCX, reg);
+	return RCX;
+}
+
+/* Helper for the M operation with no single x86 instruction (division
+ * and remainder are inline, jt_div). */
 static uint64_t jh_mulhsu(uint64_t a, uint64_t b)
 {
 	return (uint64_t)((unsigned __int128)((__int128)(int64_t)a *
 					      (__int128)b) >>
 			  64);
 }
-static uint64_t jh_div(uint64_t a, uint64_t b)
-{
-	return m_div((int64_t)a, (int64_t)b);
-}
-static uint64_t jh_divu(uint64_t a, uint64_t b)
-{
-	return b ? a / b : UINT64_MAX;
-}
-static uint64_t jh_rem(uint64_t a, uint64_t b)
-{
-	return m_rem((int64_t)a, (int64_t)b);
-}
-static uint64_t jh_remu(uint64_t a, uint64_t b)
-{
-	return b ? a % b : a;
-}
-static uint64_t jh_divw(uint64_t a, uint64_t b)
-{
-	return m_divw((int32_t)(uint32_t)a, (int32_t)(uint32_t)b);
-}
-static uint64_t jh_divuw(uint64_t a, uint64_t b)
-{
-	return (uint32_t)b ? sext32((uint32_t)a / (uint32_t)b) : UINT64_MAX;
-}
-static uint64_t jh_remw(uint64_t a, uint64_t b)
-{
-	return m_remw((int32_t)(uint32_t)a, (int32_t)(uint32_t)b);
-}
-static uint64_t jh_remuw(uint64_t a, uint64_t b)
-{
-	return (uint32_t)b ? sext32((uint32_t)a % (uint32_t)b) : sext32(a);
-}
-
 #define M(name, kind, aux)                                                     \
 	{                                                                      \
 		name##_4, name##_2, kind, aux, 0                               \
@@ -113,14 +92,14 @@ static const struct jk_map jk_table[] = {
 	M(op_mulh, JK_MULH, 5),
 	M(op_mulhu, JK_MULH, 4),
 	MH(op_mulhsu, jh_mulhsu),
-	MH(op_div, jh_div),
-	MH(op_divu, jh_divu),
-	MH(op_rem, jh_rem),
-	MH(op_remu, jh_remu),
-	MH(op_divw, jh_divw),
-	MH(op_divuw, jh_divuw),
-	MH(op_remw, jh_remw),
-	MH(op_remuw, jh_remuw),
+	M(op_div, JK_DIV, 0),
+	M(op_divu, JK_DIV, DIV_U),
+	M(op_rem, JK_DIV, DIV_REM),
+	M(op_remu, JK_DIV, DIV_REM | DIV_U),
+	M(op_divw, JK_DIV, DIV_W),
+	M(op_divuw, JK_DIV, DIV_U | DIV_W),
+	M(op_remw, JK_DIV, DIV_REM | DIV_W),
+	M(op_remuw, JK_DIV, DIV_REM | DIV_U | DIV_W),
 	MB(op_beq, CC_E),
 	MB(op_bne, CC_NE),
 	MB(op_blt, CC_L),
@@ -296,9 +275,12 @@ void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
 	int a = jt_tlb(t, in, size, HSTORE, pc, retired), v;
 	int32_t o = in->imm;
 
-	v = jt_src(t, in->rs2, RCX); /* never spl..dil: no byte-reg REX */
+	v = jt_src(t, in->rs2, RCX);
 	switch (size) {
-	case 1: x_op_mem(b, 0, X_OP(0x88), 1, v, a, RAX, o); break;
+	case 1:
+		v = jt_byte_reg(t, v);
+		x_op_mem(b, 0, X_OP(0x88), 1, v, a, RAX, o);
+		break;
 	case 2:
 		x_b(b, 0x66);
 		x_op_mem(b, 0, X_OP(0x89), 1, v, a, RAX, o);
@@ -308,23 +290,26 @@ void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
 	}
 }
 
-/* Call a helper rax = fn(rdi, rsi), keeping the caller-saved host
+/* Call a helper rax = fn(x[rs1], x[rs2]), keeping the caller-saved host
  * registers that hold guest registers (an even number of pushes keeps
- * the stack aligned). */
-static void jt_call(struct jt *t, void *fn)
+ * the stack aligned); they are saved before the arguments go to rdi and
+ * rsi, since rdi may hold one. */
+static void jt_call(struct jt *t, void *fn, unsigned rs1, unsigned rs2)
 {
 	int saved[ALLOC_N + 1], n = 0;
 
 	for (unsigned r = 1; r < JR_N; r++) {
 		int h = H(t, r);
 
-		if (h >= R8 && h <= R11)
+		if ((h >= R8 && h <= R11) || h == RDI)
 			saved[n++] = h;
 	}
 	if (n & 1)
 		saved[n++] = RAX;
 	for (int k = 0; k < n; k++)
 		x_push(&t->b, saved[k]);
+	jt_get(t, RSI, rs2); /* first: rs2 may live in rdi */
+	jt_get(t, RDI, rs1);
 	x_call(&t->b, fn);
 	for (int k = n - 1; k >= 0; k--)
 		if (saved[k] != RAX)
@@ -333,12 +318,60 @@ static void jt_call(struct jt *t, void *fn)
 			x_pop(&t->b, RCX);
 }
 
+/* rax = the division or remainder (aux: enum DIV_*) of x[rs1] by x[rs2],
+ * inline with RISC-V's results where x86's div would fault: by zero, -1
+ * or the dividend (ops.h's m_div and m_rem); by -1 (signed), the negated
+ * dividend (INT_MIN wraps to itself) or 0. */
+static void jt_div(struct jt *t, unsigned aux, unsigned rs1, unsigned rs2)
+{
+	struct xbuf *b = &t->b;
+	int w = !(aux & DIV_W);
+	uint8_t *zero, *neg = 0, *done[2];
+
+	jt_get(t, RCX, rs2);
+	jt_get(t, RAX, rs1);
+	x_op_rr(b, w, X_OP(0x85), 1, RCX, RCX); /* test */
+	zero = x_jcc(b, CC_E);
+	if (!(aux & DIV_U)) {
+		x_alu_ri(b, w, ALU_CMP, RCX, -1);
+		neg = x_jcc(b, CC_E);
+		if (w)
+			x_b(b, 0x48);
+		x_b(b, 0x99); /* cqo / cdq */
+		x_op_rr(b, w, X_OP(0xf7), 1, 7, RCX); /* idiv */
+	} else {
+		x_alu_rr(b, 0, ALU_XOR, RDX, RDX);
+		x_op_rr(b, w, X_OP(0xf7), 1, 6, RCX); /* div */
+	}
+	if (aux & DIV_REM)
+		x_mov_rr(b, RAX, RDX);
+	done[0] = x_jmp(b);
+	x_patch(zero, b->p);
+	if (!(aux & DIV_REM))
+		x_mov_imm(b, RAX, UINT64_MAX); /* remainder: the dividend */
+	done[1] = 0;
+	if (neg) {
+		done[1] = x_jmp(b);
+		x_patch(neg, b->p);
+		if (aux & DIV_REM)
+			x_alu_rr(b, 0, ALU_XOR, RAX, RAX);
+		else
+			x_op_rr(b, w, X_OP(0xf7), 1, 3, RAX); /* neg */
+	}
+	x_patch(done[0], b->p);
+	if (done[1])
+		x_patch(done[1], b->p);
+	if (aux & DIV_W)
+		x_movsxd(b, RAX, RAX);
+}
+
 /* Register-register and immediate ALU forms. */
 void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 	    uint64_t pc)
 {
 	struct xbuf *b = &t->b;
 	int d = jt_dst(t, in->rd, in->rs1, in->rs2);
+	bool zf = false; /* the last instruction set ZF from rd's value */
 
 	switch (m->kind) {
 	case JK_LI:
@@ -360,6 +393,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		}
 		jt_get(t, d, in->rs1);
 		x_alu_ri(b, 1, m->aux, d, in->imm);
+		zf = true;
 		break;
 	case JK_SLTI:
 	case JK_SLTIU:
@@ -370,6 +404,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 	case JK_SHI:
 		jt_get(t, d, in->rs1);
 		x_shift_ri(b, 1, m->aux, d, (uint8_t)(in->imm & 63));
+		zf = (in->imm & 63) != 0; /* by 0: flags unchanged */
 		break;
 	case JK_ADDIW:
 		if (!in->imm) { /* sext.w: one movsxd from x[rs1] */
@@ -386,6 +421,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		else {
 			jt_get(t, d, in->rs1);
 			x_alu_ri(b, 0, ALU_ADD, d, in->imm);
+			zf = true; /* zero exactly when its extension is */
 		}
 		x_movsxd(b, d, d);
 		break;
@@ -393,6 +429,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		jt_get(t, d, in->rs1);
 		x_shift_ri(b, 0, m->aux, d, (uint8_t)(in->imm & 31));
 		x_movsxd(b, d, d);
+		zf = (in->imm & 31) != 0;
 		break;
 	case JK_AUIPC: x_mov_imm(b, d, pc + (uint64_t)(int64_t)in->imm); break;
 	case JK_EXT: {
@@ -406,6 +443,8 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		int w = m->aux >= EXT_SW, h = H(t, in->rs1);
 
 		d = jt_dst(t, in->rd, 0, 0);
+		if (h != NOREG && (m->aux == EXT_ZB || m->aux == EXT_SB))
+			h = jt_byte_reg(t, h);
 		if (h != NOREG)
 			x_op_rr(b, w, o, o[1] ? 2 : 1, d, h);
 		else
@@ -423,6 +462,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		}
 		jt_get(t, d, in->rs1);
 		jt_alu_x(t, 1, m->aux, d, in->rs2);
+		zf = true;
 		break;
 	case JK_SLT:
 	case JK_SLTU:
@@ -444,6 +484,7 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 		jt_get(t, d, in->rs1);
 		jt_alu_x(t, 0, m->aux, d, in->rs2);
 		x_movsxd(b, d, d);
+		zf = true;
 		break;
 	case JK_MUL:
 	case JK_MULW:
@@ -463,14 +504,18 @@ void jt_alu(struct jt *t, const struct jk_map *m, const struct insn *in,
 			x_mul_m(b, m->aux, RBP, HX(in->rs2));
 		d = RDX;
 		break;
+	case JK_DIV:
+		jt_div(t, m->aux, in->rs1, in->rs2);
+		d = RAX;
+		break;
 	case JK_CALL:
-		jt_get(t, RDI, in->rs1);
-		jt_get(t, RSI, in->rs2);
-		jt_call(t, m->helper);
+		jt_call(t, m->helper, in->rs1, in->rs2);
 		d = RAX;
 		break;
 	}
-	jt_put(t, d, in->rd);
+	jt_put(t, d, in->rd); /* a mov or a store: flags kept */
+	if (zf && in->rd != 0 && in->rd < 32)
+		t->flags_reg = (int8_t)in->rd;
 }
 
 #endif

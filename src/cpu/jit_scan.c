@@ -269,16 +269,21 @@ void jt_alloc(struct jt *t)
 	for (unsigned r = 0; r < JR_N; r++)
 		t->map[r] = NOREG;
 	uses[0] = uses[32] = 0;
+	/* Guest registers first: one left in the hart costs a load on the
+	 * path of every read; the context left there costs a load beside
+	 * each access's TLB check only. */
 	while (next < ALLOC_N) {
 		unsigned best = 0;
 
-		for (unsigned r = 1; r < JR_N; r++)
+		for (unsigned r = 1; r < 32; r++)
 			if (t->map[r] == NOREG && uses[r] > uses[best])
 				best = r;
 		if (uses[best] < 2)
 			break;
 		t->map[best] = alloc_order[next++];
 	}
+	if (next < ALLOC_N && uses[JR_CTX] >= 2)
+		t->map[JR_CTX] = alloc_order[next++];
 	t->dirty = 0;
 	t->loop_dirty = 0;
 	t->inner_dirty = 0;

@@ -207,11 +207,25 @@ static void jt_emit_stubs(struct jt *t)
 	}
 }
 
+/* ins[k] is about to be emitted: what the flags hold on the way in
+ * (nothing known where a jump lands). */
+static void jt_flags_enter(struct jt *t, unsigned k)
+{
+	t->flags_in = (t->landing >> k & 1) ? -1 : t->flags_reg;
+	t->flags_reg = -1;
+}
+
 /* Compare for a conditional branch; returns the condition for taken. */
 static enum x86_cc jt_compare(struct jt *t, const struct jk_map *m,
 			      const struct insn *in)
 {
 	int a;
+
+	/* beqz/bnez on the register the previous instruction computed with
+	 * an x86 ALU operation: its ZF is already the test's. */
+	if (in->rs2 == 0 && in->rs1 != 0 && t->flags_in == (int8_t)in->rs1 &&
+	    (m->aux == CC_E || m->aux == CC_NE))
+		return (enum x86_cc)m->aux;
 
 	if (H(t, in->rs1) == NOREG &&
 	    (in->rs2 == 0 || H(t, in->rs2) != NOREG)) {
@@ -328,6 +342,7 @@ static bool jt_emit_insn(struct jt *t, unsigned k, uint32_t base)
 	uint32_t n = base + k;
 
 	jt_label(t, k);
+	jt_flags_enter(t, k);
 	switch (m->kind) {
 	case JK_NOP: break;
 	case JK_BR: jt_branch(t, m, k, n + 1); break;
@@ -370,6 +385,7 @@ static bool jt_emit_unrolled(struct jt *t, unsigned copies)
 		for (unsigned k = 0; k < t->back; k++)
 			jt_emit_insn(t, k, c * body);
 		jt_label(t, t->back);
+		jt_flags_enter(t, t->back);
 		if (e->m->kind != JK_BR) { /* j/jal back: the block ends */
 			if (e->m->kind == JK_JAL) {
 				x_mov_imm(&t->b, RAX, e->pc + e->len);
@@ -420,6 +436,15 @@ const uint8_t *jit_translate(struct hart *h, struct jit *j, uint64_t pc)
 	jt_stub(&t, x_jcc(&t.b, CC_LE), pc, 0, STUB_EXIT);
 	jt_alloc(&t);
 	t.head = t.b.p;
+	t.landing = 1;
+	for (k = 0; k < t.n; k++) {
+		if (t.ins[k].fwd >= 0)
+			t.landing |= 1ULL << t.ins[k].fwd;
+		if (t.ins[k].bwd >= 0)
+			t.landing |= 1ULL << t.ins[k].bwd;
+	}
+	k = 0;
+	t.flags_reg = -1;
 
 	if (t.unroll) {
 		copies = JIT_UNROLL_INSNS / (t.back + 1);

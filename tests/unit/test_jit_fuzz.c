@@ -575,8 +575,20 @@ static int fuzz_one(uint64_t seed, uint64_t *insns)
 		memcpy(image + 8 * k, &v, 8);
 	}
 	memcpy(image, handler, sizeof(handler));
-	for (unsigned r = 1; r < 32; r++)
-		regs[r] = rn(4) ? rnd() : rnd() >> rn(64);
+	for (unsigned r = 1; r < 32; r++) {
+		/* the values division and remainder treat apart */
+		static const uint64_t edge[] = { 0,
+						 UINT64_MAX,
+						 1ULL << 63,
+						 0xffffffffULL,
+						 0x80000000ULL,
+						 0xffffffff80000000ULL,
+						 0x7fffffffffffffffULL };
+
+		regs[r] = rn(8)	  ? (rn(4) ? rnd() : rnd() >> rn(64))
+			  : rn(2) ? edge[rn(sizeof(edge) / sizeof(edge[0]))]
+				  : rnd() | 0xffffffffULL;
+	}
 	regs[26] = STOP;
 	regs[27] = DEV;
 	regs[28] = RAM_BASE + DATA - 8 + rn(16);
