@@ -22,7 +22,10 @@ struct run_map {
 	cJSON *kept; /* the last picture with frames held */
 };
 
-/* Frames domains hold in the picture (not free). */
+/* Frames some domain maps in the picture.  Busy frames (owned, mapped by
+ * no P2M) do not count: a domain being torn down is unlisted before its
+ * frames go back to the pool, so a picture taken then shows all of them
+ * busy and none private, and must not replace the last real one. */
 static double run_map_held(const cJSON *map)
 {
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(map, "count");
@@ -30,9 +33,7 @@ static double run_map_held(const cJSON *map)
 	return cJSON_GetNumberValue(
 		       cJSON_GetObjectItemCaseSensitive(c, "private")) +
 	       cJSON_GetNumberValue(
-		       cJSON_GetObjectItemCaseSensitive(c, "shared")) +
-	       cJSON_GetNumberValue(
-		       cJSON_GetObjectItemCaseSensitive(c, "busy"));
+		       cJSON_GetObjectItemCaseSensitive(c, "shared"));
 }
 
 static void run_map_take(struct run_map *m)
@@ -82,12 +83,17 @@ int run_map_start(struct host *h, const char *path, unsigned period_ms,
 	m->h = h;
 	m->path = path;
 	m->period_ms = period_ms ? period_ms : 500;
+	/* The first picture now, on the caller's thread: the domains hold
+	 * their loaded images already, and on a loaded host a short run
+	 * could end before the sampling thread is first scheduled. */
+	run_map_take(m);
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
 	err = -pthread_create(&m->thread, NULL, run_map_thread, m);
 	if (err) {
 		pthread_cond_destroy(&m->cond);
 		pthread_mutex_destroy(&m->lock);
+		cJSON_Delete(m->kept);
 		free(m);
 		return err;
 	}
