@@ -248,7 +248,8 @@ static double bench_shootdown(unsigned n, unsigned rounds)
 	for (r = 0; r < rounds && now_ns() - t0 < 1e9; r++) {
 		for (unsigned i = 0; i < n; i++) {
 			uint64_t page = RAM_BASE + (1 + i) * PAGE_SIZE;
-			ticket[i] = hart_shootdown_post(&harts[i], &page, 1);
+			ticket[i] =
+				hart_shootdown_post(&harts[i], &page, 1, false);
 		}
 		for (unsigned i = 0; i < n; i++)
 			hart_shootdown_wait(&harts[i], ticket[i]);

@@ -14,6 +14,10 @@
 
 enum priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
 
+/* Pages a shootdown mailbox holds (shootdown.h: SHOOTDOWN_MAX_PAGES):
+ * a balloon batch (512 frames) fits whole. */
+#define HART_SD_PAGES 512
+
 /* Bits of hart->requests (cross-thread): why the hart must leave its
  * dispatch loop and look outside. */
 enum hart_request {
@@ -97,11 +101,15 @@ struct hart {
 	_Atomic uint32_t requests;
 	_Atomic uint32_t wake_seq;
 
-	/* TLB shootdown mailbox (shootdown.h): written by one initiator at a
-	 * time, served by the hart on its own thread. */
-	uint64_t sd_pages[16]; /* guest-physical pages to forget */
-	unsigned sd_n; /* how many (sd_all: ignored) */
-	bool sd_all; /* forget every translation */
+	/* TLB shootdown mailbox (shootdown.h): posted to by initiators, served
+	 * by the hart on its own thread; sd_lock guards the list, the flags
+	 * and sd_req (a spin lock: both sides hold it for a copy at most). */
+	atomic_flag sd_lock;
+	uint64_t sd_pages[HART_SD_PAGES]; /* pages | SHOOTDOWN_CODE */
+	unsigned sd_n; /* how many pages are listed */
+	bool sd_all_tlb; /* a request did not fit: forget every translation */
+	bool sd_all_code; /* ... and it named code: drop every decoded page */
+	uint64_t sd_work[HART_SD_PAGES]; /* the hart's copy while it serves */
 	_Atomic uint32_t sd_req; /* ticket of the newest posted request */
 	_Atomic uint32_t sd_done; /* ticket the hart has served (futex word) */
 	_Atomic uint32_t sd_sleepers; /* initiators asleep on sd_done */

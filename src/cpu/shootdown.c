@@ -1,5 +1,6 @@
 /* TLB shootdown mailbox (see shootdown.h). */
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -8,25 +9,48 @@
 #include "cpu/shootdown.h"
 #include "cpu/trap.h"
 
-uint32_t hart_shootdown_post(struct hart *h, const uint64_t *pages, unsigned n)
+/* The mailbox lock: held for a copy of at most HART_SD_PAGES entries.
+ * A holder that lost its cpu (more threads than cpus) is waited for by
+ * yielding. */
+static void sd_lock(struct hart *h)
 {
-	uint32_t req = atomic_load(&h->sd_req);
+	for (unsigned spins = 0; atomic_flag_test_and_set_explicit(
+		     &h->sd_lock, memory_order_acquire);)
+		if (++spins > 64)
+			sched_yield();
+}
 
-	if (atomic_load(&h->sd_done) != req || !pages ||
-	    n > SHOOTDOWN_MAX_PAGES) {
-		/* Unserved request (the hart may be reading its list) or too
-		 * many pages: leave the list alone and widen to everything. */
-		h->sd_all = true;
+static void sd_unlock(struct hart *h)
+{
+	atomic_flag_clear_explicit(&h->sd_lock, memory_order_release);
+}
+
+uint32_t hart_shootdown_post(struct hart *h, const uint64_t *pages, unsigned n,
+			     bool all_code)
+{
+	uint32_t req;
+
+	sd_lock(h);
+	if (!pages || n > SHOOTDOWN_MAX_PAGES - h->sd_n) {
+		/* Does not fit: every translation goes; decoded code only if
+		 * this request named some (the listed pages are still
+		 * served, so their code marks are kept). */
+		h->sd_all_tlb = true;
+		if (all_code)
+			h->sd_all_code = true;
+		for (unsigned k = 0; pages && k < n; k++)
+			if (pages[k] & SHOOTDOWN_CODE)
+				h->sd_all_code = true;
 	} else {
 		for (unsigned k = 0; k < n; k++)
-			h->sd_pages[k] = pages[k];
-		h->sd_n = n;
-		h->sd_all = false;
+			h->sd_pages[h->sd_n + k] = pages[k];
+		h->sd_n += n;
 	}
-	/* The hart sees the list before the new ticket. */
-	atomic_store_explicit(&h->sd_req, req + 1, memory_order_release);
+	req = atomic_load_explicit(&h->sd_req, memory_order_relaxed) + 1;
+	atomic_store_explicit(&h->sd_req, req, memory_order_relaxed);
+	sd_unlock(h);
 	hart_request(h, REQ_SHOOTDOWN);
-	return req + 1;
+	return req;
 }
 
 int hart_shootdown_done(struct hart *h, uint32_t ticket)
@@ -54,31 +78,50 @@ void hart_shootdown_wait(struct hart *h, uint32_t ticket)
 	}
 }
 
-/* Forget n pages (pages == NULL or n > SHOOTDOWN_MAX_PAGES: everything). */
+/* Forget n listed pages (entries as in hart_shootdown_post); all_tlb:
+ * every translation instead, all_code: every decoded page. */
 static void shootdown_flush(struct hart *h, const uint64_t *pages, unsigned n,
-			    bool all)
+			    bool all_tlb, bool all_code)
 {
-	if (all || !pages || n > SHOOTDOWN_MAX_PAGES) {
+	bool wipe = all_tlb || n > SHOOTDOWN_WIPE_PAGES;
+
+	if (wipe)
 		tlb_wipe(&h->tlb);
+	if (all_code)
 		code_cache_flush(h);
-		return;
-	}
 	for (unsigned k = 0; k < n; k++) {
 		uint64_t page = pages[k] & ~0xfffULL;
 
-		tlb_flush_gpa(&h->tlb, page);
-		if (code_cache_find(h, page))
+		if (!wipe)
+			tlb_flush_gpa(&h->tlb, page);
+		if (!all_code && (pages[k] & SHOOTDOWN_CODE) &&
+		    code_cache_find(h, page))
 			code_cache_invalidate(h, page);
 	}
 }
 
 void hart_shootdown_service(struct hart *h)
 {
-	uint32_t req = atomic_load_explicit(&h->sd_req, memory_order_acquire);
+	uint32_t req = atomic_load_explicit(&h->sd_req, memory_order_relaxed);
+	bool all_tlb, all_code;
+	unsigned n;
 
 	if (atomic_load(&h->sd_done) == req)
 		return;
-	shootdown_flush(h, h->sd_pages, h->sd_n, h->sd_all);
+	/* Take the list: later posts start a new one, and their tickets
+	 * are above req. */
+	sd_lock(h);
+	req = atomic_load_explicit(&h->sd_req, memory_order_relaxed);
+	n = h->sd_n;
+	for (unsigned k = 0; k < n; k++)
+		h->sd_work[k] = h->sd_pages[k];
+	all_tlb = h->sd_all_tlb;
+	all_code = h->sd_all_code;
+	h->sd_n = 0;
+	h->sd_all_tlb = false;
+	h->sd_all_code = false;
+	sd_unlock(h);
+	shootdown_flush(h, h->sd_work, n, all_tlb, all_code);
 	h->stat_shootdowns++;
 	/* The initiator may reuse the frames once it sees this.  Only one
 	 * that sleeps needs the syscall (a vCPU initiator polls). */
@@ -88,9 +131,10 @@ void hart_shootdown_service(struct hart *h)
 			INT32_MAX, NULL, NULL, 0);
 }
 
-void hart_shootdown_local(struct hart *h, const uint64_t *pages, unsigned n)
+void hart_shootdown_local(struct hart *h, const uint64_t *pages, unsigned n,
+			  bool all_code)
 {
 	hart_shootdown_service(h);
-	shootdown_flush(h, pages, n, false);
+	shootdown_flush(h, pages, n, !pages, all_code && !pages);
 	h->stat_shootdowns++;
 }

@@ -61,11 +61,14 @@ static void machine_mem_wait(void *ctx, struct hart *h)
 {
 	struct machine *m = ctx;
 	const uint32_t leave = REQ_STOP | REQ_PAUSE | REQ_SHOOTDOWN;
+	/* Read before the look at the requests: one posted after it bumps
+	 * the word (hart_request) and so wakes the wait. */
+	uint32_t seen = atomic_load(&h->wake_seq);
 
 	hart_shootdown_service(h);
 	if (atomic_load(&h->requests) & leave)
 		return;
-	dom_mem_wait(m->ram.mem);
+	dom_mem_wait_on(m->ram.mem, &h->wake_seq, seen);
 	hart_shootdown_service(h);
 }
 

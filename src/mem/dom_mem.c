@@ -64,7 +64,6 @@ int dom_mem_create(struct mem_host *mh, const struct dom_mem_config *cfg,
 		   struct dom_mem **out)
 {
 	uint64_t limit = cfg->limit ? cfg->limit : cfg->maxmem;
-	pthread_condattr_t ca;
 	struct dom_mem *d;
 	int err = dom_mem_check_config(cfg, limit);
 
@@ -90,10 +89,6 @@ int dom_mem_create(struct mem_host *mh, const struct dom_mem_config *cfg,
 	if (err)
 		goto err_free;
 	pthread_mutex_init(&d->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&d->changed, &ca);
-	pthread_condattr_destroy(&ca);
 	err = dom_mem_admit(mh, d);
 	if (err)
 		goto err_p2m;
@@ -101,7 +96,6 @@ int dom_mem_create(struct mem_host *mh, const struct dom_mem_config *cfg,
 	return 0;
 
 err_p2m:
-	pthread_cond_destroy(&d->changed);
 	pthread_mutex_destroy(&d->lock);
 	p2m_destroy(&d->p2m);
 err_free:
@@ -167,7 +161,6 @@ void dom_mem_destroy(struct dom_mem *d)
 	d->dying = true;
 	dom_mem_release_all(d);
 	pthread_mutex_unlock(&d->lock);
-	pthread_cond_destroy(&d->changed);
 	pthread_mutex_destroy(&d->lock);
 	p2m_destroy(&d->p2m);
 	free(d->sh.seen);
@@ -198,23 +191,6 @@ void dom_mem_view(const struct dom_mem *d, struct dom_mem_view *v)
 {
 	*v = (struct dom_mem_view){ d->p2m.e, d->p2m.base, d->p2m.nr,
 				    d->host->pool.base, P2M_PRESENT };
-}
-
-void dom_mem_wait(struct dom_mem *d)
-{
-	struct timespec ts;
-
-	/* 1 ms slices: a waiting vCPU must get back to serving shootdowns
-	 * quickly (the reclaimer may be waiting for it). */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_nsec += 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	pthread_mutex_lock(&d->lock);
-	pthread_cond_timedwait(&d->changed, &d->lock, &ts);
-	pthread_mutex_unlock(&d->lock);
 }
 
 bool dom_mem_contains(const struct dom_mem *d, uint64_t gpa, uint64_t len)

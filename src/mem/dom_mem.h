@@ -18,6 +18,13 @@
 
 struct mem_host;
 
+/* In a shootdown's page entry (low bits of the gpa): the page's content
+ * may change, so decoded code of it must go too (the callback below). */
+#define DOM_MEM_SD_CODE 1ULL
+/* Pages one shootdown call names at most (the vmm's mailbox holds them
+ * all: HART_SD_PAGES). */
+#define DOM_MEM_SD_PAGES 512u
+
 /* Sizes are in frames.  0 < reservation <= memory <= maxmem, limit <=
  * maxmem (0 = maxmem). */
 struct dom_mem_config {
@@ -30,7 +37,10 @@ struct dom_mem_config {
 	uint64_t limit; /* never held above this */
 	/* Make every vCPU of the domain forget translations of these
 	 * guest-physical pages, and return only when they have (the frames
-	 * are reused right after).  n > 16 or pages == NULL: everything.
+	 * are reused right after).  An entry with DOM_MEM_SD_CODE set: the
+	 * page's content may change (ballooned), so decoded code of it goes
+	 * too; without it the bytes stay (swap, sharing, sampling) and only
+	 * translations go.  pages == NULL: everything.
 	 * Called without any memory lock held, from the reclaimer thread,
 	 * from control threads and from a vCPU thread of the domain itself
 	 * (decrease_reservation): then the callback must serve that vCPU's
@@ -80,7 +90,6 @@ struct dom_mem {
 	char name[32];
 	struct p2m p2m;
 	pthread_mutex_t lock; /* P2M changes, counters below */
-	pthread_cond_t changed; /* a BUSY entry settled, or a frame came */
 	uint64_t reservation, target, limit, maxmem;
 	_Atomic uint64_t populated, ballooned, swapped, shared;
 	_Atomic uint64_t populate_faults, swap_ins, swap_outs, shootdowns,
@@ -139,7 +148,7 @@ void dom_mem_destroy(struct dom_mem *d);
 /* The CPU bus's ram_page (bus.h): host pointer of the frame backing the
  * guest-physical page, populating it (first touch) or starting its swap-in
  * as needed.  Never blocks: PAGE_RETRY (lib/retry.h) when the caller must wait
- * (dom_mem_wait) and retry; NULL outside guest RAM. */
+ * (dom_mem_wait, dom_mem_wait_on) and retry; NULL outside guest RAM. */
 void *dom_mem_page(struct dom_mem *d, uint64_t gpa_page, bool write);
 /* The lock-free view behind dom_mem_page's fast path, for a caller that
  * inlines it: entry i (an atomic word, read with acquire) describes gfn
@@ -152,8 +161,21 @@ struct dom_mem_view {
 	uint8_t present;
 };
 void dom_mem_view(const struct dom_mem *d, struct dom_mem_view *v);
-/* Wait (bounded, ~10 ms) until a retried access may succeed. */
+/* A vCPU's wait after PAGE_RETRY: sleep on `word` (its hart's futex word,
+ * whose value was `word_seen` before the caller looked at the hart's
+ * requests, so a request posted since wakes it) until frames are freed or
+ * anything else changes that may let the access go on (dom_mem_wake, or
+ * a kick anywhere in the host), at most DOM_MEM_WAIT_MS.  Spurious
+ * returns are fine: the caller retries. */
+#define DOM_MEM_WAIT_MS 50
+void dom_mem_wait_on(struct dom_mem *d, _Atomic uint32_t *word,
+		     uint32_t word_seen);
+/* The same for a thread that serves no shootdowns (host copies, tests):
+ * at most 1 ms, so a caller that counts its tries counts milliseconds. */
 void dom_mem_wait(struct dom_mem *d);
+/* Something d's waiters (or any domain's) may be waiting for happened:
+ * a page in transition settled, its target moved.  Any lock may be held. */
+void dom_mem_wake(struct dom_mem *d);
 
 /* Pin the frame backing gfn g for host I/O (a grant, a ring, the shared
  * info page): while pinned it is never swapped out, ballooned or reused.

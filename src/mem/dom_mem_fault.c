@@ -1,7 +1,8 @@
 /* The slow path of a guest access (dom_mem_page): populate on first touch,
  * swap-in, and what to do when the domain is at its allowance or the pool
  * is dry.  Never sleeps: it answers PAGE_RETRY and the vCPU waits in
- * dom_mem_wait (serving shootdowns) before it tries again.
+ * dom_mem_wait_on (serving shootdowns) before it tries again, woken when
+ * frames are freed or the domain's memory changes (wake.h).
  *
  * A swap-in reads its 4 KiB on the faulting vCPU's thread, with the entry
  * BUSY and the domain lock dropped: one pread, and no round trip through
@@ -11,6 +12,27 @@
 
 #include "lib/log.h"
 #include "mem/mem_internal.h"
+
+/* The host's wake-up count when this thread last looked for a page: a
+ * wait after a PAGE_RETRY returns at once if anything happened since. */
+static _Thread_local uint32_t fault_seen;
+
+void dom_mem_wait_on(struct dom_mem *d, _Atomic uint32_t *word,
+		     uint32_t word_seen)
+{
+	mem_wake_wait(&d->host->wake, fault_seen, word, word_seen,
+		      DOM_MEM_WAIT_MS);
+}
+
+void dom_mem_wait(struct dom_mem *d)
+{
+	mem_wake_wait(&d->host->wake, fault_seen, NULL, 0, 1);
+}
+
+void dom_mem_wake(struct dom_mem *d)
+{
+	mem_wake_kick(&d->host->wake);
+}
 
 uint64_t dom_mem_allowance(const struct dom_mem *d)
 {
@@ -133,7 +155,7 @@ static void *dom_mem_swap_in(struct dom_mem *d, gfn_t g, struct p2m_entry e,
 	pthread_mutex_unlock(&d->lock);
 	err = swap_read(&mh->swap, e.val, mpool_ptr(&mh->pool, m));
 	pthread_mutex_lock(&d->lock);
-	pthread_cond_broadcast(&d->changed);
+	dom_mem_wake(d);
 	if (err) {
 		p2m_set(&d->p2m, g, P2M_SWAPPED, e.val);
 		atomic_fetch_sub(&d->populated, 1);
@@ -161,6 +183,7 @@ void *dom_mem_fault(struct dom_mem *d, gfn_t g, bool write, bool host)
 
 	if (!p2m_contains(&d->p2m, g))
 		return NULL;
+	fault_seen = mem_wake_seen(&d->host->wake);
 	/* Crashed: nothing more for it.  Its vCPUs retry until they see the
 	 * stop the crash posted (host copies and a domain without a crash
 	 * callback fault instead). */

@@ -11,7 +11,6 @@
 #include "mem/mem_internal.h"
 
 #define OPS_BATCH (1u << DOM_MEM_MAX_ORDER) /* frames per shootdown+free */
-#define SHOOTDOWN_PAGES 16u /* a shootdown names at most this many */
 
 /* Is the extent of 2^order gfns at g aligned and inside guest RAM? */
 static bool ops_extent_ok(const struct dom_mem *d, uint64_t g, unsigned order)
@@ -89,15 +88,17 @@ struct ops_release {
 	unsigned n, np, nput;
 	mfn_t mfn[OPS_BATCH];
 	uint32_t put[OPS_BATCH]; /* shared frames: a reference each */
-	uint64_t gpa[SHOOTDOWN_PAGES];
+	uint64_t gpa[OPS_BATCH]; /* | DOM_MEM_SD_CODE: all of them */
 };
+
+_Static_assert(OPS_BATCH <= DOM_MEM_SD_PAGES, "a batch is one shootdown");
 
 /* Shoot down and free what r holds.  Called without d->lock. */
 static void ops_release_flush(struct dom_mem *d, struct ops_release *r)
 {
 	if (!r->np)
 		return;
-	dom_mem_shootdown(d, r->np <= SHOOTDOWN_PAGES ? r->gpa : NULL, r->np);
+	dom_mem_shootdown(d, r->gpa, r->np);
 	/* Shared frames lose their references only now: no vCPU reads
 	 * them through these gfns any more. */
 	for (unsigned k = 0; k < r->nput; k++)
@@ -140,13 +141,16 @@ static void ops_decrease_extent(struct dom_mem *d, uint64_t g, uint64_t cnt,
 		gfn_t gk = gfn(g + k);
 		struct p2m_entry e = p2m_get(&d->p2m, gk);
 
+		/* The gfn comes back as a fresh zero frame: its decoded code
+		 * goes, also when it is swapped out (a swap-out keeps the
+		 * code, since the bytes come back). */
+		if (e.type == P2M_SWAPPED || e.type == P2M_PRESENT ||
+		    e.type == P2M_SHARED)
+			r->gpa[r->np++] = gk.v << PAGE_SHIFT | DOM_MEM_SD_CODE;
 		if (e.type == P2M_SWAPPED) {
 			swap_free(&d->host->swap, e.val);
 			atomic_fetch_sub(&d->swapped, 1);
 		} else if (e.type == P2M_PRESENT || e.type == P2M_SHARED) {
-			if (r->np < SHOOTDOWN_PAGES)
-				r->gpa[r->np] = gk.v << PAGE_SHIFT;
-			r->np++;
 			if (e.type == P2M_PRESENT) {
 				r->mfn[r->n++] = mfn(e.val);
 			} else {
@@ -195,7 +199,7 @@ long dom_mem_decrease(struct dom_mem *d, const uint64_t *gfns, uint64_t n,
 		ops_decrease_extent(d, g, cnt, r);
 	}
 	dom_mem_progress_locked(d);
-	pthread_cond_broadcast(&d->changed);
+	dom_mem_wake(d);
 	pthread_mutex_unlock(&d->lock);
 	ops_release_flush(d, r);
 	free(r);
@@ -241,6 +245,6 @@ void dom_mem_retarget(struct dom_mem *d, uint64_t t)
 		d->ttt_start_ns = policy_now_ns();
 	d->target = t;
 	dom_mem_progress_locked(d);
-	pthread_cond_broadcast(&d->changed);
+	dom_mem_wake(d);
 	pthread_mutex_unlock(&d->lock);
 }

@@ -13,7 +13,7 @@
 
 #include "mem/mem_internal.h"
 
-#define SWAP_BATCH 16u /* pages per shootdown: SHOOTDOWN_MAX_PAGES */
+#define SWAP_BATCH 16u /* pages per shootdown (one round trip for 16) */
 #define SWAP_SAMPLES 64u /* random probes per victim before scanning */
 
 struct swap_batch {
@@ -119,7 +119,7 @@ static unsigned swap_write_batch(struct dom_mem *d, struct swap_batch *b,
 	atomic_fetch_add(&d->swapped, nok);
 	atomic_fetch_add(&d->swap_outs, nok);
 	dom_mem_progress_locked(d);
-	pthread_cond_broadcast(&d->changed);
+	dom_mem_wake(d);
 	pthread_mutex_unlock(&d->lock);
 	mpool_free(&mh->pool, freed, nok);
 	return nok;

@@ -10,6 +10,15 @@
 #include "lib/log.h"
 #include "mem/mem_internal.h"
 
+/* The pool's on_free: frames came back, so a thread waiting for one may
+ * get it now. */
+static void mem_host_freed(void *ctx)
+{
+	struct mem_host *mh = ctx;
+
+	mem_wake_kick(&mh->wake);
+}
+
 int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 {
 	uint64_t swap_size =
@@ -53,6 +62,9 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 	pthread_cond_init(&mh->policy_wake, &ca);
 	pthread_condattr_destroy(&ca);
 	wss_host_init(&mh->wss);
+	mem_wake_init(&mh->wake);
+	mh->pool.on_free = mem_host_freed;
+	mh->pool.on_free_ctx = mh;
 	err = -pthread_create(&mh->reclaimer, NULL, mem_reclaim_main, mh);
 	if (err) {
 		log_error("cannot start the reclaimer: %s", strerror(-err));
@@ -71,6 +83,7 @@ int mem_host_init(struct mem_host *mh, const struct mem_host_config *cfg)
 	return 0;
 
 err_swap:
+	mem_wake_destroy(&mh->wake);
 	wss_host_destroy(&mh->wss);
 	pthread_cond_destroy(&mh->policy_wake);
 	pthread_mutex_destroy(&mh->policy_lock);
@@ -109,6 +122,7 @@ void mem_host_destroy(struct mem_host *mh)
 	share_destroy(&mh->share);
 	swap_destroy(&mh->swap);
 	mpool_destroy(&mh->pool);
+	mem_wake_destroy(&mh->wake);
 }
 
 static uint64_t dom_unheld(const struct dom_mem *d)
@@ -255,6 +269,9 @@ void mem_host_get_stats(struct mem_host *mh, struct mem_host_stats *st)
 	st->policy_runs = atomic_load(&mh->stat_policy_runs);
 	st->wss_passes = atomic_load(&mh->wss.passes);
 	st->wss_cpu_ns = atomic_load(&mh->wss.cpu_ns);
+	st->mem_waits = atomic_load(&mh->wake.stat_waits);
+	st->mem_waits_woken = atomic_load(&mh->wake.stat_woken);
+	st->mem_waits_timed_out = atomic_load(&mh->wake.stat_timeouts);
 	pthread_mutex_lock(&mh->swap.lock);
 	st->swap_slots = mh->swap.nslots;
 	st->swap_free = mh->swap.nfree;

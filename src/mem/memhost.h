@@ -13,6 +13,7 @@
 #include "mem/pool.h"
 #include "mem/share.h"
 #include "mem/swap.h"
+#include "mem/wake.h"
 #include "mem/wss.h"
 
 struct mem_host_config {
@@ -34,6 +35,9 @@ struct mem_host_stats {
 	/* The working-set sampler: periods ended (all domains) and the CPU
 	 * time its thread used, ns. */
 	uint64_t wss_passes, wss_cpu_ns;
+	/* Waits for memory (vCPUs, host copies): all, ended by a wake-up,
+	 * ended by the bound (wake.h). */
+	uint64_t mem_waits, mem_waits_woken, mem_waits_timed_out;
 	struct share_stats share;
 };
 
@@ -63,6 +67,9 @@ struct mem_host {
 	_Atomic int state; /* enum mem_state */
 	_Atomic uint64_t stat_transitions, stat_policy_runs;
 	struct wss_host wss; /* the working-set sampler (wss.c) */
+	/* Threads waiting for memory, woken by frees and other changes
+	 * (wake.h, dom_mem_wake). */
+	struct mem_wake wake;
 };
 
 /* 0, or -errno after one line naming the problem (the pool's size, the

@@ -204,6 +204,9 @@ static void policy_pass(struct mem_host *mh)
 		pthread_mutex_unlock(&v.dom[i].d->lock);
 	}
 	atomic_fetch_add(&mh->stat_policy_runs, 1);
+	/* States and lending changed: a vCPU waiting for a frame looks
+	 * again (frees and target changes wake it at once already). */
+	mem_wake_kick(&mh->wake);
 }
 
 static void *policy_main(void *arg)

@@ -189,6 +189,8 @@ static void pool_push(struct mpool *p, const mfn_t *mfns, uint32_t n, bool warm)
 	p->stat_frees += n;
 	pthread_cond_broadcast(&p->freed);
 	pthread_mutex_unlock(&p->lock);
+	if (p->on_free)
+		p->on_free(p->on_free_ctx);
 }
 
 void mpool_free(struct mpool *p, const mfn_t *mfns, uint32_t n)

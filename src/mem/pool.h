@@ -41,6 +41,10 @@ struct mpool {
 	pthread_mutex_t
 		lock; /* free stack only; never on the guest fast path */
 	pthread_cond_t freed; /* signalled when frames are freed */
+	/* Called after frames were freed, without the pool's lock (the
+	 * memory host wakes the threads waiting for frames); may be NULL. */
+	void (*on_free)(void *ctx);
+	void *on_free_ctx;
 	/* Cold free frames (given back to the host) are a stack from
 	 * free_stack[0] up, warm ones (zeroed, still backed) a stack from
 	 * free_stack[nframes - 1] down. */

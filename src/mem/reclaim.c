@@ -85,9 +85,7 @@ static void reclaim_self_steals(struct mem_host *mh)
 		dom_mem_swap_out(d, n);
 		/* Even if nothing could be stolen: let the faulting vCPUs
 		 * look again (they may grow past target without swap). */
-		pthread_mutex_lock(&d->lock);
-		pthread_cond_broadcast(&d->changed);
-		pthread_mutex_unlock(&d->lock);
+		dom_mem_wake(d);
 	}
 }
 
@@ -121,10 +119,7 @@ static void reclaim_pool(struct mem_host *mh)
 /* Wake every domain's waiting vCPUs: frames may have come. */
 static void reclaim_wake_all(struct mem_host *mh)
 {
-	pthread_mutex_lock(&mh->lock);
-	for (struct dom_mem *d = mh->domains; d; d = d->next)
-		pthread_cond_broadcast(&d->changed);
-	pthread_mutex_unlock(&mh->lock);
+	mem_wake_kick(&mh->wake);
 }
 
 static void reclaim_run(struct mem_host *mh)

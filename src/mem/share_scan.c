@@ -21,7 +21,7 @@
 
 #include "mem/share_impl.h"
 
-#define SCAN_BATCH 16u /* candidates per shootdown (SHOOTDOWN_MAX_PAGES) */
+#define SCAN_BATCH 16u /* candidates per shootdown (one round trip) */
 #define SCAN_TICK_MS 20u /* the rate is spread over ticks this long */
 #define SCAN_LOOK_MAX 4096u /* P2M entries looked at per visit */
 #define SCAN_STORM_MIN 64u /* breaks in a pass before backing off */
@@ -149,7 +149,7 @@ static void scan_merge_batch(struct dom_mem *d, struct scan_batch *b)
 	pthread_mutex_unlock(&mh->share.lock);
 	atomic_fetch_add(&mh->share.merged, nfree);
 	d->sh.pass_merged += nfree;
-	pthread_cond_broadcast(&d->changed);
+	dom_mem_wake(d);
 	pthread_mutex_unlock(&d->lock);
 	/* Every translation of these gfns went in step 2 and none could be
 	 * made since (BUSY): the duplicates are nobody's now.  They were

@@ -2,13 +2,16 @@
  * switch (io/vswitch.h), the same switch as the PV netback's ports and
  * the libslirp NAT uplink: a Linux guest and an atoll-os guest share it.
  *
- * Queues: 0 receive, 1 transmit; no control queue, no offloads (the guest
- * computes checksums and segments), no mergeable buffers: each receive
- * buffer holds a whole frame behind the 12-byte virtio_net_hdr.  Features:
- * MAC, STATUS (the link is always up).
+ * Queues: 0 receive, 1 transmit; no control queue, no mergeable buffers:
+ * each receive buffer holds a whole frame behind the 12-byte
+ * virtio_net_hdr.  Features: MAC, STATUS (the link is always up), and the
+ * transmit offloads CSUM, HOST_TSO4 and HOST_TSO6 (virtio_net_offload.h:
+ * the host fills in checksums and cuts TCP segments; what reaches the
+ * switch is ordinary frames).
  *
- * Transmit: each chain's readable part is the header and one frame, sent
- * to the switch on the I/O thread.  Receive: the switch's deliver (on the
+ * Transmit: each chain's readable part is the header and one frame (up
+ * to 64 KiB of TCP with TSO), copied once and sent to the switch on the
+ * I/O thread.  Receive: the switch's deliver (on the
  * sender's thread) copies the frame into a bounded queue and kicks the
  * I/O thread, which copies it into the next receive buffer. */
 #include <errno.h>
@@ -17,6 +20,7 @@
 
 #include "io/vswitch.h"
 #include "virtio/virtio_devs.h"
+#include "virtio/virtio_net_offload.h"
 
 #define VIRTIO_NET_F_MAC 5
 #define VIRTIO_NET_F_STATUS 16
@@ -24,7 +28,8 @@
 
 #define NET_HDR 12 /* virtio_net_hdr_v1: flags ... num_buffers */
 #define NET_QUEUE_SIZE 256
-#define NET_BUDGET 64 /* frames per direction per pass */
+/* Frames per direction per pass (a TSO chain counts its segments). */
+#define NET_BUDGET 64
 #define NET_RXQ 256 /* frames from the switch waiting for buffers */
 #define NET_CFG_LEN 8 /* mac[6], status u16 */
 
@@ -39,7 +44,7 @@ struct virtio_net {
 	struct virtio_dev dev;
 	struct vswitch_port *port;
 	struct virtq_chain chain;
-	uint8_t tx_buf[NET_HDR + VSWITCH_FRAME_MAX];
+	uint8_t tx_buf[NET_HDR + NET_OFFLOAD_FRAME_MAX];
 	/* deliver appends under rxq_lock; the I/O thread takes the head. */
 	pthread_mutex_t rxq_lock;
 	unsigned rxq_head, rxq_count;
@@ -47,23 +52,60 @@ struct virtio_net {
 	_Atomic uint64_t rx_drops;
 };
 
+static void net_send(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct virtio_net *n = ctx;
+
+	vswitch_send(n->port, frame, len);
+}
+
+/* The header at the front of tx_buf (little-endian on the wire). */
+static void net_tx_hdr(const uint8_t *b, struct net_offload_hdr *h)
+{
+	h->flags = b[0];
+	h->gso_type = b[1];
+	h->hdr_len = (uint16_t)(b[2] | b[3] << 8);
+	h->gso_size = (uint16_t)(b[4] | b[5] << 8);
+	h->csum_start = (uint16_t)(b[6] | b[7] << 8);
+	h->csum_offset = (uint16_t)(b[8] | b[9] << 8);
+	h->num_buffers = 0;
+}
+
+/* Send the frame in tx_buf (len bytes with the header): the frames it
+ * made, or -EINVAL if it was dropped. */
+static int net_tx_one(struct virtio_net *n, uint64_t len)
+{
+	const struct net_offload_caps caps = {
+		.csum = virtio_has(&n->dev, VIRTIO_NET_F_CSUM),
+		.tso4 = virtio_has(&n->dev, VIRTIO_NET_F_HOST_TSO4),
+		.tso6 = virtio_has(&n->dev, VIRTIO_NET_F_HOST_TSO6),
+	};
+	struct net_offload_hdr h;
+
+	net_tx_hdr(n->tx_buf, &h);
+	return net_offload_tx(&caps, &h, n->tx_buf + NET_HDR, len - NET_HDR,
+			      net_send, n);
+}
+
 /* Send up to NET_BUDGET frames: 1 if more may wait, 0, or -EPROTO. */
 static int net_tx(struct virtio_net *n)
 {
 	struct virtq *vq = &n->dev.vq[NET_TX];
 	const char *why;
-	int done = 0, r = 0;
+	int done = 0, r = 0, chains = 0;
 
 	while (done < NET_BUDGET && (r = virtq_pop(vq, &n->chain, &why)) == 1) {
 		uint64_t len = n->chain.out_len;
+		int sent = -EINVAL;
 
-		/* A frame too short or too long is dropped, as QEMU does: a
-		 * driver bug, not a broken queue. */
+		/* A frame too short or too long, or one its header does not
+		 * describe, is dropped, as QEMU does: a driver bug, not a
+		 * broken queue. */
 		if (len >= NET_HDR + VSWITCH_FRAME_MIN &&
 		    len <= sizeof(n->tx_buf) &&
-		    !virtq_read(vq, &n->chain, 0, n->tx_buf, len)) {
-			vswitch_send(n->port, n->tx_buf + NET_HDR,
-				     len - NET_HDR);
+		    !virtq_read(vq, &n->chain, 0, n->tx_buf, len))
+			sent = net_tx_one(n, len);
+		if (sent > 0) {
 			atomic_fetch_add(&n->dev.st.requests, 1);
 			atomic_fetch_add(&n->dev.st.bytes, len - NET_HDR);
 		} else {
@@ -71,13 +113,14 @@ static int net_tx(struct virtio_net *n)
 		}
 		if (virtq_push(vq, n->chain.head, 0))
 			return virtio_dev_fail(&n->dev, "used ring unwritable");
-		done++;
+		done += sent > 0 ? sent : 1;
+		chains++;
 	}
-	if (done)
+	if (chains)
 		virtio_dev_used(&n->dev, NET_TX);
 	if (r < 0)
 		return virtio_dev_fail(&n->dev, why);
-	return done == NET_BUDGET;
+	return done >= NET_BUDGET;
 }
 
 static struct net_frame *net_rxq_head(struct virtio_net *n)
@@ -229,7 +272,10 @@ int virtio_net_create(struct virtio_dev **out, const char *name,
 	uint64_t f = VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
 		     VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
 		     VIRTIO_BIT(VIRTIO_NET_F_MAC) |
-		     VIRTIO_BIT(VIRTIO_NET_F_STATUS);
+		     VIRTIO_BIT(VIRTIO_NET_F_STATUS) |
+		     VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+		     VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+		     VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6);
 	struct virtio_net *n = calloc(1, sizeof(*n));
 	uint16_t status = VIRTIO_NET_S_LINK_UP;
 	int err;

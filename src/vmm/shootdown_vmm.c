@@ -10,7 +10,8 @@
  * serves it at its next poll (run loop, WFI, mem_wait) or on its way out:
  * waiting only for those never waits for a thread that will not answer.
  *
- * Initiators are serialized per domain (the mailbox takes one at a time).
+ * Initiators are serialized per domain (a mailbox takes any number, but
+ * one at a time keeps each initiator's wait its own).
  * An initiator may be one of the domain's own vCPUs (a memory hypercall):
  * it serves its own mailbox directly and, while it waits for the lock or
  * for the others, keeps serving requests posted to it, so two vCPUs that
@@ -20,6 +21,11 @@
 
 #include "cpu/shootdown.h"
 #include "vmm/domain.h"
+
+_Static_assert(DOM_MEM_SD_CODE == SHOOTDOWN_CODE,
+	       "dom_mem marks code pages as the cpu layer reads them");
+_Static_assert(DOM_MEM_SD_PAGES <= SHOOTDOWN_MAX_PAGES,
+	       "a mailbox holds the largest request whole");
 
 static uint64_t sd_now_ns(void)
 {
@@ -36,21 +42,6 @@ static void sd_nap(struct vcpu *self)
 
 	hart_shootdown_service(&self->hart);
 	nanosleep(&ts, 0);
-}
-
-/* vCPUs waiting for frames sleep in dom_mem_wait (mem_wait): wake them
- * so they serve the request now rather than after their time slice.
- * dom_mem calls the shootdown without its lock; taking it here means a
- * vCPU that is about to sleep cannot miss the broadcast. */
-static void sd_kick_waiters(struct domain *d)
-{
-	struct dom_mem *mem = d->mem;
-
-	if (!mem)
-		return;
-	pthread_mutex_lock(&mem->lock);
-	pthread_cond_broadcast(&mem->changed);
-	pthread_mutex_unlock(&mem->lock);
 }
 
 static void sd_lock(struct domain *d, struct vcpu *self)
@@ -91,18 +82,17 @@ void domain_shootdown(void *ctx, const uint64_t *gpa_pages, unsigned n)
 	 * wake-up; a vCPU alone in its domain (a copy-on-write break) needs
 	 * nothing else, not even the lock (it posts to no one). */
 	if (self) {
-		hart_shootdown_local(&self->hart, gpa_pages, n);
+		hart_shootdown_local(&self->hart, gpa_pages, n, !gpa_pages);
 		if (nr == 1)
 			goto out;
 	}
 	sd_lock(d, self);
 	for (unsigned i = 0; i < nr; i++)
 		if (&d->vcpus[i] != self)
-			ticket[i] = hart_shootdown_post(&d->vcpus[i].hart,
-							gpa_pages, n);
+			ticket[i] = hart_shootdown_post(
+				&d->vcpus[i].hart, gpa_pages, n, !gpa_pages);
 	if (self)
 		hart_shootdown_service(&self->hart);
-	sd_kick_waiters(d);
 	for (unsigned i = 0; i < nr; i++) {
 		struct vcpu *v = &d->vcpus[i];
 
