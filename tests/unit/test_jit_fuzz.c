@@ -25,6 +25,7 @@
  * (at least 20): the test suite runs on loaded machines and under the
  * sanitizers.  Given ITERATIONS, all of them run.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -559,6 +560,55 @@ static int compare(const struct fm *a, const struct fm *b, uint64_t seed)
 	return bad;
 }
 
+/* A translation that loops where the interpreter does not would hang the
+ * run: the translator's hart gets WATCH_S seconds (a program runs for
+ * milliseconds), then is stopped and the program fails. */
+#define WATCH_S 60
+struct watch {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct hart *h;
+	bool done, fired;
+};
+
+static void *watch_run(void *arg)
+{
+	struct watch *w = arg;
+	struct timespec end;
+
+	clock_gettime(CLOCK_REALTIME, &end);
+	end.tv_sec += WATCH_S;
+	pthread_mutex_lock(&w->lock);
+	while (!w->done)
+		if (pthread_cond_timedwait(&w->cond, &w->lock, &end)) {
+			w->fired = true;
+			hart_request(w->h, REQ_STOP);
+			break;
+		}
+	pthread_mutex_unlock(&w->lock);
+	return 0;
+}
+
+/* hart_run under the watch; false if it had to be stopped. */
+static bool run_watched(struct hart *h, int *exit)
+{
+	struct watch w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+			   h, false, false };
+	pthread_t th;
+
+	if (pthread_create(&th, 0, watch_run, &w)) {
+		*exit = hart_run(h);
+		return true;
+	}
+	*exit = hart_run(h);
+	pthread_mutex_lock(&w.lock);
+	w.done = true;
+	pthread_cond_signal(&w.cond);
+	pthread_mutex_unlock(&w.lock);
+	pthread_join(th, 0);
+	return !w.fired;
+}
+
 /* One program from seed; returns 1 if the engines disagree. */
 static int fuzz_one(uint64_t seed, uint64_t *insns)
 {
@@ -566,6 +616,7 @@ static int fuzz_one(uint64_t seed, uint64_t *insns)
 	static struct fm a, b;
 	struct gen g = { .ram = image, .pc = PROG };
 	uint64_t regs[32];
+	int ex;
 	int bad;
 
 	rng_state = seed * 0x9e3779b97f4a7c15ULL + 1;
@@ -608,8 +659,16 @@ static int fuzz_one(uint64_t seed, uint64_t *insns)
 	}
 	fm_init(&a, image, regs, CPU_ENGINE_INTERP);
 	fm_init(&b, image, regs, CPU_ENGINE_JIT);
-	if (hart_run(&a.h) != HART_EXIT_STOP ||
-	    hart_run(&b.h) != HART_EXIT_STOP) {
+	if (hart_run(&a.h) != HART_EXIT_STOP) {
+		printf("FAIL seed %llu: did not stop\n",
+		       (unsigned long long)seed);
+		bad = 1;
+	} else if (!run_watched(&b.h, &ex)) {
+		printf("FAIL seed %llu: the translator ran %d s without "
+		       "stopping\n",
+		       (unsigned long long)seed, WATCH_S);
+		bad = 1;
+	} else if (ex != HART_EXIT_STOP) {
 		printf("FAIL seed %llu: did not stop\n",
 		       (unsigned long long)seed);
 		bad = 1;
