@@ -27,12 +27,12 @@ control_socket = $sock
 [domain hogA]
 memory = 24M
 kernel = $hog
-cmdline = memhog mib=16 phases=1000 seed=1
+cmdline = memhog mib=16 phases=1000 seed=1 hold_ms=600000
 
 [domain hogB]
 memory = 24M
 kernel = $hog
-cmdline = memhog mib=16 phases=1000 seed=2
+cmdline = memhog mib=16 phases=1000 seed=2 hold_ms=600000
 
 [domain ball]
 memory = 24M
