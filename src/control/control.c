@@ -4,6 +4,7 @@
  * bounded in size and time and answered apart from the others, so no
  * client can stall the socket.  Who may connect: control_sock.h. */
 #define _GNU_SOURCE /* accept4 */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -262,6 +263,45 @@ static int control_bind_path(const char *path, struct control **out)
 	return 0;
 }
 
+/* Remove the sockets atolls killed beside the default one left behind
+ * (atoll-PID.sock files nobody listens on), under the directory's lock:
+ * what a killed atoll owned is gone once the next one starts.  Bounded:
+ * at most SWEEP_MAX names are looked at per start. */
+#define SWEEP_MAX 256
+static void control_sweep_beside(const char *dir)
+{
+	char buf[PATH_MAX];
+	struct sockaddr_un a;
+	struct dirent *e;
+	struct stat st;
+	unsigned seen = 0;
+	DIR *d;
+	int dfd;
+
+	snprintf(buf, sizeof(buf), "%s/atoll.sock", dir);
+	dfd = control_lock_dir(buf);
+	if (dfd < 0)
+		return;
+	d = opendir(dir);
+	while (d && (e = readdir(d)) && seen++ < SWEEP_MAX) {
+		unsigned long pid;
+		int n = 0;
+
+		if (sscanf(e->d_name, "atoll-%lu.sock%n", &pid, &n) != 1 ||
+		    e->d_name[n] || (long)pid == (long)getpid())
+			continue;
+		if (snprintf(buf, sizeof(buf), "%s/%s", dir, e->d_name) >=
+			    (int)sizeof(a.sun_path) ||
+		    lstat(buf, &st) || !S_ISSOCK(st.st_mode) ||
+		    st.st_uid != geteuid() || control_addr(buf, &a))
+			continue;
+		control_claim(buf, &a); /* unlinks it if stale */
+	}
+	if (d)
+		closedir(d);
+	close(dfd);
+}
+
 int control_bind(const char *path, struct control **out)
 {
 	char buf[sizeof(((struct sockaddr_un *)0)->sun_path) + 32];
@@ -279,6 +319,7 @@ int control_bind(const char *path, struct control **out)
 	r = control_private_dir(dir, true);
 	if (r)
 		return r;
+	control_sweep_beside(dir);
 	snprintf(buf, sizeof(buf), "%s/atoll.sock", dir);
 	r = control_bind_path(buf, out);
 	if (r != -EADDRINUSE)

@@ -112,13 +112,29 @@ grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 # No configuration: the default socket, in a private directory.
 export XDG_RUNTIME_DIR=$tmp/run
 unset ATOLL_SOCKET
-mkdir -m 700 "$XDG_RUNTIME_DIR"
+mkdir -m 700 "$XDG_RUNTIME_DIR" "$XDG_RUNTIME_DIR/atoll"
+# Beside the default socket: one a killed atoll left (nobody listens) and
+# one something still listens on.  A starting atoll removes the first only.
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+	"$XDG_RUNTIME_DIR/atoll/atoll-4242.sock" || fail "no stale socket made"
+python3 -c 'import socket,sys,time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
+time.sleep(600)' "$XDG_RUNTIME_DIR/atoll/atoll-4243.sock" &
+live_pid=$!
+live_up() { [ -S "$XDG_RUNTIME_DIR/atoll/atoll-4243.sock" ]; }
+wait_until $((10 * SLOW)) live_up || fail "no live socket made"
 ini "" "$tmp/swap3" >"$tmp/c.ini"
 atoll_start "$tmp/c.ini"
 dflt() { timeout 5 "$ATOLL" list >"$tmp/list" 2>&1; }
 wait_until $((20 * SLOW)) dflt ||
 	fail "atoll list found no atoll run on the default socket:" \
 		"$(cat "$tmp/list")"
+[ -e "$XDG_RUNTIME_DIR/atoll/atoll-4242.sock" ] &&
+	fail "a killed atoll's socket beside the default one was left"
+[ -S "$XDG_RUNTIME_DIR/atoll/atoll-4243.sock" ] ||
+	fail "a live socket beside the default one was removed"
+kill "$live_pid"
+wait "$live_pid" 2>/dev/null
 grep -q calm "$tmp/list" || fail "atoll list: $(cat "$tmp/list")"
 [ "$(stat -c %a "$XDG_RUNTIME_DIR/atoll")" = 700 ] ||
 	fail "default directory mode $(stat -c %a "$XDG_RUNTIME_DIR/atoll")"
