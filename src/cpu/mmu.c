@@ -222,7 +222,6 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 {
 	uint32_t ctx = acc == MMU_FETCH ? h->ctx_fetch : h->ctx_data;
 	struct tlb_entry *e = tlb_index(mmu_array(h, acc), va);
-	uint64_t va_page = va & ~PAGE_MASK;
 	uint64_t gpa = 0, page;
 	unsigned shift;
 	uint8_t *host;
@@ -259,13 +258,7 @@ static int mmu_resolve(struct hart *h, uint64_t va, enum mmu_access acc,
 		if (code_cache_find(h, page))
 			return 0; /* still code: no store entry */
 	}
-	e->tag = va_page | ctx;
-	e->addend = (uintptr_t)host - (uintptr_t)va_page;
-	e->gpa_page = page;
-	e->code = NULL;
-	h->tlb.gpfn[acc][e - mmu_array(h, acc)] = (uint32_t)(page >> 12);
-	if (shift > 12)
-		tlb_note_superpage(&h->tlb, va, shift);
+	mmu_tlb_set(h, acc, mmu_array(h, acc), e, va, ctx, host, page, shift);
 	return 0;
 }
 

@@ -55,13 +55,7 @@ static inline __attribute__((always_inline)) uint8_t *fast_leaf(
 		return 0;
 	h->stat_tlb_miss++;
 	h->stat_page_walks++;
-	e->tag = (va & ~PAGE_MASK) | ctx;
-	e->addend = (uintptr_t)host - (uintptr_t)(va & ~PAGE_MASK);
-	e->gpa_page = page;
-	e->code = NULL;
-	h->tlb.gpfn[acc][e - arr] = (uint32_t)(page >> 12);
-	if (sh > 12)
-		tlb_note_superpage(&h->tlb, va, sh);
+	mmu_tlb_set(h, acc, arr, e, va, ctx, host, page, sh);
 	return host + (va & PAGE_MASK);
 }
 

@@ -85,6 +85,24 @@ static inline bool mmu_pte_allows(uint64_t pte, enum mmu_access acc,
 	return pte & PTE_X;
 }
 
+/* Fill arr's entry e: va's page in context ctx maps gpa page `page` at
+ * host, through a 2^shift-byte mapping (both miss paths end here). */
+static inline void mmu_tlb_set(struct hart *h, enum mmu_access acc,
+			       struct tlb_entry *arr, struct tlb_entry *e,
+			       uint64_t va, uint32_t ctx, uint8_t *host,
+			       uint64_t page, unsigned shift)
+{
+	uint64_t va_page = va & ~PAGE_MASK;
+
+	e->tag = va_page | ctx;
+	e->addend = (uintptr_t)host - (uintptr_t)va_page;
+	e->gpa_page = page;
+	e->code = NULL;
+	h->tlb.gpfn[acc][e - arr] = (uint32_t)(page >> 12);
+	if (shift > 12)
+		tlb_note_superpage(&h->tlb, va, shift);
+}
+
 /* The common TLB miss without the general walk (mmu_fast.c): the host
  * address of va with arr's entry e filled, or NULL when the full path
  * (mmu.c) must handle it. */
