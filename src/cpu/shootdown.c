@@ -1,13 +1,12 @@
 /* TLB shootdown mailbox (see shootdown.h). */
-#include <linux/futex.h>
 #include <sched.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cpu/exec.h"
 #include "cpu/shootdown.h"
 #include "cpu/trap.h"
+#include "lib/futex.h"
 
 /* The mailbox lock: held for a copy of at most HART_SD_PAGES entries.
  * A holder that lost its cpu (more threads than cpus) is waited for by
@@ -72,8 +71,7 @@ void hart_shootdown_wait(struct hart *h, uint32_t ticket)
 			atomic_fetch_sub(&h->sd_sleepers, 1);
 			return;
 		}
-		syscall(SYS_futex, (uint32_t *)&h->sd_done, FUTEX_WAIT_PRIVATE,
-			done, &ts, NULL, 0);
+		futex_wait(&h->sd_done, done, &ts);
 		atomic_fetch_sub(&h->sd_sleepers, 1);
 	}
 }
@@ -127,8 +125,7 @@ void hart_shootdown_service(struct hart *h)
 	 * that sleeps needs the syscall (a vCPU initiator polls). */
 	atomic_store(&h->sd_done, req);
 	if (atomic_load(&h->sd_sleepers))
-		syscall(SYS_futex, (uint32_t *)&h->sd_done, FUTEX_WAKE_PRIVATE,
-			INT32_MAX, NULL, NULL, 0);
+		futex_wake(&h->sd_done, INT32_MAX);
 }
 
 void hart_shootdown_local(struct hart *h, const uint64_t *pages, unsigned n,

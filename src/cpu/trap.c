@@ -1,14 +1,13 @@
 /* Traps: exception and interrupt entry with delegation, xRET, the timer
  * lines, WFI and the cross-thread wake-ups (mip, requests, futex kicks). */
 #include <errno.h>
-#include <linux/futex.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cpu/csr.h"
 #include "cpu/mmu.h"
 #include "cpu/trap.h"
+#include "lib/futex.h"
 
 /* Longest single WFI sleep: a bound, not a tick (wake-ups are kicks). */
 #define WFI_MAX_NS 100000000LL
@@ -195,8 +194,7 @@ static void trap_futex_wait(_Atomic uint32_t *word, uint32_t seen, int64_t ns)
 			       .tv_nsec = ns % 1000000000LL };
 
 	/* EAGAIN (word already moved), EINTR, ETIMEDOUT: all mean "look". */
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, seen, &ts,
-		NULL, 0);
+	futex_wait(word, seen, &ts);
 }
 
 void trap_wfi(struct hart *h)
@@ -225,8 +223,7 @@ void trap_wfi(struct hart *h)
 void hart_kick(struct hart *h)
 {
 	atomic_fetch_add(&h->wake_seq, 1);
-	syscall(SYS_futex, (uint32_t *)&h->wake_seq, FUTEX_WAKE_PRIVATE, 1,
-		NULL, NULL, 0);
+	futex_wake(&h->wake_seq, 1);
 }
 
 void hart_request(struct hart *h, uint32_t req)

@@ -1,10 +1,9 @@
 /* Waking the threads that wait for memory (see wake.h). */
 #include <limits.h>
-#include <linux/futex.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/futex.h"
 #include "mem/wake.h"
 
 static _Thread_local _Atomic uint32_t wake_own_word;
@@ -40,8 +39,7 @@ void mem_wake_kick(struct mem_wake *w)
 		if (!w->word[i])
 			continue;
 		atomic_fetch_add(w->word[i], 1);
-		syscall(SYS_futex, (uint32_t *)w->word[i], FUTEX_WAKE_PRIVATE,
-			INT_MAX, NULL, NULL, 0);
+		futex_wake(w->word[i], INT_MAX);
 	}
 	pthread_mutex_unlock(&w->lock);
 }
@@ -98,8 +96,7 @@ bool mem_wake_wait(struct mem_wake *w, uint32_t seen, _Atomic uint32_t *word,
 	ts.tv_nsec = (long)(ms % 1000) * 1000000;
 	/* Any bump of the word after v was read (a kick, or the hart's own
 	 * requests) makes this return at once or wakes it. */
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, v, &ts, NULL,
-		0);
+	futex_wait(word, v, &ts);
 	wake_slot_give(w, slot);
 	woken = atomic_load(word) != v || atomic_load(&w->events) != seen;
 	atomic_fetch_add(woken ? &w->stat_woken : &w->stat_timeouts, 1);
