@@ -15,8 +15,8 @@
 static inline void futex_wait(_Atomic uint32_t *word, uint32_t seen,
 			      const struct timespec *ts)
 {
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, seen, ts,
-		NULL, 0);
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, seen, ts, NULL,
+		0);
 }
 
 /* Wake up to n threads sleeping on word. */
