@@ -19,8 +19,10 @@
 #          sequential qd ratios' spreads decide their target (>= 1.0)
 #   -o     result file to add to (made if missing; default
 #          build/bench/linux.json)
-# env: BLK_MIB (64), RAND_N (2000), QD (8), NET_MIB (24), NET_WARM_MIB
-#      (8: TCP is timed at the host's sink after these);
+# env: BLK_MIB (64), RAND_N (2000), QD (8), SEQ_PASSES (4: sequential
+#      figures are the median of the passes after the first, the first
+#      is recorded as _cold), NET_MIB (24), NET_WARM_MIB (8: TCP is timed
+#      at the host's sink after these);
 #      PEER=path/to/atoll compares two atoll builds instead (the second
 #      in QEMU's place: before/after a change, same method).
 set -uo pipefail
@@ -36,7 +38,7 @@ while getopts "n:N:o:" opt; do
 	n) MINP=$OPTARG ;;
 	N) MAXP=$OPTARG ;;
 	o) RESULT=$OPTARG ;;
-	*) sed -n '17,25s/^# \{0,1\}//p' "$0"; exit 2 ;;
+	*) sed -n '17,27s/^# \{0,1\}//p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -46,6 +48,7 @@ RAND_N=${RAND_N:-2000}
 QD=${QD:-8}
 NET_MIB=${NET_MIB:-24}
 NET_WARM_MIB=${NET_WARM_MIB:-8}
+SEQ_PASSES=${SEQ_PASSES:-4}
 PEER=${PEER:-}
 PEER_NAME=qemu
 [ -n "$PEER" ] && PEER_NAME=peer
@@ -57,6 +60,11 @@ fi
 if ! [[ "$NET_MIB" =~ ^[0-9]+$ && "$NET_WARM_MIB" =~ ^[0-9]+$ ]] ||
 	[ "$NET_WARM_MIB" -ge "$NET_MIB" ]; then
 	echo "linux-bench: NET_WARM_MIB must be a number below NET_MIB" >&2
+	exit 2
+fi
+if ! [[ "$SEQ_PASSES" =~ ^[0-9]+$ ]] || [ "$SEQ_PASSES" -lt 2 ] ||
+	[ "$SEQ_PASSES" -gt 100 ]; then
+	echo "linux-bench: SEQ_PASSES must be a number from 2 to 100" >&2
 	exit 2
 fi
 st() { python3 "$LIB/stats.py" "$@"; }
@@ -114,7 +122,8 @@ PY
 RUN="atoll.run="
 for d in "vdb 1" "vdc $QD"; do
 	set -- $d
-	RUN+="blk,seqwrite,/dev/$1,$BLK_MIB,$2+blk,seqread,/dev/$1,$BLK_MIB,$2+"
+	RUN+="blk,seqwrite,/dev/$1,$BLK_MIB,$2,$SEQ_PASSES+"
+	RUN+="blk,seqread,/dev/$1,$BLK_MIB,$2,$SEQ_PASSES+"
 	RUN+="blk,randwrite,/dev/$1,$BLK_MIB,$RAND_N,$2+"
 	RUN+="blk,randread,/dev/$1,$BLK_MIB,$RAND_N,$2+"
 done
@@ -142,11 +151,16 @@ one() {
 		! grep -q "run: status [1-9]" "$OUT/$name.log"
 }
 
-# val LOG OP QD: the figure of `blk: OP` at queue depth QD (MB/s for seq,
+# val LOG OP QD: the figure of `blk: OP` at queue depth QD (MB/s for seq:
+# the median of the passes after the first; seqcold...: the first pass;
 # IOPS for rand), or of net/boot (QD empty).
 val() {
 	case $2 in
-	seq*) sed -n "s|.*blk: $2 .*: \([0-9.]*\) MB/s qd $3\$|\1|p" "$1" ;;
+	seqcold*) sed -n "s|.*blk: ${2/cold/} .*: \([0-9.]*\) MB/s qd $3\$|\1|p" "$1" ;;
+	seq*) sed -n "s|.*blk: $2 .*: \([0-9.]*\) MB/s qd $3\$|\1|p" "$1" |
+		sed 1d | sort -g | awk '{ v[NR] = $1 } END {
+			if (NR % 2) print v[(NR + 1) / 2]
+			else if (NR) print (v[NR / 2] + v[NR / 2 + 1]) / 2 }' ;;
 	rand*) sed -n "s|.*blk: $2 .*: \([0-9]*\) IOPS, .* qd $3\$|\1|p" "$1" ;;
 	net) cat "${1%.log}.tcp" 2>/dev/null ;;
 	netcold) sed -n 's|.*net: tcp-send .*: \([0-9.]*\) MB/s.*|\1|p' "$1" ;;
@@ -165,7 +179,7 @@ per_req() {
 
 FIGS="boot net netcold"
 for q in 1 "$QD"; do
-	for op in seqwrite seqread randwrite randread; do
+	for op in seqwrite seqread seqcoldwrite seqcoldread randwrite randread; do
 		FIGS+=" $op:$q"
 	done
 done
@@ -214,6 +228,7 @@ for f in $FIGS; do
 	boot) name=boot_to_init unit=s ;;
 	net) name=net_tcp_guest_to_host tgt=(--target ">=" 1.0) ;;
 	netcold) name=net_tcp_guest_to_host_cold ;;
+	seqcold*) name=blk_seq${op#seqcold}_1m_qd${q}_cold ;;
 	seq*) name=blk_${op}_1m_qd$q tgt=(--target ">=" 1.0) ;;
 	rand*) name=blk_${op}_4k_qd$q unit=IOPS ;;
 	esac

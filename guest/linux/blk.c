@@ -2,7 +2,9 @@
  *
  *   blk write  DEV MIB [SEED]   write MIB MiB of a seeded pattern, fsync
  *   blk verify DEV MIB [SEED]   read them back and compare
- *   blk seqread|seqwrite DEV MIB [QD]     O_DIRECT 1 MiB requests: MB/s
+ *   blk seqread|seqwrite DEV MIB [QD [PASSES]]
+ *                                         O_DIRECT 1 MiB requests: MB/s,
+ *                                         one line per pass (default 1)
  *   blk randread|randwrite DEV MIB N [QD] O_DIRECT 4 KiB at random offsets
  *                                         in the first MIB MiB, N requests:
  *                                         IOPS
@@ -26,6 +28,7 @@
 #define RAND_CHUNK 4096
 #define DEFAULT_SEED 1
 #define QD_MAX 64
+#define PASSES_MAX 100
 
 static const char *prog = "blk";
 
@@ -201,7 +204,7 @@ static void cmd_rand(const char *dev, long long mib, long long n, int wr,
 static void usage(void)
 {
 	fprintf(stderr, "usage: blk write|verify DEV MIB [SEED]\n"
-			"       blk seqread|seqwrite DEV MIB [QD]\n"
+			"       blk seqread|seqwrite DEV MIB [QD [PASSES]]\n"
 			"       blk randread|randwrite DEV MIB COUNT [QD]\n");
 	exit(2);
 }
@@ -228,10 +231,13 @@ int main(int argc, char **argv)
 		else
 			cmd_verify(dev, mib, (uint64_t)seed);
 	} else if (!strcmp(cmd, "seqread") || !strcmp(cmd, "seqwrite")) {
+		long long passes = argc > 5 ? parse_count(argv[5]) : 1;
+
 		qd = argc > 4 ? parse_count(argv[4]) : 1;
-		if (qd < 1 || qd > QD_MAX)
+		if (qd < 1 || qd > QD_MAX || passes < 1 || passes > PASSES_MAX)
 			usage();
-		cmd_seq(dev, mib, cmd[3] == 'w', (int)qd);
+		while (passes--)
+			cmd_seq(dev, mib, cmd[3] == 'w', (int)qd);
 	} else if (!strcmp(cmd, "randread") || !strcmp(cmd, "randwrite")) {
 		n = argc > 4 ? parse_count(argv[4]) : -1;
 		qd = argc > 5 ? parse_count(argv[5]) : 1;
