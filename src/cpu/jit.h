@@ -47,6 +47,8 @@ struct jit_stats {
 	uint64_t cold; /* lookups of code not translated yet (interpreted) */
 	uint64_t chains; /* direct edges patched */
 	uint64_t steps; /* instructions the interpreter ran */
+	/* Translations of a pc translated before since the last flush. */
+	uint64_t retrans;
 };
 /* False if h runs the interpreter. */
 bool jit_get_stats(const struct hart *h, struct jit_stats *s);

@@ -197,6 +197,7 @@ static void jit_flush(struct jit *j)
 {
 	VALGRIND_DISCARD_TRANSLATIONS(j->rx + j->base, j->used - j->base);
 	memset(j->jc, 0, sizeof(j->jc));
+	jit_map_clear(j);
 	j->used = j->base;
 	j->st.flushes++;
 }
@@ -251,6 +252,7 @@ static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc,
 	struct jit_entry *e = jit_slot(j, pc);
 	uintptr_t seen = 0;
 	uint64_t t0;
+	bool again;
 
 	j->st.lookups++;
 	if (e->pc == pc && e->gen == cp->gen && e->code) {
@@ -267,12 +269,15 @@ static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc,
 		j->st.cold++;
 		return e->code;
 	}
-	if (j->size - j->used < JIT_BLOCK_ROOM)
+	if (j->size - j->used < JIT_BLOCK_ROOM || jit_map_full(j))
 		jit_flush(j);
+	if (jit_map_find(j, pc, cp->gen, &again) || again)
+		j->st.retrans++;
 	t0 = jit_now_ns();
 	e->code = jit_translate(h, j, pc);
 	e->pc = pc;
 	e->gen = cp->gen;
+	jit_map_add(j, pc, cp->gen, e->code);
 	jit_trim(j);
 	j->st.translate_ns += jit_now_ns() - t0;
 	return e->code;

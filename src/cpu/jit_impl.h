@@ -48,6 +48,21 @@ struct jit_entry {
 	const uint8_t *code; /* executable address; JIT_NONE: interpret */
 };
 
+/* A block in the map of translations (jit_map.c): what a lookup table
+ * entry says, kept until the next flush, and the next record whose pc
+ * has the same hash. */
+struct jit_rec {
+	uint64_t pc;
+	uint64_t gen;
+	const uint8_t *code;
+	uint32_t next;
+};
+/* Blocks (and pcs found untranslatable) between two flushes: the map is
+ * full at JIT_MAP_MAX - 1 (docs/jit.md, "The lookup table"). */
+#define JIT_MAP_BITS 15
+#define JIT_MAP_HEADS (1u << JIT_MAP_BITS)
+#define JIT_MAP_MAX (1u << 15)
+
 /* "No translation starts here": the first instruction is one the
  * translator leaves to the interpreter. */
 #define JIT_NONE ((const uint8_t *)1)
@@ -86,6 +101,10 @@ struct jit {
 	const uint8_t *epilogue; /* executable address blocks jump to */
 	struct jit_stats st;
 	struct jit_entry jc[JIT_JC_SIZE];
+	/* jit_map.c: every block translated since the last flush. */
+	uint32_t nmap; /* records in use: map[1..nmap] (0: end of chain) */
+	uint32_t heads[JIT_MAP_HEADS]; /* chains by jit_map_hash(pc) */
+	struct jit_rec map[JIT_MAP_MAX];
 };
 
 static inline struct jit_entry *jit_slot(struct jit *j, uint64_t pc)
@@ -93,6 +112,20 @@ static inline struct jit_entry *jit_slot(struct jit *j, uint64_t pc)
 	return &j->jc[((pc >> 1) ^ (pc >> (JIT_JC_BITS + 1))) &
 		      (JIT_JC_SIZE - 1)];
 }
+
+/* jit_map.c: the code of the block for pc in page instance gen translated
+ * since the last flush, or NULL; *again: a block for pc in another
+ * instance of its page was (the page was dropped and decoded again). */
+const uint8_t *jit_map_find(const struct jit *j, uint64_t pc, uint64_t gen,
+			    bool *again);
+/* Record the block for (pc, gen); the map must not be full. */
+void jit_map_add(struct jit *j, uint64_t pc, uint64_t gen, const uint8_t *code);
+static inline bool jit_map_full(const struct jit *j)
+{
+	return j->nmap >= JIT_MAP_MAX - 1;
+}
+/* Forget every record (the code cache was flushed). */
+void jit_map_clear(struct jit *j);
 
 /* jit_translate.c: translate the block at pc, whose page is the hart's
  * current one (h->cur_va, h->cur_host).  The caller made JIT_BLOCK_ROOM
