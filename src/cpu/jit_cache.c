@@ -196,7 +196,6 @@ void jit_free(struct hart *h)
 static void jit_flush(struct jit *j)
 {
 	VALGRIND_DISCARD_TRANSLATIONS(j->rx + j->base, j->used - j->base);
-	memset(j->jc, 0, sizeof(j->jc));
 	jit_map_clear(j);
 	j->used = j->base;
 	j->st.flushes++;
@@ -206,7 +205,7 @@ void jit_drop(struct jit *j)
 {
 	/* Dead code would otherwise stay until the cache is full, and the
 	 * pages it fills stay resident. */
-	if (j->used != j->base)
+	if (j->used != j->base || j->nmap)
 		jit_flush(j);
 }
 
@@ -241,8 +240,9 @@ static void jit_trim(struct jit *j)
 
 /* The block for pc in the current page (slot i's), translated now if it
  * has none and the dispatcher has come here jit_hot times.  JIT_NONE: the
- * interpreter runs the instruction at pc; below JIT_CODE_MIN (cold): it
- * runs from pc for a while. */
+ * interpreter runs the instruction at pc; JIT_COLD: it runs from pc for a
+ * while.  The table jc holds only translations (and JIT_NONE): what it
+ * misses is in the map if it was translated since the last flush. */
 static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc,
 			       bool hot)
 {
@@ -250,37 +250,39 @@ static const uint8_t *jit_find(struct hart *h, struct jit *j, uint64_t pc,
 		(const struct code_page *)((const char *)h->cur_slots -
 					   offsetof(struct code_page, slot));
 	struct jit_entry *e = jit_slot(j, pc);
-	uintptr_t seen = 0;
+	const uint8_t *code;
 	uint64_t t0;
 	bool again;
 
 	j->st.lookups++;
 	if (e->pc == pc && e->gen == cp->gen && e->code) {
-		if ((uintptr_t)e->code >= JIT_CODE_MIN || e->code == JIT_NONE) {
-			j->st.hits++;
-			return e->code;
-		}
-		seen = (uintptr_t)e->code - JIT_COLD;
-	}
-	if (++seen < jit_hot && !hot) {
-		e->pc = pc;
-		e->gen = cp->gen;
-		e->code = (const uint8_t *)(JIT_COLD + seen);
-		j->st.cold++;
+		j->st.hits++;
 		return e->code;
 	}
-	if (j->size - j->used < JIT_BLOCK_ROOM || jit_map_full(j))
-		jit_flush(j);
-	if (jit_map_find(j, pc, cp->gen, &again) || again)
-		j->st.retrans++;
-	t0 = jit_now_ns();
-	e->code = jit_translate(h, j, pc);
+	code = jit_map_find(j, pc, cp->gen, &again);
+	if (code) {
+		j->st.hits++;
+		j->st.refills++;
+	} else {
+		if (!hot && jit_cold_visit(j, pc, cp->gen) < jit_hot) {
+			j->st.cold++;
+			return (const uint8_t *)JIT_COLD;
+		}
+		if (j->size - j->used < JIT_BLOCK_ROOM || jit_map_full(j)) {
+			jit_flush(j);
+			again = false;
+		}
+		j->st.retrans += again;
+		t0 = jit_now_ns();
+		code = jit_translate(h, j, pc);
+		jit_map_add(j, pc, cp->gen, code);
+		jit_trim(j);
+		j->st.translate_ns += jit_now_ns() - t0;
+	}
 	e->pc = pc;
 	e->gen = cp->gen;
-	jit_map_add(j, pc, cp->gen, e->code);
-	jit_trim(j);
-	j->st.translate_ns += jit_now_ns() - t0;
-	return e->code;
+	e->code = code;
+	return code;
 }
 
 /* Make the jump whose displacement is at executable address site go to

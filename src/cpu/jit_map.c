@@ -1,20 +1,32 @@
-/* The map of every block the translator made since the last flush (per
- * hart, as the code cache): records appended in order, chained by a hash
- * of the pc.  The lookup table jc in front of it (jit_impl.h) holds one
- * block per slot, for the dispatcher's and translated code's one-probe
- * lookup; the map is where the dispatcher looks when the table misses,
- * so a block the table lost to another pc is found again rather than
- * translated again.  Clearing walks the records, so a flush costs what
- * was translated, not the size of the tables.
+/* The translator's lookup structures besides the table jc (per hart, as
+ * the code cache):
+ *
+ * the map of every block translated since the last flush: records
+ * appended in order, chained by a hash of the pc.  The table jc in front
+ * of it holds one block per slot for the dispatcher's and translated
+ * code's one-probe lookup; the map is where the dispatcher looks when the
+ * table misses, so a block the table lost to another block sharing its
+ * slot is found again, not translated again.  Clearing walks the
+ * records, so a flush costs what was translated, not the tables' size;
+ *
+ * the visits to pcs not translated yet, in a direct-mapped table of
+ * their own: before, they were counted in jc's slots, and the first cold
+ * pc sharing a slot with a translated block evicted it (docs/jit.md,
+ * "The lookup table").
  */
 #include "cpu/jit_impl.h"
 
 #if defined(__x86_64__)
 
+/* Fibonacci hashing: the top bits of the product depend on all of pc's. */
+static inline uint32_t jit_hash(uint64_t pc, unsigned bits)
+{
+	return (uint32_t)((pc >> 1) * 0x9e3779b97f4a7c15ULL >> (64 - bits));
+}
+
 static inline uint32_t jit_map_hash(uint64_t pc)
 {
-	return (uint32_t)((pc >> 1) * 0x9e3779b97f4a7c15ULL >>
-			  (64 - JIT_MAP_BITS));
+	return jit_hash(pc, JIT_MAP_BITS);
 }
 
 const uint8_t *jit_map_find(const struct jit *j, uint64_t pc, uint64_t gen,
@@ -45,9 +57,22 @@ void jit_map_add(struct jit *j, uint64_t pc, uint64_t gen, const uint8_t *code)
 
 void jit_map_clear(struct jit *j)
 {
-	for (uint32_t k = 1; k <= j->nmap; k++)
-		j->heads[jit_map_hash(j->map[k].pc)] = 0;
+	for (uint32_t k = 1; k <= j->nmap; k++) {
+		uint64_t pc = j->map[k].pc;
+
+		j->heads[jit_map_hash(pc)] = 0;
+		*jit_slot(j, pc) = (struct jit_entry){ 0, 0, 0 };
+	}
 	j->nmap = 0;
+}
+
+unsigned jit_cold_visit(struct jit *j, uint64_t pc, uint64_t gen)
+{
+	struct jit_cold *c = &j->cold[jit_hash(pc, JIT_COLD_BITS)];
+
+	if (c->pc != pc || c->gen != gen)
+		*c = (struct jit_cold){ pc, gen, 0 };
+	return ++c->seen;
 }
 
 #endif
