@@ -33,7 +33,7 @@ ini() { # SOCKET-LINE SWAP-FILE
 		[domain calm]
 		memory = 8M
 		kernel = $os
-		cmdline = workload=idle ticks=$((6000 * SLOW))
+		cmdline = workload=idle ticks=$((100000 * SLOW))
 	INI
 }
 ini "control_socket = $sock" "$tmp/swap1" >"$tmp/a.ini"
@@ -142,7 +142,7 @@ grep -q calm "$tmp/list" || fail "atoll list: $(cat "$tmp/list")"
 	fail "default socket mode not 600"
 atoll_stop >/dev/null
 grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
-"$ATOLL" boot --append "workload=idle ticks=$((6000 * SLOW))" "$os" \
+"$ATOLL" boot --append "workload=idle ticks=$((100000 * SLOW))" "$os" \
 	</dev/null >"$tmp/out" 2>"$tmp/err" &
 atoll_pid=$!
 wait_until $((20 * SLOW)) dflt ||

@@ -92,7 +92,7 @@ control_socket = $tmp/srv/ctl.sock
 [domain calm]
 memory = 8M
 kernel = $os
-cmdline = workload=idle ticks=$((6000 * SLOW))
+cmdline = workload=idle ticks=$((100000 * SLOW))
 INI
 atoll_start "$tmp/a.ini"
 up() { timeout 5 "$ATOLL" list --socket "$tmp/srv/ctl.sock" >/dev/null 2>&1; }
