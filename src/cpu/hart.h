@@ -64,6 +64,9 @@ struct hart {
 	struct tlb tlb;
 	uint32_t ctx_fetch; /* TLB context of instruction fetch, pre-shifted */
 	uint32_t ctx_data; /* TLB context of loads/stores (MPRV applied) */
+	/* The translator's addend prediction per base register: the soft-TLB
+	 * addend of the last access through it that predicted (jit_ops.c). */
+	uint64_t jit_addend[32];
 
 	/* CSRs.  mip is cross-thread (devices raise lines). */
 	uint64_t mstatus; /* sstatus is a view of it */

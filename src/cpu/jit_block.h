@@ -74,6 +74,9 @@ extern const struct jk_map jk_ext_map[EXT_N], jk_nop_map;
 #define HSTORE HOFF(tlb.store)
 #define HFETCH HOFF(tlb.fetch)
 #define HCTXF HOFF(ctx_fetch)
+#define HADD(r)                                                                \
+	((int32_t)(offsetof(struct hart, jit_addend) + 8u * (r)) -             \
+	 JIT_HART_BIAS)
 
 _Static_assert(offsetof(struct hart, x) == 0, "x[] first: 8-bit offsets");
 _Static_assert(sizeof(struct tlb_entry) == 32, "tlb entry is 32 bytes");
@@ -173,6 +176,8 @@ struct jt {
 	uint64_t loop_dirty; /* loops: every allocated register it changes */
 	uint64_t inner_dirty; /* every allocated one an inner loop changes */
 	uint64_t landing; /* ins[] indices jumps land at (and 0) */
+	uint32_t chase; /* guest registers a load of the block writes: the
+			 * accesses based on them predict the addend */
 	int8_t flags_reg; /* the guest register whose value the last emitted
 			   * instruction set ZF from, or -1 */
 	int8_t flags_in; /* flags_reg before the instruction being emitted

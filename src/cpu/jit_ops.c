@@ -203,16 +203,27 @@ void jt_alu_x(struct jt *t, int w, enum x86_alu op, int reg, unsigned r)
 
 /* The inline soft-TLB check of ops_mem.c, for the access at x[rs1] + imm:
  * returns the host register holding x[rs1] (its own, or rsi loaded with
- * it), with rax = the entry's addend on a hit, so the access is
- * [base + rax + imm]; a miss jumps to a STEP stub for this instruction.
- * Nine instructions with BMI2 (ten without): va in rcx, the index from it
- * in eax, the key (va masked to page and alignment, or the context) in
- * rcx compared with the entry's tag, then the addend. */
+ * it), with *add = the register holding the entry's addend on a hit, so
+ * the access is [base + add + imm]; a miss jumps to a STEP stub for this
+ * instruction.  Nine instructions with BMI2 (ten without): va in rcx, the
+ * index from it in eax, the key (va masked to page and alignment, or the
+ * context) in rcx compared with the entry's tag, then the addend.
+ *
+ * Through a pointer the block loads (a chase: the next access waits for
+ * this one) the addend is predicted: rdx = the one rs1's last such access
+ * used (h->jit_addend[rs1]), compared with the entry's and corrected
+ * inline when they differ.  The access then depends on the pointer and
+ * the prediction only, not on the index and the entry's load: the host
+ * runs it ahead under the predicted branches (about 5 cycles a step
+ * instead of 12), and a wrong prediction costs a branch mispredict and
+ * never a wrong access.  It pays where a guest's pages are contiguous in
+ * the host (docs/memory.md, "Frame placement"). */
 static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
-		  int32_t arr, uint64_t pc, uint32_t retired)
+		  int32_t arr, uint64_t pc, uint32_t retired, int *add)
 {
 	struct xbuf *b = &t->b;
 	int h = jt_src(t, in->rs1, RSI), c = H(t, JR_CTX);
+	uint8_t *hit;
 
 	if (in->imm)
 		x_lea(b, RCX, h, in->imm);
@@ -233,7 +244,18 @@ static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 	x_alu_rr(b, 1, ALU_OR, RCX, c);
 	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, RAX, arr);
 	jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_STEP);
-	x_op_mem(b, 1, X_OP(0x8b), 1, RAX, RBP, RAX, arr + 8);
+	if (!(in->rs1 < 32 && (t->chase >> in->rs1 & 1))) {
+		x_op_mem(b, 1, X_OP(0x8b), 1, RAX, RBP, RAX, arr + 8);
+		*add = RAX;
+		return h;
+	}
+	x_load64(b, RDX, RBP, HADD(in->rs1));
+	x_alu_rm(b, 1, ALU_CMP, RDX, RBP, RAX, arr + 8);
+	hit = x_jcc(b, CC_E);
+	x_op_mem(b, 1, X_OP(0x8b), 1, RDX, RBP, RAX, arr + 8);
+	x_store64(b, RDX, RBP, HADD(in->rs1));
+	x_patch(hit, b->p);
+	*add = RDX;
 	return h;
 }
 
@@ -242,28 +264,27 @@ void jt_load(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
 {
 	struct xbuf *b = &t->b;
 	unsigned size = aux & 15;
-	int sx = aux & 16, d = jt_dst(t, in->rd, 0, 0);
-	int a = jt_tlb(t, in, size, HLOAD, pc, retired);
+	int sx = aux & 16, d = jt_dst(t, in->rd, 0, 0), x;
+	int a = jt_tlb(t, in, size, HLOAD, pc, retired, &x);
 	int32_t o = in->imm;
 
 	switch (size) {
 	case 1:
 		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, d, a, RAX, o);
+			x_op_mem(b, 1, X_OP(0x0f, 0xbe), 2, d, a, x, o);
 		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, d, a, RAX, o);
+			x_op_mem(b, 0, X_OP(0x0f, 0xb6), 2, d, a, x, o);
 		break;
 	case 2:
 		if (sx)
-			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, d, a, RAX, o);
+			x_op_mem(b, 1, X_OP(0x0f, 0xbf), 2, d, a, x, o);
 		else
-			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, d, a, RAX, o);
+			x_op_mem(b, 0, X_OP(0x0f, 0xb7), 2, d, a, x, o);
 		break;
 	case 4:
-		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, d, a, RAX,
-			 o);
+		x_op_mem(b, sx ? 1 : 0, X_OP(sx ? 0x63 : 0x8b), 1, d, a, x, o);
 		break;
-	default: x_op_mem(b, 1, X_OP(0x8b), 1, d, a, RAX, o); break;
+	default: x_op_mem(b, 1, X_OP(0x8b), 1, d, a, x, o); break;
 	}
 	jt_put(t, d, in->rd);
 }
@@ -272,21 +293,21 @@ void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
 	      uint32_t retired)
 {
 	struct xbuf *b = &t->b;
-	int a = jt_tlb(t, in, size, HSTORE, pc, retired), v;
+	int x, a = jt_tlb(t, in, size, HSTORE, pc, retired, &x), v;
 	int32_t o = in->imm;
 
 	v = jt_src(t, in->rs2, RCX);
 	switch (size) {
 	case 1:
 		v = jt_byte_reg(t, v);
-		x_op_mem(b, 0, X_OP(0x88), 1, v, a, RAX, o);
+		x_op_mem(b, 0, X_OP(0x88), 1, v, a, x, o);
 		break;
 	case 2:
 		x_b(b, 0x66);
-		x_op_mem(b, 0, X_OP(0x89), 1, v, a, RAX, o);
+		x_op_mem(b, 0, X_OP(0x89), 1, v, a, x, o);
 		break;
-	case 4: x_op_mem(b, 0, X_OP(0x89), 1, v, a, RAX, o); break;
-	default: x_op_mem(b, 1, X_OP(0x89), 1, v, a, RAX, o); break;
+	case 4: x_op_mem(b, 0, X_OP(0x89), 1, v, a, x, o); break;
+	default: x_op_mem(b, 1, X_OP(0x89), 1, v, a, x, o); break;
 	}
 }
 

@@ -266,6 +266,13 @@ void jt_alloc(struct jt *t)
 	for (unsigned k = 0; k < t->n; k++)
 		for (int m = k + 1; m < t->ins[k].fwd; m++)
 			live_in |= jt_writes(&t->ins[m]);
+	/* Pointers the block loads: an access through one is a chase step,
+	 * whose latency the addend prediction shortens (jit_ops.c). */
+	t->chase = 0;
+	for (unsigned k = 0; k < t->n; k++)
+		if (t->ins[k].m->kind == JK_LOAD && t->ins[k].in.rd < 32)
+			t->chase |= 1u << t->ins[k].in.rd;
+	t->chase &= ~1u;
 	for (unsigned r = 0; r < JR_N; r++)
 		t->map[r] = NOREG;
 	uses[0] = uses[32] = 0;

@@ -99,6 +99,12 @@ struct dom_mem {
 	void (*crash)(void *ctx);
 	void *crash_ctx;
 	_Atomic bool crashed; /* no access is served any more */
+	/* A first touch of gfn g asks the pool for frame g + frame_bias
+	 * (set by the domain's first frame), so guest-contiguous pages get
+	 * host-contiguous frames where the pool allows (docs/memory.md,
+	 * "Frame placement").  Under lock. */
+	uint64_t frame_bias;
+	bool frame_bias_set;
 	bool dying;
 	struct dom_mem *next; /* mem_host's list */
 	/* The guest's last ATOLL_MEM_report (memop.c), for atoll's policy;

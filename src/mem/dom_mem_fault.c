@@ -47,6 +47,19 @@ static void dom_mem_warn_once(struct dom_mem *d, unsigned bit, const char *what,
 	log_dom_warn(d->name, "gfn 0x%" PRIx64 ": %s", g.v, what);
 }
 
+/* The frame a first touch of g would like: the one at the domain's
+ * fixed offset from its gfns, so pages contiguous in the guest are
+ * contiguous in the host (one soft-TLB addend over a region: the
+ * translator predicts it, docs/jit.md); UINT32_MAX before the domain's
+ * first frame.  Caller holds d->lock. */
+static uint32_t dom_mem_want_frame(const struct dom_mem *d, gfn_t g)
+{
+	uint64_t want = g.v + d->frame_bias;
+
+	return d->frame_bias_set && want < UINT32_MAX ? (uint32_t)want
+						      : UINT32_MAX;
+}
+
 /* A frame for gfn g of d, charged to d.  0; -EAGAIN: retry later (the
  * reclaimer was asked to make room); -EDQUOT: at its limit and nothing can
  * be swapped out (it waits: a limit is a hard cap).  Caller holds
@@ -81,9 +94,13 @@ static int dom_mem_get_frame(struct dom_mem *d, gfn_t g, bool host, mfn_t *m)
 		if (held >= d->limit)
 			return -EDQUOT;
 	}
-	if (mem_host_take(mh, d, 1, m)) {
+	if (mem_host_take(mh, d, 1, dom_mem_want_frame(d, g), m)) {
 		mem_host_kick_reclaim(mh);
 		return -EAGAIN;
+	}
+	if (!d->frame_bias_set) {
+		d->frame_bias = m->v - g.v;
+		d->frame_bias_set = true;
 	}
 	mh->pool.ft[m->v].gfn_lo = (uint32_t)g.v;
 	return 0;

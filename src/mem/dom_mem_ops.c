@@ -48,7 +48,7 @@ static int ops_populate_extent(struct dom_mem *d, uint64_t g, uint64_t cnt)
 		return (int)need;
 	if (atomic_load(&d->populated) + (uint64_t)need > dom_mem_allowance(d))
 		return -ENOMEM;
-	if (need && mem_host_take(d->host, d, (uint32_t)need, m)) {
+	if (need && mem_host_take(d->host, d, (uint32_t)need, UINT32_MAX, m)) {
 		mem_host_kick_reclaim(d->host);
 		return -ENOMEM;
 	}

@@ -11,9 +11,10 @@
 
 /* Take n frames for d (all or nothing) if the pool can give them without
  * breaking another domain's reservation; counts them in d->populated.
- * 0 or -ENOMEM. */
+ * With n == 1, frame `want` if it is free (UINT32_MAX: any).  0 or
+ * -ENOMEM. */
 int mem_host_take(struct mem_host *mh, struct dom_mem *d, uint32_t n,
-		  mfn_t *out);
+		  uint32_t want, mfn_t *out);
 /* One frame for d's copy of a shared frame it is already charged for
  * (not counted again), if the pool has one beyond the other domains'
  * unheld reservations.  0 or -ENOMEM. */

@@ -200,13 +200,15 @@ static bool mh_may_grow_locked(struct mem_host *mh, struct dom_mem *d,
 }
 
 int mem_host_take(struct mem_host *mh, struct dom_mem *d, uint32_t n,
-		  mfn_t *out)
+		  uint32_t want, mfn_t *out)
 {
 	int err = -ENOMEM;
 
 	pthread_mutex_lock(&mh->lock);
 	if (mh_may_grow_locked(mh, d, mh_available_locked(mh, d), n))
-		err = mpool_alloc(&mh->pool, d->domid, n, out);
+		err = n == 1 && want != UINT32_MAX
+			      ? mpool_alloc_at(&mh->pool, d->domid, want, out)
+			      : mpool_alloc(&mh->pool, d->domid, n, out);
 	if (!err)
 		atomic_fetch_add(&d->populated, n);
 	else

@@ -53,11 +53,14 @@ int mpool_init(struct mpool *p, uint64_t bytes)
 		return -errno;
 	p->ft = calloc(n, sizeof(*p->ft));
 	p->free_stack = malloc(n * sizeof(*p->free_stack));
-	if (!p->ft || !p->free_stack)
+	p->free_pos = malloc(n * sizeof(*p->free_pos));
+	if (!p->ft || !p->free_stack || !p->free_pos)
 		goto err_mem;
 	/* Pop low MFNs first: the stack top is the end of the array. */
-	for (uint32_t k = 0; k < p->nframes; k++)
+	for (uint32_t k = 0; k < p->nframes; k++) {
 		p->free_stack[k] = p->nframes - 1 - k;
+		p->free_pos[p->nframes - 1 - k] = k;
+	}
 	p->nfree = p->ncold = p->nframes;
 	p->warm_max = p->nframes / MPOOL_WARM_DIV;
 	pthread_mutex_init(&p->lock, NULL);
@@ -70,6 +73,7 @@ int mpool_init(struct mpool *p, uint64_t bytes)
 err_mem:
 	free(p->ft);
 	free(p->free_stack);
+	free(p->free_pos);
 	munmap(p->base, bytes);
 	p->base = NULL;
 	return -ENOMEM;
@@ -82,6 +86,7 @@ void mpool_destroy(struct mpool *p)
 	munmap(p->base, (size_t)p->nframes * PAGE_SIZE);
 	free(p->ft);
 	free(p->free_stack);
+	free(p->free_pos);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->freed);
 	p->base = NULL;
@@ -99,6 +104,48 @@ static uint32_t pool_pop_locked(struct mpool *p, bool warm)
 	/* Atomic: mpool_nwarm and mpool_free_warm read it unlocked. */
 	__atomic_store_n(&p->nwarm, p->nwarm - 1, __ATOMIC_RELAXED);
 	return m;
+}
+
+/* Take free frame m out of the middle of its stack: the stack's top
+ * fills its place.  Caller holds p->lock. */
+static void pool_take_locked(struct mpool *p, uint32_t m)
+{
+	uint32_t k = p->free_pos[m], top, moved;
+
+	if (k < p->ncold) {
+		top = --p->ncold;
+	} else {
+		top = p->nframes - p->nwarm;
+		__atomic_store_n(&p->nwarm, p->nwarm - 1, __ATOMIC_RELAXED);
+	}
+	moved = p->free_stack[top];
+	p->free_stack[k] = moved;
+	p->free_pos[moved] = k;
+}
+
+int mpool_alloc_at(struct mpool *p, domid_t owner, uint32_t want, mfn_t *out)
+{
+	uint32_t m;
+
+	pthread_mutex_lock(&p->lock);
+	if (!p->nfree) {
+		p->stat_alloc_fail++;
+		pthread_mutex_unlock(&p->lock);
+		return -ENOMEM;
+	}
+	if (want < p->nframes &&
+	    atomic_load(&p->ft[want].owner) == DOMID_NONE) {
+		m = want;
+		pool_take_locked(p, m);
+	} else {
+		m = pool_pop_locked(p, false);
+	}
+	atomic_store(&p->ft[m].owner, owner);
+	*out = mfn(m);
+	__atomic_store_n(&p->nfree, p->nfree - 1, __ATOMIC_RELAXED);
+	p->stat_allocs++;
+	pthread_mutex_unlock(&p->lock);
+	return 0;
 }
 
 static int pool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out,
@@ -182,8 +229,11 @@ static void pool_push(struct mpool *p, const mfn_t *mfns, uint32_t n, bool warm)
 			__atomic_store_n(&p->nwarm, p->nwarm + 1,
 					 __ATOMIC_RELAXED);
 			p->free_stack[p->nframes - p->nwarm] = mfns[k].v;
-		} else
+			p->free_pos[mfns[k].v] = p->nframes - p->nwarm;
+		} else {
+			p->free_pos[mfns[k].v] = p->ncold;
 			p->free_stack[p->ncold++] = mfns[k].v;
+		}
 	}
 	__atomic_store_n(&p->nfree, p->nfree + n, __ATOMIC_RELAXED);
 	p->stat_frees += n;
@@ -286,7 +336,7 @@ int mpool_check(struct mpool *p)
 		uint32_t k = i < p->ncold ? i : p->nframes - 1 - (i - p->ncold);
 		uint32_t m = p->free_stack[k];
 
-		if (m >= p->nframes || seen[m] ||
+		if (m >= p->nframes || seen[m] || p->free_pos[m] != k ||
 		    atomic_load(&p->ft[m].owner) != DOMID_NONE) {
 			log_error("mpool: free frame 0x%x is bad", m);
 			err = -EINVAL;

@@ -49,6 +49,9 @@ struct mpool {
 	 * free_stack[0] up, warm ones (zeroed, still backed) a stack from
 	 * free_stack[nframes - 1] down. */
 	uint32_t *free_stack;
+	/* free_pos[m]: where free frame m sits in free_stack, so a chosen
+	 * frame can be taken out of the middle (mpool_alloc_at). */
+	uint32_t *free_pos;
 	uint32_t nfree; /* ncold + nwarm */
 	uint32_t ncold, nwarm, warm_max;
 	/* statistics */
@@ -71,6 +74,9 @@ int mpool_alloc(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out);
 /* The same, warm frames first: their first write costs no host page
  * fault. */
 int mpool_alloc_warm(struct mpool *p, domid_t owner, uint32_t n, mfn_t *out);
+/* One frame for `owner`: frame `want` if it is free (cold or warm),
+ * else one as mpool_alloc gives.  O(1).  0 or -ENOMEM. */
+int mpool_alloc_at(struct mpool *p, domid_t owner, uint32_t want, mfn_t *out);
 /* Scrub and return n frames (each owned by someone), O(1) per frame plus
  * one madvise per contiguous run; wakes waiters. */
 void mpool_free(struct mpool *p, const mfn_t *mfns, uint32_t n);

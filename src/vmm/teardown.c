@@ -126,7 +126,7 @@ static void domain_print_virtio_stats(struct domain *d)
 		virtio_dev_get_stats(dev, &st);
 		log_info("stats %s requests=%llu bytes=%llu errors=%llu "
 			 "notifies=%llu interrupts=%llu passes=%llu "
-			 "sleeps=%llu poll_us=%llu",
+			 "sleeps=%llu poll_us=%llu poll_busy=%llu",
 			 dev->name, (unsigned long long)st.requests,
 			 (unsigned long long)st.bytes,
 			 (unsigned long long)st.errors,
@@ -134,7 +134,8 @@ static void domain_print_virtio_stats(struct domain *d)
 			 (unsigned long long)st.interrupts,
 			 (unsigned long long)st.passes,
 			 (unsigned long long)st.sleeps,
-			 (unsigned long long)st.poll_us);
+			 (unsigned long long)st.poll_us,
+			 (unsigned long long)st.poll_busy);
 	}
 }
 

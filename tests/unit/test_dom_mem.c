@@ -128,6 +128,40 @@ static void test_touch(void)
 	CHECK_EQ(mpool_nfree(&mh.pool), mh.pool.nframes);
 }
 
+/* Frame placement: pages first touched out of order (as a program's
+ * data, then its stack, then its bss) get frames at one fixed offset from
+ * their gfns, so contiguous guest pages are contiguous in the host; a
+ * frame another domain took first is not given again (the page gets any
+ * other). */
+static void test_placement(void)
+{
+	struct dom_mem *a = mkdom(1, 256, 256, 16), *b;
+	static const unsigned order[] = { 0, 40, 4, 3, 2, 1 };
+	uint8_t *p0, *pb, *q;
+	long k;
+
+	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		CHECK(dom_mem_page(a, GUEST_RAM + order[i] * 4096ull, true));
+	p0 = dom_mem_page(a, GUEST_RAM, false);
+	for (unsigned i = 1; i < sizeof(order) / sizeof(order[0]); i++)
+		CHECK(dom_mem_page(a, GUEST_RAM + order[i] * 4096ull, false) ==
+		      p0 + order[i] * 4096ull);
+	/* b's first page takes a free frame: one a would want for a page
+	 * it has not touched (the pool hands out low frames first). */
+	b = mkdom(2, 256, 256, 16);
+	pb = dom_mem_page(b, GUEST_RAM + 7 * 4096, true);
+	k = (pb - p0) / 4096;
+	CHECK(k > 4 && k < 256 && k != 40);
+	if (k > 4 && k < 256 && k != 40) {
+		q = dom_mem_page(a, GUEST_RAM + (uint64_t)k * 4096, true);
+		CHECK(q && q != PAGE_RETRY && q != pb);
+	}
+	CHECK_EQ(mem_host_check(&mh), 0);
+	dom_mem_destroy(b);
+	dom_mem_destroy(a);
+	CHECK_EQ(mpool_nfree(&mh.pool), mh.pool.nframes);
+}
+
 static void test_xenmem(void)
 {
 	struct dom_mem *d = mkdom(1, 256, 64, 16);
@@ -434,6 +468,7 @@ int main(void)
 	}
 	test_admission();
 	test_touch();
+	test_placement();
 	test_xenmem();
 	test_swap_roundtrip();
 	test_self_steal();

@@ -47,10 +47,17 @@
 #define PROG 0x0e00u /* program offset: crosses a page early */
 #define PROG_END 0x7000u
 #define DATA 0x9000u /* x28 points near this page boundary */
+#define CHAIN 0xd000u /* two pages of 16-byte nodes: next pointer, data */
+#define CHAIN_NODES 512u
+#define PAGES (RAM_SIZE / 4096u)
 
 struct fm {
 	struct hart h;
 	uint8_t *ram;
+	/* Host page of each guest page: the identity, or a shuffle, so
+	 * pages contiguous in the guest are not in the host and the
+	 * translator's addend prediction must miss at page changes. */
+	const uint8_t *perm;
 	uint64_t dev_hash;
 	unsigned dev_ops;
 };
@@ -61,7 +68,7 @@ static void *fm_ram_page(void *ctx, uint64_t gpa_page, bool write)
 
 	if (gpa_page < RAM_BASE || gpa_page >= RAM_BASE + RAM_SIZE)
 		return NULL;
-	return m->ram + (gpa_page - RAM_BASE);
+	return m->ram + (size_t)m->perm[(gpa_page - RAM_BASE) / 4096] * 4096;
 }
 
 static void fm_log(struct fm *m, uint64_t gpa, unsigned size, uint64_t val)
@@ -260,11 +267,45 @@ static void mem_operand(unsigned size, uint32_t *base, int32_t *off, bool load)
 	}
 }
 
+/* A pointer chase through the chain's nodes (CHAIN): a node address
+ * from x29 (three addi and an andi), then steps that load the next
+ * pointer or load or store a node's data, also misaligned or in the next
+ * node (the page after the chain holds random data, whose pointers
+ * fault).  The translator predicts the addend of accesses through a
+ * register the block loads: here it hits along a page and misses where
+ * nodes change page (always, when the pages are shuffled). */
+static void gen_chase(struct gen *g)
+{
+	static const int32_t off[] = { 0, 8, 12, 4, 9, 16, 24 };
+	uint32_t a = 1 + rn(RD_MAX), n = 1 + rn(6);
+
+	put32(g, enc_i(0x13, a, 0, 29, 2047));
+	put32(g, enc_i(0x13, a, 0, a, 2047));
+	put32(g, enc_i(0x13, a, 0, a, 2047));
+	put32(g, enc_i(0x13, a, 7, a, -16)); /* andi a, a, -16 */
+	while (n--) {
+		uint32_t x = 1 + rn(RD_MAX), f3 = rn(4);
+		int32_t o = off[rn(sizeof(off) / sizeof(off[0]))];
+
+		if (x == a || rn(3) == 0)
+			put32(g, enc_i(0x03, a, 3, a, 0)); /* ld a, 0(a) */
+		else if (rn(3) == 0 && o >= 8 && o + (1 << f3) <= 16)
+			put32(g, enc_s(0x23, f3, a, x, o)); /* data only */
+		else
+			put32(g,
+			      enc_i(0x03, x, rn(2) ? 3 : f3 | 4 * rn(2), a, o));
+	}
+}
+
 static void gen_mem(struct gen *g)
 {
 	uint32_t base, f3;
 	int32_t off;
 
+	if (rn(4) == 0) {
+		gen_chase(g);
+		return;
+	}
 	if (rn(2)) {
 		f3 = rn(8); /* 7: illegal */
 		mem_operand(1u << (f3 & 3), &base, &off, true);
@@ -501,18 +542,20 @@ static const uint32_t handler[] = {
 /* ---- runs and comparison -------------------------------------------- */
 
 static void fm_init(struct fm *m, const uint8_t *image, const uint64_t *regs,
-		    enum cpu_engine e)
+		    const uint8_t *perm, enum cpu_engine e)
 {
 	struct cpu_bus bus = { .ops = &fm_ops, .ctx = m };
 
 	memset(m, 0, sizeof(*m));
 	m->ram = malloc(RAM_SIZE);
+	m->perm = perm;
 	if (!m->ram || hart_init(&m->h, 0, RAM_BASE + PROG, &bus) ||
 	    hart_set_engine(&m->h, e)) {
 		printf("FAIL setup\n");
 		exit(2);
 	}
-	memcpy(m->ram, image, RAM_SIZE);
+	for (unsigned p = 0; p < PAGES; p++)
+		memcpy(m->ram + perm[p] * 4096u, image + p * 4096u, 4096);
 	memcpy(&m->h.x[1], &regs[1], 31 * sizeof(uint64_t));
 	m->h.mtvec = RAM_BASE;
 }
@@ -551,7 +594,8 @@ static int compare(const struct fm *a, const struct fm *b, uint64_t seed)
 	if (memcmp(a->ram, b->ram, RAM_SIZE)) {
 		for (unsigned k = 0; k < RAM_SIZE; k++)
 			if (a->ram[k] != b->ram[k]) {
-				printf("FAIL seed %llu: RAM differs at +%#x\n",
+				printf("FAIL seed %llu: RAM differs at host "
+				       "+%#x\n",
 				       (unsigned long long)seed, k);
 				break;
 			}
@@ -612,7 +656,7 @@ static bool run_watched(struct hart *h, int *exit)
 /* One program from seed; returns 1 if the engines disagree. */
 static int fuzz_one(uint64_t seed, uint64_t *insns)
 {
-	static uint8_t image[RAM_SIZE];
+	static uint8_t image[RAM_SIZE], perm[PAGES];
 	static struct fm a, b;
 	struct gen g = { .ram = image, .pc = PROG };
 	uint64_t regs[32];
@@ -626,6 +670,21 @@ static int fuzz_one(uint64_t seed, uint64_t *insns)
 		memcpy(image + 8 * k, &v, 8);
 	}
 	memcpy(image, handler, sizeof(handler));
+	for (unsigned k = 0; k < CHAIN_NODES; k++) {
+		uint64_t next = RAM_BASE + CHAIN + 16 * rn(CHAIN_NODES);
+
+		memcpy(image + CHAIN + 16 * k, &next, 8);
+	}
+	for (unsigned p = 0; p < PAGES; p++)
+		perm[p] = (uint8_t)p;
+	if (rn(2)) /* shuffled: no two guest pages adjacent in the host */
+		for (unsigned p = PAGES - 1; p > 0; p--) {
+			unsigned q = rn(p + 1);
+			uint8_t t = perm[p];
+
+			perm[p] = perm[q];
+			perm[q] = t;
+		}
 	for (unsigned r = 1; r < 32; r++) {
 		/* the values division and remainder treat apart */
 		static const uint64_t edge[] = { 0,
@@ -657,8 +716,8 @@ static int fuzz_one(uint64_t seed, uint64_t *insns)
 			fclose(f);
 		}
 	}
-	fm_init(&a, image, regs, CPU_ENGINE_INTERP);
-	fm_init(&b, image, regs, CPU_ENGINE_JIT);
+	fm_init(&a, image, regs, perm, CPU_ENGINE_INTERP);
+	fm_init(&b, image, regs, perm, CPU_ENGINE_JIT);
 	if (hart_run(&a.h) != HART_EXIT_STOP) {
 		printf("FAIL seed %llu: did not stop\n",
 		       (unsigned long long)seed);

@@ -164,6 +164,40 @@ static void test_scattered(void)
 	mpool_destroy(&p);
 }
 
+/* A chosen frame comes out of the middle of the cold or the warm stack
+ * (the invariant holds after each), a frame already owned is not given
+ * twice (any free one is), and an empty pool refuses. */
+static void test_alloc_at(void)
+{
+	static mfn_t all[2048];
+	mfn_t m, w[4];
+	struct mpool p;
+
+	CHECK_EQ(mpool_init(&p, POOL_BYTES), 0);
+	CHECK_EQ(mpool_alloc_at(&p, 1, 700, &m), 0);
+	CHECK_EQ(m.v, 700);
+	CHECK_EQ(mpool_check(&p), 0);
+	CHECK_EQ(mpool_alloc_at(&p, 1, 700, &m), 0); /* taken: any other */
+	CHECK(m.v != 700);
+	CHECK_EQ(mpool_alloc_at(&p, 1, 5000, &m), 0); /* out of range */
+	CHECK(m.v < 2048 && m.v != 700);
+	CHECK_EQ(mpool_check(&p), 0);
+	/* Into the warm stack, then one taken out of its middle. */
+	CHECK_EQ(mpool_alloc(&p, 2, 4, w), 0);
+	mpool_free_warm(&p, w, 4);
+	CHECK_EQ(mpool_nwarm(&p), 4);
+	CHECK_EQ(mpool_alloc_at(&p, 1, w[1].v, &m), 0);
+	CHECK_EQ(m.v, w[1].v);
+	CHECK_EQ(mpool_nwarm(&p), 3);
+	CHECK_EQ(mpool_check(&p), 0);
+	CHECK_EQ(mpool_owned_by(&p, 1), 4);
+	/* The rest, then nothing left. */
+	CHECK_EQ(mpool_alloc(&p, 3, mpool_nfree(&p), all), 0);
+	CHECK_EQ(mpool_alloc_at(&p, 1, 701, &m), -ENOMEM);
+	CHECK_EQ(mpool_check(&p), 0);
+	mpool_destroy(&p);
+}
+
 /* Cost per frame of alloc+free in batches of 512 (untouched frames). */
 static void test_speed(void)
 {
@@ -193,6 +227,7 @@ int main(void)
 	test_rss();
 	test_warm();
 	test_scattered();
+	test_alloc_at();
 	test_speed();
 	return check_done("test_pool");
 }
