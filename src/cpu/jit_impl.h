@@ -104,7 +104,9 @@ typedef uintptr_t (*jit_enter_fn)(struct hart *h, const uint8_t *code);
 struct jit {
 	uint8_t *rw, *rx; /* the two views of the code cache */
 	size_t size, used, base; /* base: end of the fixed stubs */
-	unsigned trim; /* translations since the writable view was trimmed */
+	/* The writable view's pages below trimmed were dropped from it, but
+	 * for those chain patches wrote since, from patched on (jit_trim). */
+	size_t trimmed, patched;
 	jit_enter_fn enter; /* prologue: (h, code) -> exit value */
 	const uint8_t *epilogue; /* executable address blocks jump to */
 	struct jit_stats st;
