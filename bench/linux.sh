@@ -7,7 +7,9 @@
 # O_DIRECT on two scratch disks: vdb one request at a time (qd 1), vdc
 # with QD processes (requests in flight, "under load"), sequential 1 MiB
 # and random 4 KiB, read and write; then TCP guest -> host through the
-# user-mode NAT to a sink on the host's loopback; boot is launch to the
+# user-mode NAT to a sink on the host's loopback (steady state: timed by
+# the sink after the first NET_WARM_MIB MiB; the guest's own figure, warm-up
+# included, is recorded as _cold); boot is launch to the
 # init's first command.  atoll's --stats give the notifications (the
 # driver's kicks) and interrupts per request of each disk.  Each figure is
 # recorded per pair as atoll/QEMU and as each side's value.
@@ -17,7 +19,8 @@
 #          sequential qd ratios' spreads decide their target (>= 1.0)
 #   -o     result file to add to (made if missing; default
 #          build/bench/linux.json)
-# env: BLK_MIB (64), RAND_N (2000), QD (8), NET_MIB (16);
+# env: BLK_MIB (64), RAND_N (2000), QD (8), NET_MIB (24), NET_WARM_MIB
+#      (8: TCP is timed at the host's sink after these);
 #      PEER=path/to/atoll compares two atoll builds instead (the second
 #      in QEMU's place: before/after a change, same method).
 set -uo pipefail
@@ -33,7 +36,7 @@ while getopts "n:N:o:" opt; do
 	n) MINP=$OPTARG ;;
 	N) MAXP=$OPTARG ;;
 	o) RESULT=$OPTARG ;;
-	*) sed -n '15,23s/^# \{0,1\}//p' "$0"; exit 2 ;;
+	*) sed -n '17,25s/^# \{0,1\}//p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -41,13 +44,19 @@ ATOLL=${1:-$ROOT/build/atoll}
 BLK_MIB=${BLK_MIB:-64}
 RAND_N=${RAND_N:-2000}
 QD=${QD:-8}
-NET_MIB=${NET_MIB:-16}
+NET_MIB=${NET_MIB:-24}
+NET_WARM_MIB=${NET_WARM_MIB:-8}
 PEER=${PEER:-}
 PEER_NAME=qemu
 [ -n "$PEER" ] && PEER_NAME=peer
 if ! [[ "$MINP" =~ ^[1-9][0-9]*$ && "$MAXP" =~ ^[1-9][0-9]*$ ]] ||
 	[ "$MAXP" -lt "$MINP" ]; then
 	echo "linux-bench: -n and -N take positive integers, -N >= -n" >&2
+	exit 2
+fi
+if ! [[ "$NET_MIB" =~ ^[0-9]+$ && "$NET_WARM_MIB" =~ ^[0-9]+$ ]] ||
+	[ "$NET_WARM_MIB" -ge "$NET_MIB" ]; then
+	echo "linux-bench: NET_WARM_MIB must be a number below NET_MIB" >&2
 	exit 2
 fi
 st() { python3 "$LIB/stats.py" "$@"; }
@@ -60,13 +69,18 @@ if [ ! -f "$RESULT" ]; then
 	OWN_RESULT=1
 fi
 
-# A TCP sink on the host: accepts one connection, reads it to the end.
-# Returns once it listens (a guest that boots fast connects at once).
+# sink PORT RATE: a TCP sink on the host: accepts one connection, reads
+# it to the end, and writes to RATE the steady-state MB/s: the bytes after
+# the first NET_WARM_MIB MiB over the time from the read that passed them
+# to the end of the stream, on the host's clock (the same for atoll and
+# QEMU; the guest's own figure includes the warm-up: its first bytes pay
+# for translating the network stack and TCP's slow start).  Returns once
+# it listens (a guest that boots fast connects at once).
 sink() {
 	local ready=$OUT/sink.ready i
-	rm -f "$ready"
-	python3 - "$1" "$ready" <<'PY' &
-import socket, sys
+	rm -f "$ready" "$2"
+	python3 - "$1" "$ready" "$NET_WARM_MIB" "$2" <<'PY' &
+import socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1])))
@@ -74,9 +88,19 @@ s.listen(1)
 open(sys.argv[2], "w").close()
 s.settimeout(600)
 c, _ = s.accept()
-while c.recv(1 << 20):
-    pass
+warm, got, t0, at = int(sys.argv[3]) << 20, 0, None, 0
+while True:
+    b = c.recv(1 << 20)
+    if not b:
+        break
+    got += len(b)
+    if t0 is None and got >= warm:
+        t0, at = time.monotonic(), got
+end = time.monotonic()
 c.close()
+if t0 is not None and got > at and end > t0:
+    with open(sys.argv[4], "w") as f:
+        f.write("%.2f\n" % ((got - at) / 1e6 / (end - t0)))
 PY
 	SINK_PID=$!
 	for i in $(seq 300); do
@@ -101,7 +125,7 @@ one() {
 	local name=$1 port
 	shift
 	port=$(free_port)
-	sink "$port"
+	sink "$port" "$OUT/$name.tcp"
 	run "$name" 900 "$@" -m 512M -kernel "$IMAGE" \
 		-append "$ROOT_APPEND ${RUN}net,tcp-send,10.0.2.2,$port,$NET_MIB+poweroff" \
 		-drive "file=$(scratch_disk "$name-root"),format=raw,if=none,id=d0" \
@@ -124,7 +148,8 @@ val() {
 	case $2 in
 	seq*) sed -n "s|.*blk: $2 .*: \([0-9.]*\) MB/s qd $3\$|\1|p" "$1" ;;
 	rand*) sed -n "s|.*blk: $2 .*: \([0-9]*\) IOPS, .* qd $3\$|\1|p" "$1" ;;
-	net) sed -n 's|.*net: tcp-send .*: \([0-9.]*\) MB/s.*|\1|p' "$1" ;;
+	net) cat "${1%.log}.tcp" 2>/dev/null ;;
+	netcold) sed -n 's|.*net: tcp-send .*: \([0-9.]*\) MB/s.*|\1|p' "$1" ;;
 	boot) sed -n 's|^+\([0-9.]*\) atoll-linux: run: blk.*|\1|p' "$1" ;;
 	esac | head -n1
 }
@@ -138,7 +163,7 @@ per_req() {
 			if (v["requests"] > 0) printf "%.4f", v[k] / v["requests"] }'
 }
 
-FIGS="boot net"
+FIGS="boot net netcold"
 for q in 1 "$QD"; do
 	for op in seqwrite seqread randwrite randread; do
 		FIGS+=" $op:$q"
@@ -153,7 +178,7 @@ NOTE_Q1= IRQ_Q1= NOTE_QD= IRQ_QD=
 build_guest
 echo "linux: $MINP to $MAXP pairs (atoll, $PEER_NAME), $BLK_MIB MiB per" \
 	"sequential pass, $RAND_N random requests, qd 1 and $QD, $NET_MIB MiB" \
-	"TCP; load $(cut -d' ' -f1-3 /proc/loadavg)"
+	"TCP (timed after $NET_WARM_MIB); load $(cut -d' ' -f1-3 /proc/loadavg)"
 pairs=0
 while [ $pairs -lt "$MAXP" ]; do
 	one bench-atoll "$ATOLL" boot --stats || fail "atoll run $((pairs + 1))" \
@@ -188,6 +213,7 @@ for f in $FIGS; do
 	case $op in
 	boot) name=boot_to_init unit=s ;;
 	net) name=net_tcp_guest_to_host tgt=(--target ">=" 1.0) ;;
+	netcold) name=net_tcp_guest_to_host_cold ;;
 	seq*) name=blk_${op}_1m_qd$q tgt=(--target ">=" 1.0) ;;
 	rand*) name=blk_${op}_4k_qd$q unit=IOPS ;;
 	esac

@@ -44,9 +44,12 @@ struct jit_stats {
 	uint64_t code_size; /* code cache capacity */
 	uint64_t flushes; /* whole-cache flushes (full) */
 	uint64_t lookups, hits; /* dispatcher lookups, found translated */
+	uint64_t refills; /* of the hits, those the table had lost (map) */
 	uint64_t cold; /* lookups of code not translated yet (interpreted) */
 	uint64_t chains; /* direct edges patched */
 	uint64_t steps; /* instructions the interpreter ran */
+	/* Translations of a pc translated before since the last flush. */
+	uint64_t retrans;
 };
 /* False if h runs the interpreter. */
 bool jit_get_stats(const struct hart *h, struct jit_stats *s);

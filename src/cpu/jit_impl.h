@@ -48,14 +48,37 @@ struct jit_entry {
 	const uint8_t *code; /* executable address; JIT_NONE: interpret */
 };
 
+/* A block in the map of translations (jit_map.c): what a lookup table
+ * entry says, kept until the next flush, and the next record whose pc
+ * has the same hash. */
+struct jit_rec {
+	uint64_t pc;
+	uint64_t gen;
+	const uint8_t *code;
+	uint32_t next;
+};
+/* Blocks (and pcs found untranslatable) between two flushes: the map is
+ * full at JIT_MAP_MAX - 1 (docs/jit.md, "The lookup table"). */
+#define JIT_MAP_BITS 13
+#define JIT_MAP_HEADS (1u << JIT_MAP_BITS)
+#define JIT_MAP_MAX (1u << 14)
+/* Visits to a pc not translated yet, in the page instance gen. */
+struct jit_cold {
+	uint64_t pc;
+	uint64_t gen;
+	uint32_t seen;
+};
+#define JIT_COLD_BITS 13 /* counts of cold pcs: 8192, direct-mapped */
+
 /* "No translation starts here": the first instruction is one the
  * translator leaves to the interpreter. */
 #define JIT_NONE ((const uint8_t *)1)
-/* Not translated yet: code = JIT_COLD + the times the dispatcher came to
- * pc (cold code runs in the interpreter until it has come jit_hot times;
- * code that runs a few times, as most of a boot does, costs more to
- * translate than to interpret).  Any code below JIT_CODE_MIN is not a
- * translation. */
+/* Not translated yet: the dispatcher has come to pc fewer than jit_hot
+ * times (cold code runs in the interpreter until then; code that runs a
+ * few times, as most of a boot does, costs more to translate than to
+ * interpret).  Those visits are counted in a table of their own, so a
+ * cold pc never takes a translated block's place.  Any code below
+ * JIT_CODE_MIN is not a translation. */
 #define JIT_COLD 2u
 #define JIT_CODE_MIN 256u
 #define JIT_HOT 16 /* jit_hot's default */
@@ -81,11 +104,18 @@ typedef uintptr_t (*jit_enter_fn)(struct hart *h, const uint8_t *code);
 struct jit {
 	uint8_t *rw, *rx; /* the two views of the code cache */
 	size_t size, used, base; /* base: end of the fixed stubs */
-	unsigned trim; /* translations since the writable view was trimmed */
+	/* The writable view's pages below trimmed were dropped from it, but
+	 * for those chain patches wrote since, from patched on (jit_trim). */
+	size_t trimmed, patched;
 	jit_enter_fn enter; /* prologue: (h, code) -> exit value */
 	const uint8_t *epilogue; /* executable address blocks jump to */
 	struct jit_stats st;
 	struct jit_entry jc[JIT_JC_SIZE];
+	/* jit_map.c: every block translated since the last flush. */
+	uint32_t nmap; /* records in use: map[1..nmap] (0: end of chain) */
+	uint32_t heads[JIT_MAP_HEADS]; /* chains by jit_map_hash(pc) */
+	struct jit_rec map[JIT_MAP_MAX];
+	struct jit_cold cold[1u << JIT_COLD_BITS];
 };
 
 static inline struct jit_entry *jit_slot(struct jit *j, uint64_t pc)
@@ -93,6 +123,25 @@ static inline struct jit_entry *jit_slot(struct jit *j, uint64_t pc)
 	return &j->jc[((pc >> 1) ^ (pc >> (JIT_JC_BITS + 1))) &
 		      (JIT_JC_SIZE - 1)];
 }
+
+/* jit_map.c: the code of the block for pc in page instance gen translated
+ * since the last flush, or NULL; *again: a block for pc in another
+ * instance of its page was (the page was dropped and decoded again). */
+const uint8_t *jit_map_find(const struct jit *j, uint64_t pc, uint64_t gen,
+			    bool *again);
+/* Record the block for (pc, gen); the map must not be full. */
+void jit_map_add(struct jit *j, uint64_t pc, uint64_t gen, const uint8_t *code);
+static inline bool jit_map_full(const struct jit *j)
+{
+	return j->nmap >= JIT_MAP_MAX - 1;
+}
+/* Forget every record and empty the lookup table (the code cache was
+ * flushed; the table holds only blocks of the map). */
+void jit_map_clear(struct jit *j);
+/* Count a visit of the dispatcher to pc (in page instance gen), which has
+ * no translation; returns the visits counted so far, this one included.
+ * A count lost to another cold pc sharing its slot starts again. */
+unsigned jit_cold_visit(struct jit *j, uint64_t pc, uint64_t gen);
 
 /* jit_translate.c: translate the block at pc, whose page is the hart's
  * current one (h->cur_va, h->cur_host).  The caller made JIT_BLOCK_ROOM

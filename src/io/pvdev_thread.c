@@ -75,10 +75,20 @@ bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns)
 	return false;
 }
 
-bool pvdev_poll(bool (*pending)(void *arg), void *arg,
-		bool (*hold)(void *hold_arg), void *hold_arg, uint64_t ns)
+/* Sleep ns nanoseconds (pvdev_poll's nap). */
+static void pvdev_nap(uint64_t ns)
 {
-	uint64_t end = pvdev_now_ns() + ns;
+	struct timespec ts = { 0, (long)ns };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+		;
+}
+
+bool pvdev_poll(bool (*pending)(void *arg), void *arg,
+		bool (*hold)(void *hold_arg), void *hold_arg, uint64_t ns,
+		bool *nap)
+{
+	uint64_t now, end = pvdev_now_ns() + ns;
 
 	while (!hold || hold(hold_arg)) {
 		for (int k = 0; k < 64; k++) {
@@ -86,10 +96,17 @@ bool pvdev_poll(bool (*pending)(void *arg), void *arg,
 				return true;
 			cpu_relax();
 		}
-		if (pvdev_now_ns() >= end)
+		now = pvdev_now_ns();
+		if (now >= end)
 			break;
+		if (nap && *nap) {
+			pvdev_nap(PVDEV_NAP_NS);
+			continue;
+		}
 		/* The guest's vCPU may be waiting for this very cpu. */
 		sched_yield();
+		if (nap && pvdev_now_ns() - now > PVDEV_YIELD_LATE_NS)
+			*nap = true;
 	}
 	return false;
 }
@@ -105,7 +122,7 @@ static bool pvdev_undelivered(void *dev)
 bool pvdev_await_delivery(struct pvdev *dev, bool (*pending)(void *arg),
 			  void *arg, uint64_t ns)
 {
-	return pvdev_poll(pending, arg, pvdev_undelivered, dev, ns);
+	return pvdev_poll(pending, arg, pvdev_undelivered, dev, ns, NULL);
 }
 
 void pvdev_loop_run(struct pvdev *dev, const struct pvdev_loop *l, void *priv,

@@ -24,6 +24,9 @@
  * the front-end cannot produce before its vCPU has run again, and on a
  * loaded host that wake-up alone outlasts the spin). */
 #define PVDEV_DELIVERY_NS 2000000
+/* pvdev_poll's signs of a busy host and its sleep between rounds then. */
+#define PVDEV_YIELD_LATE_NS 50000
+#define PVDEV_NAP_NS 50000
 
 /* Sleep until the guest's event (counted in *wakeups), a wake-up on
  * extra_fd (if >= 0) or a stop request, or ms milliseconds pass (-1: no
@@ -37,9 +40,15 @@ bool pvdev_stop_requested(struct pvdev *dev);
 bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns);
 /* Poll pending(arg) for up to ns nanoseconds while hold(hold_arg) (NULL:
  * the whole time), giving the cpu away between rounds of polls: true once
- * pending is. */
+ * pending is.  With nap non-NULL, a sched_yield that comes back later
+ * than PVDEV_YIELD_LATE_NS (another thread ran on this cpu: the host has
+ * none to spare) sets *nap, and while *nap is set the poll sleeps
+ * PVDEV_NAP_NS between rounds instead: a thread that stays runnable gets
+ * the cpu back only after the threads it yielded to, a sleeping one as
+ * soon as it wakes. */
 bool pvdev_poll(bool (*pending)(void *arg), void *arg,
-		bool (*hold)(void *hold_arg), void *hold_arg, uint64_t ns);
+		bool (*hold)(void *hold_arg), void *hold_arg, uint64_t ns,
+		bool *nap);
 /* While dev's event to the guest is undelivered (at most ns), poll
  * pending(arg), giving the cpu away between polls: true once it is. */
 bool pvdev_await_delivery(struct pvdev *dev, bool (*pending)(void *arg),

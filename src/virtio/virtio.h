@@ -90,6 +90,7 @@ struct virtio_stats {
 	uint64_t passes; /* serve calls */
 	uint64_t sleeps; /* idle: asked the driver for notifications */
 	uint64_t poll_us; /* the busy-poll window now (virtio_dev.c) */
+	uint64_t poll_busy; /* busy-polls that found the host busy */
 };
 
 struct virtio_dev {
@@ -128,11 +129,15 @@ struct virtio_dev {
 	 * from VIRTIO_POLL_MIN_NS up to poll_max_ns (docs/virtio.md); the
 	 * window now is st.poll_ns. */
 	uint64_t poll_max_ns;
+	/* Busy-polls still to make with naps, and how many the last sign
+	 * of a busy host cost (doubling while the host stays busy): the I/O
+	 * thread's own. */
+	unsigned poll_naps, poll_backoff;
 
 	_Atomic bool logged; /* the device's one log line is out */
 	struct {
 		_Atomic uint64_t notifies, interrupts, requests, bytes, errors,
-			passes, sleeps, poll_ns;
+			passes, sleeps, poll_ns, poll_busy;
 	} st;
 };
 

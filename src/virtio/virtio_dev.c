@@ -22,14 +22,19 @@
  * sleeps (docs/virtio.md, "Notifications"): first while the used-ring
  * interrupt it raised is not yet acknowledged (the guest's next request
  * comes only after it took that interrupt: at most VIRTIO_DELIVERY_NS),
- * then for a window that adapts between VIRTIO_POLL_MIN_NS (the PV
- * back-ends' spin) and the maximum, VIRTIO_POLL_MAX_US or the
+ * then for a window that adapts between VIRTIO_POLL_MIN_NS (the
+ * PV back-ends' spin) and the maximum, VIRTIO_POLL_MAX_US or the
  * environment's ATOLL_VIRTIO_POLL_US (0: no window, sleep at once). */
-#define VIRTIO_DELIVERY_NS PVDEV_DELIVERY_NS
 #define VIRTIO_POLL_MIN_NS PVDEV_SPIN_NS
 #define VIRTIO_POLL_MAX_US 500
 #define VIRTIO_POLL_ENV "ATOLL_VIRTIO_POLL_US"
 #define VIRTIO_POLL_LIMIT_US 100000 /* what the environment may ask */
+#define VIRTIO_DELIVERY_NS PVDEV_DELIVERY_NS
+/* On a busy host (docs/virtio.md, "A busy host") the busy-poll sleeps
+ * between its rounds (pvdev_poll's naps) and goes on doing so for the
+ * next 1, 2, 4 ... VIRTIO_NAP_POLLS_MAX polls before it tries yielding
+ * again. */
+#define VIRTIO_NAP_POLLS_MAX 64
 
 /* The window's maximum from the environment (read when a device is made,
  * never on a guest's path): 0 and *ns, or -EINVAL. */
@@ -183,6 +188,34 @@ static bool virtio_dev_irq_undelivered(void *arg)
 	       VIRTIO_ISR_QUEUE;
 }
 
+/* The busy-poll of a busy_poll device (I/O thread only): while the
+ * interrupt just raised is unacknowledged (at most VIRTIO_DELIVERY_NS),
+ * then for `window` ns.  True if work came.  Naps instead of yielding
+ * while the host has no cpu to spare (the header's backoff). */
+static bool virtio_dev_busy_poll(struct virtio_dev *dev, uint64_t window)
+{
+	bool nap = dev->poll_naps > 0, tried = !nap, more;
+
+	if (nap)
+		dev->poll_naps--;
+	more = pvdev_poll(virtio_dev_pending, dev, virtio_dev_irq_undelivered,
+			  dev, VIRTIO_DELIVERY_NS, &nap) ||
+	       pvdev_poll(virtio_dev_pending, dev, NULL, NULL, window, &nap);
+	if (!tried)
+		return more;
+	if (nap) { /* a yield came back late */
+		dev->poll_backoff =
+			dev->poll_backoff ? 2 * dev->poll_backoff : 1;
+		if (dev->poll_backoff > VIRTIO_NAP_POLLS_MAX)
+			dev->poll_backoff = VIRTIO_NAP_POLLS_MAX;
+		dev->poll_naps = dev->poll_backoff;
+		atomic_fetch_add(&dev->st.poll_busy, 1);
+	} else {
+		dev->poll_backoff = 0;
+	}
+	return more;
+}
+
 /* Idle: poll the rings (the header's busy-poll) before asking the driver
  * for notifications (with EVENT_IDX a driver that keeps producing then
  * sends none), then re-arm and look once more.  True if work came; else
@@ -204,11 +237,7 @@ static bool virtio_dev_idle(struct virtio_dev *dev, bool *armed)
 	if (!dev->ops->busy_poll) {
 		if (pvdev_spin(virtio_dev_pending, dev, window))
 			return true;
-	} else if (window &&
-		   (pvdev_poll(virtio_dev_pending, dev,
-			       virtio_dev_irq_undelivered, dev,
-			       VIRTIO_DELIVERY_NS) ||
-		    pvdev_poll(virtio_dev_pending, dev, NULL, NULL, window))) {
+	} else if (window && virtio_dev_busy_poll(dev, window)) {
 		return true;
 	}
 	pthread_mutex_lock(&dev->qlock);
@@ -439,4 +468,5 @@ void virtio_dev_get_stats(const struct virtio_dev *dev, struct virtio_stats *s)
 	s->passes = atomic_load(&dev->st.passes);
 	s->sleeps = atomic_load(&dev->st.sleeps);
 	s->poll_us = atomic_load(&dev->st.poll_ns) / 1000;
+	s->poll_busy = atomic_load(&dev->st.poll_busy);
 }

@@ -99,16 +99,18 @@ static void hart_print_jit_stats(const struct hart *h, unsigned i)
 		return;
 	log_info("stats hart=%u engine=jit blocks=%llu "
 		 "insns_translated=%llu translate_ms=%.1f code_kib=%llu/%llu "
-		 "cache_flushes=%llu lookups=%llu hit_rate=%.4f cold=%llu "
-		 "chains=%llu interp_insns=%llu",
+		 "cache_flushes=%llu lookups=%llu hit_rate=%.4f refills=%llu "
+		 "cold=%llu "
+		 "chains=%llu interp_insns=%llu retranslated=%llu",
 		 i, (unsigned long long)s.blocks, (unsigned long long)s.insns,
 		 (double)s.translate_ns / 1e6,
 		 (unsigned long long)(s.code_bytes >> 10),
 		 (unsigned long long)(s.code_size >> 10),
 		 (unsigned long long)s.flushes, (unsigned long long)s.lookups,
 		 s.lookups ? (double)s.hits / (double)s.lookups : 0.0,
-		 (unsigned long long)s.cold, (unsigned long long)s.chains,
-		 (unsigned long long)s.steps);
+		 (unsigned long long)s.refills, (unsigned long long)s.cold,
+		 (unsigned long long)s.chains, (unsigned long long)s.steps,
+		 (unsigned long long)s.retrans);
 }
 
 /* Each virtio device's counters: kicks and interrupts per request are
@@ -124,7 +126,7 @@ static void domain_print_virtio_stats(struct domain *d)
 		virtio_dev_get_stats(dev, &st);
 		log_info("stats %s requests=%llu bytes=%llu errors=%llu "
 			 "notifies=%llu interrupts=%llu passes=%llu "
-			 "sleeps=%llu poll_us=%llu",
+			 "sleeps=%llu poll_us=%llu poll_busy=%llu",
 			 dev->name, (unsigned long long)st.requests,
 			 (unsigned long long)st.bytes,
 			 (unsigned long long)st.errors,
@@ -132,7 +134,8 @@ static void domain_print_virtio_stats(struct domain *d)
 			 (unsigned long long)st.interrupts,
 			 (unsigned long long)st.passes,
 			 (unsigned long long)st.sleeps,
-			 (unsigned long long)st.poll_us);
+			 (unsigned long long)st.poll_us,
+			 (unsigned long long)st.poll_busy);
 	}
 }
 

@@ -12,7 +12,7 @@
 # (atoll's own memory for four Linux domains: code, libraries, thread
 # stacks, soft TLBs, decoded pages, P2Ms, frame table, device queues,
 # and under the translator (the default engine on x86-64) its code cache
-# and lookup table, at most 4.75 MiB a domain (docs/jit.md "Code cache");
+# and lookup structures, at most 5.5 MiB a domain (docs/jit.md "Code cache");
 # docs/virtio.md "Overcommitted Linux domains").  Under SAN=1 resident
 # memory is not checked (shadow memory).
 #

@@ -1,0 +1,193 @@
+/* The translator's lookup structures (jit_cache.c, jit_map.c): a
+ * translated block stays reachable when other pcs share its slot of the
+ * lookup table, cold (a pc counted on its way to being translated) or hot
+ * (another translated block), and is never translated again until its
+ * page is dropped or the cache flushed; after either, the old code is
+ * never run.
+ *
+ * Two small programs, at pcs A and B chosen so that they share a slot of
+ * the table: each adds to a register and stores to a device that stops
+ * the hart.  Each hart_run enters the dispatcher once at h->pc, so the
+ * test decides exactly which pc the dispatcher sees, in what order.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/exec.h"
+#include "cpu/hart.h"
+#include "cpu/jit.h"
+#include "cpu/jit_impl.h"
+
+#include "check.h"
+
+#define RAM_BASE 0x80000000ULL
+#define RAM_SIZE 0x40000u
+#define STOP 0x10001000ULL
+#define HOT 3 /* visits before a pc is translated */
+
+struct tm {
+	struct hart h;
+	uint8_t *ram;
+};
+
+static void *tm_ram_page(void *ctx, uint64_t gpa_page, bool write)
+{
+	struct tm *m = ctx;
+
+	if (gpa_page < RAM_BASE || gpa_page >= RAM_BASE + RAM_SIZE)
+		return NULL;
+	return m->ram + (gpa_page - RAM_BASE);
+}
+
+static int tm_read(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
+		   uint64_t *val)
+{
+	return -1;
+}
+
+static int tm_write(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
+		    uint64_t val)
+{
+	if (gpa != STOP)
+		return -1;
+	hart_request(h, REQ_STOP);
+	return 0;
+}
+
+static const struct cpu_bus_ops tm_ops = {
+	.ram_page = tm_ram_page,
+	.mmio_read = tm_read,
+	.mmio_write = tm_write,
+};
+
+/* At pc: addi rd, rd, add; sd x0, 0(x26) (stop); j . */
+static void put_prog(struct tm *m, uint64_t pc, unsigned rd, int add)
+{
+	uint32_t w[3] = {
+		(uint32_t)add << 20 | rd << 15 | rd << 7 | 0x13,
+		26u << 15 | 3u << 12 | 0x23,
+		0x6f,
+	};
+
+	memcpy(m->ram + (pc - RAM_BASE), w, sizeof(w));
+}
+
+/* The dispatcher comes to pc once; the program there runs. */
+static void visit(struct tm *m, uint64_t pc)
+{
+	m->h.pc = pc;
+	CHECK(hart_run(&m->h) == HART_EXIT_STOP);
+}
+
+static struct jit_stats stats(struct tm *m)
+{
+	struct jit_stats s;
+
+	CHECK(jit_get_stats(&m->h, &s));
+	return s;
+}
+
+/* A pc in another page sharing a's slot of the lookup table. */
+static uint64_t same_slot(struct tm *m, uint64_t a)
+{
+	for (uint64_t b = a + 0x1000; b + 16 < RAM_BASE + RAM_SIZE; b += 4)
+		if (jit_slot(m->h.jit, b) == jit_slot(m->h.jit, a))
+			return b;
+	FAIL("no pc shares a slot with %#llx", (unsigned long long)a);
+	exit(1);
+}
+
+static void tm_init(struct tm *m)
+{
+	struct cpu_bus bus = { .ops = &tm_ops, .ctx = m };
+
+	memset(m, 0, sizeof(*m));
+	m->ram = calloc(1, RAM_SIZE);
+	if (!m->ram || hart_init(&m->h, 0, RAM_BASE, &bus) ||
+	    hart_set_engine(&m->h, CPU_ENGINE_JIT)) {
+		printf("FAIL setup\n");
+		exit(2);
+	}
+	jit_hot = HOT; /* after hart_set_engine: ATOLL_JIT_HOT is ignored */
+	m->h.x[26] = STOP;
+}
+
+int main(void)
+{
+	static struct tm m;
+	uint64_t a = RAM_BASE + 0x1000, b;
+	struct jit_stats s0, s;
+
+	if (!jit_supported()) {
+		printf("test_jit_cache: no translator on this host, skipped\n");
+		return 0;
+	}
+	tm_init(&m);
+	b = same_slot(&m, a);
+	put_prog(&m, a, 5, 1);
+	put_prog(&m, b, 6, 1);
+
+	/* A becomes hot and is translated. */
+	for (int k = 0; k < HOT; k++)
+		visit(&m, a);
+	s0 = stats(&m);
+	CHECK(s0.blocks == 1);
+	CHECK(s0.cold == HOT - 1);
+
+	/* A cold pc sharing A's slot leaves A where it was. */
+	visit(&m, b);
+	visit(&m, a);
+	s = stats(&m);
+	CHECK(s.cold == s0.cold + 1); /* b's visit only */
+	CHECK(s.hits == s0.hits + 1); /* a found at once */
+	CHECK(s.refills == s0.refills);
+	CHECK(jit_slot(m.h.jit, a)->pc == a);
+
+	/* B becomes hot too: both stay translated, neither translated
+	 * again however often they take turns. */
+	for (int k = 0; k < HOT; k++)
+		visit(&m, b);
+	s0 = stats(&m);
+	for (int k = 0; k < 10; k++) {
+		visit(&m, a);
+		visit(&m, b);
+	}
+	s = stats(&m);
+	CHECK(s.cold == s0.cold); /* never interpreted again */
+	CHECK(s.blocks == 2);
+	CHECK(s.retrans == 0);
+	CHECK(s.refills == 20);
+	CHECK(m.h.x[5] == HOT + 1 + 10);
+	CHECK(m.h.x[6] == 1 + HOT + 10);
+
+	/* A rewritten and its page dropped (what a store there does): the
+	 * new code runs, translated again once hot. */
+	put_prog(&m, a, 5, 2);
+	code_cache_invalidate(&m.h, a & ~0xfffULL);
+	m.h.x[5] = 0;
+	for (int k = 0; k < HOT + 2; k++)
+		visit(&m, a);
+	s0 = stats(&m);
+	CHECK(m.h.x[5] == 2 * (HOT + 2));
+	CHECK(s0.blocks == 3);
+	CHECK(s0.retrans == 1);
+
+	/* fence.i: every block dropped; B's new code runs. */
+	put_prog(&m, b, 6, 3);
+	code_cache_flush(&m.h);
+	m.h.x[6] = 0;
+	for (int k = 0; k < HOT + 2; k++)
+		visit(&m, b);
+	s = stats(&m);
+	CHECK(m.h.x[6] == 3 * (HOT + 2));
+	CHECK(s.blocks == s0.blocks + 1);
+	CHECK(s.retrans == s0.retrans); /* a flush starts the count again */
+	CHECK(s.flushes == s0.flushes + 1);
+
+	hart_destroy(&m.h);
+	free(m.ram);
+	return check_done("test_jit_cache");
+}
