@@ -8,7 +8,12 @@
 # `@@exit STATUS`.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
-OUT=$ROOT/build/linux
+# The build directory make uses (tests/run.sh exports BUILD: build-san/
+# under SAN=1, where `make linux-guest` puts the guest too).
+case ${BUILD:-build} in
+/*) OUT=$BUILD/linux ;;
+*) OUT=$ROOT/${BUILD:-build}/linux ;;
+esac
 QEMU=qemu-system-riscv64
 IMAGE=$OUT/Image
 # Time bounds stretch under the sanitizer build (SAN=1), as in run.sh.
@@ -44,7 +49,7 @@ stamp() {
 build_guest() {
 	command -v "$QEMU" >/dev/null || fail "$QEMU not found (run scripts/setup.sh)"
 	mkdir -p "$OUT"
-	make -C "$ROOT" --no-print-directory linux-guest >"$OUT/make.log" 2>&1 ||
+	make -C "$ROOT" --no-print-directory BUILD="${OUT%/linux}" linux-guest >"$OUT/make.log" 2>&1 ||
 		{ tail -n 20 "$OUT/make.log"; fail "make linux-guest failed"; }
 	[ -f "$IMAGE" ] || fail "make linux-guest produced no $IMAGE"
 }
