@@ -145,12 +145,12 @@ static void jit_hot_from_env(void)
 	if (!v)
 		return;
 	n = strtoul(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end || n < 1 || n > JIT_CODE_MIN - 6) {
+	if (*v < '0' || *v > '9' || *end || n < 1 || n > JIT_HOT_MAX) {
 		static atomic_bool said;
 
 		if (!atomic_exchange(&said, true))
 			log_warn("ATOLL_JIT_HOT='%s' ignored: must be 1 to %u",
-				 v, JIT_CODE_MIN - 6);
+				 v, JIT_HOT_MAX);
 		return;
 	}
 	if (jit_hot != n)

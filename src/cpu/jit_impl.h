@@ -82,8 +82,9 @@ struct jit_cold {
 #define JIT_COLD 2u
 #define JIT_CODE_MIN 256u
 #define JIT_HOT 16 /* jit_hot's default */
+#define JIT_HOT_MAX 250 /* the most ATOLL_JIT_HOT may ask (docs/jit.md) */
 /* Times the dispatcher comes to a pc before it is translated (1: at once,
- * as tests that compare translations need; at most JIT_CODE_MIN - 6;
+ * as tests that compare translations need; at most JIT_HOT_MAX;
  * ATOLL_JIT_HOT in the environment sets it). */
 extern unsigned jit_hot;
 /* The host has BMI2 (rorx shortens the inline soft-TLB check); set before

@@ -121,7 +121,7 @@ static void jt_lookup(struct jt *t)
 	miss[n++] = x_jcc(b, CC_NE);
 	x_load64(b, RAX, RCX, 16);
 	x_alu_ri(b, 1, ALU_CMP, RAX, JIT_CODE_MIN - 1);
-	miss[n++] = x_jcc(b, CC_BE); /* none, JIT_NONE or cold */
+	miss[n++] = x_jcc(b, CC_BE); /* empty, or JIT_NONE */
 	x_b(b, 0xff); /* jmp rax */
 	x_b(b, 0xe0);
 	for (unsigned k = 0; k < n; k++)
