@@ -326,6 +326,8 @@ void machine_setup_hart(struct machine *m, struct hart *h)
 {
 	m->harts[h->mhartid] = h;
 	h->time_base = m->time_base;
+	h->io_busy = &m->io_busy;
+	h->wfi_poll_ticks = m->wfi_poll_ticks;
 	atomic_store(&h->stimecmp, UINT64_MAX);
 	h->pc = m->entry;
 	h->x[10] = h->mhartid;

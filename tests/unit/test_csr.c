@@ -455,6 +455,54 @@ static void test_wfi(void)
 	fx_free(f);
 }
 
+/* WFI while a device works for the board (hart.h's io_busy): a pending
+ * interrupt ends it in the poll, without a sleep; one that comes long
+ * after the poll's bound (300 us) finds the hart asleep, not spinning;
+ * with nothing busy there is no poll at all; a poll that ran out makes
+ * the next WFI sleep at once (trap.c's back-off). */
+static void test_wfi_poll(void)
+{
+	struct fx *f = fx_new();
+	struct hart *h = &f->h;
+	_Atomic uint32_t busy = 1;
+	pthread_t th;
+	double t0, dt;
+
+	h->io_busy = &busy;
+	h->wfi_poll_ticks = 3000; /* 300 us */
+	atomic_store(&h->mtimecmp, UINT64_MAX);
+	trap_poll_timers(h);
+	h->mie = MIP_MEIP;
+	hart_set_mip(h, MIP_MEIP, 1);
+	trap_wfi(h);
+	CHECK_EQ(h->stat_wfi_polled, 1);
+	hart_set_mip(h, MIP_MEIP, 0);
+	atomic_store(&h->requests, 0);
+	pthread_create(&th, NULL, raise_later, h);
+	t0 = now_ms();
+	trap_wfi(h);
+	dt = now_ms() - t0;
+	pthread_join(th, NULL);
+	CHECK(dt >= 25.0 && dt < 500.0);
+	CHECK_EQ(h->stat_wfi_polled, 1); /* the raise woke a sleeper */
+	CHECK_EQ(atomic_load(&h->requests), REQ_IRQ);
+	hart_set_mip(h, MIP_MEIP, 0);
+	atomic_store(&h->requests, 0);
+	atomic_store(&busy, 0);
+	hart_set_mip(h, MIP_MEIP, 1);
+	trap_wfi(h);
+	CHECK_EQ(h->stat_wfi_polled, 1);
+	/* The poll that ran out makes the next WFI skip polling (back-off),
+	 * the one after polls again. */
+	atomic_store(&busy, 1);
+	trap_wfi(h);
+	CHECK_EQ(h->stat_wfi_polled, 1);
+	trap_wfi(h);
+	CHECK_EQ(h->stat_wfi_polled, 2);
+	CHECK_EQ(h->stat_wfi, 5);
+	fx_free(f);
+}
+
 int main(void)
 {
 	test_reset();
@@ -469,5 +517,6 @@ int main(void)
 	test_xret();
 	test_timers();
 	test_wfi();
+	test_wfi_poll();
 	return check_done("test_csr");
 }
