@@ -253,7 +253,8 @@ static bool trap_wfi_try_poll(struct hart *h)
 {
 	int r;
 
-	if (!h->io_busy || !h->wfi_poll_ticks || !atomic_load(h->io_busy))
+	if (!h->io_busy || !h->wfi_poll_ticks || !atomic_load(h->io_busy) ||
+	    !h->bus.ops->wfi_poll || !h->bus.ops->wfi_poll(h->bus.ctx, h))
 		return false;
 	if (h->wfi_poll_skip) {
 		h->wfi_poll_skip--;

@@ -460,16 +460,32 @@ static void test_wfi(void)
  * after the poll's bound (300 us) finds the hart asleep, not spinning;
  * with nothing busy there is no poll at all; a poll that ran out makes
  * the next WFI sleep at once (trap.c's back-off). */
+static bool wfi_poll_yes(void *ctx, struct hart *h)
+{
+	return true;
+}
+
 static void test_wfi_poll(void)
 {
 	struct fx *f = fx_new();
 	struct hart *h = &f->h;
+	struct cpu_bus_ops ops = *h->bus.ops;
 	_Atomic uint32_t busy = 1;
 	pthread_t th;
 	double t0, dt;
 
+	/* The board's say first: no poll when it says no. */
 	h->io_busy = &busy;
 	h->wfi_poll_ticks = 3000; /* 300 us */
+	hart_set_mip(h, MIP_MEIP, 1);
+	h->mie = MIP_MEIP;
+	trap_wfi(h);
+	CHECK_EQ(h->stat_wfi_polled, 0);
+	hart_set_mip(h, MIP_MEIP, 0);
+	atomic_store(&h->requests, 0);
+	ops.wfi_poll = wfi_poll_yes;
+	h->bus.ops = &ops;
+	h->stat_wfi = 0;
 	atomic_store(&h->mtimecmp, UINT64_MAX);
 	trap_poll_timers(h);
 	h->mie = MIP_MEIP;
