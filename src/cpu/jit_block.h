@@ -43,7 +43,11 @@ enum jk {
 	JK_LOAD, /* aux = size | 16 for sign extension */
 	JK_STORE, /* aux = size */
 	JK_EXT, /* a shift pair fused (jt_fuse): aux = enum jk_ext */
+	JK_AMO, /* aux = size | enum jk_amo << 4 */
 };
+
+/* The AMOs translated inline (jit_ops.c's jt_amo). */
+enum jk_amo { AMO_ADD, AMO_SWAP, AMO_AND, AMO_OR, AMO_XOR };
 
 /* What a JK_DIV computes: the remainder, unsigned, on 32 bits. */
 enum { DIV_REM = 1, DIV_U = 2, DIV_W = 4 };
@@ -227,5 +231,8 @@ void jt_load(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
 	     uint32_t retired);
 void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
 	      uint32_t retired);
+/* An AMO (aux: size | enum jk_amo << 4), inline on a store TLB hit. */
+void jt_amo(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
+	    uint32_t retired);
 
 #endif

@@ -124,6 +124,16 @@ static const struct jk_map jk_table[] = {
 	M(op_sw, JK_STORE, 4),
 	M(op_sd, JK_STORE, 8),
 	{ op_fence_nop, op_fence_nop, JK_NOP, 0, 0 },
+	{ op_amoadd_w, 0, JK_AMO, 4 | AMO_ADD << 4, 0 },
+	{ op_amoadd_d, 0, JK_AMO, 8 | AMO_ADD << 4, 0 },
+	{ op_amoswap_w, 0, JK_AMO, 4 | AMO_SWAP << 4, 0 },
+	{ op_amoswap_d, 0, JK_AMO, 8 | AMO_SWAP << 4, 0 },
+	{ op_amoand_w, 0, JK_AMO, 4 | AMO_AND << 4, 0 },
+	{ op_amoand_d, 0, JK_AMO, 8 | AMO_AND << 4, 0 },
+	{ op_amoor_w, 0, JK_AMO, 4 | AMO_OR << 4, 0 },
+	{ op_amoor_d, 0, JK_AMO, 8 | AMO_OR << 4, 0 },
+	{ op_amoxor_w, 0, JK_AMO, 4 | AMO_XOR << 4, 0 },
+	{ op_amoxor_d, 0, JK_AMO, 8 | AMO_XOR << 4, 0 },
 };
 
 const struct jk_map jk_ext_map[EXT_N] = {
@@ -309,6 +319,70 @@ void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
 	case 4: x_op_mem(b, 0, X_OP(0x89), 1, v, a, x, o); break;
 	default: x_op_mem(b, 1, X_OP(0x89), 1, v, a, x, o); break;
 	}
+}
+
+/* An AMO (aux: size | enum jk_amo << 4) where ops_amo.c takes its fast
+ * path: the store TLB entry (write rights, natural alignment, no decoded
+ * code on the page) hits, and one locked x86 instruction does the
+ * read-modify-write on the host address, atomic against the other vCPU
+ * threads' host atomics and a full barrier (any aq/rl).  add is `lock
+ * xadd`, swap `xchg`; and/or/xor are `lock and/or/xor` when rd is x0, a
+ * `lock cmpxchg` loop when the old value is wanted.  A miss leaves for the
+ * interpreter, which faults, walks or invalidates code as it must.  Linux
+ * takes page references and spinlocks with AMOs (about 1,000 per 1 MiB
+ * direct I/O request: docs/jit.md, "Linux's block I/O path"). */
+void jt_amo(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
+	    uint32_t retired)
+{
+	struct xbuf *b = &t->b;
+	struct insn a = *in;
+	unsigned size = aux & 15, op = aux >> 4;
+	int w = size == 8, x, base, v, old = RCX;
+	uint8_t *again;
+
+	a.imm = 0; /* no offset: [rs1] */
+	base = jt_tlb(t, &a, size, HSTORE, pc, retired, &x);
+	x_op_mem(b, 1, X_OP(0x8d), 1, RDX, base, x, 0); /* lea rdx, [host] */
+	v = jt_src(t, in->rs2, RSI);
+	switch (op) {
+	case AMO_ADD:
+	case AMO_SWAP:
+		x_mov_rr(b, RCX, v);
+		if (op == AMO_ADD) {
+			x_b(b, 0xf0);
+			x_op_mem(b, w, X_OP(0x0f, 0xc1), 2, RCX, RDX, NOREG, 0);
+		} else {
+			x_op_mem(b, w, X_OP(0x87), 1, RCX, RDX, NOREG, 0);
+		}
+		break;
+	default: {
+		enum x86_alu alu = op == AMO_AND  ? ALU_AND
+				   : op == AMO_OR ? ALU_OR
+						  : ALU_XOR;
+
+		if (in->rd >= 32) { /* no old value: lock op [host], v */
+			x_b(b, 0xf0);
+			x_op_mem(b, w, X_OP((uint8_t)(alu * 8 + 1)), 1, v, RDX,
+				 NOREG, 0);
+			return;
+		}
+		x_op_mem(b, w, X_OP(0x8b), 1, RAX, RDX, NOREG, 0);
+		again = b->p;
+		x_mov_rr(b, RCX, RAX);
+		x_alu_rr(b, w, alu, RCX, v);
+		x_b(b,
+		    0xf0); /* lock cmpxchg [host], rcx: rax = what was there */
+		x_op_mem(b, w, X_OP(0x0f, 0xb1), 2, RCX, RDX, NOREG, 0);
+		x_patch(x_jcc(b, CC_NE), again);
+		old = RAX;
+		break;
+	}
+	}
+	if (in->rd >= 32)
+		return;
+	if (!w)
+		x_movsxd(b, old, old);
+	jt_put(t, old, in->rd);
 }
 
 /* Call a helper rax = fn(x[rs1], x[rs2]), keeping the caller-saved host

@@ -67,7 +67,7 @@ static uint64_t jt_reads(const struct jt_insn *k)
 	case JK_JALR: return 1ULL << in->rs1;
 	case JK_LOAD: return 1ULL << in->rs1 | 1ULL << JR_CTX;
 	case JK_STORE:
-		return 1ULL << in->rs1 | 1ULL << in->rs2 | 1ULL << JR_CTX;
+	case JK_AMO: return 1ULL << in->rs1 | 1ULL << in->rs2 | 1ULL << JR_CTX;
 	default: return 1ULL << in->rs1 | 1ULL << in->rs2;
 	}
 }
@@ -174,7 +174,7 @@ static void jt_fuse(struct jt *t)
 			    (t->unroll && (k <= t->back) != (j <= t->back)) ||
 			    kind == JK_BR || kind == JK_J || kind == JK_JAL ||
 			    kind == JK_JALR || kind == JK_LOAD ||
-			    kind == JK_STORE)
+			    kind == JK_STORE || kind == JK_AMO)
 				break;
 			if (r->in.rd == rd && r->in.rs1 == rd &&
 			    (kind == JK_SHI || kind == JK_SHIW) &&

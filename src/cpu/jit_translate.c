@@ -363,6 +363,7 @@ static bool jt_emit_insn(struct jt *t, unsigned k, uint32_t base)
 	case JK_JALR: jt_jalr(t, &e->in, e->pc, e->len, n + 1); return false;
 	case JK_LOAD: jt_load(t, &e->in, m->aux, e->pc, n); break;
 	case JK_STORE: jt_store(t, &e->in, m->aux, e->pc, n); break;
+	case JK_AMO: jt_amo(t, &e->in, m->aux, e->pc, n); break;
 	default: jt_alu(t, m, &e->in, e->pc); break;
 	}
 	return true;

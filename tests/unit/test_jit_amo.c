@@ -1,0 +1,205 @@
+/* AMOs under the translator (jit_ops.c's jt_amo): a loop of every AMO it
+ * translates (add, swap, and, or, xor; .W and .D; with and without the old
+ * value) gives the interpreter's results, runs without leaving translated
+ * code (the interpreter's instruction count stays near zero: before, every
+ * AMO left the block and was interpreted), and an amoadd.d stays atomic
+ * against a host thread adding to the same word with __atomic while the
+ * loop runs (another vCPU's interpreter does exactly that; without the
+ * lock prefix adds are lost).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/exec.h"
+#include "cpu/hart.h"
+#include "cpu/jit.h"
+#include "cpu/jit_impl.h"
+
+#include "check.h"
+
+#define RAM_BASE 0x80000000ULL
+#define RAM_SIZE 0x10000u
+#define STOP 0x10001000ULL
+#define PROG 0x1000u
+#define DATA 0x4000u
+#define ITERS 1000000u /* loop iterations */
+
+struct am {
+	struct hart h;
+	uint8_t *ram;
+};
+
+static void *am_ram_page(void *ctx, uint64_t gpa_page, bool write)
+{
+	struct am *m = ctx;
+
+	if (gpa_page < RAM_BASE || gpa_page >= RAM_BASE + RAM_SIZE)
+		return NULL;
+	return m->ram + (gpa_page - RAM_BASE);
+}
+
+static int am_read(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
+		   uint64_t *val)
+{
+	return -1;
+}
+
+static int am_write(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
+		    uint64_t val)
+{
+	if (gpa != STOP)
+		return -1;
+	hart_request(h, REQ_STOP);
+	return 0;
+}
+
+static const struct cpu_bus_ops am_ops = {
+	.ram_page = am_ram_page,
+	.mmio_read = am_read,
+	.mmio_write = am_write,
+};
+
+enum { ADD = 0, SWAP = 1, XOR = 4, OR = 8, AND = 12 };
+
+static uint32_t amo(unsigned f5, unsigned d, unsigned rd, unsigned rs1,
+		    unsigned rs2)
+{
+	return f5 << 27 | 1u << 26 | rs2 << 20 | rs1 << 15 | (2u + d) << 12 |
+	       rd << 7 | 0x2f;
+}
+
+static uint32_t addi(unsigned rd, unsigned rs1, int imm)
+{
+	return (uint32_t)imm << 20 | rs1 << 15 | rd << 7 | 0x13;
+}
+
+/* bne rs1, x0, off (off < 0, within 4 KiB) */
+static uint32_t bnez(unsigned rs1, int32_t off)
+{
+	uint32_t o = (uint32_t)off;
+
+	return (o >> 12 & 1) << 31 | (o >> 5 & 0x3f) << 25 | rs1 << 15 |
+	       1u << 12 | (o >> 1 & 0xf) << 8 | (o >> 11 & 1) << 7 | 0x63;
+}
+
+/* From the guest's first add to its end, add to the same word. */
+static atomic_bool guest_done;
+static uint64_t host_adds;
+
+static void *host_adder(void *arg)
+{
+	uint64_t *p = arg;
+
+	while (!__atomic_load_n(p, __ATOMIC_SEQ_CST) &&
+	       !atomic_load(&guest_done))
+		;
+	while (!atomic_load(&guest_done)) {
+		__atomic_fetch_add(p, 1, __ATOMIC_SEQ_CST);
+		host_adds++;
+	}
+	return NULL;
+}
+
+int main(void)
+{
+	static struct am m;
+	struct cpu_bus bus = { .ops = &am_ops, .ctx = &m };
+	/* x10 = DATA; x11 counts down; x12 = 1; x13 = a bit pattern. */
+	const uint32_t prog[] = {
+		amo(ADD, 1, 0, 10, 12), /* d[0] += 1 (no old value) */
+		amo(ADD, 0, 15, 14, 12), /* w[8] += 1, x15 = old */
+		amo(OR, 1, 16, 17, 13), /* d[16] |= x13, x16 = old */
+		amo(XOR, 0, 0, 18, 12), /* w[24] ^= 1 */
+		amo(AND, 0, 19, 18, 20), /* w[24] &= ~2, x19 = old */
+		amo(SWAP, 1, 21, 22, 11), /* d[32] = x11, x21 = old */
+		amo(XOR, 1, 23, 24, 13), /* d[40] ^= x13, x23 = old */
+		amo(AND, 1, 0, 24, 25), /* d[40] &= x25 */
+		amo(OR, 0, 0, 18, 28), /* w[24] |= 4 */
+		addi(11, 11, -1),
+		bnez(11, -40),
+		26u << 15 | 3u << 12 | 0x23, /* sd x0, 0(x26): stop */
+	};
+	uint8_t *d;
+	uint64_t w40 = 0, x23 = 0, x13 = 0x0f0f0000f0f0ff00ULL;
+	uint32_t w24 = 0x80000003u, x19 = 0;
+	struct jit_stats s;
+	pthread_t th;
+
+	if (!jit_supported()) {
+		printf("test_jit_amo: no translator on this host, skipped\n");
+		return 0;
+	}
+	m.ram = calloc(1, RAM_SIZE);
+	if (!m.ram || hart_init(&m.h, 0, RAM_BASE, &bus) ||
+	    hart_set_engine(&m.h, CPU_ENGINE_JIT)) {
+		printf("FAIL setup\n");
+		return 2;
+	}
+	jit_hot = 1;
+	memcpy(m.ram + PROG, prog, sizeof(prog));
+	d = m.ram + DATA;
+	memcpy(d + 8, &(uint32_t){ 0x80000000u }, 4); /* old values < 0 */
+	memcpy(d + 24, &w24, 4);
+	m.h.pc = RAM_BASE + PROG;
+	m.h.x[10] = RAM_BASE + DATA;
+	m.h.x[11] = ITERS;
+	m.h.x[12] = 1;
+	m.h.x[13] = x13;
+	m.h.x[14] = RAM_BASE + DATA + 8;
+	m.h.x[17] = RAM_BASE + DATA + 16;
+	m.h.x[18] = RAM_BASE + DATA + 24;
+	m.h.x[20] = ~2ULL;
+	m.h.x[22] = RAM_BASE + DATA + 32;
+	m.h.x[24] = RAM_BASE + DATA + 40;
+	m.h.x[25] = ~0x100ULL;
+	m.h.x[26] = STOP;
+	m.h.x[28] = 4;
+
+	if (pthread_create(&th, NULL, host_adder, d)) {
+		printf("FAIL thread\n");
+		return 2;
+	}
+	CHECK(hart_run(&m.h) == HART_EXIT_STOP);
+	atomic_store(&guest_done, true);
+	pthread_join(th, NULL);
+
+	/* What the interpreter's semantics give. */
+	for (unsigned k = 0; k < ITERS; k++) {
+		x23 = w40;
+		w40 = (w40 ^ x13) & ~0x100ULL;
+		w24 ^= 1;
+		x19 = w24;
+		w24 = (w24 & ~2u) | 4;
+	}
+	CHECK(*(uint64_t *)d == ITERS + host_adds);
+	CHECK(*(uint32_t *)(d + 8) == 0x80000000u + ITERS);
+	CHECK(m.h.x[15] ==
+	      (uint64_t)(int64_t)(int32_t)(0x80000000u + ITERS - 1));
+	CHECK(*(uint64_t *)(d + 16) == x13);
+	CHECK(m.h.x[16] == x13);
+	CHECK(*(uint32_t *)(d + 24) == w24);
+	CHECK(m.h.x[19] == (uint64_t)(int64_t)(int32_t)x19);
+	CHECK(*(uint64_t *)(d + 32) == 1);
+	CHECK(m.h.x[21] == 2);
+	CHECK(*(uint64_t *)(d + 40) == w40);
+	CHECK(m.h.x[23] == x23);
+	CHECK(m.h.x[11] == 0);
+
+	/* Translated: the interpreter ran only the first misses of the
+	 * soft TLB (one per page and array) and the stop, not an AMO per
+	 * iteration (9 * ITERS before). */
+	CHECK(jit_get_stats(&m.h, &s));
+	CHECK(s.steps < 100);
+	if (s.steps >= 100)
+		printf("  interpreted %llu instructions\n",
+		       (unsigned long long)s.steps);
+
+	hart_destroy(&m.h);
+	free(m.ram);
+	return check_done("test_jit_amo");
+}
