@@ -41,6 +41,11 @@ struct cpu_bus_ops {
 	 * (hart->sbi_in_host).  Reads a0-a7, writes a0/a1.  The CPU advances
 	 * the pc past the ecall afterwards. */
 	void (*sbi_call)(void *ctx, struct hart *h);
+
+	/* May the hart's WFI poll for its interrupt now instead of sleeping
+	 * (a device's completion is due within microseconds and the host has
+	 * a cpu to spare: trap.c)?  May be NULL (never). */
+	bool (*wfi_poll)(void *ctx, struct hart *h);
 };
 
 /* A lock-free direct view of guest RAM for the TLB-miss path, so that

@@ -103,6 +103,13 @@ struct hart {
 	 * hart sleeps on in WFI. */
 	_Atomic uint32_t requests;
 	_Atomic uint32_t wake_seq;
+	/* Non-zero while a device works on a request of this hart's board
+	 * whose completion will interrupt within microseconds: WFI then polls
+	 * up to wfi_poll_ticks (hart_time) before it sleeps (trap_wfi).
+	 * NULL or 0: WFI always sleeps at once. */
+	_Atomic uint32_t *io_busy;
+	uint32_t wfi_poll_ticks;
+	unsigned wfi_poll_skip, wfi_poll_backoff; /* trap.c's back-off */
 
 	/* TLB shootdown mailbox (shootdown.h): posted to by initiators, served
 	 * by the hart on its own thread; sd_lock guards the list, the flags
@@ -126,6 +133,8 @@ struct hart {
 	/* Statistics, hart-local. */
 	uint64_t stat_tlb_miss, stat_page_walks, stat_traps, stat_irqs;
 	uint64_t stat_icache_fills, stat_icache_flushes, stat_wfi;
+	uint64_t stat_wfi_polled; /* WFIs a poll ended, without sleeping */
+	uint64_t stat_wfi_poll_missed; /* polls that ran out or were late */
 };
 
 /* Set up a hart in its reset state (M-mode, pc = reset_pc, misa RV64GC+SU).

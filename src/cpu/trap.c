@@ -1,6 +1,7 @@
 /* Traps: exception and interrupt entry with delegation, xRET, the timer
  * lines, WFI and the cross-thread wake-ups (mip, requests, futex kicks). */
 #include <errno.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,6 +12,21 @@
 
 /* Longest single WFI sleep: a bound, not a tick (wake-ups are kicks). */
 #define WFI_MAX_NS 100000000LL
+/* WFI's poll while a device works for the board (hart.h's io_busy, up to
+ * wfi_poll_ticks), in hart_time ticks (100 ns).  It yields the cpu
+ * between looks (the device's thread may be waiting for this very cpu);
+ * a yield that took 20 us means other threads wanted it: the host is
+ * busy, and polling would take cpu time it lacks.  A poll that ran out
+ * or found the host busy makes the next 1, 2, 4 ... 64 WFIs sleep at
+ * once; one that caught its interrupt ends that. */
+#define WFI_POLL_LATE_TICKS 200
+#define WFI_POLL_BACKOFF_MAX 64
+
+#if defined(__x86_64__) || defined(__i386__)
+#define trap_cpu_relax() __builtin_ia32_pause()
+#else
+#define trap_cpu_relax() __asm__ volatile("" ::: "memory")
+#endif
 
 /* Save state and switch to the trap handler: S if the cause is delegated
  * and the hart is not in M, else M. */
@@ -197,9 +213,75 @@ static void trap_futex_wait(_Atomic uint32_t *word, uint32_t seen, int64_t ns)
 	futex_wait(word, seen, &ts);
 }
 
+static bool trap_wfi_over(struct hart *h)
+{
+	return (atomic_load(&h->mip) & h->mie) || atomic_load(&h->requests);
+}
+
+/* Before WFI sleeps: while a device works on a request whose completion
+ * will interrupt soon (h->io_busy), look for the interrupt instead of
+ * sleeping, until `deadline` (the next timer, in hart_time) or the poll's
+ * bound.  A sleeping thread costs the device a futex wake-up and itself a
+ * reschedule: tens of microseconds where idle cpus halt, as in a VM
+ * (docs/virtio.md "Where a sequential request's time goes").  1: the
+ * WFI is over; 0: nothing to wait for any more; -1: the poll ran out or
+ * found the host busy. */
+static int trap_wfi_poll(struct hart *h, uint64_t deadline)
+{
+	uint64_t now = hart_time(h), end = now + h->wfi_poll_ticks;
+
+	if (deadline < end)
+		end = deadline;
+	while (atomic_load(h->io_busy)) {
+		for (int k = 0; k < 32; k++) {
+			if (trap_wfi_over(h))
+				return 1;
+			trap_cpu_relax();
+		}
+		sched_yield();
+		uint64_t t = hart_time(h);
+		if (t >= end || t - now > WFI_POLL_LATE_TICKS)
+			return trap_wfi_over(h) ? 1 : -1;
+		now = t;
+	}
+	return trap_wfi_over(h);
+}
+
+/* Poll before sleeping, unless the last polls failed (the header's
+ * back-off): true if the WFI is over. */
+static bool trap_wfi_try_poll(struct hart *h)
+{
+	int r;
+
+	if (!h->io_busy || !h->wfi_poll_ticks || !atomic_load(h->io_busy) ||
+	    !h->bus.ops->wfi_poll || !h->bus.ops->wfi_poll(h->bus.ctx, h))
+		return false;
+	if (h->wfi_poll_skip) {
+		h->wfi_poll_skip--;
+		return false;
+	}
+	r = trap_wfi_poll(h, trap_poll_timers(h));
+	if (r > 0) {
+		h->wfi_poll_backoff = 0;
+		h->stat_wfi_polled++;
+		return true;
+	}
+	if (r < 0) {
+		h->wfi_poll_backoff =
+			h->wfi_poll_backoff ? 2 * h->wfi_poll_backoff : 1;
+		if (h->wfi_poll_backoff > WFI_POLL_BACKOFF_MAX)
+			h->wfi_poll_backoff = WFI_POLL_BACKOFF_MAX;
+		h->wfi_poll_skip = h->wfi_poll_backoff;
+		h->stat_wfi_poll_missed++;
+	}
+	return false;
+}
+
 void trap_wfi(struct hart *h)
 {
 	h->stat_wfi++;
+	if (trap_wfi_try_poll(h))
+		return;
 	for (;;) {
 		/* Read the sequence before looking at the conditions: a kick
 		 * after the look changes it and the wait returns at once. */
@@ -208,8 +290,7 @@ void trap_wfi(struct hart *h)
 		uint64_t now;
 		int64_t ns = WFI_MAX_NS;
 
-		if ((atomic_load(&h->mip) & h->mie) ||
-		    atomic_load(&h->requests))
+		if (trap_wfi_over(h))
 			return;
 		now = hart_time(h);
 		if (next <= now)

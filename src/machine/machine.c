@@ -14,6 +14,7 @@
 #include "machine/devices.h"
 #include "lib/log.h"
 #include "io/hostcon.h"
+#include "machine/hostload.h"
 #include "machine/machine.h"
 #include "mem/dom_mem.h"
 
@@ -125,12 +126,22 @@ static void machine_sbi_call(void *ctx, struct hart *h)
 	sbi_call(ctx, h);
 }
 
+/* The bus's wfi_poll: only while the host has a cpu to spare (polling on
+ * a busy host takes cpu time the guest's own threads then lack). */
+static bool machine_wfi_poll(void *ctx, struct hart *h)
+{
+	struct machine *m = ctx;
+
+	return atomic_load(&m->io_busy) && hostload_spare(&m->load);
+}
+
 static const struct cpu_bus_ops machine_bus_ops = {
 	.ram_page = machine_ram_page,
 	.mem_wait = machine_mem_wait,
 	.mmio_read = machine_mmio_read,
 	.mmio_write = machine_mmio_write,
 	.sbi_call = machine_sbi_call,
+	.wfi_poll = machine_wfi_poll,
 };
 
 int machine_add_mmio(struct machine *m, uint64_t base, uint64_t size,
@@ -242,6 +253,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg,
 	m->bus = (struct cpu_bus){ &machine_bus_ops, m };
 	m->time_base = mtime_now();
 	m->vswitch = cfg->vswitch;
+	hostload_init(&m->load);
 	err = ram_init(&m->ram, cfg->mem, VIRT_DRAM_BASE, cfg->ram_size);
 	if (err) {
 		log_error("no guest RAM of %llu bytes: %s",
@@ -287,6 +299,7 @@ err_destroy:
 	machine_destroy(m);
 	return err;
 err_free:
+	hostload_destroy(&m->load);
 	free(m);
 	return err;
 }
@@ -306,6 +319,7 @@ void machine_destroy(struct machine *m)
 	hostcon_destroy(m->con);
 	disk_close(m->disk);
 	free(m->net);
+	hostload_destroy(&m->load);
 	free(m);
 }
 
@@ -326,6 +340,8 @@ void machine_setup_hart(struct machine *m, struct hart *h)
 {
 	m->harts[h->mhartid] = h;
 	h->time_base = m->time_base;
+	h->io_busy = &m->io_busy;
+	h->wfi_poll_ticks = m->wfi_poll_ticks;
 	atomic_store(&h->stimecmp, UINT64_MAX);
 	h->pc = m->entry;
 	h->x[10] = h->mhartid;

@@ -12,6 +12,7 @@
 #include "cpu/bus.h"
 #include "cpu/hart.h"
 #include "cpu/jit.h"
+#include "machine/hostload.h"
 #include "machine/ram.h"
 
 struct dom_mem;
@@ -163,6 +164,12 @@ struct machine {
 	unsigned nr_trap_pages;
 
 	struct plic *plic;
+	/* Requests the board's devices are working on whose completions
+	 * will interrupt soon (virtio-blk reads and writes): every hart's
+	 * io_busy, so its WFI polls for them (cpu/trap.c). */
+	_Atomic uint32_t io_busy;
+	uint32_t wfi_poll_ticks; /* each hart's bound on that poll */
+	struct hostload load; /* ... which polls only if this says so */
 	struct uart *uart;
 	struct powerkey *powerkey;
 	struct htif *htif;

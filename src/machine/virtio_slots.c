@@ -82,8 +82,10 @@ static int virtio_slot_blk(struct virtio_slot *s, const char *name,
 	if (err) {
 		log_error("%s: %s", name, strerror(-err));
 		disk_close(disk);
+		return err;
 	}
-	return err;
+	s->dev->io_busy = &s->m->io_busy;
+	return 0;
 }
 
 /* Create the device of config c in slot s. */
@@ -133,6 +135,35 @@ static int virtio_slot_create(struct virtio_slot *s, uint64_t base,
 	return err;
 }
 
+/* How long a vCPU's WFI polls for a device's completion (machine.h's
+ * io_busy), in hart_time ticks: VIRTIO_WFI_POLL_US or the environment's
+ * ATOLL_WFI_POLL_US (0: never).  0, or -EINVAL after one log line. */
+#define VIRTIO_WFI_POLL_US 300
+#define VIRTIO_WFI_POLL_ENV "ATOLL_WFI_POLL_US"
+#define VIRTIO_WFI_POLL_LIMIT_US 10000
+
+static int virtio_wfi_poll(struct machine *m)
+{
+	const char *v = getenv(VIRTIO_WFI_POLL_ENV);
+	unsigned long us = VIRTIO_WFI_POLL_US;
+	char *end;
+
+	if (v) {
+		errno = 0;
+		us = strtoul(v, &end, 10);
+		if (errno || end == v || *end || *v == '-' ||
+		    us > VIRTIO_WFI_POLL_LIMIT_US) {
+			log_error("%s=%s: not a number of microseconds from 0 "
+				  "to %u",
+				  VIRTIO_WFI_POLL_ENV, v,
+				  VIRTIO_WFI_POLL_LIMIT_US);
+			return -EINVAL;
+		}
+	}
+	m->wfi_poll_ticks = (uint32_t)(us * 10); /* 10 MHz */
+	return 0;
+}
+
 int virtio_slots_init(struct machine *m, const struct machine_config *cfg)
 {
 	struct virtio_slots *vs = calloc(1, sizeof(*vs));
@@ -147,7 +178,8 @@ int virtio_slots_init(struct machine *m, const struct machine_config *cfg)
 		log_error("more than %d virtio devices", VIRT_VIRTIO_COUNT);
 		return -EINVAL;
 	}
-	if (cfg->nr_virtio && (err = virtio_poll_check()))
+	if (cfg->nr_virtio &&
+	    ((err = virtio_poll_check()) || (err = virtio_wfi_poll(m))))
 		return err;
 	for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
 		struct virtio_slot *s = &vs->slot[i];

@@ -91,7 +91,25 @@ struct virtio_stats {
 	uint64_t sleeps; /* idle: asked the driver for notifications */
 	uint64_t poll_us; /* the busy-poll window now (virtio_dev.c) */
 	uint64_t poll_busy; /* busy-polls that found the host busy */
+	/* Latency (docs/virtio.md "Where a sequential request's time
+	 * goes"), medians in ns (0 if none; within 19 %, the histogram's
+	 * steps): from taking a data request to answering it, where the
+	 * device measures it (virtio-blk reads and writes), and from raising
+	 * a used-ring interrupt to the driver's ACK of it. */
+	uint64_t io_ns, ack_ns;
 };
+
+/* A latency histogram: bucket i >= 4 holds [2^(i/4), 2^((i+1)/4)) us,
+ * bucket 0 what is shorter than 2 us. */
+#define VIRTIO_LAT_BUCKETS 64
+struct virtio_lat {
+	_Atomic uint64_t n[VIRTIO_LAT_BUCKETS];
+};
+/* Count one latency of ns nanoseconds (any thread). */
+void virtio_lat_add(struct virtio_lat *l, uint64_t ns);
+/* The median of what l counted, in ns (its bucket's geometric middle:
+ * within 19 %); 0 if nothing. */
+uint64_t virtio_lat_median(const struct virtio_lat *l);
 
 struct virtio_dev {
 	const struct virtio_dev_ops *ops;
@@ -116,8 +134,16 @@ struct virtio_dev {
 
 	pthread_mutex_t irq_lock;
 	_Atomic uint32_t isr; /* changed under irq_lock; the poll reads it */
+	uint64_t raised_ns; /* when VIRTIO_ISR_QUEUE went up (irq_lock) */
 	void (*set_irq)(void *ctx, int level);
 	void *irq_ctx;
+	/* The board's count of requests whose completion will interrupt
+	 * soon (machine.h's io_busy: the vCPUs' WFI polls while it is
+	 * non-zero), or NULL; a device that counts sets it up itself. */
+	_Atomic uint32_t *io_busy;
+	/* A driver's kick is counted in *io_busy until the device's next
+	 * pass took its requests (virtio_dev_kick_taken). */
+	_Atomic bool kick_busy;
 
 	/* The I/O thread (ops->threaded), run by io/io_thread.h (its stop
 	 * eventfd ends it): kick_fd counts work to look at (notifies,
@@ -138,6 +164,7 @@ struct virtio_dev {
 	struct {
 		_Atomic uint64_t notifies, interrupts, requests, bytes, errors,
 			passes, sleeps, poll_ns, poll_busy;
+		struct virtio_lat io, ack; /* virtio_stats' io_ns, ack_ns */
 	} st;
 };
 
@@ -178,6 +205,12 @@ void virtio_dev_used(struct virtio_dev *dev, unsigned q);
  * I/O thread, or here for a device without one.  0, or -EAGAIN if
  * another thread is serving it now (retry). */
 int virtio_dev_notify(struct virtio_dev *dev);
+/* CLOCK_MONOTONIC in ns (the latency figures). */
+uint64_t virtio_now_ns(void);
+/* The device's pass has taken the requests the driver's kicks announced
+ * (each now counted in io_busy on its own, if at all): the kick's count
+ * ends (I/O thread, under qlock). */
+void virtio_dev_kick_taken(struct virtio_dev *dev);
 
 /* One bounded pass over the queues on the caller's thread, as the I/O
  * thread makes (tests and fuzz targets without threads): true if more

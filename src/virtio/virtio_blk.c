@@ -70,6 +70,8 @@
 struct blk_req {
 	struct virtq_chain chain;
 	bool write;
+	bool busy; /* counted in the board's io_busy */
+	uint64_t taken_ns; /* when it was popped (st.io_ns) */
 	uint64_t off, data, left; /* next part: disk byte, chain byte, bytes */
 	uint64_t bytes; /* data bytes in all */
 	struct virtq_map map;
@@ -84,6 +86,7 @@ struct virtio_blk {
 	bool readonly;
 	bool dropping; /* reset/stop: completions are dropped, not answered */
 	unsigned pushed; /* used entries since the last interrupt decision */
+	unsigned unbusy; /* answered, still in io_busy until that decision */
 	unsigned nfree;
 	struct blk_req *free[BLK_INFLIGHT];
 	struct blk_req req[BLK_INFLIGHT];
@@ -118,6 +121,10 @@ static int blk_answer(struct virtio_blk *b, struct blk_req *q, uint8_t status,
 	int err;
 
 	b->free[b->nfree++] = q;
+	if (q->busy) {
+		q->busy = false;
+		b->unbusy++;
+	}
 	if (status != VIRTIO_BLK_S_OK)
 		atomic_fetch_add(&b->dev.st.errors, 1);
 	err = virtq_write(vq, c, c->in_len - 1, &status, 1);
@@ -126,6 +133,8 @@ static int blk_answer(struct virtio_blk *b, struct blk_req *q, uint8_t status,
 	if (err)
 		return virtio_dev_fail(&b->dev, "used ring unwritable");
 	atomic_fetch_add(&b->dev.st.requests, 1);
+	if (q->bytes)
+		virtio_lat_add(&b->dev.st.io, virtio_now_ns() - q->taken_ns);
 	b->pushed++;
 	return 0;
 }
@@ -160,6 +169,10 @@ static void blk_done(void *ctx, void *tag, int res)
 	virtq_unmap(&b->dev.vq[0], &q->map);
 	if (b->dropping || !virtio_dev_live(&b->dev)) {
 		b->free[b->nfree++] = q;
+		if (q->busy) { /* no interrupt will come for it */
+			q->busy = false;
+			atomic_fetch_sub(b->dev.io_busy, 1);
+		}
 		return;
 	}
 	if (!res && q->left) { /* a read or write, not a flush */
@@ -214,6 +227,14 @@ static uint8_t blk_rw(struct virtio_blk *b, struct blk_req *q,
 	q->off = h->sector << 9;
 	q->data = q->write ? sizeof(*h) : 0;
 	q->left = q->bytes;
+	/* Its completion is microseconds away (the page cache), unlike a
+	 * flush's: the vCPUs' WFI may poll for it (machine.h's io_busy).
+	 * Counted before the host call starts: the guest's vCPU goes idle
+	 * while a synchronous write is still copying. */
+	if (b->dev.io_busy) {
+		q->busy = true;
+		atomic_fetch_add(b->dev.io_busy, 1);
+	}
 	return blk_part(b, q) ? VIRTIO_BLK_S_IOERR : 0;
 }
 
@@ -235,6 +256,7 @@ static int blk_start(struct virtio_blk *b, struct blk_req *q)
 						"header or status byte");
 	}
 	q->left = q->bytes = 0;
+	q->busy = false;
 	switch (h.type) {
 	case VIRTIO_BLK_T_IN:
 	case VIRTIO_BLK_T_OUT:
@@ -281,6 +303,13 @@ static void blk_interrupt(struct virtio_blk *b)
 		b->pushed = 0;
 		virtio_dev_used(&b->dev, 0);
 	}
+	/* After the interrupt: a vCPU polling in WFI must find it raised
+	 * before it finds the count fallen, or it would go to sleep just
+	 * before it came. */
+	if (b->unbusy) {
+		atomic_fetch_sub(b->dev.io_busy, b->unbusy);
+		b->unbusy = 0;
+	}
 }
 
 /* A pass: answer completions, take new requests while slots are free,
@@ -296,8 +325,10 @@ static int blk_serve(struct virtio_dev *dev)
 	const char *why = 0;
 	int n = 0, r = 0;
 
-	if (!vq->ready)
+	if (!vq->ready) {
+		virtio_dev_kick_taken(dev);
 		return 0;
+	}
 	blk_reap(b);
 	while (n < BLK_BUDGET && b->nfree && virtio_dev_live(dev)) {
 		struct blk_req *q = b->free[--b->nfree];
@@ -307,6 +338,7 @@ static int blk_serve(struct virtio_dev *dev)
 			b->free[b->nfree++] = q;
 			break;
 		}
+		q->taken_ns = virtio_now_ns();
 		if (blk_start(b, q))
 			break;
 		n++;
@@ -317,6 +349,7 @@ static int blk_serve(struct virtio_dev *dev)
 	disk_aio_submit(b->aio);
 	blk_reap(b);
 	blk_interrupt(b);
+	virtio_dev_kick_taken(dev);
 	if (r < 0)
 		virtio_dev_fail(dev, why);
 	if (!virtio_dev_live(dev)) {
@@ -332,6 +365,7 @@ static int blk_serve(struct virtio_dev *dev)
 static void blk_reset(struct virtio_dev *dev)
 {
 	blk_drop_all(dev->priv);
+	virtio_dev_kick_taken(dev);
 }
 
 static bool blk_busy(struct virtio_dev *dev)

@@ -284,7 +284,7 @@ bool virtio_dev_serve_once(struct virtio_dev *dev)
 	return virtio_dev_pass(dev);
 }
 
-static uint64_t virtio_now_ns(void)
+uint64_t virtio_now_ns(void)
 {
 	struct timespec ts;
 
@@ -389,6 +389,8 @@ static uint32_t virtio_dev_raise(struct virtio_dev *dev, uint32_t bits)
 
 	pthread_mutex_lock(&dev->irq_lock);
 	old = atomic_fetch_or(&dev->isr, bits);
+	if ((bits & ~old) & VIRTIO_ISR_QUEUE)
+		dev->raised_ns = virtio_now_ns();
 	dev->set_irq(dev->irq_ctx, 1);
 	pthread_mutex_unlock(&dev->irq_lock);
 	return old;
@@ -435,6 +437,10 @@ void virtio_dev_kick(struct virtio_dev *dev)
 int virtio_dev_notify(struct virtio_dev *dev)
 {
 	atomic_fetch_add(&dev->st.notifies, 1);
+	/* The kicking vCPU is about to wait for what it asked: its WFI
+	 * polls until the device has taken the request (io_busy). */
+	if (dev->io_busy && !atomic_exchange(&dev->kick_busy, true))
+		atomic_fetch_add(dev->io_busy, 1);
 	if (dev->ops->threaded) {
 		virtio_dev_kick(dev);
 		return 0;
@@ -452,6 +458,12 @@ int virtio_dev_notify(struct virtio_dev *dev)
 	return 0;
 }
 
+void virtio_dev_kick_taken(struct virtio_dev *dev)
+{
+	if (dev->io_busy && atomic_exchange(&dev->kick_busy, false))
+		atomic_fetch_sub(dev->io_busy, 1);
+}
+
 void virtio_config_update(struct virtio_dev *dev, unsigned off, const void *buf,
 			  unsigned len)
 {
@@ -465,6 +477,40 @@ void virtio_config_update(struct virtio_dev *dev, unsigned off, const void *buf,
 		virtio_dev_raise(dev, VIRTIO_ISR_CONFIG);
 }
 
+void virtio_lat_add(struct virtio_lat *l, uint64_t ns)
+{
+	uint64_t us4 = ns / 1000, i = 0; /* us, then 4 * log2 of it */
+
+	while (us4 >= 2 && i < VIRTIO_LAT_BUCKETS - 4) {
+		us4 >>= 1;
+		i += 4;
+	}
+	/* The quarter steps inside [2^k, 2^(k+1)): ns / 2^k us against
+	 * 2^(1/4), 2^(1/2), 2^(3/4) (x1000: 1189, 1414, 1682). */
+	if (i) {
+		uint64_t r = ns / ((uint64_t)1 << (i / 4));
+		i += (r >= 1189) + (r >= 1414) + (r >= 1682);
+	}
+	if (i >= VIRTIO_LAT_BUCKETS)
+		i = VIRTIO_LAT_BUCKETS - 1;
+	atomic_fetch_add_explicit(&l->n[i], 1, memory_order_relaxed);
+}
+
+uint64_t virtio_lat_median(const struct virtio_lat *l)
+{
+	uint64_t total = 0, seen = 0;
+
+	for (unsigned i = 0; i < VIRTIO_LAT_BUCKETS; i++)
+		total += atomic_load(&l->n[i]);
+	for (unsigned i = 0; total && i < VIRTIO_LAT_BUCKETS; i++) {
+		seen += atomic_load(&l->n[i]);
+		if (2 * seen >= total)
+			return (uint64_t)(1000.0 *
+					  __builtin_exp2((i + 0.5) / 4));
+	}
+	return 0;
+}
+
 void virtio_dev_get_stats(const struct virtio_dev *dev, struct virtio_stats *s)
 {
 	s->notifies = atomic_load(&dev->st.notifies);
@@ -476,4 +522,6 @@ void virtio_dev_get_stats(const struct virtio_dev *dev, struct virtio_stats *s)
 	s->sleeps = atomic_load(&dev->st.sleeps);
 	s->poll_us = atomic_load(&dev->st.poll_ns) / 1000;
 	s->poll_busy = atomic_load(&dev->st.poll_busy);
+	s->io_ns = virtio_lat_median(&dev->st.io);
+	s->ack_ns = virtio_lat_median(&dev->st.ack);
 }

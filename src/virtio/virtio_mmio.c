@@ -189,6 +189,11 @@ static int mmio_reg_write(struct virtio_dev *dev, uint64_t off, uint32_t val)
 	case VIRTIO_MMIO_QUEUE_SEL: dev->queue_sel = val; return 0;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		pthread_mutex_lock(&dev->irq_lock);
+		if ((val & dev->isr & VIRTIO_ISR_QUEUE) && dev->raised_ns) {
+			virtio_lat_add(&dev->st.ack,
+				       virtio_now_ns() - dev->raised_ns);
+			dev->raised_ns = 0;
+		}
 		dev->isr &= ~val;
 		if (!dev->isr)
 			dev->set_irq(dev->irq_ctx, 0);

@@ -126,7 +126,8 @@ static void domain_print_virtio_stats(struct domain *d)
 		virtio_dev_get_stats(dev, &st);
 		log_info("stats %s requests=%llu bytes=%llu errors=%llu "
 			 "notifies=%llu interrupts=%llu passes=%llu "
-			 "sleeps=%llu poll_us=%llu poll_busy=%llu",
+			 "sleeps=%llu poll_us=%llu poll_busy=%llu "
+			 "io_us=%.1f ack_us=%.1f",
 			 dev->name, (unsigned long long)st.requests,
 			 (unsigned long long)st.bytes,
 			 (unsigned long long)st.errors,
@@ -135,7 +136,8 @@ static void domain_print_virtio_stats(struct domain *d)
 			 (unsigned long long)st.passes,
 			 (unsigned long long)st.sleeps,
 			 (unsigned long long)st.poll_us,
-			 (unsigned long long)st.poll_busy);
+			 (unsigned long long)st.poll_busy,
+			 (double)st.io_ns / 1e3, (double)st.ack_ns / 1e3);
 	}
 }
 
@@ -147,6 +149,7 @@ static void domain_print_stats(struct domain *d)
 		const struct hart *h = &d->vcpus[i].hart;
 		log_info("stats hart=%u cpu_ns=%llu instret=%llu tlb_miss=%llu "
 			 "page_walks=%llu traps=%llu irqs=%llu wfi=%llu "
+			 "wfi_polled=%llu wfi_poll_missed=%llu "
 			 "icache_fills=%llu icache_flushes=%llu "
 			 "tlb_flush_all=%llu tlb_flush_page=%llu",
 			 i, (unsigned long long)d->vcpus[i].cpu_ns,
@@ -156,6 +159,8 @@ static void domain_print_stats(struct domain *d)
 			 (unsigned long long)h->stat_traps,
 			 (unsigned long long)h->stat_irqs,
 			 (unsigned long long)h->stat_wfi,
+			 (unsigned long long)h->stat_wfi_polled,
+			 (unsigned long long)h->stat_wfi_poll_missed,
 			 (unsigned long long)h->stat_icache_fills,
 			 (unsigned long long)h->stat_icache_flushes,
 			 (unsigned long long)h->tlb.stat_flush_all,

@@ -112,6 +112,13 @@ reqs=$(sed -n 's/.*stats virtio-balloon@[0-9a-f]* requests=\([0-9]*\).*/\1/p' \
 	"$tmp/run.log" | head -n 1)
 [ "${reqs:-0}" -ge 112 ] ||
 	fail "atoll served ${reqs:-no} balloon requests, want at least 112"
+# The disk's latency figures (docs/virtio.md "The vCPU's side"): the
+# guest's reads and writes were timed from take to answer, and its ACKs
+# from the raise.
+lat=$(sed -n 's/.*stats virtio-blk@[0-9a-f]* .* io_us=\([0-9.]*\) ack_us=\([0-9.]*\).*/\1 \2/p' \
+	"$tmp/run.log" | head -n 1)
+awk -v l="$lat" 'BEGIN { split(l, v, " "); exit !(v[1] > 0 && v[2] > 0) }' ||
+	fail "virtio-blk's io_us/ack_us missing or zero: '${lat}'"
 balln=$(awk '$1 == "lin" && $2 == "exit" { print int($8) }' "$tmp/run.log")
 if [ $fails != 0 ]; then
 	grep -E "virtio-linux|BALLN|lin " "$tmp/run.log" | tail -n 6
@@ -121,4 +128,4 @@ if [ $fails != 0 ]; then
 	done
 	exit 1
 fi
-echo "linux-virtio: ok (Linux reads and writes /dev/vda and reads /dev/hwrng as on QEMU; atoll served $reqs balloon requests; $balln MiB ballooned at exit)"
+echo "linux-virtio: ok (Linux reads and writes /dev/vda and reads /dev/hwrng as on QEMU; atoll served $reqs balloon requests; $balln MiB ballooned at exit; disk io/ack medians $lat us)"
