@@ -1,12 +1,23 @@
 /* Registry of the domains' PV state and the pinning helpers (io_dom.h). */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "io/io_dom.h"
+#include "lib/log.h"
 #include "mem/dom_mem.h"
 
-#define IO_PIN_TRIES 500 /* x ~10 ms bounded waits */
+/* How long a pin waits for its frame.  A shortage is normal under
+ * overcommit (a page the guest reported free is populated again, the pool
+ * is dry, the reclaimer swaps another page out first) and on a loaded
+ * host that takes far longer than the vCPU's own faults suggest: a count
+ * of waits (500, each ending at the first wake-up anywhere) gave up within
+ * a fraction of a second and failed the guest's I/O (Linux: "I/O error,
+ * dev vda", a program's page-in, SIGBUS).  A frame that does not come in
+ * this long is a domain at a hard limit with no swap. */
+#define IO_PIN_WAIT_NS (10 * 1000000000ull)
 
 static _Thread_local io_wait_fn io_wait;
 static _Thread_local void *io_wait_ctx;
@@ -135,12 +146,40 @@ void io_dom_detach(domid_t domid)
 	io_dom_put(d);
 }
 
+static uint64_t io_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Whether a pin of gfn g that first had to wait at *start (0: now) has
+ * waited IO_PIN_WAIT_NS for its frame; said in the log when it has (the
+ * caller fails the I/O: at most one line per IO_PIN_WAIT_NS a thread). */
+static bool io_pin_waited_out(struct dom_mem *mem, uint64_t g, uint64_t *start)
+{
+	uint64_t now = io_now_ns();
+
+	if (!*start)
+		*start = now;
+	if (now - *start < IO_PIN_WAIT_NS)
+		return false;
+	log_dom_warn(mem->name,
+		     "gfn 0x%" PRIx64 ": no frame for its I/O in %llu s: "
+		     "the request fails",
+		     g, IO_PIN_WAIT_NS / 1000000000ull);
+	return true;
+}
+
 int io_pin(struct dom_mem *mem, uint64_t g, bool write, void **ptr,
 	   uint32_t *mfn)
 {
+	uint64_t start = 0;
+
 	if (!p2m_contains(&mem->p2m, gfn(g)))
 		return -EINVAL;
-	for (unsigned t = 0; t < IO_PIN_TRIES; t++) {
+	for (;;) {
 		void *p = dom_mem_page(mem, g << PAGE_SHIFT, write);
 		mfn_t m;
 		int rc;
@@ -148,6 +187,8 @@ int io_pin(struct dom_mem *mem, uint64_t g, bool write, void **ptr,
 		if (!p)
 			return -EINVAL;
 		if (p == PAGE_RETRY) {
+			if (io_pin_waited_out(mem, g, &start))
+				return -EAGAIN;
 			if (!io_wait)
 				dom_mem_wait(mem);
 			else if (io_wait(io_wait_ctx, mem))
@@ -163,8 +204,9 @@ int io_pin(struct dom_mem *mem, uint64_t g, bool write, void **ptr,
 		}
 		if (rc != -EAGAIN)
 			return rc;
+		if (io_pin_waited_out(mem, g, &start))
+			return -EAGAIN;
 	}
-	return -EAGAIN;
 }
 
 void io_set_wait(io_wait_fn fn, void *ctx)

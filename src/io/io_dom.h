@@ -61,9 +61,10 @@ struct io_dom *io_dom_get(domid_t domid);
 void io_dom_put(struct io_dom *d);
 
 /* Pin the frame backing gfn (populating or swapping it in as needed,
- * bounded wait): its host pointer in *ptr and MFN in *mfn.  A write pin
- * needs a frame the domain owns (PRESENT).  0, -EINVAL (outside guest RAM,
- * ballooned), -EAGAIN (stayed busy). */
+ * waiting up to 10 s for a frame): its host pointer in *ptr and MFN in
+ * *mfn.  A write pin needs a frame the domain owns (PRESENT).  0, -EINVAL
+ * (outside guest RAM, ballooned), -EAGAIN (no frame in time: logged; or
+ * the thread's wait gave up). */
 int io_pin(struct dom_mem *mem, uint64_t gfn, bool write, void **ptr,
 	   uint32_t *mfn);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "dom_mem_util.h"
+#include "io/io_dom.h"
 #include "check.h"
 
 static struct mem_host mh;
@@ -460,6 +461,66 @@ static void test_swap_corrupt(void)
 	CHECK_EQ(swap_nfree(&mh.swap), mh.swap.nslots);
 }
 
+struct pin_arg {
+	struct dom_mem *d;
+	void *page;
+	uint32_t mfn;
+	int rc;
+	_Atomic bool done;
+};
+
+static void *pin_thread(void *v)
+{
+	struct pin_arg *a = v;
+
+	a->rc = io_pin(a->d, BASE_GFN + 3, true, &a->page, &a->mfn);
+	atomic_store(&a->done, true);
+	return NULL;
+}
+
+/* A device's pin waits for a frame as long as a busy host takes to free
+ * one (io_pin: up to 10 s), not a count of wake-ups: here the pool is dry,
+ * without swap, for 1.5 s (the old count gave up after about 0.5 s and
+ * the guest's I/O failed), then a frame comes back and the pin gets it. */
+static void test_pin_waits(void)
+{
+	const struct mem_host_config hc = { .machine_memory = 256 * PAGE_SIZE };
+	struct dom_mem_config ca = { .domid = 1,
+				     .name = "full",
+				     .base_gfn = BASE_GFN,
+				     .memory = 256,
+				     .maxmem = 256 },
+			      cb = ca;
+	struct pin_arg arg = { 0 };
+	struct dom_mem *a = NULL;
+	uint64_t gone = BASE_GFN;
+	pthread_t t;
+
+	cb.domid = 2;
+	cb.name = "waits";
+	if (mem_host_init(&mh, &hc)) { /* no swap_path: no swap */
+		CHECK(!"a host without swap");
+		return;
+	}
+	CHECK_EQ(dom_mem_create(&mh, &ca, &a), 0);
+	CHECK_EQ(dom_mem_create(&mh, &cb, &arg.d), 0);
+	if (!a || !arg.d)
+		return;
+	for (uint64_t i = 0; i < 256; i++)
+		CHECK(util_touch(a, GUEST_RAM + i * PAGE_SIZE, true));
+	CHECK(!pthread_create(&t, NULL, pin_thread, &arg));
+	usleep(1500 * 1000); /* the shortage under test, not a wait */
+	CHECK(!atomic_load(&arg.done));
+	CHECK_EQ(dom_mem_decrease(a, &gone, 1, 0), 1);
+	pthread_join(t, NULL);
+	CHECK_EQ(arg.rc, 0);
+	if (!arg.rc)
+		io_unpin(arg.d, arg.mfn);
+	dom_mem_destroy(arg.d);
+	dom_mem_destroy(a);
+	mem_host_destroy(&mh);
+}
+
 int main(void)
 {
 	if (util_host(&mh, 1024, 2048)) {
@@ -477,6 +538,7 @@ int main(void)
 	test_swap_corrupt();
 	test_swap_broken();
 	util_host_done(&mh);
+	test_pin_waits();
 	check_failures += churn_run();
 	return check_done("test_dom_mem");
 }
