@@ -114,18 +114,24 @@ extern const int8_t alloc_order[];
  * but CHAIN and FWD first writes back the registers dirty at its exit.
  * FWD: the taken side of a branch inside the block, which skips
  * `retired` instructions of the path (jit_scan.c). */
-/* HOT: as EXIT, leaving with JIT_EXIT_HOT. */
+/* HOT: as EXIT, leaving with JIT_EXIT_HOT.  VICTIM: a load or store
+ * whose soft-TLB entry missed: try the victim entry (tlb.h; rax and rcx
+ * still hold the index and the key), on a hit take its addend into `reg`
+ * and go back to `to`, else a STEP stub. */
 enum stub_kind {
 	STUB_EXIT,
 	STUB_STEP,
 	STUB_CHAIN,
 	STUB_SIDE,
 	STUB_FWD,
-	STUB_HOT
+	STUB_HOT,
+	STUB_VICTIM
 };
 struct stub {
 	uint8_t *fix[2]; /* rel32 fields that jump here */
 	uint8_t *to; /* FWD: give back `retired` to the budget, jump here */
+	int32_t arr; /* VICTIM: the array's offset from rbp */
+	int8_t reg; /* VICTIM: the register the access adds */
 	uint64_t pc;
 	uint64_t dirty; /* guest registers to write back */
 	uint32_t retired; /* instructions of the block retired before */

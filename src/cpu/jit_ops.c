@@ -2,8 +2,9 @@
  * with special cases through helpers that are the interpreter's own
  * arithmetic), and loads and stores that check the soft TLB inline exactly
  * as ops_mem.c does (one compare of page, context and alignment; host =
- * va + addend).  A miss leaves the block with pc at that instruction for
- * the interpreter, which takes the slow path, traps precisely or does the
+ * va + addend), then, out of line, the entry's victim (tlb.h).  A miss
+ * of both leaves the block with pc at that instruction for the
+ * interpreter, which takes the slow path, traps precisely or does the
  * MMIO; a store TLB entry exists only where the page is writable and holds
  * no decoded code, so write protection (copy-on-write, working-set
  * sampling, self-modifying code) always takes the slow path.
@@ -214,8 +215,8 @@ void jt_alu_x(struct jt *t, int w, enum x86_alu op, int reg, unsigned r)
 /* The inline soft-TLB check of ops_mem.c, for the access at x[rs1] + imm:
  * returns the host register holding x[rs1] (its own, or rsi loaded with
  * it), with *add = the register holding the entry's addend on a hit, so
- * the access is [base + add + imm]; a miss jumps to a STEP stub for this
- * instruction.  Nine instructions with BMI2 (ten without): va in rcx, the
+ * the access is [base + add + imm]; a miss jumps to a VICTIM stub, which
+ * tries the victim entry and else leaves (STEP) for this instruction.  Nine instructions with BMI2 (ten without): va in rcx, the
  * index from it in eax, the key (va masked to page and alignment, or the
  * context) in rcx compared with the entry's tag, then the addend.
  *
@@ -233,6 +234,7 @@ static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 {
 	struct xbuf *b = &t->b;
 	int h = jt_src(t, in->rs1, RSI), c = H(t, JR_CTX);
+	struct stub *v;
 	uint8_t *hit;
 
 	if (in->imm)
@@ -253,9 +255,12 @@ static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 	}
 	x_alu_rr(b, 1, ALU_OR, RCX, c);
 	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, RAX, arr);
-	jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_STEP);
+	v = jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_VICTIM);
+	v->arr = arr;
 	if (!(in->rs1 < 32 && (t->chase >> in->rs1 & 1))) {
 		x_op_mem(b, 1, X_OP(0x8b), 1, RAX, RBP, RAX, arr + 8);
+		v->reg = RAX;
+		v->to = b->p;
 		*add = RAX;
 		return h;
 	}
@@ -265,6 +270,8 @@ static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 	x_op_mem(b, 1, X_OP(0x8b), 1, RDX, RBP, RAX, arr + 8);
 	x_store64(b, RDX, RBP, HADD(in->rs1));
 	x_patch(hit, b->p);
+	v->reg = RDX; /* a victim's addend is not a prediction */
+	v->to = b->p;
 	*add = RDX;
 	return h;
 }

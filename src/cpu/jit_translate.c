@@ -195,6 +195,18 @@ static void jt_emit_stubs(struct jt *t)
 			x_alu_ri(&t->b, 1, ALU_ADD, R15, (int32_t)s->retired);
 			x_patch(x_jmp(&t->b), s->to);
 			break;
+		case STUB_VICTIM: {
+			int32_t v = s->arr + (int32_t)(TLB_SIZE * 32);
+
+			x_alu_rm(&t->b, 1, ALU_CMP, RCX, RBP, RAX, v);
+			jt_stub(t, x_jcc(&t->b, CC_NE), s->pc, s->retired,
+				STUB_STEP)
+				->dirty = s->dirty;
+			x_op_mem(&t->b, 1, X_OP(0x8b), 1, s->reg, RBP, RAX,
+				 v + 8);
+			x_patch(x_jmp(&t->b), s->to);
+			break;
+		}
 		default:
 			jt_writeback(t, s->dirty);
 			jt_spend(t, s->retired);
