@@ -43,11 +43,11 @@ enum jk {
 	JK_LOAD, /* aux = size | 16 for sign extension */
 	JK_STORE, /* aux = size */
 	JK_EXT, /* a shift pair fused (jt_fuse): aux = enum jk_ext */
-	JK_AMO, /* aux = size | enum jk_amo << 4 */
+	JK_AMO, /* aux = size | enum jk_amo << 4 (LR and SC too) */
 };
 
 /* The AMOs translated inline (jit_ops.c's jt_amo). */
-enum jk_amo { AMO_ADD, AMO_SWAP, AMO_AND, AMO_OR, AMO_XOR };
+enum jk_amo { AMO_ADD, AMO_SWAP, AMO_AND, AMO_OR, AMO_XOR, AMO_LR, AMO_SC };
 
 /* What a JK_DIV computes: the remainder, unsigned, on 32 bits. */
 enum { DIV_REM = 1, DIV_U = 2, DIV_W = 4 };
