@@ -1,11 +1,12 @@
 /* AMOs under the translator (jit_ops.c's jt_amo): a loop of every AMO it
  * translates (add, swap, and, or, xor; .W and .D; with and without the old
- * value) gives the interpreter's results, runs without leaving translated
- * code (the interpreter's instruction count stays near zero: before, every
- * AMO left the block and was interpreted), and an amoadd.d stays atomic
- * against a host thread adding to the same word with __atomic while the
- * loop runs (another vCPU's interpreter does exactly that; without the
- * lock prefix adds are lost).
+ * value) and an LR/SC increment gives the interpreter's results, runs
+ * without leaving translated code (the interpreter's instruction count
+ * stays near zero: before, every AMO left the block and was interpreted),
+ * an amoadd.d and the LR/SC stay atomic against a host thread adding to
+ * the same word with __atomic while the loop runs (another vCPU's
+ * interpreter does exactly that; without the lock prefix adds are lost),
+ * and SCs without the right reservation fail without storing.
  */
 #include <pthread.h>
 #include <stdatomic.h>
