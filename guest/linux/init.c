@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,38 @@ static void console_setup(void)
 	if (fcntl(0, F_GETFD) >= 0)
 		return;
 	fd = open("/dev/console", O_RDWR);
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+/* The console as init's controlling terminal, so that Ctrl-C reaches the
+ * program in the foreground (shell.c): /dev/console can never be one (the
+ * kernel opens it as if O_NOCTTY), so open the device behind it, the last
+ * name in /sys/class/tty/console/active (ttyS0, hvc0), as busybox's
+ * cttyhack does.  Without it the prompt works as before. */
+static void console_ctty(void)
+{
+	char names[128], path[sizeof(names) + 8], *name;
+	int fd = open("/sys/class/tty/console/active", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, names, sizeof(names) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	names[n] = 0;
+	names[strcspn(names, "\n")] = 0;
+	name = strrchr(names, ' ');
+	name = name ? name + 1 : names;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	if (setsid() < 0)
+		return;
+	fd = open(path, O_RDWR); /* a session leader's first tty: its ctty */
 	if (fd < 0)
 		return;
 	dup2(fd, 0);
@@ -147,6 +180,12 @@ int main(void)
 	setvbuf(stdout, 0, _IOLBF, 0);
 	mount_one("proc", "/proc", "proc");
 	mount_one("sysfs", "/sys", "sysfs");
+	console_ctty();
+	/* Taking the terminal back from a program's group must not stop init
+	 * (SIGTTOU: pid 1 would retry the call forever); Ctrl-Z stops nothing:
+	 * ignored here and, inherited through exec, in every program. */
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
 	setenv("PATH", "/bin", 1);
 	report_system();
 	powerkey_watch();

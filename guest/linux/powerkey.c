@@ -114,7 +114,10 @@ void powerkey_watch(void)
 		close(fd);
 		return;
 	}
-	/* kill(-1) from here spares init and this process. */
+	/* Out of the terminal's way: Ctrl-C at the prompt signals init's
+	 * group, which must not take the power key with it.  kill(-1) from
+	 * here spares init and this process. */
+	setpgid(0, 0);
 	while (read(fd, &ev, sizeof(ev)) == (ssize_t)sizeof(ev))
 		if (ev.type == EV_KEY && ev.code == KEY_POWER && ev.value == 1)
 			break;

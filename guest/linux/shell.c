@@ -1,10 +1,14 @@
 /* The init's console prompt.  Built-ins are what a user needs to look
  * around without a userland of its own (echo, cat, ls, ip, mounts, sync,
  * sleep, poweroff); every other command is a program in /bin, run in the
- * foreground with the console as its terminal. */
+ * foreground with the console as its terminal: in a process group of its
+ * own that the terminal's Ctrl-C and Ctrl-\ reach (init's is not: pid 1
+ * ignores what it has no handler for).  There is no job control: Ctrl-Z
+ * is ignored. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,14 +100,26 @@ static int sh_exec(char **av)
 		return 1;
 	}
 	if (pid == 0) {
+		/* Both sides set the group and the foreground: whichever runs
+		 * first, the program never reads the terminal as background. */
+		setpgid(0, 0);
+		tcsetpgrp(0, getpid());
+		signal(SIGTTOU, SIG_DFL);
 		execv(path, av);
 		printf("%s: %s\n", av[0],
 		       errno == ENOENT ? "command not found (try help)"
 				       : strerror(errno));
 		_exit(127);
 	}
+	setpgid(pid, pid);
+	tcsetpgrp(0, pid); /* fails harmlessly without a terminal */
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	tcsetpgrp(0, getpgrp());
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGINT) {
+		printf("\n");
+		return 128 + SIGINT;
+	}
 	if (WIFSIGNALED(st)) {
 		printf("%s: killed by signal %d\n", av[0], WTERMSIG(st));
 		return 128 + WTERMSIG(st);

@@ -2,8 +2,11 @@
 # Linux's hvc0 on virtio-console, through `atoll console`: a domain under
 # `atoll run` with `virtio = console` and console=hvc0 (no serial console
 # at all) boots to the init's prompt on hvc0; a client attached with
-# `atoll console` types a command and sees its output, then `poweroff`,
-# and the domain ends by itself (atoll exits 0).
+# `atoll console` starts a program that never ends by itself (a TCP echo
+# server), stops it with Ctrl-C (the console is the init's controlling
+# terminal, the program its foreground group), types a command and sees
+# its output, then `poweroff`, and the domain ends by itself (atoll exits
+# 0).
 #
 # usage: tests/linux/console-test.sh [ATOLL]
 TEST=linux-console
@@ -35,9 +38,21 @@ done
 grep -q "atoll-linux: ready" "$tmp/out" ||
 	fail "no prompt on hvc0 (atoll-linux: ready)"
 
-# The client: one command, then poweroff once its output came back (the
-# client's stdin stays open until then: no fixed wait decides).
+# The client: a server, Ctrl-C once it listens, one command, then poweroff
+# once its output came back (the client's stdin stays open until then: no
+# fixed wait decides).  Without Ctrl-C reaching the server, the command
+# would be the server's input and never come back.
 {
+	printf 'net tcp-echo 7\n'
+	for _ in $(seq $((300 * SLOW))); do
+		grep -q "listening on tcp 7" "$tmp/con.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	printf '\003'
+	for _ in $(seq $((300 * SLOW))); do # the prompt again, after ^C
+		[ "$(tail -c 7 "$tmp/con.out")" = "atoll# " ] && break
+		sleep 0.1
+	done
 	printf 'echo %s\n' "$token"
 	for _ in $(seq $((300 * SLOW))); do
 		grep -q "^$token" "$tmp/con.out" 2>/dev/null && break
