@@ -163,6 +163,10 @@ struct jt_insn {
 	uint64_t next; /* the pc run after it on the path */
 	uint8_t len;
 	bool follow; /* a j/jal the path follows */
+	bool straddle; /* at the page's last halfword, 32 bits: the upper
+			* half `hi` is the next page's, checked each time
+			* (jit_translate.c's jt_straddle) */
+	uint16_t hi;
 	int8_t fwd; /* a branch: ins[] index of its target, or -1 */
 	int8_t bwd; /* a branch or j/jal back to ins[bwd] (not the start):
 		     * an inner loop run inside the block, or -1 */
