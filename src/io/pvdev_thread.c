@@ -88,7 +88,7 @@ bool pvdev_poll(bool (*pending)(void *arg), void *arg,
 		bool (*hold)(void *hold_arg), void *hold_arg, uint64_t ns,
 		bool *nap)
 {
-	uint64_t now, end = pvdev_now_ns() + ns;
+	uint64_t start = pvdev_now_ns(), last = start, left = ns, now;
 
 	while (!hold || hold(hold_arg)) {
 		for (int k = 0; k < 64; k++) {
@@ -97,16 +97,28 @@ bool pvdev_poll(bool (*pending)(void *arg), void *arg,
 			cpu_relax();
 		}
 		now = pvdev_now_ns();
-		if (now >= end)
-			break;
 		if (nap && *nap) {
+			/* Each nap takes PVDEV_NAP_NS of the poll's time, however
+			 * late the busy host wakes us: the guest's vCPU waits
+			 * for a cpu just as long (docs/virtio.md). */
+			if (left < PVDEV_NAP_NS ||
+			    now - start >= PVDEV_NAP_STRETCH * ns)
+				break;
+			left -= PVDEV_NAP_NS;
 			pvdev_nap(PVDEV_NAP_NS);
 			continue;
 		}
+		if (now - last >= left)
+			break;
+		left -= now - last;
+		last = now;
 		/* The guest's vCPU may be waiting for this very cpu. */
 		sched_yield();
-		if (nap && pvdev_now_ns() - now > PVDEV_YIELD_LATE_NS)
+		now = pvdev_now_ns();
+		if (nap && now - last > PVDEV_YIELD_LATE_NS) {
 			*nap = true;
+			last = now; /* the time another thread ran is not ours */
+		}
 	}
 	return false;
 }

@@ -27,6 +27,9 @@
 /* pvdev_poll's signs of a busy host and its sleep between rounds then. */
 #define PVDEV_YIELD_LATE_NS 50000
 #define PVDEV_NAP_NS 50000
+/* A napping poll's bound in wall time, as a multiple of its own: a host
+ * that wakes it this late is stalled, not merely busy. */
+#define PVDEV_NAP_STRETCH 16
 
 /* Sleep until the guest's event (counted in *wakeups), a wake-up on
  * extra_fd (if >= 0) or a stop request, or ms milliseconds pass (-1: no
@@ -45,7 +48,10 @@ bool pvdev_spin(bool (*pending)(void *arg), void *arg, uint64_t ns);
  * none to spare) sets *nap, and while *nap is set the poll sleeps
  * PVDEV_NAP_NS between rounds instead: a thread that stays runnable gets
  * the cpu back only after the threads it yielded to, a sleeping one as
- * soon as it wakes. */
+ * soon as it wakes.  The poll's time is the time it looked, yielded in
+ * time or napped: a late yield's excess and a nap's lateness do not
+ * count, so a napping poll makes up to ns / PVDEV_NAP_NS rounds (its
+ * cpu cost) within PVDEV_NAP_STRETCH * ns of wall time. */
 bool pvdev_poll(bool (*pending)(void *arg), void *arg,
 		bool (*hold)(void *hold_arg), void *hold_arg, uint64_t ns,
 		bool *nap);

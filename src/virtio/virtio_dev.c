@@ -33,8 +33,11 @@
 /* On a busy host (docs/virtio.md, "A busy host") the busy-poll sleeps
  * between its rounds (pvdev_poll's naps) and goes on doing so for the
  * next 1, 2, 4 ... VIRTIO_NAP_POLLS_MAX polls before it tries yielding
- * again. */
+ * again.  Napping, its window is at least VIRTIO_NAP_WINDOW_NS of naps
+ * (40 rounds): a nap costs a round of looks, not a spinning cpu, and the
+ * guest's next request comes milliseconds later on such a host. */
 #define VIRTIO_NAP_POLLS_MAX 64
+#define VIRTIO_NAP_WINDOW_NS PVDEV_DELIVERY_NS
 
 /* The window's maximum from the environment (read when a device is made,
  * never on a guest's path): 0 and *ns, or -EINVAL. */
@@ -190,8 +193,9 @@ static bool virtio_dev_irq_undelivered(void *arg)
 
 /* The busy-poll of a busy_poll device (I/O thread only): while the
  * interrupt just raised is unacknowledged (at most VIRTIO_DELIVERY_NS),
- * then for `window` ns.  True if work came.  Naps instead of yielding
- * while the host has no cpu to spare (the header's backoff). */
+ * then for `window` ns (napping: at least VIRTIO_NAP_WINDOW_NS).  True if
+ * work came.  Naps instead of yielding while the host has no cpu to
+ * spare (the header's backoff). */
 static bool virtio_dev_busy_poll(struct virtio_dev *dev, uint64_t window)
 {
 	bool nap = dev->poll_naps > 0, tried = !nap, more;
@@ -199,7 +203,10 @@ static bool virtio_dev_busy_poll(struct virtio_dev *dev, uint64_t window)
 	if (nap)
 		dev->poll_naps--;
 	more = pvdev_poll(virtio_dev_pending, dev, virtio_dev_irq_undelivered,
-			  dev, VIRTIO_DELIVERY_NS, &nap) ||
+			  dev, VIRTIO_DELIVERY_NS, &nap);
+	if (!more && nap && window < VIRTIO_NAP_WINDOW_NS)
+		window = VIRTIO_NAP_WINDOW_NS;
+	more = more ||
 	       pvdev_poll(virtio_dev_pending, dev, NULL, NULL, window, &nap);
 	if (!tried)
 		return more;

@@ -3,7 +3,9 @@
  * ends or its time is up, sleeps between rounds once *nap is set (a
  * bounded number of looks however long it runs), and sets *nap when a
  * thread that wants the same cpu makes its yields come back late (the
- * busy host of docs/virtio.md). */
+ * busy host of docs/virtio.md), and, napping on a host that wakes it
+ * late, counts its naps rather than the wall time they were stretched to
+ * (up to its stretch bound). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -97,6 +99,58 @@ static void test_naps_bound_looks(void)
 	CHECK(nap); /* stays set */
 }
 
+static _Atomic uint64_t late_ns; /* the simulated scheduler's delay */
+
+/* pending, on a host that takes the cpu away for late_ns once a round (64
+ * looks): the poll's thread is off the cpu that long, as when the
+ * scheduler wakes a napping thread late. */
+static bool pending_late(void *arg)
+{
+	if (looks % 64 == 0) {
+		struct timespec ts = { 0, (long)atomic_load(&late_ns) };
+
+		while (nanosleep(&ts, &ts))
+			;
+	}
+	return pending(arg);
+}
+
+/* Napping on a late host, the poll makes its ns / PVDEV_NAP_NS rounds
+ * (or runs into its wall bound, PVDEV_NAP_STRETCH * ns), and no more:
+ * the old poll ended at ns of wall time after a few rounds, before the
+ * guest's vCPU, as late as it, had posted its request. */
+static void test_naps_count_not_wall(void)
+{
+	uint64_t ns = 2000000, rounds = ns / PVDEV_NAP_NS, t0, wall;
+	bool nap = true;
+
+	atomic_store(&work, false);
+	atomic_store(&late_ns, 3 * PVDEV_NAP_NS);
+	looks = 0;
+	t0 = now_ns();
+	CHECK(!pvdev_poll(pending_late, 0, NULL, NULL, ns, &nap));
+	wall = now_ns() - t0;
+	CHECK_MSG(looks >= 64 * rounds || wall >= PVDEV_NAP_STRETCH * ns,
+		  "%lu rounds in %llu us: ended at the wall time", looks / 64,
+		  (unsigned long long)wall / 1000);
+	CHECK_MSG(looks <= 64 * (rounds + 1), "%lu rounds for %llu naps",
+		  looks / 64, (unsigned long long)rounds);
+	/* A stalled host: the wall bound ends it after fewer rounds. */
+	atomic_store(&late_ns, 2 * PVDEV_NAP_STRETCH * PVDEV_NAP_NS);
+	looks = 0;
+	t0 = now_ns();
+	CHECK(!pvdev_poll(pending_late, 0, NULL, NULL, ns, &nap));
+	wall = now_ns() - t0;
+	CHECK_MSG(looks < 64 * rounds && wall >= PVDEV_NAP_STRETCH * ns,
+		  "%lu rounds in %llu us", looks / 64,
+		  (unsigned long long)wall / 1000);
+	/* Not napping (a host with a cpu to spare), wall time it is. */
+	atomic_store(&late_ns, 0);
+	t0 = now_ns();
+	CHECK(!pvdev_poll(pending, 0, NULL, NULL, ns, NULL));
+	CHECK(now_ns() - t0 >= ns);
+}
+
 static void *spin(void *arg)
 {
 	(void)arg;
@@ -139,6 +193,7 @@ int main(void)
 {
 	test_ends();
 	test_naps_bound_looks();
+	test_naps_count_not_wall();
 	test_busy_cpu_sets_nap();
 	return check_done("pvdev_poll");
 }
