@@ -168,7 +168,7 @@ void code_cache_flush(struct hart *h)
 		cc->hash[b] = 0;
 	}
 	cc->npages = 0;
-	for (k = 0; k < TLB_SIZE; k++)
+	for (k = 0; k < TLB_ENTRIES; k++)
 		h->tlb.fetch[k].code = 0;
 	/* Every translation belonged to one of those pages. */
 	if (h->jit)

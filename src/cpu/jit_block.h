@@ -43,11 +43,11 @@ enum jk {
 	JK_LOAD, /* aux = size | 16 for sign extension */
 	JK_STORE, /* aux = size */
 	JK_EXT, /* a shift pair fused (jt_fuse): aux = enum jk_ext */
-	JK_AMO, /* aux = size | enum jk_amo << 4 */
+	JK_AMO, /* aux = size | enum jk_amo << 4 (LR and SC too) */
 };
 
 /* The AMOs translated inline (jit_ops.c's jt_amo). */
-enum jk_amo { AMO_ADD, AMO_SWAP, AMO_AND, AMO_OR, AMO_XOR };
+enum jk_amo { AMO_ADD, AMO_SWAP, AMO_AND, AMO_OR, AMO_XOR, AMO_LR, AMO_SC };
 
 /* What a JK_DIV computes: the remainder, unsigned, on 32 bits. */
 enum { DIV_REM = 1, DIV_U = 2, DIV_W = 4 };
@@ -114,18 +114,24 @@ extern const int8_t alloc_order[];
  * but CHAIN and FWD first writes back the registers dirty at its exit.
  * FWD: the taken side of a branch inside the block, which skips
  * `retired` instructions of the path (jit_scan.c). */
-/* HOT: as EXIT, leaving with JIT_EXIT_HOT. */
+/* HOT: as EXIT, leaving with JIT_EXIT_HOT.  VICTIM: a load or store
+ * whose soft-TLB entry missed: try the victim entry (tlb.h; rax and rcx
+ * still hold the index and the key), on a hit take its addend into `reg`
+ * and go back to `to`, else a STEP stub. */
 enum stub_kind {
 	STUB_EXIT,
 	STUB_STEP,
 	STUB_CHAIN,
 	STUB_SIDE,
 	STUB_FWD,
-	STUB_HOT
+	STUB_HOT,
+	STUB_VICTIM
 };
 struct stub {
 	uint8_t *fix[2]; /* rel32 fields that jump here */
 	uint8_t *to; /* FWD: give back `retired` to the budget, jump here */
+	int32_t arr; /* VICTIM: the array's offset from rbp */
+	int8_t reg; /* VICTIM: the register the access adds */
 	uint64_t pc;
 	uint64_t dirty; /* guest registers to write back */
 	uint32_t retired; /* instructions of the block retired before */
@@ -157,6 +163,10 @@ struct jt_insn {
 	uint64_t next; /* the pc run after it on the path */
 	uint8_t len;
 	bool follow; /* a j/jal the path follows */
+	bool straddle; /* at the page's last halfword, 32 bits: the upper
+			* half `hi` is the next page's, checked each time
+			* (jit_translate.c's jt_straddle) */
+	uint16_t hi;
 	int8_t fwd; /* a branch: ins[] index of its target, or -1 */
 	int8_t bwd; /* a branch or j/jal back to ins[bwd] (not the start):
 		     * an inner loop run inside the block, or -1 */

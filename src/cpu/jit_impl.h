@@ -110,7 +110,13 @@ struct jit {
 	size_t trimmed, patched;
 	jit_enter_fn enter; /* prologue: (h, code) -> exit value */
 	const uint8_t *epilogue; /* executable address blocks jump to */
-	struct jit_stats st;
+	struct jit_stats st; /* translate_ns: see jit_get_stats */
+	/* Translation time, sampled (jit_cache.c): the CPU time of the
+	 * timed translations, their instructions, translations since the
+	 * last timed one (mod JIT_TIME_EVERY); the writable view's trims,
+	 * all timed. */
+	uint64_t timed_ns, timed_insns, trim_ns;
+	unsigned untimed;
 	struct jit_entry jc[JIT_JC_SIZE];
 	/* jit_map.c: every block translated since the last flush. */
 	uint32_t nmap; /* records in use: map[1..nmap] (0: end of chain) */

@@ -2,8 +2,9 @@
  * with special cases through helpers that are the interpreter's own
  * arithmetic), and loads and stores that check the soft TLB inline exactly
  * as ops_mem.c does (one compare of page, context and alignment; host =
- * va + addend).  A miss leaves the block with pc at that instruction for
- * the interpreter, which takes the slow path, traps precisely or does the
+ * va + addend), then, out of line, the entry's victim (tlb.h).  A miss
+ * of both leaves the block with pc at that instruction for the
+ * interpreter, which takes the slow path, traps precisely or does the
  * MMIO; a store TLB entry exists only where the page is writable and holds
  * no decoded code, so write protection (copy-on-write, working-set
  * sampling, self-modifying code) always takes the slow path.
@@ -134,6 +135,10 @@ static const struct jk_map jk_table[] = {
 	{ op_amoor_d, 0, JK_AMO, 8 | AMO_OR << 4, 0 },
 	{ op_amoxor_w, 0, JK_AMO, 4 | AMO_XOR << 4, 0 },
 	{ op_amoxor_d, 0, JK_AMO, 8 | AMO_XOR << 4, 0 },
+	{ op_lr_w, 0, JK_AMO, 4 | AMO_LR << 4, 0 },
+	{ op_lr_d, 0, JK_AMO, 8 | AMO_LR << 4, 0 },
+	{ op_sc_w, 0, JK_AMO, 4 | AMO_SC << 4, 0 },
+	{ op_sc_d, 0, JK_AMO, 8 | AMO_SC << 4, 0 },
 };
 
 const struct jk_map jk_ext_map[EXT_N] = {
@@ -214,8 +219,8 @@ void jt_alu_x(struct jt *t, int w, enum x86_alu op, int reg, unsigned r)
 /* The inline soft-TLB check of ops_mem.c, for the access at x[rs1] + imm:
  * returns the host register holding x[rs1] (its own, or rsi loaded with
  * it), with *add = the register holding the entry's addend on a hit, so
- * the access is [base + add + imm]; a miss jumps to a STEP stub for this
- * instruction.  Nine instructions with BMI2 (ten without): va in rcx, the
+ * the access is [base + add + imm]; a miss jumps to a VICTIM stub, which
+ * tries the victim entry and else leaves (STEP) for this instruction.  Nine instructions with BMI2 (ten without): va in rcx, the
  * index from it in eax, the key (va masked to page and alignment, or the
  * context) in rcx compared with the entry's tag, then the addend.
  *
@@ -233,6 +238,7 @@ static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 {
 	struct xbuf *b = &t->b;
 	int h = jt_src(t, in->rs1, RSI), c = H(t, JR_CTX);
+	struct stub *v;
 	uint8_t *hit;
 
 	if (in->imm)
@@ -253,9 +259,12 @@ static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 	}
 	x_alu_rr(b, 1, ALU_OR, RCX, c);
 	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, RAX, arr);
-	jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_STEP);
+	v = jt_stub(t, x_jcc(b, CC_NE), pc, retired, STUB_VICTIM);
+	v->arr = arr;
 	if (!(in->rs1 < 32 && (t->chase >> in->rs1 & 1))) {
 		x_op_mem(b, 1, X_OP(0x8b), 1, RAX, RBP, RAX, arr + 8);
+		v->reg = RAX;
+		v->to = b->p;
 		*add = RAX;
 		return h;
 	}
@@ -265,6 +274,8 @@ static int jt_tlb(struct jt *t, const struct insn *in, unsigned size,
 	x_op_mem(b, 1, X_OP(0x8b), 1, RDX, RBP, RAX, arr + 8);
 	x_store64(b, RDX, RBP, HADD(in->rs1));
 	x_patch(hit, b->p);
+	v->reg = RDX; /* a victim's addend is not a prediction */
+	v->to = b->p;
 	*add = RDX;
 	return h;
 }
@@ -331,6 +342,67 @@ void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
  * interpreter, which faults, walks or invalidates code as it must.  Linux
  * takes page references and spinlocks with AMOs (about 1,000 per 1 MiB
  * direct I/O request: docs/jit.md, "Linux's block I/O path"). */
+/* LR (aux: size) where ops_amo.c takes its fast path: a load TLB hit, a
+ * plain load (x86 loads are atomic when aligned), and the reservation
+ * recorded in the hart as the interpreter records it (address, value,
+ * valid), so either engine's SC sees it. */
+static void jt_lr(struct jt *t, const struct insn *in, unsigned size,
+		  uint64_t pc, uint32_t retired)
+{
+	struct xbuf *b = &t->b;
+	struct insn a = *in;
+	int x, base;
+
+	a.imm = 0;
+	base = jt_tlb(t, &a, size, HLOAD, pc, retired, &x);
+	x_store64(b, base, RBP, HOFF(lr_addr)); /* base holds va */
+	if (size == 8)
+		x_op_mem(b, 1, X_OP(0x8b), 1, RCX, base, x, 0);
+	else
+		x_op_mem(b, 1, X_OP(0x63), 1, RCX, base, x, 0); /* movsxd */
+	x_store64(b, RCX, RBP, HOFF(lr_val));
+	x_op_mem(b, 0, X_OP(0xc6), 1, 0, RBP, NOREG, HOFF(lr_valid));
+	x_b(b, 1);
+	jt_put(t, RCX, in->rd);
+}
+
+/* SC (aux: size) after a store TLB hit, as ops_amo.c does it: without a
+ * reservation for this address rd = 1 and memory is not touched; with one,
+ * a `lock cmpxchg` against the value LR read (rd = 0 if it was still
+ * there); either way the reservation is gone.  A miss (misaligned: the
+ * interpreter traps; no page: it fails or faults as the spec says)
+ * leaves for the interpreter. */
+static void jt_sc(struct jt *t, const struct insn *in, unsigned size,
+		  uint64_t pc, uint32_t retired)
+{
+	struct xbuf *b = &t->b;
+	struct insn a = *in;
+	int w = size == 8, x, base, v;
+	uint8_t *fail[2], *done;
+
+	a.imm = 0;
+	base = jt_tlb(t, &a, size, HSTORE, pc, retired, &x);
+	x_op_mem(b, 1, X_OP(0x8d), 1, RDX, base, x, 0); /* lea rdx, [host] */
+	x_op_mem(b, 0, X_OP(0x80), 1, ALU_CMP, RBP, NOREG, HOFF(lr_valid));
+	x_b(b, 0);
+	fail[0] = x_jcc(b, CC_E);
+	x_alu_rm(b, 1, ALU_CMP, base, RBP, NOREG, HOFF(lr_addr));
+	fail[1] = x_jcc(b, CC_NE);
+	v = jt_src(t, in->rs2, RSI); /* base is not needed any more */
+	x_load64(b, RAX, RBP, HOFF(lr_val));
+	x_b(b, 0xf0); /* lock cmpxchg [host], v */
+	x_op_mem(b, w, X_OP(0x0f, 0xb1), 2, v, RDX, NOREG, 0);
+	x_setcc_rax(b, CC_NE);
+	done = x_jmp(b);
+	x_patch(fail[0], b->p);
+	x_patch(fail[1], b->p);
+	x_mov_imm(b, RAX, 1);
+	x_patch(done, b->p);
+	x_op_mem(b, 0, X_OP(0xc6), 1, 0, RBP, NOREG, HOFF(lr_valid));
+	x_b(b, 0);
+	jt_put(t, RAX, in->rd);
+}
+
 void jt_amo(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
 	    uint32_t retired)
 {
@@ -340,6 +412,10 @@ void jt_amo(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
 	int w = size == 8, x, base, v, old = RCX;
 	uint8_t *again;
 
+	if (op == AMO_LR || op == AMO_SC) {
+		(op == AMO_LR ? jt_lr : jt_sc)(t, in, size, pc, retired);
+		return;
+	}
 	a.imm = 0; /* no offset: [rs1] */
 	base = jt_tlb(t, &a, size, HSTORE, pc, retired, &x);
 	x_op_mem(b, 1, X_OP(0x8d), 1, RDX, base, x, 0); /* lea rdx, [host] */

@@ -20,29 +20,62 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cpu/jit_block.h"
 
 #if defined(__x86_64__)
 
-/* Decode the instruction at pc (in the current page); 0 if it cannot be
- * translated (not in the table, or it straddles the page end). */
-static unsigned jt_decode(struct hart *h, uint64_t pc, struct insn *in,
-			  const struct jk_map **m)
+/* The halfword at the start of the page `next` as the fetch TLB maps it
+ * now (no walk, no fill: a page not fetched from yet is left alone), or
+ * -1. */
+static int32_t jt_next_half(struct hart *h, uint64_t next)
 {
-	unsigned off = (unsigned)(pc & 0xfff), len;
+	const struct tlb_entry *e =
+		tlb_hit(h->tlb.fetch, h->ctx_fetch, next, 1);
+	uint16_t v;
+
+	if (!e)
+		return -1;
+	memcpy(&v, (const void *)(uintptr_t)(next + e->addend), 2);
+	return v;
+}
+
+/* Decode the instruction at pc (in the current page) into k; 0 if it
+ * cannot be translated (not in the table; or it straddles the page end
+ * and the next page is not in the fetch TLB, or it transfers control).
+ * A straddling one is decoded from the next page's bytes now, which the
+ * block checks again each time it runs (jt_straddle): a Linux kernel ran
+ * one in its spinlock's unlock 250 times a 1 MiB I/O request, each a
+ * trip through the interpreter (docs/jit.md, "Linux's block I/O path"). */
+static unsigned jt_decode(struct hart *h, uint64_t pc, struct jt_insn *k)
+{
+	unsigned off = (unsigned)(pc & 0xfff), len, kind;
 	const uint8_t *p = h->cur_host + off;
 	uint32_t raw = (uint32_t)p[0] | (uint32_t)p[1] << 8;
+	int32_t hi;
 
+	k->straddle = false;
 	len = (raw & 3) == 3 ? 4 : 2;
-	if (len == 4) {
-		if (off == 4096 - 2)
+	if (len == 4 && off == 4096 - 2) {
+		hi = jt_next_half(h, pc + 2);
+		if (hi < 0)
 			return 0;
+		raw |= (uint32_t)hi << 16;
+		k->straddle = true;
+		k->hi = (uint16_t)hi;
+	} else if (len == 4) {
 		raw |= (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 	}
-	decode_insn(raw, len, in);
-	*m = jk_find(in->fn);
-	return *m ? len : 0;
+	decode_insn(raw, len, &k->in);
+	k->m = jk_find(k->in.fn);
+	if (!k->m)
+		return 0;
+	kind = k->m->kind;
+	if (k->straddle && (kind == JK_BR || kind == JK_J || kind == JK_JAL ||
+			    kind == JK_JALR))
+		return 0;
+	return len;
 }
 
 /* Guest registers an instruction reads (bit mask) and writes (or 0). */
@@ -196,7 +229,7 @@ bool jt_scan(struct hart *h, struct jt *t, uint64_t pc)
 	t->loops = false;
 	while (t->n < JIT_BLOCK_MAX_INSNS) {
 		struct jt_insn *k = &t->ins[t->n];
-		unsigned len = jt_decode(h, pc, &k->in, &k->m);
+		unsigned len = jt_decode(h, pc, k);
 		uint64_t target = pc + (uint64_t)(int64_t)k->in.imm;
 		bool jump;
 
@@ -219,7 +252,7 @@ bool jt_scan(struct hart *h, struct jt *t, uint64_t pc)
 		}
 		pc = k->next;
 		if ((jump && !k->follow) || k->m->kind == JK_JALR ||
-		    (!k->follow && (pc & 0xfff) == 0))
+		    (!k->follow && (pc & 0xfff) == 0) || k->straddle)
 			break;
 	}
 	t->unroll = t->loops && (t->back + 1) * 2 <= JIT_UNROLL_INSNS;

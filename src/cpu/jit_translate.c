@@ -195,6 +195,18 @@ static void jt_emit_stubs(struct jt *t)
 			x_alu_ri(&t->b, 1, ALU_ADD, R15, (int32_t)s->retired);
 			x_patch(x_jmp(&t->b), s->to);
 			break;
+		case STUB_VICTIM: {
+			int32_t v = s->arr + (int32_t)(TLB_SIZE * 32);
+
+			x_alu_rm(&t->b, 1, ALU_CMP, RCX, RBP, RAX, v);
+			jt_stub(t, x_jcc(&t->b, CC_NE), s->pc, s->retired,
+				STUB_STEP)
+				->dirty = s->dirty;
+			x_op_mem(&t->b, 1, X_OP(0x8b), 1, s->reg, RBP, RAX,
+				 v + 8);
+			x_patch(x_jmp(&t->b), s->to);
+			break;
+		}
 		default:
 			jt_writeback(t, s->dirty);
 			jt_spend(t, s->retired);
@@ -331,6 +343,34 @@ static void jt_jalr(struct jt *t, const struct insn *in, uint64_t pc,
 	jt_lookup(t);
 }
 
+/* ins[k] straddles the page end: its upper half lies in the next page,
+ * which may be remapped or rewritten apart from this one (the block is
+ * keyed by this page's instance only).  So each time, before it runs: the
+ * fetch TLB must still map the next page in the current context (an
+ * entry there means it is executable) and the halfword there must still
+ * be the one translated; otherwise the interpreter runs the instruction
+ * (exec_straddle fetches it anew, walking and faulting as it must). */
+static void jt_straddle(struct jt *t, const struct jt_insn *e, uint32_t retired)
+{
+	struct xbuf *b = &t->b;
+	uint64_t next = e->pc + 2;
+	int32_t ent = HFETCH + (int32_t)(((next >> 12) & TLB_MASK) * 32);
+
+	x_mov_imm(b, RCX, next);
+	x_load32(b, RDX, RBP, HCTXF);
+	x_alu_rr(b, 1, ALU_OR, RCX, RDX);
+	x_alu_rm(b, 1, ALU_CMP, RCX, RBP, NOREG, ent);
+	jt_stub(t, x_jcc(b, CC_NE), e->pc, retired, STUB_STEP);
+	x_load64(b, RAX, RBP, ent + 8);
+	x_mov_imm(b, RCX, next);
+	x_alu_rr(b, 1, ALU_ADD, RAX, RCX);
+	x_b(b, 0x66); /* cmp word [rax], hi */
+	x_op_mem(b, 0, X_OP(0x81), 1, ALU_CMP, RAX, NOREG, 0);
+	x_b(b, (uint8_t)e->hi);
+	x_b(b, (uint8_t)(e->hi >> 8));
+	jt_stub(t, x_jcc(b, CC_NE), e->pc, retired, STUB_STEP);
+}
+
 /* Emit ins[k]; base: instructions retired since the loop head before this
  * copy of the body (unrolled copies).  Returns false if it ends the
  * block. */
@@ -343,6 +383,8 @@ static bool jt_emit_insn(struct jt *t, unsigned k, uint32_t base)
 
 	jt_label(t, k);
 	jt_flags_enter(t, k);
+	if (e->straddle)
+		jt_straddle(t, e, n);
 	switch (m->kind) {
 	case JK_NOP: break;
 	case JK_BR: jt_branch(t, m, k, n + 1); break;

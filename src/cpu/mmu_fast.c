@@ -69,7 +69,19 @@ uint8_t *mmu_fill_fast(struct hart *h, uint64_t va, enum mmu_access acc,
 	uint64_t base = (satp & SATP_PPN_MASK) << 12, pte;
 	struct tlb_pwc *pw = &h->tlb.pwc[(va >> 21) & (TLB_PWC_ENTRIES - 1)];
 	uint64_t key = tlb_pwc_key(&h->tlb, va, ctx >> 6);
+	struct tlb_entry *v = e + TLB_SIZE;
 
+	/* The page e's last fill evicted: swap it back in (tlb.h). */
+	if (acc != MMU_FETCH && v->tag == tlb_key(va, 1, ctx)) {
+		struct tlb_entry old = *e;
+		uint32_t *g = h->tlb.gpfn[acc], gi = g[e - arr];
+
+		*e = *v;
+		*v = old;
+		g[e - arr] = g[v - arr];
+		g[v - arr] = gi;
+		return (uint8_t *)(uintptr_t)(va + e->addend);
+	}
 	if ((uint64_t)((int64_t)(va << (64 - vabits)) >> (64 - vabits)) != va)
 		return 0;
 	if (pw->key == key) {

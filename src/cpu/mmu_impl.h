@@ -93,12 +93,20 @@ static inline void mmu_tlb_set(struct hart *h, enum mmu_access acc,
 			       uint64_t page, unsigned shift)
 {
 	uint64_t va_page = va & ~PAGE_MASK;
+	size_t i = (size_t)(e - arr);
 
+	/* A load or store fill keeps the entry it evicts as the victim
+	 * (tlb.h); the victim it replaces was the older of the two. */
+	if (acc != MMU_FETCH && i < TLB_SIZE && e->tag != TLB_TAG_INVALID &&
+	    e->tag != (va_page | ctx)) {
+		arr[i + TLB_SIZE] = *e;
+		h->tlb.gpfn[acc][i + TLB_SIZE] = h->tlb.gpfn[acc][i];
+	}
 	e->tag = va_page | ctx;
 	e->addend = (uintptr_t)host - (uintptr_t)va_page;
 	e->gpa_page = page;
 	e->code = NULL;
-	h->tlb.gpfn[acc][e - arr] = (uint32_t)(page >> 12);
+	h->tlb.gpfn[acc][i] = (uint32_t)(page >> 12);
 	if (shift > 12)
 		tlb_note_superpage(&h->tlb, va, shift);
 }

@@ -25,7 +25,7 @@ static inline uint16_t tlb_satp_asid(uint64_t satp)
 
 static void tlb_clear_array(struct tlb_entry *arr)
 {
-	for (unsigned i = 0; i < TLB_SIZE; i++) {
+	for (unsigned i = 0; i < TLB_ENTRIES; i++) {
 		arr[i].tag = TLB_TAG_INVALID;
 		arr[i].code = NULL;
 	}
@@ -145,7 +145,7 @@ static void tlb_scan_slot(struct tlb *t, unsigned s)
 	for (unsigned a = 0; a < 3; a++) {
 		struct tlb_entry *arr = arrs[a];
 
-		for (unsigned i = 0; i < TLB_SIZE; i++)
+		for (unsigned i = 0; i < TLB_ENTRIES; i++)
 			if (arr[i].tag != TLB_TAG_INVALID &&
 			    tlb_tag_slot(arr[i].tag) == s)
 				tlb_drop(&arr[i]);
@@ -193,7 +193,7 @@ static void tlb_flush_range(struct tlb *t, uint64_t lo, uint64_t hi)
 	for (unsigned a = 0; a < 3; a++) {
 		struct tlb_entry *arr = arrs[a];
 
-		for (unsigned i = 0; i < TLB_SIZE; i++) {
+		for (unsigned i = 0; i < TLB_ENTRIES; i++) {
 			uint64_t tag = arr[i].tag;
 			uint64_t page = tag & ~0xfffULL;
 
@@ -211,6 +211,9 @@ void tlb_flush_va(struct tlb *t, uint64_t va)
 	tlb_drop(&t->load[i]);
 	tlb_drop(&t->store[i]);
 	tlb_drop(&t->fetch[i]);
+	tlb_drop(&t->load[i + TLB_SIZE]);
+	tlb_drop(&t->store[i + TLB_SIZE]);
+	tlb_drop(&t->fetch[i + TLB_SIZE]);
 	/* The guest may have changed a non-leaf PTE too (Linux uses the
 	 * address form when it frees page tables of a small range). */
 	tlb_pwc_forget(t);
@@ -245,7 +248,7 @@ static void tlb_flush_gpa_array(struct tlb_entry *arr, const uint32_t *gpfn,
 	uint32_t want = (uint32_t)(gpa_page >> 12);
 	tlb_v4u w = { want, want, want, want };
 
-	for (unsigned b = 0; b < TLB_SIZE; b += 64) {
+	for (unsigned b = 0; b < TLB_ENTRIES; b += 64) {
 		tlb_v4u cand = { 0, 0, 0, 0 };
 
 		for (unsigned i = b; i < b + 64; i += 4) {
@@ -281,7 +284,7 @@ void tlb_flush_gpa_store(struct tlb *t, uint64_t gpa_page)
 
 void tlb_forget_code(struct tlb *t, const struct code_page *cp)
 {
-	for (unsigned i = 0; i < TLB_SIZE; i++)
+	for (unsigned i = 0; i < TLB_ENTRIES; i++)
 		if (t->fetch[i].code == cp)
 			t->fetch[i].code = NULL;
 }

@@ -1,11 +1,12 @@
 /* AMOs under the translator (jit_ops.c's jt_amo): a loop of every AMO it
  * translates (add, swap, and, or, xor; .W and .D; with and without the old
- * value) gives the interpreter's results, runs without leaving translated
- * code (the interpreter's instruction count stays near zero: before, every
- * AMO left the block and was interpreted), and an amoadd.d stays atomic
- * against a host thread adding to the same word with __atomic while the
- * loop runs (another vCPU's interpreter does exactly that; without the
- * lock prefix adds are lost).
+ * value) and an LR/SC increment gives the interpreter's results, runs
+ * without leaving translated code (the interpreter's instruction count
+ * stays near zero: before, every AMO left the block and was interpreted),
+ * an amoadd.d and the LR/SC stay atomic against a host thread adding to
+ * the same word with __atomic while the loop runs (another vCPU's
+ * interpreter does exactly that; without the lock prefix adds are lost),
+ * and SCs without the right reservation fail without storing.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -64,7 +65,7 @@ static const struct cpu_bus_ops am_ops = {
 	.mmio_write = am_write,
 };
 
-enum { ADD = 0, SWAP = 1, XOR = 4, OR = 8, AND = 12 };
+enum { ADD = 0, SWAP = 1, LR = 2, SC = 3, XOR = 4, OR = 8, AND = 12 };
 
 static uint32_t amo(unsigned f5, unsigned d, unsigned rd, unsigned rs1,
 		    unsigned rs2)
@@ -120,8 +121,16 @@ int main(void)
 		amo(XOR, 1, 23, 24, 13), /* d[40] ^= x13, x23 = old */
 		amo(AND, 1, 0, 24, 25), /* d[40] &= x25 */
 		amo(OR, 0, 0, 18, 28), /* w[24] |= 4 */
+		amo(LR, 1, 5, 10, 0), /* d[0] += 1 by LR/SC, retried */
+		addi(5, 5, 1),
+		amo(SC, 1, 6, 10, 5),
+		bnez(6, -12),
+		amo(LR, 0, 7, 14, 0), /* x7 = w[8] (sign-extended) */
+		amo(LR, 0, 29, 30, 0), /* reserve w[56] (0) */
+		amo(SC, 0, 8, 31, 12), /* fails: w[60] (0) is not reserved */
+		amo(SC, 0, 9, 30, 12), /* fails: no reservation left */
 		addi(11, 11, -1),
-		bnez(11, -40),
+		bnez(11, -72),
 		26u << 15 | 3u << 12 | 0x23, /* sd x0, 0(x26): stop */
 	};
 	uint8_t *d;
@@ -159,6 +168,8 @@ int main(void)
 	m.h.x[25] = ~0x100ULL;
 	m.h.x[26] = STOP;
 	m.h.x[28] = 4;
+	m.h.x[30] = RAM_BASE + DATA + 56;
+	m.h.x[31] = RAM_BASE + DATA + 60;
 
 	if (pthread_create(&th, NULL, host_adder, d)) {
 		printf("FAIL thread\n");
@@ -176,7 +187,11 @@ int main(void)
 		x19 = w24;
 		w24 = (w24 & ~2u) | 4;
 	}
-	CHECK(*(uint64_t *)d == ITERS + host_adds);
+	CHECK(*(uint64_t *)d == 2 * ITERS + host_adds);
+	CHECK(m.h.x[7] == (uint64_t)(int64_t)(int32_t)(0x80000000u + ITERS));
+	CHECK(m.h.x[8] == 1 && m.h.x[9] == 1);
+	CHECK(*(uint64_t *)(d + 56) == 0);
+	CHECK(m.h.x[6] == 0);
 	CHECK(*(uint32_t *)(d + 8) == 0x80000000u + ITERS);
 	CHECK(m.h.x[15] ==
 	      (uint64_t)(int64_t)(int32_t)(0x80000000u + ITERS - 1));
@@ -192,7 +207,8 @@ int main(void)
 
 	/* Translated: the interpreter ran only the first misses of the
 	 * soft TLB (one per page and array) and the stop, not an AMO per
-	 * iteration (9 * ITERS before). */
+	 * iteration (9 * ITERS before; LR/SC too before the session
+	 * after). */
 	CHECK(jit_get_stats(&m.h, &s));
 	CHECK(s.steps < 100);
 	if (s.steps >= 100)
