@@ -38,7 +38,11 @@ ini() { # SOCKET-LINE SWAP-FILE
 }
 ini "control_socket = $sock" "$tmp/swap1" >"$tmp/a.ini"
 atoll_start "$tmp/a.ini"
-up() { timeout 5 "$ATOLL" list --socket "$sock" >/dev/null 2>&1; }
+# Up: the socket answers and lists the domain (atoll run listens before
+# it has created its domains: a loaded machine showed an empty list).
+up() {
+	timeout 5 "$ATOLL" list --socket "$sock" 2>/dev/null | grep -q calm
+}
 wait_until() { # SECS CMD...
 	local end=$((SECONDS + $1))
 	shift
@@ -125,8 +129,10 @@ live_up() { [ -S "$XDG_RUNTIME_DIR/atoll/atoll-4243.sock" ]; }
 wait_until $((10 * SLOW)) live_up || fail "no live socket made"
 ini "" "$tmp/swap3" >"$tmp/c.ini"
 atoll_start "$tmp/c.ini"
-dflt() { timeout 5 "$ATOLL" list >"$tmp/list" 2>&1; }
-wait_until $((20 * SLOW)) dflt ||
+dflt() { # NAME: the default socket answers and lists NAME
+	timeout 5 "$ATOLL" list >"$tmp/list" 2>&1 && grep -q "$1" "$tmp/list"
+}
+wait_until $((20 * SLOW)) dflt calm ||
 	fail "atoll list found no atoll run on the default socket:" \
 		"$(cat "$tmp/list")"
 [ -e "$XDG_RUNTIME_DIR/atoll/atoll-4242.sock" ] &&
@@ -145,7 +151,7 @@ grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 "$ATOLL" boot --append "workload=idle ticks=$((100000 * SLOW))" "$os" \
 	</dev/null >"$tmp/out" 2>"$tmp/err" &
 atoll_pid=$!
-wait_until $((20 * SLOW)) dflt ||
+wait_until $((20 * SLOW)) dflt boot ||
 	fail "atoll list found no atoll boot on the default socket:" \
 		"$(cat "$tmp/list")"
 grep -q boot "$tmp/list" || fail "atoll list (boot): $(cat "$tmp/list")"
