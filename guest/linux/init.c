@@ -37,6 +37,16 @@ static void mount_one(const char *src, const char *dir, const char *type)
 		       strerror(errno));
 }
 
+/* fd as init's standard input, output and error. */
+static void console_use(int fd)
+{
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
 // fds 0-2 on the console: the kernel gives init none if it could not open
 // /dev/console before devtmpfs was there.
 static void console_setup(void)
@@ -46,13 +56,8 @@ static void console_setup(void)
 	if (fcntl(0, F_GETFD) >= 0)
 		return;
 	fd = open("/dev/console", O_RDWR);
-	if (fd < 0)
-		return;
-	dup2(fd, 0);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
+	if (fd >= 0)
+		console_use(fd);
 }
 
 /* The console as init's controlling terminal, so that Ctrl-C reaches the
@@ -78,13 +83,8 @@ static void console_ctty(void)
 	if (setsid() < 0)
 		return;
 	fd = open(path, O_RDWR); /* a session leader's first tty: its ctty */
-	if (fd < 0)
-		return;
-	dup2(fd, 0);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
+	if (fd >= 0)
+		console_use(fd);
 }
 
 static void report_system(void)
