@@ -18,12 +18,11 @@
 #include <string.h>
 
 #include "cpu/decode.h"
-#include "cpu/exec.h"
-#include "cpu/hart.h"
 #include "cpu/ops.h"
 #include "cpu/trap.h"
 #include "check.h"
 #include "decode_vectors.h"
+#include "lib/jit_harness.h"
 
 /* ---- RVC expansion -------------------------------------------------- */
 
@@ -152,73 +151,32 @@ static void test_semantics(void)
 
 /* ---- whole programs ------------------------------------------------- */
 
-#define RAM_BASE 0x80000000ULL
 #define RAM_SIZE 0x10000ULL
 #define STOP_ADDR 0x10000000ULL /* a store here stops the hart */
 
-struct machine {
-	struct hart h;
-	uint8_t *ram;
-};
-
-static void *m_ram_page(void *ctx, uint64_t gpa_page, bool write)
+/* Load a program and run it on the interpreter until it stops. */
+static struct jh *run(const char *name, const struct chunk *prog)
 {
-	struct machine *m = ctx;
-
-	if (gpa_page < RAM_BASE || gpa_page >= RAM_BASE + RAM_SIZE)
-		return NULL;
-	return m->ram + (gpa_page - RAM_BASE);
-}
-
-static int m_mmio_read(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-		       uint64_t *val)
-{
-	return -1;
-}
-
-static int m_mmio_write(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-			uint64_t val)
-{
-	if (gpa != STOP_ADDR)
-		return -1;
-	hart_request(h, REQ_STOP);
-	return 0;
-}
-
-static const struct cpu_bus_ops m_ops = {
-	.ram_page = m_ram_page,
-	.mmio_read = m_mmio_read,
-	.mmio_write = m_mmio_write,
-};
-
-/* Load a program and run it until it stops; NULL if it did not. */
-static struct machine *run(const char *name, const struct chunk *prog)
-{
-	struct machine *m = calloc(1, sizeof(*m));
-	struct cpu_bus bus = { .ops = &m_ops };
+	struct jh *m = malloc(sizeof(*m));
 	int r;
 
-	if (!m || !(m->ram = calloc(1, RAM_SIZE))) {
+	if (!m) {
 		FAIL("%s: out of memory", name);
 		exit(2);
 	}
-	bus.ctx = m;
+	jh_init(m, RAM_SIZE, CPU_ENGINE_INTERP);
+	m->stop = STOP_ADDR;
 	for (; prog->len; prog++)
-		memcpy(m->ram + prog->off, prog->bytes, prog->len);
-	if (hart_init(&m->h, 0, RAM_BASE, &bus)) {
-		FAIL("%s: hart_init", name);
-		exit(2);
-	}
-	r = hart_run(&m->h);
+		jh_put(m, prog->off, prog->bytes, prog->len);
+	r = jh_run(m, JH_RAM_BASE);
 	if (r != HART_EXIT_STOP)
 		FAIL("%s: hart_run returned %d", name, r);
 	return m;
 }
 
-static void done(struct machine *m)
+static void done(struct jh *m)
 {
-	hart_destroy(&m->h);
-	free(m->ram);
+	jh_destroy(m);
 	free(m);
 }
 
@@ -244,7 +202,7 @@ enum {
 
 static void test_programs(void)
 {
-	struct machine *m;
+	struct jh *m;
 
 	/* 3 + 3 * 16384 instructions, many budget exits, then two reads of
 	 * minstret and the two instructions that stop. */
@@ -264,7 +222,7 @@ static void test_programs(void)
 	CHECK_REG("straddle", m, S5, 1);
 	CHECK_REG("straddle", m, S2, EXC_ILLEGAL);
 	CHECK_REG("straddle", m, S3, 0xf3);
-	CHECK_REG("straddle", m, S4, RAM_BASE + 0x1ffe);
+	CHECK_REG("straddle", m, S4, JH_RAM_BASE + 0x1ffe);
 	done(m);
 
 	/* The second pass runs `addi a5, a5, 16`, stored over `addi a5, a5,
@@ -279,7 +237,7 @@ static void test_programs(void)
 	CHECK_REG("cross", m, A0, 1113);
 	CHECK_REG("cross", m, A2, 13);
 	/* Again, now that every page is decoded. */
-	m->h.pc = RAM_BASE;
+	m->h.pc = JH_RAM_BASE;
 	m->h.x[A0] = 0;
 	m->h.instret = 0;
 	if (hart_run(&m->h) != HART_EXIT_STOP)
@@ -293,7 +251,7 @@ static void test_programs(void)
 	CHECK_REG("illegal", m, S5, 7);
 	CHECK_REG("illegal", m, S2, EXC_ILLEGAL);
 	CHECK_REG("illegal", m, S3, 0);
-	CHECK_REG("illegal", m, S4, RAM_BASE + 0xe);
+	CHECK_REG("illegal", m, S4, JH_RAM_BASE + 0xe);
 	done(m);
 }
 

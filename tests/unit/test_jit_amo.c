@@ -16,54 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/exec.h"
-#include "cpu/hart.h"
-#include "cpu/jit.h"
-#include "cpu/jit_impl.h"
-
 #include "check.h"
+#include "lib/jit_harness.h"
 
-#define RAM_BASE 0x80000000ULL
 #define RAM_SIZE 0x10000u
-#define STOP 0x10001000ULL
 #define PROG 0x1000u
 #define DATA 0x4000u
 #define ITERS 1000000u /* loop iterations */
-
-struct am {
-	struct hart h;
-	uint8_t *ram;
-};
-
-static void *am_ram_page(void *ctx, uint64_t gpa_page, bool write)
-{
-	struct am *m = ctx;
-
-	if (gpa_page < RAM_BASE || gpa_page >= RAM_BASE + RAM_SIZE)
-		return NULL;
-	return m->ram + (gpa_page - RAM_BASE);
-}
-
-static int am_read(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-		   uint64_t *val)
-{
-	return -1;
-}
-
-static int am_write(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-		    uint64_t val)
-{
-	if (gpa != STOP)
-		return -1;
-	hart_request(h, REQ_STOP);
-	return 0;
-}
-
-static const struct cpu_bus_ops am_ops = {
-	.ram_page = am_ram_page,
-	.mmio_read = am_read,
-	.mmio_write = am_write,
-};
 
 enum { ADD = 0, SWAP = 1, LR = 2, SC = 3, XOR = 4, OR = 8, AND = 12 };
 
@@ -108,8 +67,7 @@ static void *host_adder(void *arg)
 
 int main(void)
 {
-	static struct am m;
-	struct cpu_bus bus = { .ops = &am_ops, .ctx = &m };
+	static struct jh m;
 	/* x10 = DATA; x11 counts down; x12 = 1; x13 = a bit pattern. */
 	const uint32_t prog[] = {
 		amo(ADD, 1, 0, 10, 12), /* d[0] += 1 (no old value) */
@@ -139,43 +97,35 @@ int main(void)
 	struct jit_stats s;
 	pthread_t th;
 
-	if (!jit_supported()) {
-		printf("test_jit_amo: no translator on this host, skipped\n");
+	if (jh_no_jit("test_jit_amo"))
 		return 0;
-	}
-	m.ram = calloc(1, RAM_SIZE);
-	if (!m.ram || hart_init(&m.h, 0, RAM_BASE, &bus) ||
-	    hart_set_engine(&m.h, CPU_ENGINE_JIT)) {
-		printf("FAIL setup\n");
-		return 2;
-	}
+	jh_init(&m, RAM_SIZE, CPU_ENGINE_JIT);
 	jit_hot = 1;
-	memcpy(m.ram + PROG, prog, sizeof(prog));
+	jh_put(&m, PROG, prog, sizeof(prog));
 	d = m.ram + DATA;
 	memcpy(d + 8, &(uint32_t){ 0x80000000u }, 4); /* old values < 0 */
 	memcpy(d + 24, &w24, 4);
-	m.h.pc = RAM_BASE + PROG;
-	m.h.x[10] = RAM_BASE + DATA;
+	m.h.x[10] = JH_RAM_BASE + DATA;
 	m.h.x[11] = ITERS;
 	m.h.x[12] = 1;
 	m.h.x[13] = x13;
-	m.h.x[14] = RAM_BASE + DATA + 8;
-	m.h.x[17] = RAM_BASE + DATA + 16;
-	m.h.x[18] = RAM_BASE + DATA + 24;
+	m.h.x[14] = JH_RAM_BASE + DATA + 8;
+	m.h.x[17] = JH_RAM_BASE + DATA + 16;
+	m.h.x[18] = JH_RAM_BASE + DATA + 24;
 	m.h.x[20] = ~2ULL;
-	m.h.x[22] = RAM_BASE + DATA + 32;
-	m.h.x[24] = RAM_BASE + DATA + 40;
+	m.h.x[22] = JH_RAM_BASE + DATA + 32;
+	m.h.x[24] = JH_RAM_BASE + DATA + 40;
 	m.h.x[25] = ~0x100ULL;
-	m.h.x[26] = STOP;
+	m.h.x[26] = JH_STOP;
 	m.h.x[28] = 4;
-	m.h.x[30] = RAM_BASE + DATA + 56;
-	m.h.x[31] = RAM_BASE + DATA + 60;
+	m.h.x[30] = JH_RAM_BASE + DATA + 56;
+	m.h.x[31] = JH_RAM_BASE + DATA + 60;
 
 	if (pthread_create(&th, NULL, host_adder, d)) {
 		printf("FAIL thread\n");
 		return 2;
 	}
-	CHECK(hart_run(&m.h) == HART_EXIT_STOP);
+	CHECK(jh_run(&m, JH_RAM_BASE + PROG) == HART_EXIT_STOP);
 	atomic_store(&guest_done, true);
 	pthread_join(th, NULL);
 
@@ -215,7 +165,6 @@ int main(void)
 		printf("  interpreted %llu instructions\n",
 		       (unsigned long long)s.steps);
 
-	hart_destroy(&m.h);
-	free(m.ram);
+	jh_destroy(&m);
 	return check_done("test_jit_amo");
 }

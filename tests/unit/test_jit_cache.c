@@ -16,55 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/exec.h"
-#include "cpu/hart.h"
-#include "cpu/jit.h"
-#include "cpu/jit_impl.h"
-
 #include "check.h"
+#include "lib/jit_harness.h"
 
-#define RAM_BASE 0x80000000ULL
 #define RAM_SIZE 0x40000u
-#define STOP 0x10001000ULL
 #define HOT 3 /* visits before a pc is translated */
 
-struct tm {
-	struct hart h;
-	uint8_t *ram;
-};
-
-static void *tm_ram_page(void *ctx, uint64_t gpa_page, bool write)
-{
-	struct tm *m = ctx;
-
-	if (gpa_page < RAM_BASE || gpa_page >= RAM_BASE + RAM_SIZE)
-		return NULL;
-	return m->ram + (gpa_page - RAM_BASE);
-}
-
-static int tm_read(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-		   uint64_t *val)
-{
-	return -1;
-}
-
-static int tm_write(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-		    uint64_t val)
-{
-	if (gpa != STOP)
-		return -1;
-	hart_request(h, REQ_STOP);
-	return 0;
-}
-
-static const struct cpu_bus_ops tm_ops = {
-	.ram_page = tm_ram_page,
-	.mmio_read = tm_read,
-	.mmio_write = tm_write,
-};
-
 /* At pc: addi rd, rd, add; sd x0, 0(x26) (stop); j . */
-static void put_prog(struct tm *m, uint64_t pc, unsigned rd, int add)
+static void put_prog(struct jh *m, uint64_t pc, unsigned rd, int add)
 {
 	uint32_t w[3] = {
 		(uint32_t)add << 20 | rd << 15 | rd << 7 | 0x13,
@@ -72,17 +31,16 @@ static void put_prog(struct tm *m, uint64_t pc, unsigned rd, int add)
 		0x6f,
 	};
 
-	memcpy(m->ram + (pc - RAM_BASE), w, sizeof(w));
+	jh_put(m, pc - JH_RAM_BASE, w, sizeof(w));
 }
 
 /* The dispatcher comes to pc once; the program there runs. */
-static void visit(struct tm *m, uint64_t pc)
+static void visit(struct jh *m, uint64_t pc)
 {
-	m->h.pc = pc;
-	CHECK(hart_run(&m->h) == HART_EXIT_STOP);
+	CHECK(jh_run(m, pc) == HART_EXIT_STOP);
 }
 
-static struct jit_stats stats(struct tm *m)
+static struct jit_stats stats(struct jh *m)
 {
 	struct jit_stats s;
 
@@ -91,26 +49,26 @@ static struct jit_stats stats(struct tm *m)
 }
 
 /* A pc in another page sharing a's slot of the lookup table. */
-static uint64_t same_slot(struct tm *m, uint64_t a)
+static uint64_t same_slot(struct jh *m, uint64_t a)
 {
-	for (uint64_t b = a + 0x1000; b + 16 < RAM_BASE + RAM_SIZE; b += 4)
+	for (uint64_t b = a + 0x1000; b + 16 < JH_RAM_BASE + RAM_SIZE; b += 4)
 		if (jit_slot(m->h.jit, b) == jit_slot(m->h.jit, a))
 			return b;
 	FAIL("no pc shares a slot with %#llx", (unsigned long long)a);
 	exit(1);
 }
 
-/* n pcs at least 16 bytes apart, from RAM_BASE + 0x2000 up, that share
+/* n pcs at least 16 bytes apart, from JH_RAM_BASE + 0x2000 up, that share
  * one set of the cold counts (jit_cold_set). */
-static void same_cold_set(struct tm *m, uint64_t *pc, unsigned n)
+static void same_cold_set(struct jh *m, uint64_t *pc, unsigned n)
 {
-	for (uint64_t a = RAM_BASE + 0x2000; a + 16 < RAM_BASE + RAM_SIZE;
-	     a += 4) {
+	uint64_t end = JH_RAM_BASE + RAM_SIZE;
+
+	for (uint64_t a = JH_RAM_BASE + 0x2000; a + 16 < end; a += 4) {
 		unsigned k = 1;
 
 		pc[0] = a;
-		for (uint64_t b = a + 16; k < n && b + 16 < RAM_BASE + RAM_SIZE;
-		     b += 4)
+		for (uint64_t b = a + 16; k < n && b + 16 < end; b += 4)
 			if (jit_cold_set(m->h.jit, b) ==
 				    jit_cold_set(m->h.jit, a) &&
 			    b >= pc[k - 1] + 16)
@@ -122,19 +80,11 @@ static void same_cold_set(struct tm *m, uint64_t *pc, unsigned n)
 	exit(1);
 }
 
-static void tm_init(struct tm *m)
+static void tm_init(struct jh *m)
 {
-	struct cpu_bus bus = { .ops = &tm_ops, .ctx = m };
-
-	memset(m, 0, sizeof(*m));
-	m->ram = calloc(1, RAM_SIZE);
-	if (!m->ram || hart_init(&m->h, 0, RAM_BASE, &bus) ||
-	    hart_set_engine(&m->h, CPU_ENGINE_JIT)) {
-		printf("FAIL setup\n");
-		exit(2);
-	}
+	jh_init(m, RAM_SIZE, CPU_ENGINE_JIT);
 	jit_hot = HOT; /* after hart_set_engine: ATOLL_JIT_HOT is ignored */
-	m->h.x[26] = STOP;
+	m->h.x[26] = JH_STOP;
 }
 
 /* Cold pcs sharing a set of the cold counts and running in turn are all
@@ -143,7 +93,7 @@ static void tm_init(struct tm *m)
  * visits of 32 interpreted instructions per block request). */
 static void cold_turns(void)
 {
-	static struct tm m;
+	static struct jh m;
 	uint64_t pc[4];
 	struct jit_stats s0, s;
 
@@ -167,8 +117,7 @@ static void cold_turns(void)
 	/* A fresh hart: a count that stops short of HOT (code that ran a
 	 * few times, then no more) holds a way until it is stale; two pcs
 	 * taking turns in the other way are translated after that. */
-	hart_destroy(&m.h);
-	free(m.ram);
+	jh_destroy(&m);
 	tm_init(&m);
 	for (unsigned k = 0; k < 4; k++)
 		put_prog(&m, pc[k], 5 + k, 1);
@@ -181,20 +130,17 @@ static void cold_turns(void)
 	s = stats(&m);
 	CHECK(s.blocks == 2);
 	CHECK(s.cold < JIT_COLD_IDLE + 8 * HOT);
-	hart_destroy(&m.h);
-	free(m.ram);
+	jh_destroy(&m);
 }
 
 int main(void)
 {
-	static struct tm m;
-	uint64_t a = RAM_BASE + 0x1000, b;
+	static struct jh m;
+	uint64_t a = JH_RAM_BASE + 0x1000, b;
 	struct jit_stats s0, s;
 
-	if (!jit_supported()) {
-		printf("test_jit_cache: no translator on this host, skipped\n");
+	if (jh_no_jit("test_jit_cache"))
 		return 0;
-	}
 	tm_init(&m);
 	b = same_slot(&m, a);
 	put_prog(&m, a, 5, 1);
@@ -257,8 +203,7 @@ int main(void)
 	CHECK(s.retrans == s0.retrans); /* a flush starts the count again */
 	CHECK(s.flushes == s0.flushes + 1);
 
-	hart_destroy(&m.h);
-	free(m.ram);
+	jh_destroy(&m);
 	cold_turns();
 	return check_done("test_jit_cache");
 }

@@ -34,16 +34,12 @@
 #include <time.h>
 
 #include "cpu/decode.h"
-#include "cpu/exec.h"
-#include "cpu/hart.h"
-#include "cpu/jit.h"
-#include "cpu/jit_impl.h"
 #include "cpu/trap.h"
 
-#define RAM_BASE 0x80000000ULL
+#include "lib/jit_harness.h"
+
 #define RAM_SIZE 0x10000u
 #define DEV 0x10000000ULL /* reads: a function of the address */
-#define STOP 0x10001000ULL /* a write stops the hart */
 #define PROG 0x0e00u /* program offset: crosses a page early */
 #define PROG_END 0x7000u
 #define DATA 0x9000u /* x28 points near this page boundary */
@@ -52,8 +48,7 @@
 #define PAGES (RAM_SIZE / 4096u)
 
 struct fm {
-	struct hart h;
-	uint8_t *ram;
+	struct jh j;
 	/* Host page of each guest page: the identity, or a shuffle, so
 	 * pages contiguous in the guest are not in the host and the
 	 * translator's addend prediction must miss at page changes. */
@@ -62,13 +57,13 @@ struct fm {
 	unsigned dev_ops;
 };
 
-static void *fm_ram_page(void *ctx, uint64_t gpa_page, bool write)
+static void *fm_page(struct jh *j, uint64_t gpa_page, bool write)
 {
-	struct fm *m = ctx;
+	struct fm *m = j->user;
 
-	if (gpa_page < RAM_BASE || gpa_page >= RAM_BASE + RAM_SIZE)
+	if (gpa_page < JH_RAM_BASE || gpa_page >= JH_RAM_BASE + RAM_SIZE)
 		return NULL;
-	return m->ram + (size_t)m->perm[(gpa_page - RAM_BASE) / 4096] * 4096;
+	return j->ram + (size_t)m->perm[(gpa_page - JH_RAM_BASE) / 4096] * 4096;
 }
 
 static void fm_log(struct fm *m, uint64_t gpa, unsigned size, uint64_t val)
@@ -77,34 +72,22 @@ static void fm_log(struct fm *m, uint64_t gpa, unsigned size, uint64_t val)
 	m->dev_ops++;
 }
 
-static int fm_read(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-		   uint64_t *val)
+static int fm_read(struct jh *j, uint64_t gpa, unsigned size, uint64_t *val)
 {
 	if ((gpa & ~0xfffULL) != DEV)
 		return -1;
 	*val = (gpa * 0x9e3779b97f4a7c15ULL) >> (64 - 8 * size);
-	fm_log(ctx, gpa, size, 0);
+	fm_log(j->user, gpa, size, 0);
 	return 0;
 }
 
-static int fm_write(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-		    uint64_t val)
+static int fm_write(struct jh *j, uint64_t gpa, unsigned size, uint64_t val)
 {
-	if (gpa == STOP) {
-		hart_request(h, REQ_STOP);
-		return 0;
-	}
 	if ((gpa & ~0xfffULL) != DEV)
 		return -1;
-	fm_log(ctx, gpa, size, val);
+	fm_log(j->user, gpa, size, val);
 	return 0;
 }
-
-static const struct cpu_bus_ops fm_ops = {
-	.ram_page = fm_ram_page,
-	.mmio_read = fm_read,
-	.mmio_write = fm_write,
-};
 
 /* ---- program generator ---------------------------------------------- */
 
@@ -523,7 +506,7 @@ static void gen_item(struct gen *g, bool in_loop)
 	fwd_step(g, false);
 }
 
-/* Trap handler at RAM_BASE: skip the trapping instruction (2 or 4 bytes,
+/* Trap handler at JH_RAM_BASE: skip the trapping instruction (2 or 4 bytes,
  * read from mepc) and return.  Uses x31 and mscratch only. */
 static const uint32_t handler[] = {
 	0x340c1073, /* csrw mscratch, x24 */
@@ -544,20 +527,18 @@ static const uint32_t handler[] = {
 static void fm_init(struct fm *m, const uint8_t *image, const uint64_t *regs,
 		    const uint8_t *perm, enum cpu_engine e)
 {
-	struct cpu_bus bus = { .ops = &fm_ops, .ctx = m };
-
 	memset(m, 0, sizeof(*m));
-	m->ram = malloc(RAM_SIZE);
+	jh_init(&m->j, RAM_SIZE, e);
+	m->j.user = m;
+	m->j.page = fm_page;
+	m->j.dev_read = fm_read;
+	m->j.dev_write = fm_write;
 	m->perm = perm;
-	if (!m->ram || hart_init(&m->h, 0, RAM_BASE + PROG, &bus) ||
-	    hart_set_engine(&m->h, e)) {
-		printf("FAIL setup\n");
-		exit(2);
-	}
 	for (unsigned p = 0; p < PAGES; p++)
-		memcpy(m->ram + perm[p] * 4096u, image + p * 4096u, 4096);
-	memcpy(&m->h.x[1], &regs[1], 31 * sizeof(uint64_t));
-	m->h.mtvec = RAM_BASE;
+		memcpy(m->j.ram + perm[p] * 4096u, image + p * 4096u, 4096);
+	memcpy(&m->j.h.x[1], &regs[1], 31 * sizeof(uint64_t));
+	m->j.h.pc = JH_RAM_BASE + PROG;
+	m->j.h.mtvec = JH_RAM_BASE;
 }
 
 static int compare(const struct fm *a, const struct fm *b, uint64_t seed)
@@ -578,22 +559,22 @@ static int compare(const struct fm *a, const struct fm *b, uint64_t seed)
 		char name[8];
 
 		snprintf(name, sizeof(name), "x%u", r);
-		SAME(h.x[r], name);
+		SAME(j.h.x[r], name);
 	}
-	SAME(h.pc, "pc");
-	SAME(h.instret, "instret");
-	SAME(h.mepc, "mepc");
-	SAME(h.mcause, "mcause");
-	SAME(h.mtval, "mtval");
-	SAME(h.mstatus, "mstatus");
-	SAME(h.priv, "priv");
+	SAME(j.h.pc, "pc");
+	SAME(j.h.instret, "instret");
+	SAME(j.h.mepc, "mepc");
+	SAME(j.h.mcause, "mcause");
+	SAME(j.h.mtval, "mtval");
+	SAME(j.h.mstatus, "mstatus");
+	SAME(j.h.priv, "priv");
 	SAME(dev_hash, "device accesses");
 	SAME(dev_ops, "device access count");
-	SAME(h.stat_traps, "traps");
+	SAME(j.h.stat_traps, "traps");
 #undef SAME
-	if (memcmp(a->ram, b->ram, RAM_SIZE)) {
+	if (memcmp(a->j.ram, b->j.ram, RAM_SIZE)) {
 		for (unsigned k = 0; k < RAM_SIZE; k++)
-			if (a->ram[k] != b->ram[k]) {
+			if (a->j.ram[k] != b->j.ram[k]) {
 				printf("FAIL seed %llu: RAM differs at host "
 				       "+%#x\n",
 				       (unsigned long long)seed, k);
@@ -671,7 +652,7 @@ static int fuzz_one(uint64_t seed, uint64_t *insns)
 	}
 	memcpy(image, handler, sizeof(handler));
 	for (unsigned k = 0; k < CHAIN_NODES; k++) {
-		uint64_t next = RAM_BASE + CHAIN + 16 * rn(CHAIN_NODES);
+		uint64_t next = JH_RAM_BASE + CHAIN + 16 * rn(CHAIN_NODES);
 
 		memcpy(image + CHAIN + 16 * k, &next, 8);
 	}
@@ -699,10 +680,10 @@ static int fuzz_one(uint64_t seed, uint64_t *insns)
 			  : rn(2) ? edge[rn(sizeof(edge) / sizeof(edge[0]))]
 				  : rnd() | 0xffffffffULL;
 	}
-	regs[26] = STOP;
+	regs[26] = JH_STOP;
 	regs[27] = DEV;
-	regs[28] = RAM_BASE + DATA - 8 + rn(16);
-	regs[29] = RAM_BASE + 0xc000 + rn(0x800);
+	regs[28] = JH_RAM_BASE + DATA - 8 + rn(16);
+	regs[29] = JH_RAM_BASE + 0xc000 + rn(0x800);
 	while (g.pc < PROG_END - 0x400)
 		gen_item(&g, false);
 	fwd_step(&g, true);
@@ -718,11 +699,11 @@ static int fuzz_one(uint64_t seed, uint64_t *insns)
 	}
 	fm_init(&a, image, regs, perm, CPU_ENGINE_INTERP);
 	fm_init(&b, image, regs, perm, CPU_ENGINE_JIT);
-	if (hart_run(&a.h) != HART_EXIT_STOP) {
+	if (hart_run(&a.j.h) != HART_EXIT_STOP) {
 		printf("FAIL seed %llu: did not stop\n",
 		       (unsigned long long)seed);
 		bad = 1;
-	} else if (!run_watched(&b.h, &ex)) {
+	} else if (!run_watched(&b.j.h, &ex)) {
 		printf("FAIL seed %llu: the translator ran %d s without "
 		       "stopping\n",
 		       (unsigned long long)seed, WATCH_S);
@@ -734,11 +715,9 @@ static int fuzz_one(uint64_t seed, uint64_t *insns)
 	} else {
 		bad = compare(&a, &b, seed);
 	}
-	*insns += a.h.instret;
-	hart_destroy(&a.h);
-	hart_destroy(&b.h);
-	free(a.ram);
-	free(b.ram);
+	*insns += a.j.h.instret;
+	jh_destroy(&a.j);
+	jh_destroy(&b.j);
 	return bad;
 }
 
@@ -759,10 +738,8 @@ int main(int argc, char **argv)
 	bool bmi2 = jit_bmi2;
 	unsigned budget = jit_budget;
 
-	if (!jit_supported()) {
-		printf("test_jit_fuzz: no translator on this host: skipped\n");
+	if (jh_no_jit("test_jit_fuzz"))
 		return 0;
-	}
 	for (k = 0; k < iters && failures < 5; k++) {
 		if (argc < 2 && k >= 20 && now_s() - t0 > 20)
 			break;

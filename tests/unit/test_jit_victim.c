@@ -14,37 +14,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/exec.h"
-#include "cpu/hart.h"
-#include "cpu/jit.h"
-#include "cpu/jit_impl.h"
 #include "cpu/tlb.h"
 
 #include "check.h"
+#include "lib/jit_harness.h"
 
-#define RAM_BASE 0x80000000ULL
-#define STOP 0x10001000ULL
 #define PROG 0x1000u
 /* Four data pages 4 MiB apart: the same index of every array. */
-#define PAGE_A (RAM_BASE + 0x2000)
+#define PAGE_A (JH_RAM_BASE + 0x2000)
 #define PAGE_B (PAGE_A + ((uint64_t)TLB_SIZE << 12))
 #define PAGE_C (PAGE_B + ((uint64_t)TLB_SIZE << 12))
 #define PAGE_D (PAGE_C + ((uint64_t)TLB_SIZE << 12))
 #define ITERS 100000u
 
 struct vm {
-	struct hart h;
+	struct jh j;
 	uint8_t prog[4096] __attribute__((aligned(4096)));
 	/* host pages: A, B, C, D, then A's replacements */
 	uint8_t page[6][4096] __attribute__((aligned(4096)));
 	int a_is; /* which page[] backs PAGE_A */
 };
 
-static void *vm_ram_page(void *ctx, uint64_t gpa_page, bool write)
+static void *vm_page(struct jh *jm, uint64_t gpa_page, bool write)
 {
-	struct vm *m = ctx;
+	struct vm *m = jm->user;
 
-	if (gpa_page == RAM_BASE + PROG)
+	if (gpa_page == JH_RAM_BASE + PROG)
 		return m->prog;
 	if (gpa_page == PAGE_A)
 		return m->page[m->a_is];
@@ -56,27 +51,6 @@ static void *vm_ram_page(void *ctx, uint64_t gpa_page, bool write)
 		return m->page[3];
 	return NULL;
 }
-
-static int vm_read(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-		   uint64_t *val)
-{
-	return -1;
-}
-
-static int vm_write(void *ctx, struct hart *h, uint64_t gpa, unsigned size,
-		    uint64_t val)
-{
-	if (gpa != STOP)
-		return -1;
-	hart_request(h, REQ_STOP);
-	return 0;
-}
-
-static const struct cpu_bus_ops vm_ops = {
-	.ram_page = vm_ram_page,
-	.mmio_read = vm_read,
-	.mmio_write = vm_write,
-};
 
 static uint32_t ld(unsigned rd, unsigned rs1, int off)
 {
@@ -103,17 +77,15 @@ static void put(uint8_t *p, uint64_t v)
 }
 
 /* Run the program from its start with x12 = iterations. */
-static void run(struct vm *m, uint64_t iters)
+static int run(struct vm *m, uint64_t iters)
 {
-	m->h.pc = RAM_BASE + PROG;
-	m->h.x[12] = iters;
-	CHECK(hart_run(&m->h) == HART_EXIT_STOP);
+	m->j.h.x[12] = iters;
+	return jh_run(&m->j, JH_RAM_BASE + PROG);
 }
 
 int main(void)
 {
 	static struct vm m;
-	struct cpu_bus bus = { .ops = &vm_ops, .ctx = &m };
 	/* x10 = A, x11 = B, x13 = C, x16 = D; x12 counts down. */
 	const uint32_t prog[] = {
 		ld(5, 10, 0), /* x5 = A[0] */
@@ -137,16 +109,11 @@ int main(void)
 	};
 	struct jit_stats s0, s;
 
-	if (!jit_supported()) {
-		printf("test_jit_victim: no translator on this host, "
-		       "skipped\n");
+	if (jh_no_jit("test_jit_victim"))
 		return 0;
-	}
-	if (hart_init(&m.h, 0, RAM_BASE, &bus) ||
-	    hart_set_engine(&m.h, CPU_ENGINE_JIT)) {
-		printf("FAIL setup\n");
-		return 2;
-	}
+	jh_init(&m.j, 0, CPU_ENGINE_JIT);
+	m.j.page = vm_page;
+	m.j.user = &m;
 	jit_hot = 1;
 	memcpy(m.prog, prog, sizeof(prog));
 	put(m.page[0], 5);
@@ -159,28 +126,28 @@ int main(void)
 	put(m.page[4] + 16, 110);
 	put(m.page[5], 13);
 	put(m.page[5] + 16, 130);
-	m.h.x[10] = PAGE_A;
-	m.h.x[11] = PAGE_B;
-	m.h.x[13] = PAGE_C;
-	m.h.x[16] = PAGE_D;
-	m.h.x[26] = STOP;
+	m.j.h.x[10] = PAGE_A;
+	m.j.h.x[11] = PAGE_B;
+	m.j.h.x[13] = PAGE_C;
+	m.j.h.x[16] = PAGE_D;
+	m.j.h.x[26] = JH_STOP;
 
 	s0 = (struct jit_stats){ 0 };
-	run(&m, ITERS);
-	CHECK(jit_get_stats(&m.h, &s));
-	CHECK(m.h.x[7] == 12);
+	CHECK(run(&m, ITERS) == HART_EXIT_STOP);
+	CHECK(jit_get_stats(&m.j.h, &s));
+	CHECK(m.j.h.x[7] == 12);
 	CHECK(get(m.page[0] + 8) == 12);
 	CHECK(get(m.page[1] + 8) == 1);
-	CHECK(m.h.x[8] == 9);
-	CHECK(m.h.x[15] == 10);
-	CHECK(m.h.x[9] == 50);
+	CHECK(m.j.h.x[8] == 9);
+	CHECK(m.j.h.x[15] == 10);
+	CHECK(m.j.h.x[9] == 50);
 	CHECK(get(m.page[0] + 24) == 50);
 	CHECK(get(m.page[1] + 24) == 70);
 	CHECK(get(m.page[2] + 8) == 9);
 	CHECK(get(m.page[3] + 8) == 10);
-	CHECK(m.h.tlb.load[TLB_SIZE + ((PAGE_A >> 12) & TLB_MASK)].tag ==
+	CHECK(m.j.h.tlb.load[TLB_SIZE + ((PAGE_A >> 12) & TLB_MASK)].tag ==
 	      PAGE_A);
-	CHECK(m.h.tlb.store[TLB_SIZE + ((PAGE_A >> 12) & TLB_MASK)].tag ==
+	CHECK(m.j.h.tlb.store[TLB_SIZE + ((PAGE_A >> 12) & TLB_MASK)].tag ==
 	      PAGE_A);
 	/* Only the first touch of each page and array (and the stop) went
 	 * to the interpreter, not 4 * ITERS evictions. */
@@ -188,27 +155,27 @@ int main(void)
 
 	/* A's page changes while A is the victim: a shootdown's flush. */
 	m.a_is = 4;
-	tlb_flush_gpa(&m.h.tlb, PAGE_A);
+	tlb_flush_gpa(&m.j.h.tlb, PAGE_A);
 	s0 = s;
-	run(&m, ITERS);
-	CHECK(jit_get_stats(&m.h, &s));
-	CHECK(m.h.x[7] == 18);
+	CHECK(run(&m, ITERS) == HART_EXIT_STOP);
+	CHECK(jit_get_stats(&m.j.h, &s));
+	CHECK(m.j.h.x[7] == 18);
 	CHECK(get(m.page[4] + 8) == 18);
 	CHECK(get(m.page[0] + 8) == 12); /* the old page is left alone */
-	CHECK(m.h.x[9] == 110);
+	CHECK(m.j.h.x[9] == 110);
 	CHECK(get(m.page[4] + 24) == 110);
 	CHECK(get(m.page[0] + 24) == 50);
 	CHECK(s.steps - s0.steps < 50);
 
 	/* Again, dropped by sfence.vma's address form. */
 	m.a_is = 5;
-	tlb_flush_va(&m.h.tlb, PAGE_A);
-	run(&m, 3);
-	CHECK(m.h.x[7] == 20);
+	tlb_flush_va(&m.j.h.tlb, PAGE_A);
+	CHECK(run(&m, 3) == HART_EXIT_STOP);
+	CHECK(m.j.h.x[7] == 20);
 	CHECK(get(m.page[5] + 8) == 20);
 	CHECK(get(m.page[4] + 8) == 18);
-	CHECK(m.h.x[9] == 130);
+	CHECK(m.j.h.x[9] == 130);
 
-	hart_destroy(&m.h);
+	jh_destroy(&m.j);
 	return check_done("test_jit_victim");
 }
