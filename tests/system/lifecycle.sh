@@ -33,8 +33,7 @@ cmdline = workload=idle ticks=$((100000 * SLOW))
 INI
 atoll_start "$tmp/run.ini"
 ctl() { (cd "$tmp" && timeout $((10 * SLOW)) "$ATOLL" "$@" --socket "$sock" </dev/null); }
-up() { ctl list >/dev/null 2>&1; }
-wait_until $((10 * SLOW)) up || fail "atoll did not come up"
+atoll_up base # before it, a create could take id 1
 names() { ctl list | awk 'NR > 1 { printf "%s:%s ", $2, $3 }'; }
 
 # A good create, its kernel path relative to the client's directory.
