@@ -11,8 +11,10 @@
 # domain's history from the run's start, and its "set target" control
 # changes the domain's target.
 # Both domains outlive the test however slow the machine (calm sleeps
-# 1,000 s or more, hog runs 100,000 phases): the page's control must find calm
-# alive whenever Chromium gets to click.  atoll ends on the SIGTERM it
+# 1,000 s or more, hog runs 1,000 phases, its most, and then holds until
+# atoll ends): the page's control must find calm alive whenever Chromium
+# gets to click.  (hog had phases=100000, which memhog refuses for
+# phases=4: it ended after half a second.)  atoll ends on the SIGTERM it
 # is sent (status 143).
 # Skipped (exit 77) only when Chromium is not installed.  Usage:
 #   tests/system/http-page.sh ATOLL     (exit status 0 = pass)
@@ -34,7 +36,7 @@ control_socket = $tmp/ctl.sock
 memory = 24M
 maxmem = 32M
 kernel = $os
-cmdline = workload=memhog mib=16 phases=100000 wait_ms=100
+cmdline = workload=memhog mib=16 phases=1000 wait_ms=100 hold=1
 
 [domain calm]
 memory = 16M
