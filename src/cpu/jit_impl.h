@@ -62,13 +62,20 @@ struct jit_rec {
 #define JIT_MAP_BITS 13
 #define JIT_MAP_HEADS (1u << JIT_MAP_BITS)
 #define JIT_MAP_MAX (1u << 14)
-/* Visits to a pc not translated yet, in the page instance gen. */
+/* Visits to a pc not translated yet, in the page instance gen; last: the
+ * hart's count of cold visits (jit.cold_seq) at its latest (pc 0: free). */
 struct jit_cold {
 	uint64_t pc;
 	uint64_t gen;
 	uint32_t seen;
+	uint32_t last;
 };
-#define JIT_COLD_BITS 13 /* counts of cold pcs: 8192, direct-mapped */
+/* Counts of cold pcs: 8192 in sets of two (jit_map.c says why two). */
+#define JIT_COLD_SET_BITS 12
+#define JIT_COLD_WAYS 2
+/* A count not visited for this many cold visits of the hart is stale:
+ * any newcomer may take its way. */
+#define JIT_COLD_IDLE (1u << 14)
 
 /* "No translation starts here": the first instruction is one the
  * translator leaves to the interpreter. */
@@ -122,8 +129,21 @@ struct jit {
 	uint32_t nmap; /* records in use: map[1..nmap] (0: end of chain) */
 	uint32_t heads[JIT_MAP_HEADS]; /* chains by jit_map_hash(pc) */
 	struct jit_rec map[JIT_MAP_MAX];
-	struct jit_cold cold[1u << JIT_COLD_BITS];
+	struct jit_cold cold[JIT_COLD_WAYS << JIT_COLD_SET_BITS];
+	uint32_t cold_seq; /* cold visits counted (wraps) */
 };
+
+/* Fibonacci hashing: the top bits of the product depend on all of pc's. */
+static inline uint32_t jit_hash(uint64_t pc, unsigned bits)
+{
+	return (uint32_t)((pc >> 1) * 0x9e3779b97f4a7c15ULL >> (64 - bits));
+}
+
+/* The set of the cold counts where pc is counted (JIT_COLD_WAYS ways). */
+static inline struct jit_cold *jit_cold_set(struct jit *j, uint64_t pc)
+{
+	return &j->cold[jit_hash(pc, JIT_COLD_SET_BITS) * JIT_COLD_WAYS];
+}
 
 static inline struct jit_entry *jit_slot(struct jit *j, uint64_t pc)
 {
@@ -147,7 +167,8 @@ static inline bool jit_map_full(const struct jit *j)
 void jit_map_clear(struct jit *j);
 /* Count a visit of the dispatcher to pc (in page instance gen), which has
  * no translation; returns the visits counted so far, this one included.
- * A count lost to another cold pc sharing its slot starts again. */
+ * A count lost to another cold pc sharing its set starts again, but pcs
+ * taking turns in one set each reach jit_hot (jit_map.c). */
 unsigned jit_cold_visit(struct jit *j, uint64_t pc, uint64_t gen);
 
 /* jit_translate.c: translate the block at pc, whose page is the hart's

@@ -9,20 +9,18 @@
  * slot is found again, not translated again.  Clearing walks the
  * records, so a flush costs what was translated, not the tables' size;
  *
- * the visits to pcs not translated yet, in a direct-mapped table of
- * their own: before, they were counted in jc's slots, and the first cold
- * pc sharing a slot with a translated block evicted it (docs/jit.md,
- * "The lookup table").
+ * the visits to pcs not translated yet, in a table of their own: before,
+ * they were counted in jc's slots, and the first cold pc sharing a slot
+ * with a translated block evicted it (docs/jit.md, "The lookup table").
+ * The table is two-way: direct-mapped, two pcs that a workload runs in
+ * turn and that shared a slot reset each other's count at every visit and
+ * were interpreted forever (a Linux guest's block I/O: about 45 such
+ * visits of 32 instructions per request, docs/jit.md "Linux's block I/O
+ * path").
  */
 #include "cpu/jit_impl.h"
 
 #if defined(__x86_64__)
-
-/* Fibonacci hashing: the top bits of the product depend on all of pc's. */
-static inline uint32_t jit_hash(uint64_t pc, unsigned bits)
-{
-	return (uint32_t)((pc >> 1) * 0x9e3779b97f4a7c15ULL >> (64 - bits));
-}
 
 static inline uint32_t jit_map_hash(uint64_t pc)
 {
@@ -66,13 +64,40 @@ void jit_map_clear(struct jit *j)
 	j->nmap = 0;
 }
 
+/* The way a newcomer takes in set s: a free one, one whose pc reached
+ * jit_hot (translated since), or a stale one; else the one with fewer
+ * visits, the second on a tie.  So the first way keeps counting while any
+ * number of pcs take turns in the second, reaches jit_hot and makes room;
+ * a count left behind by code that stopped running goes stale instead of
+ * holding its way. */
+static struct jit_cold *jit_cold_victim(struct jit_cold *s, uint32_t seq)
+{
+	for (unsigned w = 0; w < JIT_COLD_WAYS; w++)
+		if (!s[w].pc || s[w].seen >= jit_hot ||
+		    seq - s[w].last > JIT_COLD_IDLE)
+			return &s[w];
+	return s[1].seen <= s[0].seen ? &s[1] : &s[0];
+}
+
 unsigned jit_cold_visit(struct jit *j, uint64_t pc, uint64_t gen)
 {
-	struct jit_cold *c = &j->cold[jit_hash(pc, JIT_COLD_BITS)];
+	struct jit_cold *s = jit_cold_set(j, pc);
+	uint32_t seq = ++j->cold_seq;
+	struct jit_cold *c = 0;
 
+	for (unsigned w = 0; w < JIT_COLD_WAYS; w++)
+		if (s[w].pc == pc)
+			c = &s[w];
+	if (!c)
+		c = jit_cold_victim(s, seq);
 	if (c->pc != pc || c->gen != gen)
-		*c = (struct jit_cold){ pc, gen, 0 };
-	return ++c->seen;
+		*c = (struct jit_cold){ pc, gen, 0, seq };
+	/* A count kept past jit_hot translates pc at once should the code
+	 * cache be flushed (same page instance): hot code stays hot. */
+	if (c->seen < UINT32_MAX)
+		c->seen++;
+	c->last = seq;
+	return c->seen;
 }
 
 #endif

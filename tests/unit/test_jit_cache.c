@@ -7,7 +7,7 @@
  *
  * Two small programs, at pcs A and B chosen so that they share a slot of
  * the table: each adds to a register and stores to a device that stops
- * the hart.  Each hart_run enters the dispatcher once at h->pc, so the
+ * the hart (at the end, four more sharing a set of the cold counts).  Each hart_run enters the dispatcher once at h->pc, so the
  * test decides exactly which pc the dispatcher sees, in what order.
  */
 #include <stdbool.h>
@@ -58,11 +58,79 @@ static uint64_t same_slot(struct jh *m, uint64_t a)
 	exit(1);
 }
 
+/* n pcs at least 16 bytes apart, from JH_RAM_BASE + 0x2000 up, that share
+ * one set of the cold counts (jit_cold_set). */
+static void same_cold_set(struct jh *m, uint64_t *pc, unsigned n)
+{
+	uint64_t end = JH_RAM_BASE + RAM_SIZE;
+
+	for (uint64_t a = JH_RAM_BASE + 0x2000; a + 16 < end; a += 4) {
+		unsigned k = 1;
+
+		pc[0] = a;
+		for (uint64_t b = a + 16; k < n && b + 16 < end; b += 4)
+			if (jit_cold_set(m->h.jit, b) ==
+				    jit_cold_set(m->h.jit, a) &&
+			    b >= pc[k - 1] + 16)
+				pc[k++] = b;
+		if (k == n)
+			return;
+	}
+	FAIL("no %u pcs share a set of the cold counts", n);
+	exit(1);
+}
+
 static void tm_init(struct jh *m)
 {
 	jh_init(m, RAM_SIZE, CPU_ENGINE_JIT);
 	jit_hot = HOT; /* after hart_set_engine: ATOLL_JIT_HOT is ignored */
 	m->h.x[26] = JH_STOP;
+}
+
+/* Cold pcs sharing a set of the cold counts and running in turn are all
+ * translated after a few rounds: direct-mapped, two of them would reset
+ * each other's count at every visit and never be (in a Linux guest, 45
+ * visits of 32 interpreted instructions per block request). */
+static void cold_turns(void)
+{
+	static struct jh m;
+	uint64_t pc[4];
+	struct jit_stats s0, s;
+
+	tm_init(&m);
+	same_cold_set(&m, pc, 4);
+	for (unsigned k = 0; k < 4; k++)
+		put_prog(&m, pc[k], 5 + k, 1);
+
+	/* Three in turn: each translated within a few rounds. */
+	for (int r = 0; r < 3 * HOT; r++)
+		for (unsigned k = 0; k < 3; k++)
+			visit(&m, pc[k]);
+	s0 = stats(&m);
+	CHECK(s0.blocks == 3);
+	for (unsigned k = 0; k < 3; k++)
+		visit(&m, pc[k]);
+	s = stats(&m);
+	CHECK(s.cold == s0.cold); /* none interpreted any more */
+	CHECK(m.h.x[5] == 3 * HOT + 1 && m.h.x[7] == 3 * HOT + 1);
+
+	/* A fresh hart: a count that stops short of HOT (code that ran a
+	 * few times, then no more) holds a way until it is stale; two pcs
+	 * taking turns in the other way are translated after that. */
+	jh_destroy(&m);
+	tm_init(&m);
+	for (unsigned k = 0; k < 4; k++)
+		put_prog(&m, pc[k], 5 + k, 1);
+	for (int r = 0; r < HOT - 1; r++)
+		visit(&m, pc[3]);
+	for (unsigned r = 0; r < JIT_COLD_IDLE / 2 + 4 * HOT; r++) {
+		visit(&m, pc[0]);
+		visit(&m, pc[1]);
+	}
+	s = stats(&m);
+	CHECK(s.blocks == 2);
+	CHECK(s.cold < JIT_COLD_IDLE + 8 * HOT);
+	jh_destroy(&m);
 }
 
 int main(void)
@@ -138,5 +206,6 @@ int main(void)
 	CHECK(s.flushes == s0.flushes + 1);
 
 	jh_destroy(&m);
+	cold_turns();
 	return check_done("test_jit_cache");
 }
