@@ -89,6 +89,11 @@ struct virtio_blk {
 	unsigned unbusy; /* answered, still in io_busy until that decision */
 	unsigned nfree;
 	struct blk_req *free[BLK_INFLIGHT];
+	/* Answered, pages still pinned: unpinned and freed after the
+	 * interrupt decision (blk_interrupt), so the vCPU's wake-up does
+	 * not wait for 256 unpins. */
+	unsigned nanswered;
+	struct blk_req *answered[BLK_INFLIGHT];
 	struct blk_req req[BLK_INFLIGHT];
 };
 
@@ -111,8 +116,9 @@ static bool blk_in_disk(const struct virtio_blk *b, uint64_t sector,
 	return sector <= sectors && (bytes >> 9) <= sectors - sector;
 }
 
-/* Answer request q with status (the data, if any, are in place): the
- * status byte last, then the used ring; the slot is free again. */
+/* Answer request q with status (the data, if any, are in place and the
+ * host is done with its pages): the status byte last, then the used ring;
+ * its pages are unpinned and its slot freed by blk_release. */
 static int blk_answer(struct virtio_blk *b, struct blk_req *q, uint8_t status,
 		      uint32_t used)
 {
@@ -120,7 +126,7 @@ static int blk_answer(struct virtio_blk *b, struct blk_req *q, uint8_t status,
 	const struct virtq_chain *c = &q->chain;
 	int err;
 
-	b->free[b->nfree++] = q;
+	b->answered[b->nanswered++] = q;
 	if (q->busy) {
 		q->busy = false;
 		b->unbusy++;
@@ -159,15 +165,28 @@ static int blk_part(struct virtio_blk *b, struct blk_req *q)
 	return err;
 }
 
-/* A completion (disk_aio_done_fn): the next part, or the answer. */
+/* Unpin the pages of what was answered and free their slots. */
+static void blk_release(struct virtio_blk *b)
+{
+	while (b->nanswered) {
+		struct blk_req *q = b->answered[--b->nanswered];
+
+		virtq_unmap(&b->dev.vq[0], &q->map);
+		b->free[b->nfree++] = q;
+	}
+}
+
+/* A completion (disk_aio_done_fn): the next part, or the answer (its
+ * pages stay pinned until blk_release: the host no longer touches them,
+ * and the interrupt goes first). */
 static void blk_done(void *ctx, void *tag, int res)
 {
 	struct virtio_blk *b = ctx;
 	struct blk_req *q = tag;
 	uint64_t moved = q->map.bytes;
 
-	virtq_unmap(&b->dev.vq[0], &q->map);
 	if (b->dropping || !virtio_dev_live(&b->dev)) {
+		virtq_unmap(&b->dev.vq[0], &q->map);
 		b->free[b->nfree++] = q;
 		if (q->busy) { /* no interrupt will come for it */
 			q->busy = false;
@@ -179,8 +198,11 @@ static void blk_done(void *ctx, void *tag, int res)
 		q->off += moved;
 		q->data += moved;
 		q->left -= moved;
-		if (q->left && (res = blk_part(b, q)) == 0)
-			return;
+		if (q->left) {
+			virtq_unmap(&b->dev.vq[0], &q->map);
+			if ((res = blk_part(b, q)) == 0)
+				return;
+		}
 	}
 	if (!res)
 		atomic_fetch_add(&b->dev.st.bytes, q->bytes);
@@ -290,13 +312,14 @@ static void blk_reap(struct virtio_blk *b)
  * broken queue): their pages are unpinned before the guest reuses them. */
 static void blk_drop_all(struct virtio_blk *b)
 {
+	blk_release(b);
 	b->dropping = true;
 	disk_aio_drain(b->aio, blk_done, b);
 	b->dropping = false;
 }
 
 /* Tell the driver about what was answered since the last look (one
- * interrupt decision for all of it). */
+ * interrupt decision for all of it), then unpin its pages. */
 static void blk_interrupt(struct virtio_blk *b)
 {
 	if (b->pushed) {
@@ -310,6 +333,7 @@ static void blk_interrupt(struct virtio_blk *b)
 		atomic_fetch_sub(b->dev.io_busy, b->unbusy);
 		b->unbusy = 0;
 	}
+	blk_release(b);
 }
 
 /* A pass: answer completions, take new requests while slots are free,

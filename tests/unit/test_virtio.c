@@ -369,6 +369,55 @@ static void test_blk_io_busy(void)
 	drv_free(d);
 }
 
+/* A read's or write's pages stay pinned until its interrupt was raised
+ * and are unpinned after it (the vCPU's wake-up does not wait for the
+ * unpins), and none stays pinned once the device is idle. */
+static _Atomic int pinned_at_raise = -1;
+
+static int buf_pins(void)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < 4; i++)
+		n += (int)atomic_load(
+			&mh.pool.ft[it_p2m(mem, (BUF >> 12) + i).val].refs);
+	return n;
+}
+
+static void pins_set_irq(void *ctx, int level)
+{
+	if (level)
+		atomic_store(&pinned_at_raise, buf_pins());
+	vd_set_irq(ctx, level);
+}
+
+static void test_blk_unpin_after_raise(void)
+{
+	struct vdrv *d = calloc(1, sizeof(*d));
+	struct disk *disk;
+
+	CHECK_EQ(disk_raw_open(img, &disk), 0);
+	d->mem = mem;
+	CHECK_EQ(virtio_blk_create(&d->dev, "virtio-blk@test", mem, disk, false,
+				   pins_set_irq, d),
+		 0);
+	CHECK_EQ(virtio_dev_start(d->dev), 0);
+	CHECK(vd_setup(d, VIRTIO_BIT(VIRTIO_F_VERSION_1), 1, 16));
+	for (uint32_t type = 0; type < 2; type++) { /* read, write */
+		atomic_store(&pinned_at_raise, -1);
+		CHECK_EQ(blk_req(d, type, 16, 4, false), 0);
+		for (int i = 0; i < 10000 && atomic_load(&pinned_at_raise) < 0;
+		     i++)
+			usleep(1000);
+		CHECK_EQ(atomic_load(&pinned_at_raise), 4);
+		for (int i = 0; i < 10000 && buf_pins(); i++)
+			usleep(1000);
+		CHECK_EQ(buf_pins(), 0);
+		vd_wr(d, VIRTIO_MMIO_INTERRUPT_ACK, vd_rd(d, 0x60));
+	}
+	drv_free(d);
+}
+
 /* The latency histogram's median: within its 19 % steps. */
 static void test_lat(void)
 {
@@ -774,8 +823,10 @@ int main(void)
 	setenv("ATOLL_NO_URING", "1", 1); /* the synchronous path too */
 	test_blk_inflight();
 	test_blk_io_busy();
+	test_blk_unpin_after_raise();
 	unsetenv("ATOLL_NO_URING");
 	test_blk_io_busy();
+	test_blk_unpin_after_raise();
 	test_blk_ops();
 	test_blk_readonly();
 	test_event_idx();
