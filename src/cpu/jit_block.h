@@ -44,6 +44,8 @@ enum jk {
 	JK_STORE, /* aux = size */
 	JK_EXT, /* a shift pair fused (jt_fuse): aux = enum jk_ext */
 	JK_AMO, /* aux = size | enum jk_amo << 4 (LR and SC too) */
+	JK_CSR, /* aux = enum op_csr_kind */
+	JK_FENCE, /* a fence x86-TSO needs (writes before reads) */
 };
 
 /* The AMOs translated inline (jit_ops.c's jt_amo). */
@@ -114,7 +116,7 @@ extern const int8_t alloc_order[];
  * but CHAIN and FWD first writes back the registers dirty at its exit.
  * FWD: the taken side of a branch inside the block, which skips
  * `retired` instructions of the path (jit_scan.c). */
-/* HOT: as EXIT, leaving with JIT_EXIT_HOT.  VICTIM: a load or store
+/* HOT, OUT: as EXIT, leaving with JIT_EXIT_HOT, _OUT.  VICTIM: a load or store
  * whose soft-TLB entry missed: try the victim entry (tlb.h; rax and rcx
  * still hold the index and the key), on a hit take its addend into `reg`
  * and go back to `to`, else a STEP stub. */
@@ -125,6 +127,7 @@ enum stub_kind {
 	STUB_SIDE,
 	STUB_FWD,
 	STUB_HOT,
+	STUB_OUT,
 	STUB_VICTIM
 };
 struct stub {
@@ -244,5 +247,18 @@ void jt_store(struct jt *t, const struct insn *in, unsigned size, uint64_t pc,
 /* An AMO (aux: size | enum jk_amo << 4), inline on a store TLB hit. */
 void jt_amo(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
 	    uint32_t retired);
+/* Around a call from generated code: push the caller-saved host registers
+ * that hold guest registers (and one more if needed: an even number keeps
+ * the stack aligned) into saved[], *n of them; pop them again (rax and
+ * rdx, the call's results, are kept). */
+void jt_save_caller(struct jt *t, int *saved, int *n);
+void jt_restore_caller(struct jt *t, const int *saved, int n);
+
+/* jit_sys.c: a CSR instruction (aux: enum op_csr_kind) through the
+ * interpreter's own code, staying in the block unless it must leave. */
+void jt_csr(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
+	    uint32_t retired);
+/* A full fence. */
+void jt_fence(struct jt *t);
 
 #endif

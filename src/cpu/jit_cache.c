@@ -379,6 +379,8 @@ void jit_run(struct hart *h, struct insn *i)
 				i = exec_follow(h, h->pc);
 				if (!i || !jit_interp(h, i, 1))
 					break;
+			} else if (r == JIT_EXIT_OUT) {
+				break;
 			} else if (r != JIT_EXIT_LOOKUP && !hot) {
 				site = r;
 				site_flushes = j->st.flushes;

@@ -20,12 +20,17 @@
  *   JIT_EXIT_STEP    the interpreter runs the instruction at h->pc (one
  *                    the translator left out, or a load/store that missed
  *                    the soft TLB: it takes the slow path there);
+ *   JIT_EXIT_OUT     continue at h->pc after hart_run looked outside (a
+ *                    CSR write that may have enabled an interrupt, or
+ *                    changed translation: as the interpreter leaves its
+ *                    loop after one);
  *   anything else    the executable address of a jmp rel32 that leads to
  *                    h->pc in the same page: patch it once that block
  *                    exists (direct chaining). */
 #define JIT_EXIT_LOOKUP 0
 #define JIT_EXIT_STEP 1
 #define JIT_EXIT_HOT 2
+#define JIT_EXIT_OUT 3
 
 #define JIT_CACHE_SIZE (4u << 20) /* code cache per hart (docs/jit.md) */
 /* The size new code caches get: JIT_CACHE_SIZE, smaller in tests that

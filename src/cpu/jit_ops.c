@@ -50,6 +50,10 @@ static uint64_t jh_mulhsu(uint64_t a, uint64_t b)
 	{                                                                      \
 		name##_4, name##_2, JK_CALL, 0, (void *)fn                     \
 	}
+#define M1(fn, kind, aux)                                                      \
+	{                                                                      \
+		fn, 0, kind, aux, 0                                            \
+	}
 #define MB(name, cc)                                                           \
 	{                                                                      \
 		name##_far_4, name##_far_2, JK_BR, cc, 0                       \
@@ -125,6 +129,16 @@ static const struct jk_map jk_table[] = {
 	M(op_sw, JK_STORE, 4),
 	M(op_sd, JK_STORE, 8),
 	{ op_fence_nop, op_fence_nop, JK_NOP, 0, 0 },
+	{ op_fence, 0, JK_FENCE, 0, 0 },
+	M1(op_csrr, JK_CSR, CSR_KIND_READ),
+	M1(op_csrrw, JK_CSR, CSR_KIND_RW),
+	M1(op_csrrw_nord, JK_CSR, CSR_KIND_RW_NORD),
+	M1(op_csrrs, JK_CSR, CSR_KIND_RS),
+	M1(op_csrrc, JK_CSR, CSR_KIND_RC),
+	M1(op_csrrwi, JK_CSR, CSR_KIND_RWI),
+	M1(op_csrrwi_nord, JK_CSR, CSR_KIND_RWI_NORD),
+	M1(op_csrrsi, JK_CSR, CSR_KIND_RSI),
+	M1(op_csrrci, JK_CSR, CSR_KIND_RCI),
 	{ op_amoadd_w, 0, JK_AMO, 4 | AMO_ADD << 4, 0 },
 	{ op_amoadd_d, 0, JK_AMO, 8 | AMO_ADD << 4, 0 },
 	{ op_amoswap_w, 0, JK_AMO, 4 | AMO_SWAP << 4, 0 },
@@ -461,32 +475,42 @@ void jt_amo(struct jt *t, const struct insn *in, unsigned aux, uint64_t pc,
 	jt_put(t, old, in->rd);
 }
 
-/* Call a helper rax = fn(x[rs1], x[rs2]), keeping the caller-saved host
- * registers that hold guest registers (an even number of pushes keeps
- * the stack aligned); they are saved before the arguments go to rdi and
- * rsi, since rdi may hold one. */
-static void jt_call(struct jt *t, void *fn, unsigned rs1, unsigned rs2)
+void jt_save_caller(struct jt *t, int *saved, int *n)
 {
-	int saved[ALLOC_N + 1], n = 0;
-
+	*n = 0;
 	for (unsigned r = 1; r < JR_N; r++) {
 		int h = H(t, r);
 
 		if ((h >= R8 && h <= R11) || h == RDI)
-			saved[n++] = h;
+			saved[(*n)++] = h;
 	}
-	if (n & 1)
-		saved[n++] = RAX;
-	for (int k = 0; k < n; k++)
+	if (*n & 1)
+		saved[(*n)++] = RAX;
+	for (int k = 0; k < *n; k++)
 		x_push(&t->b, saved[k]);
-	jt_get(t, RSI, rs2); /* first: rs2 may live in rdi */
-	jt_get(t, RDI, rs1);
-	x_call(&t->b, fn);
+}
+
+void jt_restore_caller(struct jt *t, const int *saved, int n)
+{
 	for (int k = n - 1; k >= 0; k--)
 		if (saved[k] != RAX)
 			x_pop(&t->b, saved[k]);
 		else
 			x_pop(&t->b, RCX);
+}
+
+/* Call a helper rax = fn(x[rs1], x[rs2]), keeping the caller-saved host
+ * registers that hold guest registers; they are saved before the
+ * arguments go to rdi and rsi, since rdi may hold one. */
+static void jt_call(struct jt *t, void *fn, unsigned rs1, unsigned rs2)
+{
+	int saved[ALLOC_N + 1], n;
+
+	jt_save_caller(t, saved, &n);
+	jt_get(t, RSI, rs2); /* first: rs2 may live in rdi */
+	jt_get(t, RDI, rs1);
+	x_call(&t->b, fn);
+	jt_restore_caller(t, saved, n);
 }
 
 /* rax = the division or remainder (aux: enum DIV_*) of x[rs1] by x[rs2],

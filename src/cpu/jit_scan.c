@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cpu/jit_block.h"
+#include "cpu/ops.h"
 
 #if defined(__x86_64__)
 
@@ -85,10 +86,13 @@ static uint64_t jt_reads(const struct jt_insn *k)
 
 	switch (k->m->kind) {
 	case JK_NOP:
+	case JK_FENCE:
 	case JK_LI:
 	case JK_AUIPC:
 	case JK_J:
 	case JK_JAL: return 0;
+	case JK_CSR: /* a source register, not a uimm */
+		return k->m->aux < CSR_KIND_READ ? 1ULL << in->rs1 : 0;
 	case JK_MV:
 	case JK_ALUI:
 	case JK_SLTI:
@@ -109,6 +113,7 @@ static uint64_t jt_writes(const struct jt_insn *k)
 {
 	switch (k->m->kind) {
 	case JK_NOP:
+	case JK_FENCE:
 	case JK_J:
 	case JK_BR:
 	case JK_STORE: return 0;

@@ -213,6 +213,7 @@ static void jt_emit_stubs(struct jt *t)
 			jt_leave(t, s->pc,
 				 s->kind == STUB_STEP  ? JIT_EXIT_STEP
 				 : s->kind == STUB_HOT ? JIT_EXIT_HOT
+				 : s->kind == STUB_OUT ? JIT_EXIT_OUT
 						       : JIT_EXIT_LOOKUP);
 			break;
 		}
@@ -406,6 +407,8 @@ static bool jt_emit_insn(struct jt *t, unsigned k, uint32_t base)
 	case JK_LOAD: jt_load(t, &e->in, m->aux, e->pc, n); break;
 	case JK_STORE: jt_store(t, &e->in, m->aux, e->pc, n); break;
 	case JK_AMO: jt_amo(t, &e->in, m->aux, e->pc, n); break;
+	case JK_CSR: jt_csr(t, &e->in, m->aux, e->pc, n); break;
+	case JK_FENCE: jt_fence(t); break;
 	default: jt_alu(t, m, &e->in, e->pc); break;
 	}
 	return true;

@@ -299,6 +299,12 @@ enum op_csr_kind {
 	CSR_KIND_RSI,
 	CSR_KIND_RCI,
 };
+/* What a CSR instruction of kind does to csr with source value src (x[rs1]
+ * or the uimm): the read (unless a NORD kind), the write (unless READ);
+ * *old = the value read (0 if none).  0, or EXC_ILLEGAL with nothing
+ * written.  The interpreter's handlers and the translator's share it. */
+int op_csr_apply(struct hart *h, unsigned csr, enum op_csr_kind kind,
+		 uint64_t src, uint64_t *old);
 OP_DECL(op_csrrw);
 OP_DECL(op_csrrw_nord);
 OP_DECL(op_csrrs);

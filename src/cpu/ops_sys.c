@@ -26,26 +26,35 @@ OP_ATTR struct insn *op_csrr(struct hart *h, struct insn *i)
 	return insn_next(i, 4);
 }
 
+int op_csr_apply(struct hart *h, unsigned csr, enum op_csr_kind kind,
+		 uint64_t src, uint64_t *old)
+{
+	uint64_t val;
+
+	*old = 0;
+	if (kind != CSR_KIND_RW_NORD && kind != CSR_KIND_RWI_NORD &&
+	    csr_read(h, csr, old))
+		return EXC_ILLEGAL;
+	switch (kind) {
+	case CSR_KIND_READ: return 0;
+	case CSR_KIND_RS:
+	case CSR_KIND_RSI: val = *old | src; break;
+	case CSR_KIND_RC:
+	case CSR_KIND_RCI: val = *old & ~src; break;
+	default: val = src; break;
+	}
+	return csr_write(h, csr, val);
+}
+
 /* Every form that writes: read (unless rd = x0 for csrrw/csrrwi), compute,
  * write, then rd, then leave the loop. */
 static struct insn *csr_rmw(struct hart *h, struct insn *i,
 			    enum op_csr_kind kind)
 {
-	unsigned csr = (unsigned)i->imm;
-	bool imm = kind >= CSR_KIND_RWI;
-	uint64_t src = imm ? i->rs3 : RS1, old = 0, val;
+	uint64_t old;
 
-	if (kind != CSR_KIND_RW_NORD && kind != CSR_KIND_RWI_NORD &&
-	    csr_read(h, csr, &old))
-		return insn_illegal(h, i);
-	switch (kind) {
-	case CSR_KIND_RS:
-	case CSR_KIND_RSI: val = old | src; break;
-	case CSR_KIND_RC:
-	case CSR_KIND_RCI: val = old & ~src; break;
-	default: val = src; break;
-	}
-	if (csr_write(h, csr, val))
+	if (op_csr_apply(h, (unsigned)i->imm, kind,
+			 kind >= CSR_KIND_RWI ? i->rs3 : RS1, &old))
 		return insn_illegal(h, i);
 	RD = old;
 	return leave_next(h, i);

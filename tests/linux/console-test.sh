@@ -30,37 +30,28 @@ cat >"$tmp/con.ini" <<-INI
 	virtio = console
 INI
 atoll_start "$tmp/con.ini"
-for _ in $(seq $((1200 * SLOW))); do
-	grep -q "atoll-linux: ready" "$tmp/out" 2>/dev/null && break
-	kill -0 "$atoll_pid" 2>/dev/null || break
-	sleep 0.1
-done
-grep -q "atoll-linux: ready" "$tmp/out" ||
+ready() { grep -q "atoll-linux: ready" "$tmp/out"; }
+wait_until $((120 * SLOW)) ready ||
 	fail "no prompt on hvc0 (atoll-linux: ready)"
 
 # The client: a server, Ctrl-C once it listens, one command, then poweroff
-# once its output came back (the client's stdin stays open until then: no
-# fixed wait decides).  Without Ctrl-C reaching the server, the command
-# would be the server's input and never come back.
+# once its output came back (the client's stdin stays open until then, and
+# after poweroff until the domain has ended: no fixed wait decides).
+# Without Ctrl-C reaching the server, the command would be the server's
+# input and never come back.
+shows() { grep -q "$1" "$tmp/con.out" 2>/dev/null; }
+prompt() { [ "$(tail -c 7 "$tmp/con.out")" = "atoll# " ]; }
+ended() { ! kill -0 "$atoll_pid" 2>/dev/null; }
 {
 	printf 'net tcp-echo 7\n'
-	for _ in $(seq $((300 * SLOW))); do
-		grep -q "listening on tcp 7" "$tmp/con.out" 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_until $((30 * SLOW)) shows "listening on tcp 7"
 	printf '\003'
-	for _ in $(seq $((300 * SLOW))); do # the prompt again, after ^C
-		[ "$(tail -c 7 "$tmp/con.out")" = "atoll# " ] && break
-		sleep 0.1
-	done
+	wait_until $((30 * SLOW)) prompt # the prompt again, after ^C
 	printf 'echo %s\n' "$token"
-	for _ in $(seq $((300 * SLOW))); do
-		grep -q "^$token" "$tmp/con.out" 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_until $((30 * SLOW)) shows "^$token"
 	printf 'poweroff\n'
-	sleep $((10 * SLOW)) # the domain ends; the client leaves with it
-} | timeout $((120 * SLOW)) "$ATOLL" console --socket "$sock" lin \
+	wait_until $((60 * SLOW)) ended # the client leaves with the domain
+} | timeout $((180 * SLOW)) "$ATOLL" console --socket "$sock" lin \
 	>"$tmp/con.out" 2>"$tmp/con.err"
 tr -d '\r' <"$tmp/con.out" | grep -q "^$token\$" ||
 	fail "the command's output did not come back: $(head -c 300 "$tmp/con.out")"

@@ -28,12 +28,8 @@ cat >"$tmp/sd.ini" <<-INI
 	disk = [ '$tmp/root.img,raw,vda,rw' ]
 INI
 atoll_start "$tmp/sd.ini"
-for _ in $(seq $((1200 * SLOW))); do
-	grep -q "memhog: pass 1:" "$tmp/out" 2>/dev/null && break
-	kill -0 "$atoll_pid" 2>/dev/null || break
-	sleep 0.1
-done
-grep -q "memhog: pass 1:" "$tmp/out" || fail "the hog did not start"
+hog_runs() { grep -q "memhog: pass 1:" "$tmp/out"; }
+wait_until $((120 * SLOW)) hog_runs || fail "the hog did not start"
 grep -q "atoll-linux: no power key" "$tmp/out" && fail "init found no power key"
 
 timeout $((180 * SLOW)) "$ATOLL" shutdown --socket "$sock" \

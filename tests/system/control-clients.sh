@@ -40,18 +40,7 @@ ini "control_socket = $sock" "$tmp/swap1" >"$tmp/a.ini"
 atoll_start "$tmp/a.ini"
 # Up: the socket answers and lists the domain (atoll run listens before
 # it has created its domains: a loaded machine showed an empty list).
-up() {
-	timeout 5 "$ATOLL" list --socket "$sock" 2>/dev/null | grep -q calm
-}
-wait_until() { # SECS CMD...
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-wait_until $((20 * SLOW)) up || fail "atoll did not come up on $sock"
+atoll_up calm
 
 # 50 silent clients, held open while we ask.
 mkfifo "$tmp/ready"
@@ -97,7 +86,7 @@ echo "second atoll refused: $(cat "$tmp/err2")"
 [ -e "$tmp/swap2" ] && fail "second atoll created its swap file"
 [ "$(stat -c %i "$sock")" = "$ino" ] ||
 	fail "second atoll replaced the first one's socket file"
-up || fail "the first atoll stopped answering after the second one"
+atoll_lists calm || fail "the first atoll stopped answering after the second one"
 
 grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 # kill -9: the socket file stays, stale; the next atoll replaces it.
@@ -106,8 +95,7 @@ wait "$atoll_pid" 2>/dev/null
 atoll_pid=
 [ -S "$sock" ] || fail "no stale socket left by kill -9 (test premise)"
 atoll_start "$tmp/a.ini"
-wait_until $((20 * SLOW)) up ||
-	fail "a new atoll did not replace the stale socket: $(cat "$tmp/err")"
+atoll_up calm # fails unless the new atoll replaced the stale socket
 echo "stale socket of a killed atoll replaced"
 atoll_stop >/dev/null
 grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
@@ -129,10 +117,11 @@ live_up() { [ -S "$XDG_RUNTIME_DIR/atoll/atoll-4243.sock" ]; }
 wait_until $((10 * SLOW)) live_up || fail "no live socket made"
 ini "" "$tmp/swap3" >"$tmp/c.ini"
 atoll_start "$tmp/c.ini"
-dflt() { # NAME: the default socket answers and lists NAME
-	timeout 5 "$ATOLL" list >"$tmp/list" 2>&1 && grep -q "$1" "$tmp/list"
+dflt() { # NAME: the default socket answers and lists NAME running
+	timeout $((10 * SLOW)) "$ATOLL" list >"$tmp/list" 2>&1 &&
+		grep -Eq "^ *[0-9]+ +$1 +running" "$tmp/list"
 }
-wait_until $((20 * SLOW)) dflt calm ||
+wait_until $((60 * SLOW)) dflt calm ||
 	fail "atoll list found no atoll run on the default socket:" \
 		"$(cat "$tmp/list")"
 [ -e "$XDG_RUNTIME_DIR/atoll/atoll-4242.sock" ] &&
@@ -151,7 +140,7 @@ grep -Eq 'Sanitizer|runtime error' "$tmp/err" && fail "sanitizer report"
 "$ATOLL" boot --append "workload=idle ticks=$((100000 * SLOW))" "$os" \
 	</dev/null >"$tmp/out" 2>"$tmp/err" &
 atoll_pid=$!
-wait_until $((20 * SLOW)) dflt boot ||
+wait_until $((60 * SLOW)) dflt boot ||
 	fail "atoll list found no atoll boot on the default socket:" \
 		"$(cat "$tmp/list")"
 grep -q boot "$tmp/list" || fail "atoll list (boot): $(cat "$tmp/list")"

@@ -53,8 +53,9 @@ while True:
 PY
 squatter=$!
 trap 'kill "$squatter" 2>/dev/null; sys_cleanup' EXIT
-for _ in $(seq 100); do [ -S "$sq" ] && [ -e "$tmp/shared/got" ] && break; sleep 0.1; done
-[ -S "$sq" ] || fail "the squatter did not listen (test premise)"
+listening() { [ -S "$sq" ] && [ -e "$tmp/shared/got" ]; }
+wait_until $((20 * SLOW)) listening ||
+	fail "the squatter did not listen (test premise)"
 
 refused() { # WHAT EXPECT VERB ARGS...: exit 2, one line matching EXPECT
 	local what=$1 expect=$2
@@ -84,10 +85,11 @@ echo "the client refused both squatted sockets; nothing reached them"
 
 # atoll refuses a client of another uid, whatever the socket's mode.
 mkdir -m 755 "$tmp/srv"
+sock=$tmp/srv/ctl.sock
 cat >"$tmp/a.ini" <<INI
 [host]
 machine_memory = 16M
-control_socket = $tmp/srv/ctl.sock
+control_socket = $sock
 
 [domain calm]
 memory = 8M
@@ -95,13 +97,11 @@ kernel = $os
 cmdline = workload=idle ticks=$((100000 * SLOW))
 INI
 atoll_start "$tmp/a.ini"
-up() { timeout 5 "$ATOLL" list --socket "$tmp/srv/ctl.sock" >/dev/null 2>&1; }
-for _ in $(seq $((200 * SLOW))); do up && break; sleep 0.1; done
-up || fail "atoll did not come up"
-[ "$(stat -c %a "$tmp/srv/ctl.sock")" = 600 ] ||
-	fail "socket mode $(stat -c %a "$tmp/srv/ctl.sock"), want 600"
-chmod 666 "$tmp/srv/ctl.sock"
-reply=$(as_nobody "$py" - "$tmp/srv/ctl.sock" <<'PY'
+atoll_up calm
+[ "$(stat -c %a "$sock")" = 600 ] ||
+	fail "socket mode $(stat -c %a "$sock"), want 600"
+chmod 666 "$sock"
+reply=$(as_nobody "$py" - "$sock" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.settimeout(10)
@@ -117,9 +117,9 @@ case $reply in
 "(closed"*) ;;
 *) fail "atoll answered uid $nobody: $reply" ;;
 esac
-up || fail "atoll stopped answering its own uid"
-timeout 5 "$ATOLL" list --socket "$tmp/srv/ctl.sock" | grep -q running ||
-	fail "the domain did not survive the foreign client"
+atoll_lists calm || fail "after the foreign client, atoll does not answer" \
+	"its own uid or calm is not running:" \
+	"$(timeout $((10 * SLOW)) "$ATOLL" list --socket "$sock" 2>&1)"
 grep -q "refused a client of uid $nobody" "$tmp/err" ||
 	fail "the refusal was not logged: $(cat "$tmp/err")"
 echo "atoll refused a client of uid $nobody: $reply"

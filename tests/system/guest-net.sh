@@ -86,7 +86,11 @@ cmdline = balloon=0 workload=udpecho port=7 count=1000 idle=300
 net = yes
 EOF
 atoll_start "$tmp/nat.cfg"
-timeout 60 python3 - "$port" <<'EOF' >"$tmp/udp.out" 2>&1
+# The datagrams once the guest listens: retransmission covers a lost one,
+# not the guest's boot.
+listens() { tr -d '\r' <"$tmp/out" | grep -q "^udpecho: listening"; }
+wait_until $((60 * SLOW)) listens || fail "nat: udpecho did not listen"
+timeout $((60 * SLOW)) python3 - "$port" <<'EOF' >"$tmp/udp.out" 2>&1
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(0.3)

@@ -68,16 +68,16 @@ ballooned() {
 		grep -o '"ballooned":[0-9]*' | cut -d: -f2
 }
 
-# wait_ballooned OP N: until ballooned OP N (-ge/-le), at most 60 s; the
-# count in $b.  (Not in a command substitution: fail must end the test.)
+# wait_ballooned OP N: until ballooned OP N (-ge/-le), at most 60 s x
+# SLOW; the count in $b.  (Not in a command substitution: fail must end
+# the test.)
+is_ballooned() {
+	b=$(ballooned)
+	[ -n "$b" ] && [ "$b" "$1" "$2" ]
+}
 wait_ballooned() {
-	local end=$((SECONDS + 60))
-	while [ $SECONDS -lt $end ]; do
-		b=$(ballooned)
-		[ -n "$b" ] && [ "$b" "$1" "$2" ] && return 0
-		sleep 0.2
-	done
-	fail "balloon: ballooned frames ${b:-?}, want $1 $2"
+	wait_until $((60 * SLOW)) is_ballooned "$@" ||
+		fail "balloon: ballooned frames ${b:-?}, want $1 $2"
 }
 
 # The memhog holds after its last phase (hold=1) until told: the domain
@@ -96,7 +96,7 @@ b2=$b
 {
 	printf 'end\n'
 	sleep 0.5
-} | timeout 15 "$ATOLL" console --socket "$sock" hog >/dev/null 2>&1
+} | timeout $((15 * SLOW)) "$ATOLL" console --socket "$sock" hog >/dev/null 2>&1
 atoll_wait
 rc=$?
 [ $rc = 0 ] || fail "balloon: atoll run exit status $rc"

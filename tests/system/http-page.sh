@@ -11,8 +11,10 @@
 # domain's history from the run's start, and its "set target" control
 # changes the domain's target.
 # Both domains outlive the test however slow the machine (calm sleeps
-# 1,000 s or more, hog runs 100,000 phases): the page's control must find calm
-# alive whenever Chromium gets to click.  atoll ends on the SIGTERM it
+# 1,000 s or more, hog runs 1,000 phases, its most, and then holds until
+# atoll ends): the page's control must find calm alive whenever Chromium
+# gets to click.  (hog had phases=100000, which memhog refuses for
+# phases=4: it ended after half a second.)  atoll ends on the SIGTERM it
 # is sent (status 143).
 # Skipped (exit 77) only when Chromium is not installed.  Usage:
 #   tests/system/http-page.sh ATOLL     (exit status 0 = pass)
@@ -34,7 +36,7 @@ control_socket = $tmp/ctl.sock
 memory = 24M
 maxmem = 32M
 kernel = $os
-cmdline = workload=memhog mib=16 phases=100000 wait_ms=100
+cmdline = workload=memhog mib=16 phases=1000 wait_ms=100 hold=1
 
 [domain calm]
 memory = 16M
@@ -42,24 +44,29 @@ maxmem = 16M
 kernel = $os
 cmdline = workload=idle ticks=$((100000 * SLOW))
 INI
+sock=$tmp/ctl.sock
 "$ATOLL" run --http "$port" "$tmp/web.ini" </dev/null >"$tmp/out" \
 	2>"$tmp/err" &
 atoll_pid=$!
-for _ in $(seq 100); do
-	grep -q "live chart on" "$tmp/err" && break
-	sleep 0.1
-done
+# The page's line comes before the domains exist (src/cli/run.c): wait
+# for them, then for a history of two samples at least (checked below).
+atoll_up hog calm
+url=http://127.0.0.1:$port
 page=$(grep -o "http://127.0.0.1:$port/?token=[0-9a-f]*" "$tmp/err")
 [ ${#page} = $((${#port} + 57)) ] ||
 	fail "no 'live chart' line with a 32-digit token: $(cat "$tmp/err")"
 token=${page##*=}
+samples() { # N: the history has N samples or more
+	[ "$(curl -s "$url/history.json?token=$token" | jq '.t_ms | length')" \
+		-ge "$1" ] 2>/dev/null
+}
+wait_until $((20 * SLOW)) samples 2 || fail "fewer than 2 samples in history"
 # Bound to loopback only: not reachable on another local address.
 ss -Hltn "sport = :$port" | grep -q "127.0.0.1:$port" ||
 	fail "--http $port does not listen on 127.0.0.1: $(ss -Hltn)"
 ss -Hltn "sport = :$port" | grep -qv "127.0.0.1:$port" &&
 	fail "--http $port listens beyond 127.0.0.1: $(ss -Hltn)"
 
-url=http://127.0.0.1:$port
 python3 - "$url" "$token" "$SLOW" <<'PY' || fail "stats.json, history, token or a bad request: see above"
 import json, socket, sys, time, urllib.request, urllib.error
 url, token, slow = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -113,7 +120,7 @@ grep -q -- "--http: .*505" "$tmp/err" || fail "bad request not logged"
 
 # Second atoll on the same port: refused before anything starts.
 sed "s|$tmp/ctl.sock|$tmp/ctl2.sock|" "$tmp/web.ini" >"$tmp/web2.ini"
-timeout 10 "$ATOLL" run --http "$port" "$tmp/web2.ini" </dev/null \
+timeout $((10 * SLOW)) "$ATOLL" run --http "$port" "$tmp/web2.ini" </dev/null \
 	>"$tmp/out2" 2>"$tmp/err2"
 rc=$?
 [ $rc = 2 ] || fail "port in use: exit status $rc, want 2"
@@ -124,16 +131,7 @@ rc=$?
 
 # The page opened late (a few samples into the run) in headless Chromium:
 # every domain's panel starts at the run's start, and "set target" works.
-wait_until() { # SECS CMD...
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
-samples() { [ "$(curl -s "$url/history.json?token=$token" | jq '.t_ms | length')" -ge 6 ]; }
-wait_until $((20 * SLOW)) samples || fail "fewer than 6 samples in history"
+wait_until $((20 * SLOW)) samples 6 || fail "fewer than 6 samples in history"
 SLOW=$SLOW timeout $((120 * SLOW)) python3 "$(dirname "$0")/lib/page.py" \
 	"$page" calm 12 >"$tmp/page" 2>&1 || fail "page: $(tail -n 3 "$tmp/page")"
 cat "$tmp/page"
@@ -146,7 +144,7 @@ for d in hog calm; do
 done
 grep -q "^result mem-set calm: done" "$tmp/page" ||
 	fail "the control did not answer done: $(grep '^result' "$tmp/page")"
-got=$(timeout 5 "$ATOLL" stats --json calm --socket "$tmp/ctl.sock" |
+got=$(timeout $((10 * SLOW)) "$ATOLL" stats --json calm --socket "$sock" |
 	jq -r '.domains[0].mem | "\(.target) \(.target_set_by)"')
 [ "$got" = "3072 user" ] || fail "calm's target after the page's control: $got"
 n=$points

@@ -11,6 +11,8 @@ guest=$(dirname "$atoll")/guest
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+# shellcheck source=tests/system/lib/wait.bash
+source "$(dirname "$0")/lib/wait.bash"
 
 fail() {
 	echo "FAIL: $*"
@@ -21,7 +23,7 @@ fail() {
 run() {
 	local name=$1 status
 	shift
-	timeout 120 "$@" >"$tmp/$name.out" 2>&1
+	timeout $((120 * SLOW)) "$@" >"$tmp/$name.out" 2>&1
 	status=$?
 	if [ $status -ne 0 ] || grep -q FAIL "$tmp/$name.out"; then
 		fail "$name: exit status $status"

@@ -14,6 +14,8 @@ elf=$(dirname "$atoll")/guest/io-ata.elf
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+# shellcheck source=tests/system/lib/wait.bash
+source "$(dirname "$0")/lib/wait.bash"
 
 fail() {
 	echo "FAIL: $*"
@@ -24,7 +26,7 @@ fail() {
 img=$tmp/disk.img
 truncate -s 1536K "$img" # 3072 sectors
 
-timeout 60 "$atoll" boot --disk "$img" --append sectors=3072 \
+timeout $((60 * SLOW)) "$atoll" boot --disk "$img" --append sectors=3072 \
 	--dtb-out "$tmp/disk.dtb" "$elf" </dev/null >"$tmp/ata.out" 2>&1 ||
 	fail "guest: exit status $?"
 grep -q "^pv-ata: 21 checks, 0 failed" "$tmp/ata.out" ||
@@ -52,7 +54,7 @@ compat=$(fdtget "$tmp/disk.dtb" /soc/ata@10020000 compatible 2>&1)
 [ "$compat" = "atoll,ata-pio" ] || fail "fdt: compatible is '$compat'"
 reg=$(fdtget -tx "$tmp/disk.dtb" /soc/ata@10020000 reg 2>&1)
 [ "$reg" = "0 10020000 0 1000" ] || fail "fdt: reg is '$reg'"
-timeout 20 "$atoll" boot --dtb-out "$tmp/nodisk.dtb" "$elf" </dev/null \
+timeout $((20 * SLOW)) "$atoll" boot --dtb-out "$tmp/nodisk.dtb" "$elf" </dev/null \
 	>"$tmp/nodisk.out" 2>&1
 [ -s "$tmp/nodisk.dtb" ] || fail "no device tree written without a disk"
 fdtget "$tmp/nodisk.dtb" /soc/ata@10020000 compatible >/dev/null 2>&1 &&

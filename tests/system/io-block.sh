@@ -17,6 +17,8 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 fails=0
+# shellcheck source=tests/system/lib/wait.bash
+source "$(dirname "$0")/lib/wait.bash"
 
 fail() {
 	echo "FAIL: $*"
@@ -27,7 +29,7 @@ fail() {
 img=$tmp/disk.img
 truncate -s 1M "$img"
 
-timeout 60 "$atoll" boot --disk "$img" "$elf" </dev/null \
+timeout $((60 * SLOW)) "$atoll" boot --disk "$img" "$elf" </dev/null \
 	>"$tmp/write.out" 2>&1 || fail "write: exit status $?"
 grep -q "^pv-blk: 27 checks, 0 failed" "$tmp/write.out" ||
 	fail "write: no clean summary"
@@ -55,10 +57,8 @@ truncate -s 1M "$tmp/k.img"
 "$atoll" boot --disk "$tmp/k.img" --append mode=hang "$elf" \
 	</dev/null >"$tmp/kill.out" 2>&1 &
 pid=$!
-for _ in $(seq 400); do
-	grep -q "^pvblk: flushed" "$tmp/kill.out" && break
-	sleep 0.05
-done
+flushed() { grep -q "^pvblk: flushed" "$tmp/kill.out"; }
+wait_until $((60 * SLOW)) flushed # checked below, after the kill
 {
 	kill -9 $pid
 	wait $pid
@@ -81,13 +81,15 @@ kernel = $elf
 cmdline = mode=read
 disk = $img
 EOF2
-timeout 60 "$atoll" run "$tmp/read.ini" </dev/null >"$tmp/read.out" 2>&1 ||
+timeout $((60 * SLOW)) "$atoll" run "$tmp/read.ini" </dev/null \
+	>"$tmp/read.out" 2>&1 ||
 	fail "read: exit status $?"
 grep -q "pv-blk: 9 checks, 0 failed" "$tmp/read.out" ||
 	fail "read: the second domain did not read the pattern back"
 
 sed "s|^disk = .*|disk = $tmp/missing.img|" "$tmp/read.ini" >"$tmp/bad.ini"
-timeout 20 "$atoll" run "$tmp/bad.ini" </dev/null >"$tmp/bad.out" 2>&1
+timeout $((20 * SLOW)) "$atoll" run "$tmp/bad.ini" </dev/null \
+	>"$tmp/bad.out" 2>&1
 rc=$?
 [ $rc = 2 ] || fail "missing image: exit status $rc, want 2"
 grep -q "bad.ini:9: disk: cannot open" "$tmp/bad.out" ||

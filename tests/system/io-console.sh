@@ -15,6 +15,8 @@ elf=$(dirname "$atoll")/guest/io-pv-cons.elf
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+# shellcheck source=tests/system/lib/wait.bash
+source "$(dirname "$0")/lib/wait.bash"
 
 fail() {
 	echo "FAIL: $*"
@@ -46,7 +48,7 @@ disconnects() {
 
 [ -f "$elf" ] || { fail "$elf not built (tests/io/io.mk)"; exit 1; }
 
-timeout 60 "$atoll" boot "$elf" </dev/null >"$tmp/alone.out" 2>&1 ||
+timeout $((60 * SLOW)) "$atoll" boot "$elf" </dev/null >"$tmp/alone.out" 2>&1 ||
 	fail "alone: exit status $?"
 check alone ""
 disconnects alone 1
@@ -65,7 +67,7 @@ memory = 16M
 maxmem = 16M
 kernel = $elf
 EOF2
-timeout 60 "$atoll" run "$tmp/two.ini" </dev/null >"$tmp/two.out" 2>&1 ||
+timeout $((60 * SLOW)) "$atoll" run "$tmp/two.ini" </dev/null >"$tmp/two.out" 2>&1 ||
 	fail "two: exit status $?"
 check two "left| "
 check two "right| "

@@ -17,6 +17,8 @@ elf=$(dirname "$atoll")/guest/io-pv-net.elf
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+# shellcheck source=tests/system/lib/wait.bash
+source "$(dirname "$0")/lib/wait.bash"
 
 fail() {
 	echo "FAIL: $*"
@@ -43,7 +45,7 @@ kernel = $elf
 net = yes
 mac = 02:00:00:00:00:0b
 EOF2
-timeout 60 "$atoll" run "$tmp/pair.ini" </dev/null >"$tmp/pair.out" 2>&1 ||
+timeout $((60 * SLOW)) "$atoll" run "$tmp/pair.ini" </dev/null >"$tmp/pair.out" 2>&1 ||
 	fail "pair: exit status $?"
 grep -q "a| pv-net: 27 checks, 0 failed" "$tmp/pair.out" ||
 	fail "pair: domain a has no clean summary"
@@ -65,13 +67,13 @@ n=$(grep -c '^atoll: pvdev: domain 1 net 0: tx req_prod .*: disconnected$' \
 n=$(grep -c 'disconnected' "$tmp/pair.out")
 [ "$n" = 1 ] || fail "pair: $n lines say disconnected, want 1"
 
-timeout 20 "$atoll" boot --net --append mode=connect "$elf" </dev/null \
+timeout $((20 * SLOW)) "$atoll" boot --net --append mode=connect "$elf" </dev/null \
 	>"$tmp/boot.out" 2>&1 || fail "boot --net: exit status $?"
 grep -q "^pvnet: mac 02:a7:0d:00:01:00$" "$tmp/boot.out" ||
 	fail "boot --net: no default MAC"
 grep -q "^pv-net: 6 checks, 0 failed" "$tmp/boot.out" ||
 	fail "boot --net: no clean summary"
-timeout 20 "$atoll" boot --append mode=nonet "$elf" </dev/null \
+timeout $((20 * SLOW)) "$atoll" boot --append mode=nonet "$elf" </dev/null \
 	>"$tmp/nonet.out" 2>&1 || fail "no net: exit status $?"
 grep -q "^pv-net: 4 checks, 0 failed" "$tmp/nonet.out" ||
 	fail "no net: connecting did not fail with -ENODEV"
@@ -79,7 +81,7 @@ grep -q "^pv-net: 4 checks, 0 failed" "$tmp/nonet.out" ||
 # Configuration errors: exit 2 and one line naming file:line:key.
 bad_config() { # NAME SED-SCRIPT EXPECTED-TEXT
 	sed "$2" "$tmp/pair.ini" >"$tmp/$1.ini"
-	timeout 20 "$atoll" run "$tmp/$1.ini" </dev/null >"$tmp/$1.out" 2>&1
+	timeout $((20 * SLOW)) "$atoll" run "$tmp/$1.ini" </dev/null >"$tmp/$1.out" 2>&1
 	local rc=$?
 	[ $rc = 2 ] || fail "$1: exit status $rc, want 2"
 	grep -q "$1.ini:$3" "$tmp/$1.out" || fail "$1: no '$3' error"

@@ -12,6 +12,8 @@ guest=$(dirname "$atoll")/guest
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+# shellcheck source=tests/system/lib/wait.bash
+source "$(dirname "$0")/lib/wait.bash"
 
 fail() {
 	echo "FAIL: $*"
@@ -23,7 +25,7 @@ fail() {
 run() {
 	local name=$1 want=$2 status
 	shift 2
-	timeout 120 "$@" </dev/null >"$tmp/$name.out" 2>&1
+	timeout $((120 * SLOW)) "$@" </dev/null >"$tmp/$name.out" 2>&1
 	status=$?
 	if [ $status -ne 0 ] || grep -q FAIL "$tmp/$name.out" ||
 		[ "$(grep -c ' 0 failed' "$tmp/$name.out")" != "$want" ]; then

@@ -18,6 +18,8 @@ kernel=$(dirname "$atoll")/linux/Image
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+# shellcheck source=tests/system/lib/wait.bash
+source "$(dirname "$0")/lib/wait.bash"
 
 fail() {
 	echo "FAIL: $*"
@@ -62,7 +64,7 @@ cp "$tmp/q.img" "$tmp/a.img"
 run() {
 	local name=$1 img=$2
 	shift 2
-	timeout 300 "$@" -machine virt -m 256M -nographic -no-reboot \
+	timeout $((300 * SLOW)) "$@" -machine virt -m 256M -nographic -no-reboot \
 		-kernel "$kernel" -initrd "$tmp/initrd" \
 		-append "console=ttyS0 panic=-1" \
 		-drive file="$img",format=raw,if=none,id=d0 \
@@ -99,7 +101,7 @@ memory = 128M
 disk = [ '$tmp/r.img,raw,vda,rw' ]
 virtio = rng, balloon
 EOF2
-timeout 300 "$atoll" run --stats "$tmp/lin.ini" </dev/null >"$tmp/run.log" 2>&1 ||
+timeout $((300 * SLOW)) "$atoll" run --stats "$tmp/lin.ini" </dev/null >"$tmp/run.log" 2>&1 ||
 	fail "atoll run with the balloon: exit status $?"
 grep -q "virtio-linux: balloon inflated ok" "$tmp/run.log" ||
 	fail "the guest's balloon did not inflate"

@@ -25,16 +25,16 @@ control_socket = $sock
 memory = 64M
 maxmem = 128M
 kernel = $os
-cmdline = workload=idle ticks=3000
+cmdline = workload=idle ticks=$((100000 * SLOW))
 
 [domain b]
 memory = 24M
 kernel = $os
-cmdline = balloon=0 workload=memhog mib=16 phases=4 wait_ms=8000
+cmdline = balloon=0 workload=memhog mib=16 phases=1000 wait_ms=8000
 INI
 atoll_start "$tmp/cfg.ini"
 b_full() { [ "$(mstat b populated)" -ge $((16 * 256)) ] 2>/dev/null; }
-wait_until $((10 * SLOW)) b_full || fail "b never held 16 MiB"
+wait_until $((30 * SLOW)) b_full || fail "b never held 16 MiB"
 
 # wait_ok WANT_MIB VERB ARGS...: exit 0, "DOM: target N MiB reached" last.
 wait_ok() {

@@ -5,7 +5,8 @@
 # as far as atoll lets them, their holdings above the reservation must be
 # in the ratio of their shares (2 +- 15%), and both memhogs' data must be
 # intact.  The memhogs hold what they got until the test is done (hold=1),
-# and the samples are taken a few manager passes apart, not a time.
+# and the samples are taken a few manager passes apart, not a time, until
+# three in a row are in the ratio.
 # shellcheck source=tests/system/lib/sys.bash
 SYS_T=${SYS_T:-40}
 source "$(dirname "$0")/lib/sys.bash" "$1"
@@ -48,12 +49,20 @@ grown() {
 	memhog_phase small 0 && memhog_phase big 0
 }
 wait_until $((60 * SLOW)) grown || fail "the memhogs did not finish growing"
-# Five manager passes (100 ms each) to settle before each sample of the
-# ratio of the holdings above the reservation (2048 frames).
+# The ratio of the holdings above the reservation (2048 frames), sampled
+# five manager passes (100 ms each) apart, until three samples in a row
+# are in it (settled), for at most 60 s x SLOW.  Not a fixed number of
+# samples: the passes keep time on a loaded host, the guests' balloon
+# drivers that carry them out do not (at load 20-35, six samples read
+# 3.1, the balloons still moving).
 runs=$(hstat policy_runs)
 passes() { [ "$(hstat policy_runs)" -ge $((runs + 5)) ]; }
 ok=0
-for i in 1 2 3 4 5 6; do
+end=$((SECONDS + 60 * SLOW))
+while [ $ok -lt 3 ]; do
+	[ $SECONDS -lt $end ] ||
+		fail "holdings not in the 2:1 ratio of the shares (+-15%)," \
+			"three samples in a row, within $((60 * SLOW)) s"
 	wait_until $((60 * SLOW)) passes || fail "the manager stopped running"
 	runs=$(hstat policy_runs)
 	s=$(mstat small populated)
@@ -62,13 +71,15 @@ for i in 1 2 3 4 5 6; do
 		'BEGIN { printf "%.2f", (b - 2048) / (s > 2048 ? s - 2048 : 1) }')
 	echo "small holds $((s / 256)) MiB, big $((b / 256)) MiB:" \
 		"above reservation big/small = $ratio"
-	awk -v r="$ratio" 'BEGIN { exit !(r >= 1.7 && r <= 2.3) }' &&
+	if awk -v r="$ratio" 'BEGIN { exit !(r >= 1.7 && r <= 2.3) }'; then
 		ok=$((ok + 1))
+	else
+		ok=0
+	fi
 done
 echo "swapped: small $(mstat small reclaimed_by_swap), big" \
 	"$(mstat big reclaimed_by_swap) frames; host $(hstat state)," \
 	"$(hstat transitions) transitions"
-[ $ok -ge 3 ] || fail "holdings not in the 2:1 ratio of the shares (+-15%)"
 memhog_say small end
 memhog_say big end
 atoll_wait

@@ -73,8 +73,7 @@ echo "bad policy configuration refused (file:line: key, exit 2)"
 	INI
 } >"$tmp/cfg.ini"
 atoll_start "$tmp/cfg.ini"
-up() { [ -n "$(mstat a target)" ]; }
-wait_until $((60 * SLOW)) up || fail "atoll did not come up"
+atoll_up a b # both: b's reservation is changed below
 
 sla_of() { # the four values of domain a
 	echo "$(mstat a reservation) $(mstat a limit) $(mstat a shares)" \

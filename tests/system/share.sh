@@ -60,15 +60,12 @@ say() {
 	{
 		printf '%s\n' "$2"
 		sleep 0.5
-	} | timeout 15 "$ATOLL" console "$1" >/dev/null 2>&1
+	} | timeout $((15 * SLOW)) "$ATOLL" console "$1" >/dev/null 2>&1
 }
 
 atoll_start "$tmp/cfg.ini"
-for _ in $(seq $((300 * SLOW))); do
-	[ "$(grep -c 'share: filled' "$tmp/out" 2>/dev/null)" = 3 ] && break
-	sleep 0.1
-done
-[ "$(grep -c 'share: filled' "$tmp/out")" = 3 ] || fail "the guests did not fill"
+filled() { [ "$(grep -c 'share: filled' "$tmp/out")" = 3 ]; }
+wait_until $((60 * SLOW)) filled || fail "the guests did not fill"
 
 # a and b share their $pages common pages and their zero pages.
 until_stats 60 "d['a']['shared'] >= 2 * $pages and d['b']['shared'] >= 2 * $pages and h['saved'] >= 2 * $pages" ||

@@ -42,13 +42,12 @@ kernel = $os
 cmdline = workload=idle ticks=100000
 INI
 atoll_start "$tmp/top.ini"
-for _ in $(seq 100); do
-	[ -S "$sock" ] && break
-	sleep 0.1
-done
-[ -S "$sock" ] || fail "atoll run did not create $sock"
-timeout 20 "$ATOLL" top --socket "$sock" -b -n 3 -d 0.5 >"$tmp/top" \
-	2>"$tmp/top.err" || fail "top: exit status $?: $(cat "$tmp/top.err")"
+# Every frame must have both rows: wait for the domains, not for the
+# socket (atoll run listens before it creates them).
+atoll_up spin rest
+timeout $((20 * SLOW)) "$ATOLL" top --socket "$sock" -b -n 3 -d 0.5 \
+	>"$tmp/top" 2>"$tmp/top.err" ||
+	fail "top: exit status $?: $(cat "$tmp/top.err")"
 # Each domain's console counters grow once its guest has printed through
 # the PV console, which a loaded host may delay: poll for them.
 cat >"$tmp/io_check.py" <<'PY'
@@ -59,12 +58,12 @@ for d in r["domains"]:
     c = devs.get("console")
     assert c and c["requests"] > 0 and c["bytes"] > 0, (d["name"], d["io"])
 PY
-for _ in $(seq $((100 * SLOW))); do
-	timeout 10 "$ATOLL" stats --socket "$sock" --json >"$tmp/stats.json" ||
-		fail "stats --json: exit status $?"
-	python3 "$tmp/io_check.py" "$tmp/stats.json" 2>/dev/null && break
-	sleep 0.2
-done
+io_counted() {
+	timeout $((10 * SLOW)) "$ATOLL" stats --socket "$sock" --json \
+		>"$tmp/stats.json" &&
+		python3 "$tmp/io_check.py" "$tmp/stats.json" 2>/dev/null
+}
+wait_until $((30 * SLOW)) io_counted # checked below, with the reason
 atoll_stop
 rc=$?
 [ $rc = 143 ] || fail "atoll run: exit status $rc after SIGTERM, want 143"

@@ -32,8 +32,7 @@ kernel = $os
 cmdline = workload=idle ticks=$((100000 * SLOW))
 INI
 atoll_start "$tmp/top.ini"
-up() { timeout 5 "$ATOLL" list --socket "$sock" >/dev/null 2>&1; }
-wait_until $((10 * SLOW)) up || fail "atoll did not come up"
+atoll_up spin big aaa
 big_grew() { [ "$(mstat big populated)" -ge $((20 * 256)) ] 2>/dev/null; }
 wait_until $((20 * SLOW)) big_grew || fail "big never held 20 MiB"
 

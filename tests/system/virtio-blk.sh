@@ -14,6 +14,8 @@ elf=$(dirname "$atoll")/guest/virtio-guest.elf
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+# shellcheck source=tests/system/lib/wait.bash
+source "$(dirname "$0")/lib/wait.bash"
 
 fail() {
 	echo "FAIL: $*"
@@ -24,7 +26,7 @@ fail() {
 img=$tmp/disk.img
 truncate -s 1M "$img"
 
-timeout 120 "$atoll" boot -machine virt -m 64M -nographic \
+timeout $((120 * SLOW)) "$atoll" boot -machine virt -m 64M -nographic \
 	-drive file="$img",format=raw,if=virtio \
 	-device virtio-rng-device -kernel "$elf" \
 	</dev/null >"$tmp/out" 2>"$tmp/err"
@@ -42,7 +44,7 @@ grep -q "virtio-blk@10008000: driver error: descriptor loop; device needs reset"
 
 # Read-only: writes fail in the guest, the file is untouched.
 sum=$(md5sum <"$img")
-timeout 120 "$atoll" boot -drive file="$img",format=raw,if=virtio,readonly=on \
+timeout $((120 * SLOW)) "$atoll" boot -drive file="$img",format=raw,if=virtio,readonly=on \
 	-append ro -kernel "$elf" </dev/null >"$tmp/out2" 2>"$tmp/err2" ||
 	fail "read-only boot: exit status $?"
 grep -q "virtio-guest: all ok" "$tmp/out2" || fail "read-only checks failed"

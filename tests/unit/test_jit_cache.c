@@ -179,8 +179,10 @@ int main(void)
 	CHECK(m.h.x[5] == HOT + 1 + 10);
 	CHECK(m.h.x[6] == 1 + HOT + 10);
 
-	/* A rewritten and its page dropped (what a store there does): the
-	 * new code runs, translated again once hot. */
+	/* A rewritten and its page dropped (what a store there does) while
+	 * its old block is the one in the slot: the new code runs,
+	 * translated again once hot, never the old block. */
+	visit(&m, a);
 	put_prog(&m, a, 5, 2);
 	code_cache_invalidate(&m.h, a & ~0xfffULL);
 	m.h.x[5] = 0;

@@ -16,9 +16,10 @@ case ${BUILD:-build} in
 esac
 QEMU=qemu-system-riscv64
 IMAGE=$OUT/Image
-# Time bounds stretch under the sanitizer build (SAN=1), as in run.sh.
-SLOW=${SLOW:-1}
-[ "${SAN:-0}" = 1 ] && SLOW=4
+# Time bounds stretch under the sanitizer build (SAN=1) by SLOW; waits are
+# wait_until's (tests/system/lib/wait.bash).
+# shellcheck source=tests/system/lib/wait.bash
+source "$ROOT/tests/system/lib/wait.bash"
 
 fail() {
 	printf '%s: FAIL: %s\n' "$TEST" "$*"
@@ -69,14 +70,25 @@ run() {
 }
 
 # start NAME LIMIT CMD...: like run, in the background; RUN_PID is the
-# emulator's timeout process.  Pair with wait_line and finish.
+# emulator's timeout process.  Pair with wait_line and finish (or stop).
+# The stamper writes NAME.log.end once it has stamped the last line.
 start() {
 	local name=$1 limit=$(($2 * SLOW)) log=$OUT/$1.log
 	shift 2
 	now_us
 	: >"$log"
-	timeout --kill-after=5 "$limit" "$@" </dev/null > >(stamp "$US" >"$log") 2>&1 &
+	rm -f "$log.end"
+	RUN_LOG=$log
+	timeout --kill-after=5 "$limit" "$@" </dev/null \
+		> >(stamp "$US" >"$log"; : >"$log.end") 2>&1 &
 	RUN_PID=$!
+}
+
+# stamped: the background run's log is whole (the stamper has written what
+# the emulator printed to its end; the emulator has ended).  A bounded
+# wait: the stamper runs on after the emulator, longer on a loaded host.
+stamped() {
+	wait_until $((30 * SLOW)) test -e "$RUN_LOG.end"
 }
 
 # wait_line NAME TEXT LIMIT: wait until NAME's log has a line containing
@@ -88,7 +100,7 @@ wait_line() {
 		# A panicked kernel prints nothing more: no need to wait.
 		! grep -qF "end Kernel panic" "$log" || return 1
 		kill -0 "$RUN_PID" 2>/dev/null || {
-			sleep 0.2 # let the last lines through the stamper
+			stamped
 			grep -qF -- "$2" "$log"
 			return
 		}
@@ -96,11 +108,13 @@ wait_line() {
 	done
 }
 
-# finish: wait for the background run to end (it powers off); sets RUN_RC.
+# finish: wait for the background run to end (it powers off) and for its
+# whole log; sets RUN_RC.
 finish() {
 	# Braces: bash's own "Killed" notice would land in the test output.
 	{ wait "$RUN_PID"; } 2>/dev/null
 	RUN_RC=$?
+	stamped
 }
 
 # secs_to NAME TEXT: seconds from launch to the first line with TEXT.
@@ -119,11 +133,13 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# stop: end the background run now (timeout passes SIGTERM on) and reap it.
+# stop: end the background run now (timeout passes SIGTERM on), reap it
+# and wait for its whole log.
 stop() {
 	kill "$RUN_PID" 2>/dev/null
 	{ wait "$RUN_PID"; } 2>/dev/null
 	RUN_RC=$?
+	stamped
 }
 
 # scratch_disk NAME [MIB]: a private copy of rootfs.img (no MIB) or an empty

@@ -3,7 +3,6 @@
 #
 #   mstat DOM FIELD   a field of the domain's "mem" object (frames, counts)
 #   hstat FIELD       a field of the "host" object
-#   wait_until SECS CMD...   run CMD every 0.1 s until it succeeds
 #   memhog_say DOM LINE      a line to DOM's memhog (step=1): next | end
 #   memhog_phase DOM N       DOM's memhog printed its phase N
 #   memhog_step DOM N        memhog_say DOM next, then wait (generously)
@@ -21,16 +20,6 @@ mstat() {
 
 hstat() {
 	stats_json | jq -r --arg f "$1" '.host[$f]' 2>/dev/null
-}
-
-wait_until() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		kill -0 "$atoll_pid" 2>/dev/null || return 1
-		sleep 0.1
-	done
 }
 
 memhog_say() {

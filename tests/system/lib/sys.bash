@@ -4,19 +4,18 @@
 #   source "$(dirname "$0")/lib/sys.bash" "$1"
 #
 # Gives: $ATOLL, $BUILD, $GUEST, $tmp (removed at exit), $SYS_T (seconds a
-# run may take), fail MSG, need_elf NAME, atoll_start CONFIG, atoll_wait
-# (exit status; samples VmRSS/VmHWM into $peak_rss_kib/$peak_hwm_kib),
-# atoll_stop, domain_ok NAME TEXT.
+# run may take), fail MSG, need_elf NAME, atoll_start CONFIG, atoll_up
+# NAME..., atoll_wait (exit status; samples VmRSS/VmHWM into
+# $peak_rss_kib/$peak_hwm_kib), atoll_stop, domain_ok NAME TEXT; and from
+# wait.bash, SLOW and wait_until SECS CMD... .
 set -u
 ATOLL=${1:?usage: $0 ATOLL}
 BUILD=${BUILD:-build}
 GUEST=$BUILD/guest
-SAN=${SAN:-0}
+# shellcheck source=tests/system/lib/wait.bash
+source "$(dirname "${BASH_SOURCE[0]}")/wait.bash"
 SYS_T=${SYS_T:-60}
 [ "$SAN" = 1 ] && SYS_T=$((SYS_T * 4))
-# Wall-clock bounds inside tests stretch by this under the sanitizers.
-SLOW=1
-[ "$SAN" = 1 ] && SLOW=4
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/atoll-sys.XXXXXX")
 atoll_pid=
 peak_rss_kib=0
@@ -66,6 +65,28 @@ sample() {
 	v=$(awk -v k="$2:" '$1 == k { print $2 }' \
 		"/proc/$atoll_pid/status" 2>/dev/null)
 	[ -n "$v" ] && [ "$v" -gt "$1" ] && echo "$v" || echo "$1"
+}
+
+# atoll_lists NAME...: the control socket $sock answers, and its list has
+# every NAME running.
+atoll_lists() {
+	local list n
+	list=$(timeout $((10 * SLOW)) "$ATOLL" list --socket "$sock" \
+		2>/dev/null) || return 1
+	for n in "$@"; do
+		awk -v n="$n" '$2 == n && $3 == "running" { f = 1 }
+			END { exit !f }' <<<"$list" || return 1
+	done
+}
+
+# atoll_up NAME...: wait until atoll_lists NAME... (fail after 60 s x
+# SLOW).  An answer on the socket alone says nothing of the domains:
+# `atoll run` listens before it creates them (src/cli/run.c), so a client
+# that came too soon saw an empty list, or its own domain got another id.
+atoll_up() {
+	wait_until $((60 * SLOW)) atoll_lists "$@" ||
+		fail "atoll did not come up with $* running on $sock:" \
+			"$(timeout $((10 * SLOW)) "$ATOLL" list --socket "$sock" 2>&1)"
 }
 
 # Wait for atoll (at most $SYS_T s), sampling its memory; prints nothing,
