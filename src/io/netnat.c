@@ -387,9 +387,11 @@ void netnat_stop(struct netnat *n)
 {
 	if (!n)
 		return;
+	/* The thread first: it sends slirp's output from n->port, which
+	 * the removal frees (a send racing it read a freed port at exit). */
+	io_thread_destroy(&n->thread);
 	if (n->port)
 		vswitch_port_remove(n->port); /* no deliver after this */
-	io_thread_destroy(&n->thread);
 	if (n->slirp)
 		slirp_cleanup(n->slirp);
 	if (n->efd >= 0)

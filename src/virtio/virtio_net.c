@@ -244,12 +244,21 @@ static const struct vswitch_port_ops net_port_ops = {
 	.deliver = net_deliver,
 };
 
+/* The I/O thread stopped for good: leave the switch now, before the
+ * device's kick fd closes, since a deliver from another port's thread
+ * kicks through it (destroy comes after the close). */
+static void net_stop(struct virtio_dev *dev)
+{
+	struct virtio_net *n = dev->priv;
+
+	vswitch_port_remove(n->port); /* no deliver after this */
+	n->port = NULL;
+}
+
 static void net_destroy(struct virtio_dev *dev)
 {
 	struct virtio_net *n = dev->priv;
 
-	if (n->port)
-		vswitch_port_remove(n->port); /* no deliver after this */
 	pthread_mutex_destroy(&n->rxq_lock);
 	free(n);
 }
@@ -260,6 +269,7 @@ static const struct virtio_dev_ops virtio_net_ops = {
 	.serve = net_serve,
 	.pending = net_pending,
 	.reset = net_reset,
+	.stop = net_stop,
 	.destroy = net_destroy,
 	.threaded = true,
 };
